@@ -1,0 +1,63 @@
+"""The in-game calendar: dates written as YYYY, YYYY-MM or YYYY-MM-DD, shown as a player reads them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+
+
+@dataclass(frozen=True, order=True)
+class GameDate:
+    """A date with the precision the writer gave it, so "May 1924" is not shown as "1 May 1924"."""
+
+    day: date
+    precision: str = "day"  # "year", "month" or "day"
+
+    @classmethod
+    def parse(cls, text: str) -> GameDate:
+        match = _DATE.match(text.strip())
+        if not match:
+            raise ValueError(f"'{text}' is not a date (write YYYY-MM-DD, YYYY-MM or YYYY)")
+        year, month, day = match.groups()
+        precision = "day" if day else "month" if month else "year"
+        try:
+            return cls(date(int(year), int(month or 1), int(day or 1)), precision)
+        except ValueError as exc:
+            raise ValueError(f"'{text}' is not a valid date: {exc}") from None
+
+    def iso(self) -> str:
+        if self.precision == "year":
+            return f"{self.day.year:04d}"
+        if self.precision == "month":
+            return f"{self.day.year:04d}-{self.day.month:02d}"
+        return self.day.isoformat()
+
+    def display(self) -> str:
+        month = MONTHS[self.day.month - 1]
+        if self.precision == "year":
+            return str(self.day.year)
+        if self.precision == "month":
+            return f"{month} {self.day.year}"
+        return f"{self.day.day} {month} {self.day.year}"
+
+    def plus(self, amount: int, unit: str) -> GameDate:
+        """Add days, months or years; the month arithmetic clamps to the month's last day."""
+        if unit.startswith("day"):
+            return GameDate(date.fromordinal(self.day.toordinal() + amount), "day")
+        months = amount * 12 if unit.startswith("year") else amount
+        index = self.day.year * 12 + self.day.month - 1 + months
+        year, month = divmod(index, 12)
+        day = min(self.day.day, _days_in_month(year, month + 1))
+        return GameDate(date(year, month + 1, day), self.precision)
+
+
+def _days_in_month(year: int, month: int) -> int:
+    if month == 12:
+        return 31
+    return (date(year, month + 1, 1) - date(year, month, 1)).days

@@ -1,0 +1,505 @@
+"""The game engine: the one API that the TUI, the plain mode, the play-tester and the tests drive.
+
+`Game` pairs an immutable `Story` with a mutable `GameState`. Everything that changes during
+play (variables, visits, the calendar, scheduled events, the random generator, the history)
+lives in the state, which serialises to JSON and back, so the same seed and the same choices
+always give the same game.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from kremlin_tui import rng
+from kremlin_tui.dates import GameDate
+from kremlin_tui.model import Choice, Effect, Node, Story
+from kremlin_tui.template import Template
+
+STATE_VERSION = 1
+
+
+class EngineError(Exception):
+    """The story asked the engine for something impossible (reported by `explore`)."""
+
+
+class ChoiceUnavailable(EngineError):
+    """The player picked a choice that is locked, hidden or unknown."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """One variable that a decision changed."""
+
+    name: str
+    kind: str  # "stat", "hidden", "relation" or "flag"
+    label: str
+    old: Any
+    new: Any
+    polarity: str = "up"
+
+    @property
+    def delta(self) -> float:
+        if isinstance(self.old, bool) or isinstance(self.new, bool):
+            return 0
+        if isinstance(self.old, int | float) and isinstance(self.new, int | float):
+            return self.new - self.old
+        return 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "kind": self.kind, "label": self.label, "old": self.old, "new": self.new,
+                "polarity": self.polarity}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Change:
+        return cls(data["name"], data["kind"], data["label"], data["old"], data["new"], data.get("polarity", "up"))
+
+
+@dataclass
+class Step:
+    """One decision in the history: what was chosen, when, and what it changed."""
+
+    node: str
+    choice: str
+    date: str
+    title: str = ""
+    label: str = ""
+    outcome: int | None = None
+    result: str = ""
+    changes: list[Change] = field(default_factory=list)
+    events: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"node": self.node, "choice": self.choice, "date": self.date, "title": self.title,
+                "label": self.label, "outcome": self.outcome, "result": self.result,
+                "changes": [c.to_json() for c in self.changes], "events": list(self.events)}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Step:
+        return cls(data["node"], data["choice"], data["date"], data.get("title", ""), data.get("label", ""),
+                   data.get("outcome"), data.get("result", ""),
+                   [Change.from_json(c) for c in data.get("changes", [])], list(data.get("events", [])))
+
+
+@dataclass
+class GameState:
+    """Everything that changes in play. `vars` also holds year, month, day and decisions so that
+    expressions read them like any other name."""
+
+    seed: int
+    rng: int
+    node: str
+    date: GameDate
+    vars: dict[str, Any]
+    visits: dict[str, int] = field(default_factory=dict)
+    chosen: set[str] = field(default_factory=set)
+    fired: set[str] = field(default_factory=set)
+    scheduled: dict[str, str] = field(default_factory=dict)
+    codex: list[str] = field(default_factory=list)
+    resume: str | None = None
+    ending: str | None = None
+    history: list[Step] = field(default_factory=list)
+    story_id: str = ""
+    story_hash: str = ""
+
+    @property
+    def decisions(self) -> int:
+        return int(self.vars.get("decisions", 0))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "version": STATE_VERSION,
+            "story_id": self.story_id,
+            "story_hash": self.story_hash,
+            "seed": self.seed,
+            "rng": self.rng,
+            "node": self.node,
+            "date": self.date.iso(),
+            "vars": dict(self.vars),
+            "visits": dict(self.visits),
+            "chosen": sorted(self.chosen),
+            "fired": sorted(self.fired),
+            "scheduled": dict(self.scheduled),
+            "codex": list(self.codex),
+            "resume": self.resume,
+            "ending": self.ending,
+            "history": [s.to_json() for s in self.history],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> GameState:
+        return cls(
+            seed=int(data["seed"]),
+            rng=int(data["rng"]),
+            node=str(data["node"]),
+            date=GameDate.parse(data["date"]),
+            vars=dict(data["vars"]),
+            visits={str(k): int(v) for k, v in data.get("visits", {}).items()},
+            chosen=set(data.get("chosen", [])),
+            fired=set(data.get("fired", [])),
+            scheduled=dict(data.get("scheduled", {})),
+            codex=list(data.get("codex", [])),
+            resume=data.get("resume"),
+            ending=data.get("ending"),
+            history=[Step.from_json(s) for s in data.get("history", [])],
+            story_id=data.get("story_id", ""),
+            story_hash=data.get("story_hash", ""),
+        )
+
+
+@dataclass(frozen=True)
+class Preview:
+    """A certain change shown next to a choice: e.g. Party ▲5."""
+
+    name: str
+    label: str
+    delta: float
+    polarity: str
+
+
+@dataclass(frozen=True)
+class ChoiceView:
+    number: int  # 1-based, as the player picks it
+    id: str
+    label: str
+    available: bool
+    locked_reason: str | None
+    preview: tuple[Preview, ...]
+
+
+@dataclass(frozen=True)
+class Scene:
+    node: str
+    kind: str  # "scene", "event" or "ending"
+    title: str
+    date: str  # as a player reads it: "21 January 1924"
+    place: str
+    chapter: str
+    chapter_title: str
+    tags: tuple[str, ...]
+    text: str
+    choices: tuple[ChoiceView, ...]
+    divergence: str = ""
+
+
+@dataclass(frozen=True)
+class TurnResult:
+    """What one decision did, for the front end to show before the next scene."""
+
+    label: str
+    result: str
+    changes: tuple[Change, ...]
+    events: tuple[str, ...]  # titles of the events that fired
+    codex: tuple[str, ...]  # newly unlocked codex ids
+    ending: str | None
+    outcome: int | None
+
+
+class Game:
+    """A game in progress. Front ends call `scene()`, `choose()` and read `state`."""
+
+    def __init__(self, story: Story, state: GameState) -> None:
+        self.story = story
+        self.state = state
+
+    @classmethod
+    def new(cls, story: Story, seed: int = 0) -> Game:
+        values = story.initial_vars()
+        start = story.campaign.start_date
+        values.update(year=start.day.year, month=start.day.month, day=start.day.day, decisions=0)
+        state = GameState(
+            seed=seed,
+            rng=rng.seed_state(seed),
+            node=story.campaign.start,
+            date=start,
+            vars=values,
+            story_id=story.campaign.id,
+            story_hash=story.content_hash,
+        )
+        game = cls(story, state)
+        game._enter(story.nodes[story.campaign.start], None)
+        return game
+
+    # -- reading ----------------------------------------------------------------------------
+
+    @property
+    def node(self) -> Node:
+        return self.story.nodes[self.state.node]
+
+    @property
+    def ended(self) -> bool:
+        return self.state.ending is not None
+
+    def scene(self) -> Scene:
+        node = self.node
+        return Scene(
+            node=node.id,
+            kind=node.kind,
+            title=node.title,
+            date=self.state.date.display(),
+            place=node.place,
+            chapter=node.chapter,
+            chapter_title=self.story.chapter_title(node.chapter),
+            tags=node.tags,
+            text=node.text.render(self.state).strip(),
+            choices=tuple(self.choices()),
+            divergence=node.divergence.render(self.state).strip() if node.divergence else "",
+        )
+
+    def choices(self, render: bool = True) -> list[ChoiceView]:
+        views: list[ChoiceView] = []
+        for number, (choice, available) in enumerate(self._visible(), start=1):
+            views.append(
+                ChoiceView(
+                    number=number,
+                    id=choice.id,
+                    label=choice.label.render(self.state).strip() if render else choice.id,
+                    available=available,
+                    locked_reason=None if available else choice.locked,
+                    preview=tuple(self._preview(choice)) if render else (),
+                )
+            )
+        return views
+
+    def available_ids(self) -> list[str]:
+        """The ids of the choices the player can take now (used by the play-tester)."""
+        return [c.id for c, ok in self._visible() if ok]
+
+    def _visible(self) -> list[tuple[Choice, bool]]:
+        state = self.state
+        node = self.node
+        regular: list[tuple[Choice, bool]] = []
+        fallbacks: list[Choice] = []
+        any_available = False
+        for choice in node.choices:
+            if choice.once and f"{node.id}.{choice.id}" in state.chosen:
+                continue
+            ok = choice.condition is None or bool(choice.condition(state))
+            if choice.fallback:
+                if ok:
+                    fallbacks.append(choice)
+                continue
+            if ok:
+                any_available = True
+                regular.append((choice, True))
+            elif choice.locked:
+                regular.append((choice, False))
+        if not any_available:
+            regular.extend((c, True) for c in fallbacks)
+        return regular
+
+    def _preview(self, choice: Choice) -> list[Preview]:
+        out = []
+        for name, delta in choice.preview:
+            stat = self.story.stats.get(name)
+            out.append(Preview(name, self.story.label_of(name), delta, stat.polarity if stat else "up"))
+        return out
+
+    # -- deciding ----------------------------------------------------------------------------
+
+    def choose(self, pick: str | int, render: bool = True) -> TurnResult:
+        """Take a choice by id or by its 1-based number; raises ChoiceUnavailable."""
+        if self.ended:
+            raise ChoiceUnavailable("the game is over")
+        choice = self._find(pick)
+        state = self.state
+        node = self.node
+        before = dict(state.vars)
+        codex_before = len(state.codex)
+        self._apply(choice.effects)
+        outcome_index: int | None = None
+        outcome = None
+        if choice.outcomes:
+            outcome_index = self._draw([o.weight(state) for o in choice.outcomes])
+            outcome = choice.outcomes[outcome_index]
+            self._apply(outcome.effects)
+        state.chosen.add(f"{node.id}.{choice.id}")
+        state.vars["decisions"] = state.vars.get("decisions", 0) + 1
+        target = (outcome.goto if outcome else None) or choice.goto
+        if target is None:
+            target = state.resume
+            if target is None:
+                raise EngineError(f"'{node.id}.{choice.id}' has no goto and there is no scene to resume")
+        state.resume = None
+        result = ""
+        label = choice.id
+        if render:
+            texts = [t.render(state).strip() for t in (choice.result, outcome.result if outcome else None) if t]
+            result = "\n\n".join(t for t in texts if t)
+            label = choice.label.render(state).strip()
+        changes = self._diff(before)
+        step = Step(node.id, choice.id, state.date.iso(), node.title, label, outcome_index, result, changes)
+        state.history.append(step)
+        fired = self._advance(target)
+        step.events = fired
+        return TurnResult(
+            label=label,
+            result=result,
+            changes=tuple(changes),
+            events=tuple(self.story.nodes[e].title for e in fired),
+            codex=tuple(state.codex[codex_before:]),
+            ending=state.ending,
+            outcome=outcome_index,
+        )
+
+    def _find(self, pick: str | int) -> Choice:
+        visible = self._visible()
+        if isinstance(pick, int):
+            if not 1 <= pick <= len(visible):
+                raise ChoiceUnavailable(f"there is no choice {pick}")
+            choice, ok = visible[pick - 1]
+        else:
+            for choice, ok in visible:
+                if choice.id == pick:
+                    break
+            else:
+                raise ChoiceUnavailable(f"'{pick}' is not a choice here")
+        if not ok:
+            raise ChoiceUnavailable(choice.locked or "that choice is locked")
+        return choice
+
+    def _draw(self, weights: list[Any]) -> int:
+        clean = [max(0.0, float(w)) for w in weights]
+        total = sum(clean)
+        self.state.rng, roll = rng.uniform(self.state.rng)
+        if total <= 0:
+            return min(int(roll * len(clean)), len(clean) - 1)
+        threshold = roll * total
+        running = 0.0
+        for index, weight in enumerate(clean):
+            running += weight
+            if threshold < running:
+                return index
+        return len(clean) - 1
+
+    def _apply(self, effects: tuple[Effect, ...]) -> None:
+        state = self.state
+        story = self.story
+        for effect in effects:
+            op = effect.op
+            if op == "schedule":
+                when = effect.on or state.date.plus(*effect.delay)  # type: ignore[misc]
+                state.scheduled[effect.target] = when.iso()
+                continue
+            if op == "unlock":
+                if effect.target not in state.codex:
+                    state.codex.append(effect.target)
+                continue
+            value = effect.value(state)  # type: ignore[misc]
+            bounds = story.bounds(effect.target)
+            if bounds is None:
+                state.vars[effect.target] = value
+                continue
+            current = state.vars[effect.target]
+            new = current + value if op == "+=" else current - value if op == "-=" else value
+            low, high = bounds
+            new = low if new < low else high if new > high else new
+            if isinstance(new, float) and new.is_integer():
+                new = int(new)
+            state.vars[effect.target] = new
+
+    def _diff(self, before: dict[str, Any]) -> list[Change]:
+        story = self.story
+        changes = []
+        for name, old in before.items():
+            new = self.state.vars[name]
+            if new == old and type(new) is type(old):
+                continue
+            if name in story.stats:
+                stat = story.stats[name]
+                changes.append(Change(name, "hidden" if stat.hidden else "stat", stat.label, old, new, stat.polarity))
+            elif name in story.relations:
+                changes.append(Change(name, "relation", story.relations[name].name, old, new))
+            elif name in story.flags:
+                changes.append(Change(name, "flag", story.flags[name].description, old, new, "neutral"))
+        return changes
+
+    # -- moving ------------------------------------------------------------------------------
+
+    def _advance(self, target: str) -> list[str]:
+        """Move toward `target`, showing a due event first if there is one."""
+        dest = self.story.nodes.get(target)
+        if dest is None:
+            raise EngineError(f"unknown scene '{target}'")
+        if not dest.is_ending:
+            moving_to = dest.date.day if dest.date and dest.date.day > self.state.date.day else self.state.date.day
+            due = self._due_event(moving_to)
+            if due is not None:
+                event_id, when = due
+                self.state.resume = target
+                self._enter(self.story.nodes[event_id], when)
+                return [event_id]
+        self._enter(dest, None)
+        return []
+
+    def _due_event(self, moving_to: Any) -> tuple[str, GameDate] | None:
+        state = self.state
+        now = state.date.day
+        for event_id in self.story.events:
+            if event_id in state.fired:
+                continue
+            trigger = self.story.nodes[event_id].event
+            assert trigger is not None
+            if trigger.scheduled:
+                when_text = state.scheduled.get(event_id)
+                if when_text is None:
+                    continue
+                when = GameDate.parse(when_text)
+            else:
+                when = trigger.after or state.date
+            if when.day > moving_to:
+                continue
+            if trigger.before is not None and now > _last_day(trigger.before):
+                continue
+            if trigger.condition is not None and not trigger.condition(state):
+                continue
+            return event_id, when
+        return None
+
+    def _enter(self, node: Node, due: GameDate | None) -> None:
+        state = self.state
+        if node.event is not None:
+            state.fired.add(node.id)
+            when = node.date or due
+            if when is not None and when.day > state.date.day:
+                self._set_date(when)
+        elif node.date is not None and node.date.day >= state.date.day:
+            self._set_date(node.date)
+        state.node = node.id
+        state.visits[node.id] = state.visits.get(node.id, 0) + 1
+        if node.is_ending:
+            state.ending = node.id
+        self._unlock(node.codex)
+        self._unlock(sorted(node.text.mentions(state)))
+
+    def _unlock(self, ids: Any) -> None:
+        codex = self.state.codex
+        for cid in ids:
+            if cid not in codex and cid in self.story.codex:
+                codex.append(cid)
+
+    def _set_date(self, when: GameDate) -> None:
+        self.state.date = when
+        self.state.vars["year"] = when.day.year
+        self.state.vars["month"] = when.day.month
+        self.state.vars["day"] = when.day.day
+
+    # -- helpers for front ends ------------------------------------------------------------------
+
+    def render(self, template: Template | None) -> str:
+        return template.render(self.state).strip() if template else ""
+
+    def visible_stats(self) -> list[tuple[str, str, Any]]:
+        return [(s.id, s.label, self.state.vars[s.id]) for s in self.story.stats.values() if not s.hidden]
+
+    def relations(self) -> list[tuple[str, str, Any]]:
+        return [(r.id, r.name, self.state.vars[r.id]) for r in self.story.relations.values()]
+
+
+def _last_day(date: GameDate) -> Any:
+    """The last calendar day a date written as YYYY or YYYY-MM covers."""
+    if date.precision == "year":
+        return date.day.replace(month=12, day=31)
+    if date.precision == "month":
+        return date.plus(1, "months").day.fromordinal(date.plus(1, "months").day.toordinal() - 1)
+    return date.day

@@ -1,0 +1,191 @@
+"""The loaded story: immutable data shared by every front end. All mutable play lives in GameState."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kremlin_tui.dates import GameDate
+from kremlin_tui.diagnostics import Pos
+from kremlin_tui.expr import Expr
+from kremlin_tui.template import Template
+
+
+@dataclass(frozen=True)
+class Campaign:
+    id: str
+    title: str
+    start: str
+    start_date: GameDate
+    premise: str
+    content_note: str
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class Chapter:
+    id: str
+    title: str
+    years: str
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class StatDef:
+    id: str
+    label: str
+    min: float
+    max: float
+    initial: float
+    description: str
+    hidden: bool
+    polarity: str  # "up": higher is better; "down": higher is worse; "neutral"
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class RelationDef:
+    id: str
+    name: str
+    min: float
+    max: float
+    initial: float
+    description: str
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class FlagDef:
+    id: str
+    description: str
+    values: tuple[str, ...] | None  # None: a true/false flag
+    initial: bool | str
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class Effect:
+    """One effect statement: `op` is "+=", "-=", "=", "schedule" or "unlock"."""
+
+    op: str
+    target: str
+    value: Expr | None
+    pos: Pos
+    delay: tuple[int, str] | None = None  # schedule ... in N unit
+    on: GameDate | None = None  # schedule ... on DATE
+
+
+@dataclass(frozen=True)
+class Outcome:
+    weight: Expr
+    effects: tuple[Effect, ...]
+    result: Template | None
+    goto: str | None
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: str
+    label: Template
+    condition: Expr | None
+    locked: str | None
+    once: bool
+    fallback: bool
+    effects: tuple[Effect, ...]
+    result: Template | None
+    goto: str | None
+    outcomes: tuple[Outcome, ...]
+    hide_effects: bool
+    pos: Pos
+    node: str = ""  # the scene it belongs to (set for choices added by `extend`)
+    preview: tuple[tuple[str, float], ...] = ()  # certain changes shown on the choice
+
+
+@dataclass(frozen=True)
+class EventTrigger:
+    after: GameDate | None
+    before: GameDate | None
+    condition: Expr | None
+    priority: int
+    scheduled: bool
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class Node:
+    """A scene, an event (a scene with a trigger) or an ending."""
+
+    id: str
+    title: str
+    text: Template
+    date: GameDate | None
+    place: str
+    chapter: str
+    tags: tuple[str, ...]
+    codex: tuple[str, ...]
+    choices: tuple[Choice, ...]
+    event: EventTrigger | None
+    is_ending: bool
+    divergence: Template | None
+    pos: Pos
+
+    @property
+    def kind(self) -> str:
+        return "ending" if self.is_ending else "event" if self.event else "scene"
+
+
+@dataclass(frozen=True)
+class CodexEntry:
+    id: str
+    title: str
+    category: str
+    text: Template
+    match: tuple[str, ...]
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class Story:
+    campaign: Campaign
+    chapters: tuple[Chapter, ...]
+    stats: dict[str, StatDef]
+    relations: dict[str, RelationDef]
+    flags: dict[str, FlagDef]
+    nodes: dict[str, Node]
+    codex: dict[str, CodexEntry]
+    events: tuple[str, ...]  # event node ids, highest priority first
+    content_hash: str
+    sources: tuple[str, ...]
+    files: tuple[str, ...] = field(default=())
+
+    def initial_vars(self) -> dict[str, object]:
+        values: dict[str, object] = {}
+        for stat in self.stats.values():
+            values[stat.id] = stat.initial
+        for rel in self.relations.values():
+            values[rel.id] = rel.initial
+        for flag in self.flags.values():
+            values[flag.id] = flag.initial
+        return values
+
+    def bounds(self, name: str) -> tuple[float, float] | None:
+        stat = self.stats.get(name)
+        if stat is not None:
+            return stat.min, stat.max
+        rel = self.relations.get(name)
+        if rel is not None:
+            return rel.min, rel.max
+        return None
+
+    def label_of(self, name: str) -> str:
+        if name in self.stats:
+            return self.stats[name].label
+        if name in self.relations:
+            return self.relations[name].name
+        return name
+
+    def chapter_title(self, chapter_id: str) -> str:
+        for chapter in self.chapters:
+            if chapter.id == chapter_id:
+                return chapter.title
+        return chapter_id

@@ -1,0 +1,205 @@
+"""Scene text with `{expr}` interpolation and `{if}`/`{elif}`/`{else}`/`{end}` passages.
+
+A template is parsed once into parts. Static parts remember which codex entries they mention,
+so the engine learns what a scene unlocks without scanning rendered text at run time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from kremlin_tui.expr import Expr, ExprError, format_value, parse
+
+
+@dataclass
+class Text:
+    text: str
+    codex: frozenset[str] = frozenset()
+
+
+@dataclass
+class Interp:
+    expr: Expr
+
+
+@dataclass
+class Cond:
+    branches: list[tuple[Expr | None, list[Part]]]  # None: the {else} branch
+
+
+Part = Text | Interp | Cond
+
+
+class TemplateError(Exception):
+    def __init__(self, message: str, offset: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.offset = offset
+
+
+class Template:
+    """A parsed text; `pos_of(offset)` maps an offset in the source to a file position."""
+
+    __slots__ = ("source", "parts", "exprs")
+
+    def __init__(self, source: str, parts: list[Part], exprs: list[tuple[Expr, int]]) -> None:
+        self.source = source
+        self.parts = parts
+        self.exprs = exprs  # every expression with its offset, for the checker
+
+    def __getstate__(self) -> tuple[str, list[Part], list[tuple[Expr, int]]]:
+        return (self.source, self.parts, self.exprs)
+
+    def __setstate__(self, state: tuple[str, list[Part], list[tuple[Expr, int]]]) -> None:
+        self.source, self.parts, self.exprs = state
+
+    def render(self, ctx: Any) -> str:
+        out: list[str] = []
+        _render(self.parts, ctx, out)
+        return "".join(out)
+
+    def mentions(self, ctx: Any) -> set[str]:
+        """The codex ids mentioned by the passages that this state would show."""
+        found: set[str] = set()
+        _mentions(self.parts, ctx, found)
+        return found
+
+    def is_static(self) -> bool:
+        return all(isinstance(p, Text) for p in self.parts)
+
+
+def _render(parts: list[Part], ctx: Any, out: list[str]) -> None:
+    for part in parts:
+        if isinstance(part, Text):
+            out.append(part.text)
+        elif isinstance(part, Interp):
+            out.append(format_value(part.expr(ctx)))
+        else:
+            for cond, body in part.branches:
+                if cond is None or cond(ctx):
+                    _render(body, ctx, out)
+                    break
+
+
+def _mentions(parts: list[Part], ctx: Any, found: set[str]) -> None:
+    for part in parts:
+        if isinstance(part, Text):
+            found |= part.codex
+        elif isinstance(part, Cond):
+            for cond, body in part.branches:
+                if cond is None or cond(ctx):
+                    _mentions(body, ctx, found)
+                    break
+
+
+def parse_template(
+    source: str,
+    make_pos: Callable[[int], Any],
+    codex_of: Callable[[str], frozenset[str]] | None = None,
+) -> Template:
+    """Parse text; raises TemplateError (or ExprError with an absolute offset)."""
+    root: list[Part] = []
+    stack: list[tuple[Cond, list[Part], int]] = []
+    current = root
+    exprs: list[tuple[Expr, int]] = []
+    buf: list[str] = []
+    i, n = 0, len(source)
+
+    def flush() -> None:
+        if buf:
+            text = "".join(buf)
+            current.append(Text(text, codex_of(text) if codex_of else frozenset()))
+            buf.clear()
+
+    def expression(text: str, offset: int) -> Expr:
+        stripped_from = offset + (len(text) - len(text.lstrip()))
+        try:
+            ast = parse(text)
+        except ExprError as exc:
+            raise ExprError(exc.message, stripped_from + exc.offset, exc.code) from None
+        expr = Expr(text.strip(), ast, make_pos(stripped_from))
+        exprs.append((expr, stripped_from))
+        return expr
+
+    while i < n:
+        ch = source[i]
+        if ch == "{":
+            if source.startswith("{{", i):
+                buf.append("{")
+                i += 2
+                continue
+            close = _closing_brace(source, i)
+            if close < 0:
+                raise TemplateError("'{' is never closed (write '{{' for a literal brace)", i)
+            inner = source[i + 1 : close]
+            word = inner.strip().split(None, 1)
+            head = word[0] if word else ""
+            flush()
+            if head == "if" and len(word) == 2:
+                cond = Cond([])
+                body: list[Part] = []
+                cond.branches.append((expression(inner[inner.index("if") + 2 :], i + 1 + inner.index("if") + 2), body))
+                current.append(cond)
+                stack.append((cond, current, i))
+                current = body
+            elif head == "elif" and len(word) == 2:
+                if not stack or stack[-1][0].branches[-1][0] is None:
+                    raise TemplateError("{elif} without a matching {if}", i)
+                body = []
+                start = inner.index("elif") + 4
+                stack[-1][0].branches.append((expression(inner[start:], i + 1 + start), body))
+                current = body
+            elif head == "else" and len(word) == 1:
+                if not stack or stack[-1][0].branches[-1][0] is None:
+                    raise TemplateError("{else} without a matching {if}", i)
+                body = []
+                stack[-1][0].branches.append((None, body))
+                current = body
+            elif head == "end" and len(word) == 1:
+                if not stack:
+                    raise TemplateError("{end} without a matching {if}", i)
+                _, current, _ = stack.pop()
+            elif not inner.strip():
+                raise TemplateError("empty '{}' (write '{{' for a literal brace)", i)
+            else:
+                current.append(Interp(expression(inner, i + 1)))
+            i = close + 1
+        elif ch == "}":
+            if source.startswith("}}", i):
+                buf.append("}")
+                i += 2
+                continue
+            raise TemplateError("'}' without '{' (write '}}' for a literal brace)", i)
+        else:
+            nxt = _next_brace(source, i)
+            buf.append(source[i:nxt])
+            i = nxt
+    if stack:
+        raise TemplateError("{if} is never closed with {end}", stack[-1][2])
+    flush()
+    return Template(source, root, exprs)
+
+
+def _next_brace(source: str, start: int) -> int:
+    a = source.find("{", start)
+    b = source.find("}", start)
+    candidates = [x for x in (a, b) if x >= 0]
+    return min(candidates) if candidates else len(source)
+
+
+def _closing_brace(source: str, start: int) -> int:
+    quote = ""
+    for j in range(start + 1, len(source)):
+        ch = source[j]
+        if quote:
+            if ch == quote:
+                quote = ""
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "}":
+            return j
+        elif ch == "{" or ch == "\n" and source.startswith("\n", j + 1):
+            return -1
+    return -1
