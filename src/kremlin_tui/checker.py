@@ -1,0 +1,353 @@
+"""`kremlin-tui check`: everything the loader reports, plus whole-story analysis.
+
+The analysis is static and conservative: a flag's possible values are its initial value and
+every value some effect assigns it; a stat may take any value in its range. With those, a
+condition that cannot be true is an error, a scene that nothing reaches is an error, and a
+scene whose every choice can be unavailable is a dead end.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from kremlin_tui.diagnostics import Collector, Diagnostic
+from kremlin_tui.expr import BOTH, Expr, ExprError, Scope, VarInfo, analyze
+from kremlin_tui.loader import load_story_with_diagnostics
+from kremlin_tui.model import Choice, Effect, Node, Story
+from kremlin_tui.template import Cond, Template
+
+_WORD = re.compile(r"[A-Za-zÀ-ÿ0-9'’-]+")
+
+
+@dataclass
+class CheckReport:
+    errors: list[Diagnostic] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
+    stats: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "errors": [d.to_json() for d in self.errors],
+            "warnings": [d.to_json() for d in self.warnings],
+            "stats": self.stats,
+        }
+
+
+def check_story(dirs: list[str]) -> CheckReport:
+    story, diagnostics = load_story_with_diagnostics(dirs, cache=False)
+    out = Collector()
+    out.items.extend(diagnostics)
+    report = CheckReport()
+    if story is not None:
+        analyse(story, out)
+        report.stats = story_stats(story)
+    report.errors = sorted(out.errors, key=_order)
+    report.warnings = sorted(out.warnings, key=_order)
+    return report
+
+
+def _order(d: Diagnostic) -> tuple[str, int, int]:
+    return (d.pos.path, d.pos.line, d.pos.col)
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def all_effects(story: Story) -> Iterator[tuple[Node, Choice, Effect]]:
+    for node in story.nodes.values():
+        for choice in node.choices:
+            for effect in choice.effects:
+                yield node, choice, effect
+            for outcome in choice.outcomes:
+                for effect in outcome.effects:
+                    yield node, choice, effect
+
+
+def refined_scope(story: Story) -> Scope:
+    """The names of the story, with each flag limited to the values something can give it."""
+    possible: dict[str, set[Any]] = {f.id: {f.initial} for f in story.flags.values()}
+    for _node, _choice, effect in all_effects(story):
+        if effect.target not in possible or effect.value is None:
+            continue
+        const = effect.value.constant()
+        flag = story.flags[effect.target]
+        if const is not None:
+            possible[effect.target].add(const)
+        else:
+            possible[effect.target] |= set(flag.values) if flag.values else {True, False}
+    variables: dict[str, VarInfo] = {}
+    for stat in story.stats.values():
+        variables[stat.id] = VarInfo("num", stat.min, stat.max)
+    for rel in story.relations.values():
+        variables[rel.id] = VarInfo("num", rel.min, rel.max)
+    for flag in story.flags.values():
+        kind = "bool" if flag.values is None else "str"
+        variables[flag.id] = VarInfo(kind, values=frozenset(possible[flag.id]))
+    variables["year"] = VarInfo("num", 1, 9999)
+    variables["month"] = VarInfo("num", 1, 12)
+    variables["day"] = VarInfo("num", 1, 31)
+    variables["decisions"] = VarInfo("num", 0, float("inf"))
+    choices = {f"{n.id}.{c.id}" for n in story.nodes.values() for c in n.choices}
+    return Scope(variables, set(story.nodes), choices, set(story.relations))
+
+
+def truth(expr: Expr | None, scope: Scope) -> frozenset[bool]:
+    if expr is None:
+        return frozenset({True})
+    try:
+        return analyze(expr.ast, scope).truth()
+    except ExprError:
+        return BOTH  # already reported by the loader
+
+
+def _templates(story: Story) -> Iterator[tuple[str, Template]]:
+    for node in story.nodes.values():
+        yield f"'{node.id}'", node.text
+        if node.divergence:
+            yield f"'{node.id}' divergence", node.divergence
+        for choice in node.choices:
+            yield f"'{node.id}.{choice.id}' label", choice.label
+            if choice.result:
+                yield f"'{node.id}.{choice.id}' result", choice.result
+            for outcome in choice.outcomes:
+                if outcome.result:
+                    yield f"an outcome of '{node.id}.{choice.id}'", outcome.result
+    for entry in story.codex.values():
+        yield f"codex '{entry.id}'", entry.text
+
+
+def _conditions(template: Template) -> Iterator[Expr]:
+    stack = list(template.parts)
+    while stack:
+        part = stack.pop()
+        if isinstance(part, Cond):
+            for cond, body in part.branches:
+                if cond is not None:
+                    yield cond
+                stack.extend(body)
+
+
+def analyse(story: Story, out: Collector) -> None:
+    scope = refined_scope(story)
+    never = frozenset({False})
+    flag_hint = _flag_hint(story, scope)
+
+    available: dict[tuple[str, str], bool] = {}
+    for node in story.nodes.values():
+        for choice in node.choices:
+            t = truth(choice.condition, scope)
+            available[(node.id, choice.id)] = True in t
+            if t == never and choice.condition is not None:
+                out.error(choice.condition.pos, "never-true",
+                          f"the condition of '{node.id}.{choice.id}' can never hold: {choice.condition.source}{flag_hint(choice.condition)}")
+            for index, outcome in enumerate(choice.outcomes, start=1):
+                try:
+                    weight = analyze(outcome.weight.ast, scope)
+                except ExprError:
+                    continue
+                if weight.kind == "num" and weight.hi <= 0:
+                    out.warning(outcome.weight.pos, "never-happens",
+                                f"outcome {index} of '{node.id}.{choice.id}' has a weight that is never above 0")
+        if node.event and node.event.condition is not None and truth(node.event.condition, scope) == never:
+            out.error(node.event.condition.pos, "never-true",
+                      f"event '{node.id}' can never fire: {node.event.condition.source}{flag_hint(node.event.condition)}")
+    for where, template in _templates(story):
+        for cond in _conditions(template):
+            if truth(cond, scope) == never:
+                out.error(cond.pos, "never-true", f"in {where}: {{if {cond.source}}} can never hold{flag_hint(cond)}")
+
+    _reachability(story, out, available, scope)
+    _dead_ends(story, out, scope)
+    _time_travel(story, out)
+    _codex_coverage(story, out)
+
+
+def _flag_hint(story: Story, scope: Scope) -> Any:
+    def hint(expr: Expr) -> str:
+        stuck = [
+            name for name in _names(expr.ast)
+            if name in story.flags and scope.variables[name].values is not None
+            and len(scope.variables[name].values or ()) == 1
+        ]
+        if not stuck:
+            return ""
+        name = stuck[0]
+        value = next(iter(scope.variables[name].values or ()))
+        return f" (no effect ever changes flag '{name}' from {str(value).lower() if isinstance(value, bool) else repr(value)})"
+
+    return hint
+
+
+def _names(ast: Any) -> Iterator[str]:
+    if not isinstance(ast, tuple) or not ast:
+        return
+    if ast[0] == "var":
+        yield ast[1]
+        return
+    for part in ast[1:]:
+        if isinstance(part, tuple):
+            if part and isinstance(part[0], str):
+                yield from _names(part)
+            else:
+                for item in part:
+                    yield from _names(item)
+
+
+def _reachability(story: Story, out: Collector, available: dict[tuple[str, str], bool], scope: Scope) -> None:
+    never = frozenset({False})
+    reached: set[str] = {story.campaign.start}
+    frontier = [story.campaign.start]
+    scheduled: set[str] = set()
+    pending_events = {
+        n.id for n in story.nodes.values()
+        if n.event is not None and truth(n.event.condition, scope) != never
+    }
+    while True:
+        while frontier:
+            node = story.nodes[frontier.pop()]
+            for choice in node.choices:
+                if not available[(node.id, choice.id)]:
+                    continue
+                effects = list(choice.effects) + [e for o in choice.outcomes for e in o.effects]
+                scheduled.update(e.target for e in effects if e.op == "schedule")
+                targets = [choice.goto] + [o.goto for o in choice.outcomes]
+                for target in targets:
+                    if target and target not in reached:
+                        reached.add(target)
+                        frontier.append(target)
+        ready = {
+            e for e in pending_events
+            if not story.nodes[e].event.scheduled or e in scheduled  # type: ignore[union-attr]
+        }
+        if not ready:
+            break
+        pending_events -= ready
+        reached |= ready
+        frontier.extend(ready)
+    for node in story.nodes.values():
+        if node.id in reached:
+            continue
+        if node.is_ending:
+            out.error(node.pos, "unreachable-ending", f"ending '{node.id}': nothing leads here")
+        elif node.event is not None:
+            trigger = node.event
+            if trigger.scheduled and node.id not in scheduled:
+                why = "nothing reachable schedules it"
+            elif trigger.condition is not None and truth(trigger.condition, scope) == never:
+                why = "its condition can never hold"
+            else:
+                why = "it is only reachable from unreachable scenes"
+            out.error(node.pos, "unreachable", f"event '{node.id}' can never be due: {why}")
+        else:
+            out.error(node.pos, "unreachable", f"scene '{node.id}' is unreachable from the start '{story.campaign.start}'")
+
+
+def _dead_ends(story: Story, out: Collector, scope: Scope) -> None:
+    always = frozenset({True})
+    for node in story.nodes.values():
+        if node.is_ending or not node.choices:
+            continue
+        revisitable: bool | None = None
+        safe = False
+        for choice in node.choices:
+            if choice.condition is not None and truth(choice.condition, scope) != always:
+                continue
+            if choice.once:
+                if revisitable is None:
+                    revisitable = _on_a_cycle(story, node.id)
+                if revisitable:
+                    continue
+            safe = True
+            break
+        if not safe:
+            out.error(node.pos, "dead-end",
+                      f"dead end: every choice in '{node.id}' can be unavailable; give one choice no 'if' "
+                      "(and no 'once' if the scene can be revisited), or add 'fallback: true' to one")
+
+
+def _on_a_cycle(story: Story, start: str) -> bool:
+    """Whether the scene can be reached again after leaving it."""
+    seen: set[str] = set()
+    frontier = [start]
+    while frontier:
+        node = story.nodes.get(frontier.pop())
+        if node is None:
+            continue
+        for choice in node.choices:
+            for target in [choice.goto] + [o.goto for o in choice.outcomes]:
+                if target == start:
+                    return True
+                if target and target not in seen:
+                    seen.add(target)
+                    frontier.append(target)
+    return False
+
+
+def _time_travel(story: Story, out: Collector) -> None:
+    for node in story.nodes.values():
+        if node.date is None:
+            continue
+        for choice in node.choices:
+            for target in [choice.goto] + [o.goto for o in choice.outcomes]:
+                dest = story.nodes.get(target or "")
+                if dest is not None and dest.date is not None and dest.date.day < node.date.day:
+                    out.warning(choice.pos, "back-in-time",
+                                f"'{node.id}.{choice.id}' leads from {node.date.iso()} back to '{dest.id}' ({dest.date.iso()})")
+
+
+def _codex_coverage(story: Story, out: Collector) -> None:
+    unlocked: set[str] = set()
+    for node in story.nodes.values():
+        unlocked.update(node.codex)
+        stack: list[Any] = list(node.text.parts)
+        while stack:
+            part = stack.pop()
+            if isinstance(part, Cond):
+                for _cond, body in part.branches:
+                    stack.extend(body)
+            elif hasattr(part, "codex"):
+                unlocked.update(part.codex)
+    unlocked.update(e.target for _n, _c, e in all_effects(story) if e.op == "unlock")
+    for entry in story.codex.values():
+        if entry.id not in unlocked:
+            out.warning(entry.pos, "codex-never-unlocked",
+                        f"codex entry '{entry.id}' is never unlocked: no scene mentions {', '.join(entry.match) or entry.title}")
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def words(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def story_stats(story: Story) -> dict[str, Any]:
+    scenes = [n for n in story.nodes.values() if n.kind == "scene"]
+    events = [n for n in story.nodes.values() if n.kind == "event"]
+    endings = [n for n in story.nodes.values() if n.is_ending]
+    choices = sum(len(n.choices) for n in story.nodes.values())
+    conditional = sum(1 for n in story.nodes.values() for c in n.choices if c.condition is not None)
+    total_words = sum(words(t.source) for _w, t in _templates(story))
+    per_chapter: dict[str, dict[str, int]] = {}
+    for node in story.nodes.values():
+        entry = per_chapter.setdefault(node.chapter or "-", {"scenes": 0, "events": 0, "endings": 0, "words": 0})
+        entry[node.kind + "s"] += 1
+        entry["words"] += words(node.text.source) + (words(node.divergence.source) if node.divergence else 0)
+        for choice in node.choices:
+            entry["words"] += words(choice.label.source) + (words(choice.result.source) if choice.result else 0)
+            entry["words"] += sum(words(o.result.source) for o in choice.outcomes if o.result)
+    return {
+        "files": len(story.files),
+        "scenes": len(scenes),
+        "events": len(events),
+        "endings": len(endings),
+        "nodes": len(story.nodes),
+        "choices": choices,
+        "conditional_choices": conditional,
+        "codex": len(story.codex),
+        "words": total_words,
+        "chapters": per_chapter,
+    }

@@ -1,0 +1,158 @@
+"""The `kremlin-tui` command line. Headless commands never import Textual, so they start fast."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+
+from kremlin_tui import __version__
+from kremlin_tui.diagnostics import Diagnostic
+from kremlin_tui.paths import SAVES_ENV, default_saves_dir, default_story_dir
+
+COMMANDS = ("play", "check", "explore", "schema")
+
+
+def _story_dirs(values: list[str] | None) -> list[str]:
+    return list(values) if values else [str(default_story_dir())]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kremlin-tui",
+        description="Kremlin TUI: an alternate-history strategy game. You are Trotsky, January 1924.",
+        epilog=(
+            f"Story: {default_story_dir()}\n"
+            f"Saves: {default_saves_dir()} (override with --saves DIR or ${SAVES_ENV})\n"
+            "Without a command, `kremlin-tui` plays the game."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"kremlin-tui {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    play = sub.add_parser("play", help="play the game (the default command)",
+                          description="Play the game in the terminal UI, or line by line with --plain.")
+    play.add_argument("--plain", action="store_true", help="line mode for screen readers, pipes and scripts")
+    play.add_argument("--seed", type=int, default=None, help="fix the randomness (same seed + same input = same game)")
+    play.add_argument("--story", action="append", metavar="DIR", help="story directory (repeat to add mods)")
+    play.add_argument("--saves", metavar="DIR", help=f"saves directory (default {default_saves_dir()})")
+
+    check = sub.add_parser("check", help="check story files for errors",
+                           description="Report every problem in the story with its file position.")
+    check.add_argument("dirs", nargs="*", metavar="DIR", help="story directories (default: the shipped story)")
+    check.add_argument("--format", choices=("text", "json"), default="text")
+
+    explore = sub.add_parser("explore", help="play many seeded games automatically and report coverage",
+                             description="The automated play-tester: plays N seeded games and reports "
+                                         "endings, coverage, decisions and errors.")
+    explore.add_argument("--runs", type=int, default=1000)
+    explore.add_argument("--seed", type=int, default=0)
+    explore.add_argument("--strategy", choices=("random", "coverage"), default="random")
+    explore.add_argument("--jobs", type=int, default=None, help="processes (default: all cores)")
+    explore.add_argument("--format", choices=("text", "json"), default="text")
+    explore.add_argument("--story", action="append", metavar="DIR", help="story directory (repeatable)")
+
+    sub.add_parser("schema", help="print the JSON Schema of story files",
+                   description="Print the JSON Schema for story files (for editors' YAML language servers).")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if not args_list or (args_list[0] not in COMMANDS and args_list[0] not in ("-h", "--help", "--version")):
+        args_list.insert(0, "play")
+    parser = build_parser()
+    args = parser.parse_args(args_list)
+    try:
+        if args.command == "check":
+            return cmd_check(args)
+        if args.command == "explore":
+            return cmd_explore(args)
+        if args.command == "schema":
+            from kremlin_tui.schema import schema_text
+
+            sys.stdout.write(schema_text())
+            return 0
+        return cmd_play(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def _print_diagnostics(diagnostics: list[Diagnostic]) -> None:
+    for diagnostic in diagnostics:
+        print(diagnostic, file=sys.stderr)
+
+
+def _load(dirs: list[str]):  # type: ignore[no-untyped-def]
+    from kremlin_tui.loader import load_story_with_diagnostics
+
+    story, diagnostics = load_story_with_diagnostics(dirs)
+    if story is None:
+        _print_diagnostics([d for d in diagnostics if d.severity == "error"])
+        errors = sum(1 for d in diagnostics if d.severity == "error")
+        print(f"The story has {errors} error(s); run `kremlin-tui check` for details.", file=sys.stderr)
+    return story
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from kremlin_tui.checker import check_story
+
+    report = check_story(_story_dirs(args.dirs))
+    if args.format == "json":
+        print(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+    else:
+        for diagnostic in report.errors + report.warnings:
+            print(diagnostic)
+        stats = report.stats
+        summary = f"{len(report.errors)} error(s), {len(report.warnings)} warning(s)"
+        if stats:
+            summary += (f"; {stats['scenes']} scenes, {stats['events']} events, {stats['endings']} endings, "
+                        f"{stats['choices']} choices, {stats['codex']} codex entries, {stats['words']} words")
+        print(summary)
+    return 1 if report.errors else 0
+
+
+def cmd_explore(args: argparse.Namespace) -> int:
+    if args.runs < 1:
+        print("kremlin-tui explore: --runs must be at least 1", file=sys.stderr)
+        return 2
+    story = _load(_story_dirs(args.story))
+    if story is None:
+        return 1
+    from kremlin_tui.explore import explore, format_report
+
+    started = time.perf_counter()
+    result = explore(story, args.runs, args.seed, args.strategy, args.jobs)
+    elapsed = time.perf_counter() - started
+    if args.format == "json":
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+    else:
+        print(format_report(result, elapsed))
+    return 1 if result["errors"] else 0
+
+
+def cmd_play(args: argparse.Namespace) -> int:
+    import random
+
+    story = _load(_story_dirs(args.story))
+    if story is None:
+        return 1
+    from kremlin_tui.engine import Game
+
+    seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1, 2**31)
+    interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    if not args.plain and interactive:
+        try:
+            from kremlin_tui.tui.app import run_tui
+        except ImportError:
+            run_tui = None
+        if run_tui is not None:
+            return run_tui(story, seed=seed, saves=args.saves)
+    from kremlin_tui.plain import run_plain
+
+    return run_plain(story, Game.new(story, seed), sys.stdin, sys.stdout)

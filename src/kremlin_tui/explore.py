@@ -1,0 +1,196 @@
+"""`kremlin-tui explore`: the automated play-tester.
+
+Game i is seeded with seed + i. Games run in fixed chunks, each chunk with its own coverage
+memory, and chunks are merged in order, so the report depends on the seed and the run count,
+never on how many processes ran it.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import random
+import traceback
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from kremlin_tui.engine import Game
+from kremlin_tui.model import Story
+
+CHUNK = 100
+MAX_STEPS = 1000
+
+_STORY: Story | None = None  # set before forking workers: closures don't pickle
+
+
+@dataclass
+class ChunkResult:
+    endings: Counter[str] = field(default_factory=Counter)
+    nodes: set[str] = field(default_factory=set)
+    choices: set[str] = field(default_factory=set)
+    decisions: list[int] = field(default_factory=list)
+    ranges: dict[str, list[float]] = field(default_factory=dict)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+    def merge(self, other: ChunkResult) -> None:
+        self.endings.update(other.endings)
+        self.nodes |= other.nodes
+        self.choices |= other.choices
+        self.decisions.extend(other.decisions)
+        for name, (low, high) in other.ranges.items():
+            mine = self.ranges.setdefault(name, [low, high])
+            mine[0], mine[1] = min(mine[0], low), max(mine[1], high)
+        self.errors.extend(other.errors)
+
+
+def _targets(story: Story, node_id: str, choice_id: str) -> list[str]:
+    node = story.nodes[node_id]
+    for choice in node.choices:
+        if choice.id == choice_id:
+            return [t for t in [choice.goto] + [o.goto for o in choice.outcomes] if t]
+    return []
+
+
+def play_one(story: Story, seed: int, strategy: str, memory: ChunkResult, rendered: set[str]) -> None:
+    """Play one game to its end, recording into `memory`."""
+    game = Game.new(story, seed)
+    picker = random.Random(seed * 7919 + 17)
+    visible = [s.id for s in story.stats.values() if not s.hidden]
+    ranges = memory.ranges
+    path: list[str] = []
+    try:
+        for _ in range(MAX_STEPS):
+            node_id = game.state.node
+            if node_id not in rendered:
+                rendered.add(node_id)
+                game.scene()  # renders every text once per chunk, to catch template errors
+            if game.ended:
+                break
+            ids = game.available_ids()
+            if not ids:
+                raise RuntimeError(f"stuck: no choice is available in '{node_id}'")
+            if strategy == "coverage":
+                fresh = [c for c in ids if f"{node_id}.{c}" not in memory.choices]
+                if fresh:
+                    ids = fresh
+                else:
+                    unseen = [c for c in ids if any(t not in memory.nodes for t in _targets(story, node_id, c))]
+                    ids = unseen or ids
+            pick = ids[0] if len(ids) == 1 else picker.choice(ids)
+            path.append(f"{node_id}.{pick}")
+            memory.choices.add(f"{node_id}.{pick}")
+            game.choose(pick, render=False)
+            for name in visible:
+                value = game.state.vars[name]
+                bounds = ranges.get(name)
+                if bounds is None:
+                    ranges[name] = [value, value]
+                elif value < bounds[0]:
+                    bounds[0] = value
+                elif value > bounds[1]:
+                    bounds[1] = value
+        else:
+            raise RuntimeError(f"no ending after {MAX_STEPS} decisions (a loop?) at '{game.state.node}'")
+    except Exception as exc:  # every failure is reported with the seed that reproduces it
+        memory.errors.append({
+            "seed": seed,
+            "node": game.state.node,
+            "error": f"{type(exc).__name__}: {exc}",
+            "path": path[-8:],
+            "trace": traceback.format_exc(limit=3) if not isinstance(exc, RuntimeError) else "",
+        })
+    else:
+        if game.state.ending:
+            memory.endings[game.state.ending] += 1
+        memory.decisions.append(game.state.decisions)
+    memory.nodes.update(game.state.visits)
+
+
+def _run_chunk(args: tuple[int, int, str]) -> ChunkResult:
+    first_seed, count, strategy = args
+    assert _STORY is not None
+    memory = ChunkResult()
+    rendered: set[str] = set()
+    for seed in range(first_seed, first_seed + count):
+        play_one(_STORY, seed, strategy, memory, rendered)
+    return memory
+
+
+def explore(story: Story, runs: int, seed: int = 0, strategy: str = "random", jobs: int | None = None) -> dict[str, Any]:
+    global _STORY
+    _STORY = story
+    chunks = [(seed + start, min(CHUNK, runs - start), strategy) for start in range(0, runs, CHUNK)]
+    jobs = jobs or os.cpu_count() or 1
+    total = ChunkResult()
+    if jobs > 1 and len(chunks) > 1 and "fork" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("fork")
+        with context.Pool(min(jobs, len(chunks))) as pool:
+            for result in pool.imap(_run_chunk, chunks):
+                total.merge(result)
+    else:
+        for chunk in chunks:
+            total.merge(_run_chunk(chunk))
+    return report(story, runs, seed, strategy, total)
+
+
+def report(story: Story, runs: int, seed: int, strategy: str, total: ChunkResult) -> dict[str, Any]:
+    all_choices = [f"{n.id}.{c.id}" for n in story.nodes.values() for c in n.choices]
+    endings = [n.id for n in story.nodes.values() if n.is_ending]
+    decisions = total.decisions or [0]
+    return {
+        "runs": runs,
+        "seed": seed,
+        "strategy": strategy,
+        "endings": {e: total.endings.get(e, 0) for e in endings},
+        "nodes": {
+            "total": len(story.nodes),
+            "visited": len(total.nodes & set(story.nodes)),
+            "unvisited": [n for n in story.nodes if n not in total.nodes],
+        },
+        "choices": {
+            "total": len(all_choices),
+            "taken": len(total.choices),
+            "never_taken": [c for c in all_choices if c not in total.choices],
+        },
+        "decisions": {
+            "min": min(decisions),
+            "mean": round(sum(decisions) / len(decisions), 1),
+            "max": max(decisions),
+        },
+        "stats": {name: {"min": low, "max": high} for name, (low, high) in sorted(total.ranges.items())},
+        "errors": sorted(total.errors, key=lambda e: e["seed"]),
+    }
+
+
+def format_report(result: dict[str, Any], seconds: float | None = None) -> str:
+    lines = []
+    timing = f" in {seconds:.2f} s" if seconds is not None else ""
+    lines.append(f"Explored {result['runs']} games (seed {result['seed']}, strategy {result['strategy']}){timing}.")
+    runs = max(1, result["runs"])
+    lines.append("Endings:")
+    for ending, count in sorted(result["endings"].items(), key=lambda kv: (-kv[1], kv[0])):
+        lines.append(f"  {ending:<28} {count:>7}  {100 * count / runs:5.1f}%")
+    nodes, choices = result["nodes"], result["choices"]
+    lines.append(f"Nodes visited: {nodes['visited']}/{nodes['total']}")
+    if nodes["unvisited"]:
+        lines.append("  never visited: " + ", ".join(nodes["unvisited"]))
+    lines.append(f"Choices taken: {choices['taken']}/{choices['total']}")
+    if choices["never_taken"]:
+        shown = choices["never_taken"][:40]
+        more = len(choices["never_taken"]) - len(shown)
+        lines.append("  never taken: " + ", ".join(shown) + (f" (and {more} more)" if more > 0 else ""))
+    d = result["decisions"]
+    lines.append(f"Decisions per game: min {d['min']}, mean {d['mean']}, max {d['max']}")
+    if result["stats"]:
+        lines.append("Stat ranges: " + ", ".join(f"{k} {v['min']}–{v['max']}" for k, v in result["stats"].items()))
+    if result["errors"]:
+        lines.append(f"ERRORS: {len(result['errors'])} game(s) failed:")
+        for error in result["errors"][:20]:
+            lines.append(f"  seed {error['seed']} at '{error['node']}': {error['error']}")
+            if error["path"]:
+                lines.append("    last choices: " + " → ".join(error["path"]))
+        lines.append("Reproduce one with: kremlin-tui play --plain --seed SEED")
+    else:
+        lines.append("No errors.")
+    return "\n".join(lines)
