@@ -146,6 +146,7 @@ class _Builder:
         self.codex_ids: set[str] = set()
         self.event_ids: set[str] = set()
         self.all_ids: set[str] = set()
+        self.broken_files = False  # a file that did not parse: its ids are missing, so skip cross-checks
 
     # -- helpers --------------------------------------------------------------------------
 
@@ -312,12 +313,16 @@ class _Builder:
         for source in self.files:
             text = decode(source.data, source.path, self.out)
             if text is None:
+                self.broken_files = True
                 continue
             tree = parse_yaml_text(text, source.path, self.out)
             if tree is None:
+                self.broken_files = True
                 continue
             self.lines[source.path] = text.split("\n")
             self.collect(tree, source.path)
+        if self.broken_files and not self.raw.campaign:
+            return None
         campaign = self.build_campaign()
         chapters = self.build_chapters()
         stats, relations, flags = self.build_state()
@@ -830,6 +835,8 @@ class _Builder:
             nodes[target] = replace(node, choices=node.choices + tuple(added))
 
     def check_targets(self, nodes: dict[str, Node], campaign: Campaign | None) -> None:
+        if self.broken_files:
+            return  # the targets may be defined in the file that could not be read
         if campaign is not None:
             start = nodes.get(campaign.start)
             if start is None:

@@ -1,0 +1,87 @@
+"""`check`: whole-story analysis and the command's output formats and exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from kremlin_tui.checker import check_story
+
+
+def messages(path: str) -> tuple[list[str], list[str]]:
+    report = check_story([path])
+    return [d.message for d in report.errors], [d.message for d in report.warnings]
+
+
+def test_the_mini_story_is_clean(mini: str) -> None:
+    report = check_story([mini])
+    assert report.errors == [] and report.warnings == []
+    assert report.stats["scenes"] == 4 and report.stats["events"] == 2 and report.stats["endings"] == 2
+
+
+def test_unreachable_dead_ends_never_true_and_orphan_endings(make_story) -> None:  # type: ignore[no-untyped-def]
+    path = make_story("""\
+        nodes:
+          - id: a
+            title: A
+            date: 1925
+            text: "{if flag_a}never shown{end}"
+            choices:
+              - {id: go, label: Go, if: party > 20, goto: b}
+              - {id: never, label: Never, if: flag_a, goto: end}
+          - id: b
+            title: B
+            date: 1924
+            text: b
+            choices:
+              - {id: go, label: Go, goto: end}
+          - id: lonely
+            title: Lonely
+            text: nobody comes here
+            choices:
+              - {id: go, label: Go, goto: end}
+          - id: ev
+            title: Never scheduled
+            event: {scheduled: true}
+            text: e
+            choices:
+              - {id: ok, label: OK}
+        endings:
+          - {id: end, title: End, text: done}
+          - {id: orphan, title: Orphan, text: nobody}
+        codex:
+          - {id: nobody, title: Nobody Mentioned, category: person, text: x}
+    """)
+    errors, warnings = messages(path)
+    assert any("condition of 'a.never' can never hold" in e and "no effect ever changes flag 'flag_a'" in e for e in errors)
+    assert any("{if flag_a} can never hold" in e for e in errors)
+    assert any("dead end: every choice in 'a'" in e for e in errors)
+    assert any("scene 'lonely' is unreachable" in e for e in errors)
+    assert any("event 'ev' can never be due: nothing reachable schedules it" in e for e in errors)
+    assert any("ending 'orphan': nothing leads here" in e for e in errors)
+    assert any("back to 'b' (1924)" in w for w in warnings)
+    assert any("codex entry 'nobody' is never unlocked" in w for w in warnings)
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "kremlin_tui", *args], capture_output=True, text=True, timeout=60)
+
+
+def test_check_exit_codes_and_json(mini: str, make_story) -> None:  # type: ignore[no-untyped-def]
+    clean = run_cli("check", mini)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert clean.stdout.strip().endswith("words")
+    broken = make_story("nodes:\n  - id: a\n    title: A\n    text: a\n    choices:\n      - {id: go, label: Go, goto: nowhere}\n")
+    result = run_cli("check", broken, "--format", "json")
+    assert result.returncode == 1
+    data = json.loads(result.stdout)
+    assert set(data) == {"errors", "warnings", "stats"}
+    first = data["errors"][0]
+    assert set(first) == {"path", "line", "col", "code", "message"}
+    assert first["path"].endswith("scenes.yaml") and first["line"] == 6 and first["code"] == "unknown-node"
+    text = run_cli("check", broken)
+    assert text.returncode == 1
+    assert "scenes.yaml:6:9: error: goto: unknown scene 'nowhere'" in text.stdout
+    assert "Traceback" not in text.stdout + text.stderr
+    assert run_cli("check", "--format", "xml").returncode == 2

@@ -1,0 +1,205 @@
+"""Loading: every problem reported with path:line:col, hostile files refused, nothing raised."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kremlin_tui.diagnostics import Collector, StoryError
+from kremlin_tui.loader import load_story, load_story_with_diagnostics
+from kremlin_tui.yamlsource import MAX_FILE_BYTES, parse_yaml_bytes
+
+
+def errors_of(path: str) -> list[str]:
+    story, diagnostics = load_story_with_diagnostics([path], cache=False)
+    assert story is None
+    return [f"{Path(d.pos.path).name}:{d.pos.line}:{d.pos.col}: {d.message}" for d in diagnostics if d.severity == "error"]
+
+
+GOOD_SCENE = """\
+nodes:
+  - id: a
+    title: A
+    text: a
+    choices:
+      - {id: go, label: Go, goto: end}
+endings:
+  - {id: end, title: End, text: done}
+"""
+
+
+def test_a_clean_story_loads(make_story) -> None:  # type: ignore[no-untyped-def]
+    story = load_story([make_story(GOOD_SCENE)])
+    assert set(story.nodes) == {"a", "end"}
+
+
+def test_all_errors_are_collected_with_positions(make_story) -> None:  # type: ignore[no-untyped-def]
+    path = make_story("""\
+        nodes:
+          - id: a
+            title: A
+            text: |
+              Hello {partyy}.
+            choises: []
+            choices:
+              - id: go
+                label: Go
+                if: party >
+                goto: nowhere
+              - id: go
+                label: Again
+                effects: [party += 'x', flag_a += 1, mood = 'furious', unknown = 3]
+                goto: end
+        endings:
+          - {id: end, title: End, text: done}
+          - {id: a, title: Duplicate, text: dup}
+    """)
+    found = errors_of(path)
+    expected = [
+        "scenes.yaml:5:14: text: unknown name 'partyy' (did you mean 'party'?)",
+        "scenes.yaml:6:5: unknown key 'choises' in a node (did you mean 'choices'?)",
+        "scenes.yaml:10:20: condition: expected a value, found the end of the expression",
+        "scenes.yaml:14:28: effect: 'party' is a number",
+        "scenes.yaml:14:33: effect: 'flag_a' is a flag; write 'flag_a = ...'",
+        "scenes.yaml:14:53: effect: 'mood' is one of calm, angry; not 'furious'",
+        "scenes.yaml:14:64: effect: unknown name 'unknown'",
+        "scenes.yaml:18:10: 'a' is already defined at ",
+        "scenes.yaml:12:9: choice 'go' appears twice in 'a'",
+        "scenes.yaml:8:9: goto: unknown scene 'nowhere'",
+    ]
+    for message in expected:
+        assert any(f.startswith(message) for f in found), (message, found)
+    assert len(found) == len(expected)
+
+
+def test_bad_yaml_is_reported_at_its_position(make_story) -> None:  # type: ignore[no-untyped-def]
+    path = make_story("nodes:\n  - id: a\n    title: [unclosed\n")
+    (found,) = errors_of(path)  # and no cascade of "unknown scene" errors from the missing scenes
+    assert found.startswith("scenes.yaml:4:1: YAML syntax")
+
+
+@pytest.mark.parametrize(
+    ("body", "fragment"),
+    [
+        ("x: !!python/object/apply:os.system ['echo hi']\n", "YAML tags"),
+        ("x: !custom 1\n", "YAML tags"),
+        ("a: &x [1, 2]\nb: *x\n", "anchors and aliases"),
+        ("---\na: 1\n---\nb: 2\n", "one YAML document"),
+        ("a: 1\na: 2\n", "appears twice"),
+    ],
+)
+def test_hostile_yaml_is_refused(body: str, fragment: str) -> None:
+    out = Collector()
+    assert parse_yaml_bytes(body.encode(), "f.yaml", out) is None
+    assert fragment in out.items[0].message
+
+
+def test_billion_laughs_is_refused_quickly() -> None:
+    lines = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 10)]
+    out = Collector()
+    started = time.perf_counter()
+    assert parse_yaml_bytes("\n".join(lines).encode(), "bomb.yaml", out) is None
+    assert time.perf_counter() - started < 1
+    assert "aliases" in out.items[0].message
+
+
+def test_deep_nesting_is_refused_without_crashing() -> None:
+    out = Collector()
+    assert parse_yaml_bytes(("[" * 200_000 + "]" * 200_000).encode(), "deep.yaml", out) is None
+    assert "nests deeper" in out.items[0].message
+
+
+def test_invalid_utf8_is_reported_at_the_byte(make_story, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = make_story(GOOD_SCENE)
+    Path(path, "scenes.yaml").write_bytes(b"nodes:\n  - id: a\n    title: caf\xe9\n")
+    (found,) = errors_of(path)
+    assert found == "scenes.yaml:3:15: the file is not valid UTF-8"
+
+
+def test_huge_files_are_refused(make_story) -> None:  # type: ignore[no-untyped-def]
+    path = make_story(GOOD_SCENE)
+    Path(path, "huge.yaml").write_bytes(b"# " + b"x" * (MAX_FILE_BYTES + 10))
+    assert any("larger than" in f for f in errors_of(path))
+
+
+def test_a_missing_manifest_and_directory_are_reported(tmp_path: Path) -> None:
+    (tmp_path / "s").mkdir()
+    (tmp_path / "s" / "a.yaml").write_text(GOOD_SCENE)
+    assert any("no file declares the 'campaign'" in f for f in errors_of(str(tmp_path / "s")))
+    assert any("not a story directory" in f for f in errors_of(str(tmp_path / "missing")))
+
+
+def test_story_error_lists_everything(make_story) -> None:  # type: ignore[no-untyped-def]
+    path = make_story("nodes:\n  - id: a\n")
+    with pytest.raises(StoryError) as info:
+        load_story([path], cache=False)
+    assert len(info.value.diagnostics) >= 2
+
+
+def test_labels_that_look_like_booleans_stay_text(make_story) -> None:  # type: ignore[no-untyped-def]
+    story = load_story([make_story(GOOD_SCENE.replace("label: Go", "label: No"))])
+    assert story.nodes["a"].choices[0].label.source == "No"
+
+
+def test_mods_add_scenes_and_choices_to_existing_scenes(make_story, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    base = make_story(GOOD_SCENE)
+    mod = tmp_path / "mod"
+    mod.mkdir()
+    (mod / "mod.yaml").write_text(
+        "flags:\n  - {id: mod_flag, description: Set by the mod.}\n"
+        "nodes:\n  - id: mod_scene\n    title: Mod\n    text: m\n    choices:\n      - {id: back, label: Back, goto: end}\n"
+        "extend:\n  - node: a\n    choices:\n      - {id: to_mod, label: To the mod, effects: [mod_flag = true], goto: mod_scene}\n"
+    )
+    story = load_story([base, str(mod)], cache=False)
+    assert [c.id for c in story.nodes["a"].choices] == ["go", "to_mod"]
+    (mod / "dup.yaml").write_text("extend:\n  - node: a\n    choices:\n      - {id: go, label: Dup, goto: end}\n")
+    assert any("already has a choice 'go'" in f for f in errors_of_dirs([base, str(mod)]))
+
+
+def errors_of_dirs(dirs: list[str]) -> list[str]:
+    _story, diagnostics = load_story_with_diagnostics(dirs, cache=False)
+    return [d.message for d in diagnostics if d.severity == "error"]
+
+
+def test_the_cache_is_used_when_warm_and_ignored_when_damaged(make_story, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import os
+
+    from kremlin_tui import cache
+
+    path = make_story(GOOD_SCENE)
+    first = load_story([path])
+    files = list(Path(os.environ["KREMLIN_TUI_CACHE"]).glob("story-*.pickle"))
+    entry = next(f for f in files if first.content_hash[:32] in f.name)
+    assert cache.read(first.content_hash) is not None
+    entry.write_bytes(entry.read_bytes()[:-10] + b"0123456789")  # damaged payload
+    assert cache.read(first.content_hash) is None
+    again = load_story([path])  # rebuilt, not taken from the damaged file
+    assert set(again.nodes) == set(first.nodes)
+    Path(path, "scenes.yaml").write_text(GOOD_SCENE.replace("title: A", "title: Changed"))
+    assert load_story([path]).nodes["a"].title == "Changed"  # a stale cache is never used
+
+
+yaml_text = st.recursive(
+    st.one_of(st.text(max_size=12), st.integers().map(str), st.sampled_from(["true", "null", "~", "- x", "{a: 1}"])),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4).map(lambda xs: "[" + ", ".join(xs) + "]"),
+        st.dictionaries(st.sampled_from(["id", "nodes", "title", "text", "choices", "goto", "x"]), inner, max_size=4).map(
+            lambda d: "{" + ", ".join(f"{k}: {v}" for k, v in d.items()) + "}"
+        ),
+    ),
+    max_leaves=12,
+)
+
+
+@given(st.one_of(st.binary(max_size=200), yaml_text.map(str.encode)))
+@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_arbitrary_files_never_raise(make_story, data: bytes) -> None:  # type: ignore[no-untyped-def]
+    path = make_story(GOOD_SCENE)
+    Path(path, "scenes.yaml").write_bytes(b"nodes: " + data)
+    story, diagnostics = load_story_with_diagnostics([path], cache=False)
+    assert story is not None or any(d.severity == "error" for d in diagnostics)
