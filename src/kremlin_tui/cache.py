@@ -66,7 +66,12 @@ def write(key: str, story: Any) -> None:
     if path is None:
         return
     try:
-        payload = pickle.dumps(story, protocol=pickle.HIGHEST_PROTOCOL)
+        from dataclasses import replace
+
+        from kremlin_tui.model import LazyNodes
+
+        packed = replace(story, nodes=LazyNodes.pack(story.nodes))
+        payload = pickle.dumps(packed, protocol=pickle.HIGHEST_PROTOCOL)
         blob = MAGIC + key.encode() + b"\n" + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")

@@ -7,6 +7,7 @@ engine runs closures compiled from it.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable, Iterable
@@ -198,8 +199,12 @@ class _Parser:
         raise ExprError(f"expected a value, found {found}", offset)
 
 
+@functools.lru_cache(maxsize=8192)
 def parse(source: str) -> Ast:
-    """Parse an expression; raises ExprError with the offending offset."""
+    """Parse an expression; raises ExprError with the offending offset.
+
+    Memoised: stories repeat the same small expressions ({year}, `party >= 40`) many times,
+    and the AST is an immutable tuple, safe to share."""
     return _Parser(source).parse()
 
 

@@ -6,6 +6,7 @@ so the engine learns what a scene unlocks without scanning rendered text at run 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +31,10 @@ class Cond:
 
 
 Part = Text | Interp | Cond
+
+
+# `{{`, `}}`, a whole `{...}` on one line (quotes may hold braces), or a stray brace
+_BRACES = re.compile(r"""\{\{|\}\}|\{(?:'[^'\n]*'|"[^"\n]*"|[^{}'"\n])*\}|[{}]""")
 
 
 class TemplateError(Exception):
@@ -105,7 +110,7 @@ def parse_template(
     current = root
     exprs: list[tuple[Expr, int]] = []
     buf: list[str] = []
-    i, n = 0, len(source)
+    position, n = 0, len(source)
 
     def flush() -> None:
         if buf:
@@ -123,83 +128,61 @@ def parse_template(
         exprs.append((expr, stripped_from))
         return expr
 
-    while i < n:
-        ch = source[i]
-        if ch == "{":
-            if source.startswith("{{", i):
-                buf.append("{")
-                i += 2
-                continue
-            close = _closing_brace(source, i)
-            if close < 0:
-                raise TemplateError("'{' is never closed (write '{{' for a literal brace)", i)
-            inner = source[i + 1 : close]
-            word = inner.strip().split(None, 1)
-            head = word[0] if word else ""
-            flush()
-            if head == "if" and len(word) == 2:
-                cond = Cond([])
-                body: list[Part] = []
-                cond.branches.append((expression(inner[inner.index("if") + 2 :], i + 1 + inner.index("if") + 2), body))
-                current.append(cond)
-                stack.append((cond, current, i))
-                current = body
-            elif head == "elif" and len(word) == 2:
-                if not stack or stack[-1][0].branches[-1][0] is None:
-                    raise TemplateError("{elif} without a matching {if}", i)
-                body = []
-                start = inner.index("elif") + 4
-                stack[-1][0].branches.append((expression(inner[start:], i + 1 + start), body))
-                current = body
-            elif head == "else" and len(word) == 1:
-                if not stack or stack[-1][0].branches[-1][0] is None:
-                    raise TemplateError("{else} without a matching {if}", i)
-                body = []
-                stack[-1][0].branches.append((None, body))
-                current = body
-            elif head == "end" and len(word) == 1:
-                if not stack:
-                    raise TemplateError("{end} without a matching {if}", i)
-                _, current, _ = stack.pop()
-            elif not inner.strip():
-                raise TemplateError("empty '{}' (write '{{' for a literal brace)", i)
-            else:
-                current.append(Interp(expression(inner, i + 1)))
-            i = close + 1
-        elif ch == "}":
-            if source.startswith("}}", i):
-                buf.append("}")
-                i += 2
-                continue
+    if "{" not in source and "}" not in source:
+        current.append(Text(source, codex_of(source) if codex_of else frozenset()))
+        return Template(source, root, exprs)
+    for match in _BRACES.finditer(source):
+        token = match.group()
+        i = match.start()
+        if i > position:
+            buf.append(source[position:i])
+        position = match.end()
+        if token == "{{":
+            buf.append("{")
+            continue
+        if token == "}}":
+            buf.append("}")
+            continue
+        if token == "}":
             raise TemplateError("'}' without '{' (write '}}' for a literal brace)", i)
+        if token == "{":
+            raise TemplateError("'{' is never closed (write '{{' for a literal brace)", i)
+        inner = token[1:-1]
+        word = inner.strip().split(None, 1)
+        head = word[0] if word else ""
+        flush()
+        if head == "if" and len(word) == 2:
+            cond = Cond([])
+            body: list[Part] = []
+            start = inner.index("if") + 2
+            cond.branches.append((expression(inner[start:], i + 1 + start), body))
+            current.append(cond)
+            stack.append((cond, current, i))
+            current = body
+        elif head == "elif" and len(word) == 2:
+            if not stack or stack[-1][0].branches[-1][0] is None:
+                raise TemplateError("{elif} without a matching {if}", i)
+            body = []
+            start = inner.index("elif") + 4
+            stack[-1][0].branches.append((expression(inner[start:], i + 1 + start), body))
+            current = body
+        elif head == "else" and len(word) == 1:
+            if not stack or stack[-1][0].branches[-1][0] is None:
+                raise TemplateError("{else} without a matching {if}", i)
+            body = []
+            stack[-1][0].branches.append((None, body))
+            current = body
+        elif head == "end" and len(word) == 1:
+            if not stack:
+                raise TemplateError("{end} without a matching {if}", i)
+            _, current, _ = stack.pop()
+        elif not inner.strip():
+            raise TemplateError("empty '{}' (write '{{' for a literal brace)", i)
         else:
-            nxt = _next_brace(source, i)
-            buf.append(source[i:nxt])
-            i = nxt
+            current.append(Interp(expression(inner, i + 1)))
+    if position < n:
+        buf.append(source[position:])
     if stack:
         raise TemplateError("{if} is never closed with {end}", stack[-1][2])
     flush()
     return Template(source, root, exprs)
-
-
-def _next_brace(source: str, start: int) -> int:
-    a = source.find("{", start)
-    b = source.find("}", start)
-    candidates = [x for x in (a, b) if x >= 0]
-    return min(candidates) if candidates else len(source)
-
-
-def _closing_brace(source: str, start: int) -> int:
-    quote = ""
-    for j in range(start + 1, len(source)):
-        ch = source[j]
-        if quote:
-            if ch == quote:
-                quote = ""
-        elif ch in "'\"":
-            quote = ch
-        elif ch == "}":
-            return j
-        elif ch == "{" or ch == "\n" and source.startswith("\n", j + 1):
-            return -1
-    return -1

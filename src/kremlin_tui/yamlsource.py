@@ -116,78 +116,85 @@ class _Refused(Exception):
 
 
 def _build(loader: yaml.CSafeLoader, path: str, out: Collector) -> YNode | None:
+    # The hot loop of loading: one pass over libyaml's events, with the common case (a scalar
+    # inside a mapping or a list) handled inline.
     stack: list[YSeq | YMap] = []
-    pending_key: list[str | None] = []
+    keys: list[str | None] = []
     root: YNode | None = None
     documents = 0
+    parent: YSeq | YMap | None = None
+    key: str | None = None
 
     def refuse(event: yaml.Event, code: str, message: str) -> None:
         mark = event.start_mark
         out.error(Pos(path, mark.line + 1, mark.column + 1), code, message)
         raise _Refused
 
-    def attach(node: YNode, event: yaml.Event) -> None:
-        nonlocal root
-        if not stack:
-            root = node
-            return
-        parent = stack[-1]
-        if isinstance(parent, YSeq):
-            parent.items.append(node)
-            return
-        key = pending_key[-1]
-        if key is None:
-            if not isinstance(node, YScalar):
-                refuse(event, "key", "a mapping key must be a plain word, not a list or mapping")
-            text = node.text  # type: ignore[union-attr]
-            if text in parent.keys:
-                refuse(event, "duplicate-key", f"the key '{text}' appears twice in this mapping")
-            pending_key[-1] = text
-            parent.keys[text] = node.pos
-            parent.order.append(text)
-        else:
-            parent.items[key] = node
-            pending_key[-1] = None
-
-    while loader.check_event():
-        event = loader.get_event()
+    get_event = loader.get_event
+    scalar_event, stream_end = yaml.ScalarEvent, yaml.StreamEndEvent
+    map_start, seq_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
+    map_end, seq_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
+    standard = _STANDARD_TAGS
+    while True:
+        event = get_event()
         kind = type(event)
-        if kind is yaml.ScalarEvent:
+        if kind is scalar_event:
             if event.anchor is not None:
                 refuse(event, "anchor", "anchors and aliases (&name, *name) are not supported")
-            if event.tag not in _STANDARD_TAGS:
-                refuse(event, "tag", f"YAML tags such as '{event.tag}' are not allowed in story files")
+            tag = event.tag
+            if tag not in standard:
+                refuse(event, "tag", f"YAML tags such as '{tag}' are not allowed in story files")
             mark = event.start_mark
             style = event.style
-            attach(
-                YScalar(
-                    event.value,
-                    Pos(path, mark.line + 1, mark.column + 1),
-                    plain=not style and event.tag is None,
-                    block=style in ("|", ">"),
-                ),
-                event,
-            )
-        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            node: YNode = YScalar(event.value, Pos(path, mark.line + 1, mark.column + 1), not style and tag is None,
+                                  style == "|" or style == ">")
+        elif kind is map_start or kind is seq_start:
             if event.anchor is not None:
                 refuse(event, "anchor", "anchors and aliases (&name, *name) are not supported")
-            if event.tag not in _STANDARD_TAGS:
+            if event.tag not in standard:
                 refuse(event, "tag", f"YAML tags such as '{event.tag}' are not allowed in story files")
             if len(stack) >= MAX_DEPTH:
                 refuse(event, "too-deep", f"the file nests deeper than {MAX_DEPTH} levels")
             mark = event.start_mark
             pos = Pos(path, mark.line + 1, mark.column + 1)
-            node: YSeq | YMap = YMap({}, {}, pos) if kind is yaml.MappingStartEvent else YSeq([], pos)
-            attach(node, event)
-            stack.append(node)
-            pending_key.append(None)
-        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            node = YMap({}, {}, pos) if kind is map_start else YSeq([], pos)
+        elif kind is map_end or kind is seq_end:
             stack.pop()
-            pending_key.pop()
+            keys.pop()
+            parent = stack[-1] if stack else None
+            key = keys[-1] if keys else None
+            continue
+        elif kind is stream_end or event is None:
+            break
         elif kind is yaml.AliasEvent:
             refuse(event, "alias", "anchors and aliases (&name, *name) are not supported")
-        elif kind is yaml.DocumentStartEvent:
-            documents += 1
-            if documents > 1:
-                refuse(event, "documents", "a story file holds one YAML document (remove the extra '---')")
+            continue
+        else:
+            if kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    refuse(event, "documents", "a story file holds one YAML document (remove the extra '---')")
+            continue
+        # attach the new node to its parent
+        if parent is None:
+            root = node
+        elif type(parent) is YSeq:
+            parent.items.append(node)
+        elif key is None:
+            if type(node) is not YScalar:
+                refuse(event, "key", "a mapping key must be a plain word, not a list or mapping")
+            text = node.text  # type: ignore[union-attr]
+            if text in parent.keys:  # type: ignore[union-attr]
+                refuse(event, "duplicate-key", f"the key '{text}' appears twice in this mapping")
+            key = keys[-1] = text
+            parent.keys[text] = node.pos  # type: ignore[union-attr]
+            parent.order.append(text)  # type: ignore[union-attr]
+            continue
+        else:
+            parent.items[key] = node  # type: ignore[index]
+            key = keys[-1] = None
+        if type(node) is not YScalar:
+            stack.append(node)  # type: ignore[arg-type]
+            keys.append(None)
+            parent, key = node, None  # type: ignore[assignment]
     return root

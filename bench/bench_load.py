@@ -1,0 +1,64 @@
+"""Story loading, measured side by side in one run (best of N, seconds):
+
+  baseline  a bare `yaml.load(..., CSafeLoader)` of every file (no validation at all)
+  cold      our loader without a cache: parse + validate + build the model
+  warm      our loader with a warm compiled cache
+
+Goals (issue 2): warm <= 0.1x baseline, cold <= 1.5x baseline.
+Run: python bench/bench_load.py [BYTES]
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).parent))
+from gen_story import generate  # noqa: E402
+
+
+def best(fn, repeat: int = 7) -> float:  # type: ignore[no-untyped-def]
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def main() -> None:
+    size = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    tmp = Path(tempfile.mkdtemp())
+    os.environ["KREMLIN_TUI_CACHE"] = str(tmp / "cache")
+    story_dir = generate(tmp / "story", size)
+    from kremlin_tui.loader import load_story
+
+    files = sorted(story_dir.glob("*.yaml"))
+    total = sum(f.stat().st_size for f in files)
+
+    def baseline() -> None:
+        for f in files:
+            with open(f, "rb") as handle:
+                yaml.load(handle, Loader=yaml.CSafeLoader)
+
+    def cold() -> None:
+        load_story([str(story_dir)], cache=False)
+
+    def warm() -> None:
+        load_story([str(story_dir)], cache=True)
+
+    story = load_story([str(story_dir)], cache=True)  # fill the cache
+    results = {"baseline": best(baseline), "cold": best(cold), "warm": best(warm)}
+    print(f"story: {len(files)} files, {total / 1e6:.2f} MB, {len(story.nodes)} nodes")
+    for name, seconds in results.items():
+        print(f"  {name:<9} {seconds * 1000:8.1f} ms   {seconds / results['baseline']:5.2f}x baseline")
+    print("goals: warm <= 0.10x, cold <= 1.50x")
+
+
+if __name__ == "__main__":
+    main()

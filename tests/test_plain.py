@@ -1,0 +1,114 @@
+"""Plain line mode as a script or screen reader sees it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from kremlin_tui.plain import render_markdown
+
+
+def play(story: str, keys: str, seed: int = 5, *extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "kremlin_tui", "play", "--plain", "--seed", str(seed), "--story", story, *extra],
+        input=keys, capture_output=True, text=True, timeout=60,
+    )
+
+
+def test_a_full_game_to_an_ending(mini: str) -> None:
+    result = play(mini, "1\n1\n2\n")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "== The Telegram ==" in out
+    assert "1. Turn back [for Moscow] (Party ▲)  [Party standing ▲5]" in out
+    assert "3. (locked: You need Party standing above 80.) The locked door" in out
+    assert "Party standing ▲5 (45 → 50)" in out
+    assert "THE END: The Bad End" in out
+    assert "Final standing:" in out
+
+
+def test_same_seed_and_input_give_byte_identical_output(mini: str) -> None:
+    keys = "1\nstats\njournal\n1\n3\n2\n"
+    first, second = play(mini, keys, 11), play(mini, keys, 11)
+    assert first.stdout == second.stdout and first.returncode == 0
+
+
+def test_only_the_prompt_starts_with_the_prompt_marker(mini: str) -> None:
+    out = play(mini, "help\nstats\n1\n").stdout
+    for line in out.splitlines():
+        if line.startswith("> "):
+            assert line[2:] in ("help", "stats", "1", ""), line
+    assert "  │ A quoted telegram line." in out
+
+
+def test_invalid_input_gets_a_message_and_the_prompt_again(mini: str) -> None:
+    out = play(mini, "banana\n9\n3\n").stdout
+    assert "I don't understand 'banana'" in out
+    assert "There is no choice 9" in out or "there is no choice 9" in out
+    assert "That choice is not available: You need Party standing above 80." in out
+    assert out.rstrip().endswith(">")
+
+
+def test_end_of_input_exits_cleanly_and_quit_works(mini: str) -> None:
+    assert play(mini, "").returncode == 0
+    result = play(mini, "quit\n1\n")
+    assert result.returncode == 0 and "You chose" not in result.stdout
+
+
+def test_a_broken_story_is_reported_without_a_traceback(make_story) -> None:  # type: ignore[no-untyped-def]
+    broken = make_story("nodes: [}\n")
+    result = play(broken, "1\n")
+    assert result.returncode == 1
+    assert "scenes.yaml:1:9: error: YAML syntax" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_markdown_rendering_for_plain_text() -> None:
+    text = "A *quiet* **word**.\n\n> Quoted\n> twice\n\n- one\n- two\n\n## Heading"
+    assert render_markdown(text) == "A quiet word.\n\n  │ Quoted twice\n\n  • one\n  • two\n\nHEADING"
+
+
+def test_explore_reports_coverage_as_json(mini: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "kremlin_tui", "explore", "--story", mini, "--runs", "300", "--seed", "3",
+         "--strategy", "coverage", "--format", "json", "--jobs", "2"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["runs"] == 300 and data["seed"] == 3
+    assert sum(data["endings"].values()) == 300
+    assert set(data["endings"]) == {"good_end", "bad_end"} and min(data["endings"].values()) > 0
+    assert data["nodes"] == {"total": 8, "visited": 8, "unvisited": []}
+    assert data["choices"]["never_taken"] == ["start.secret_door"]
+    assert 3 <= data["decisions"]["min"] <= data["decisions"]["mean"] <= data["decisions"]["max"]
+    assert data["errors"] == []
+
+
+def test_explore_is_independent_of_the_number_of_jobs(mini: str) -> None:
+    from kremlin_tui.explore import explore
+    from kremlin_tui.loader import load_story
+
+    story = load_story([mini])
+    assert explore(story, 450, 9, "coverage", jobs=1) == explore(story, 450, 9, "coverage", jobs=2)
+
+
+def test_explore_reports_stuck_games_with_their_seed(make_story) -> None:  # type: ignore[no-untyped-def]
+    from kremlin_tui.explore import explore
+    from kremlin_tui.loader import load_story
+
+    story = load_story([make_story("""
+        nodes:
+          - id: a
+            title: A
+            text: a
+            choices:
+              - {id: spin, label: Spin, goto: a}
+              - {id: out, label: Out, if: party > 99, goto: end}
+        endings:
+          - {id: end, title: End, text: done}
+    """)])
+    result = explore(story, 3, 0, "random", jobs=1)
+    assert [e["seed"] for e in result["errors"]] == [0, 1, 2]
+    assert "no ending after" in result["errors"][0]["error"]
