@@ -19,7 +19,7 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).parent))
-from gen_story import generate  # noqa: E402
+from gen_story import generate
 
 
 def best(fn, repeat: int = 7) -> float:  # type: ignore[no-untyped-def]

@@ -141,8 +141,9 @@ def analyse(story: Story, out: Collector) -> None:
             t = truth(choice.condition, scope)
             available[(node.id, choice.id)] = True in t
             if t == never and choice.condition is not None:
+                source = choice.condition.source
                 out.error(choice.condition.pos, "never-true",
-                          f"the condition of '{node.id}.{choice.id}' can never hold: {choice.condition.source}{flag_hint(choice.condition)}")
+                          f"the condition of '{node.id}.{choice.id}' can never hold: {source}{flag_hint(choice.condition)}")
             for index, outcome in enumerate(choice.outcomes, start=1):
                 try:
                     weight = analyze(outcome.weight.ast, scope)

@@ -349,11 +349,10 @@ class Game:
                 raise ChoiceUnavailable(f"there is no choice {pick}")
             choice, ok = visible[pick - 1]
         else:
-            for choice, ok in visible:
-                if choice.id == pick:
-                    break
-            else:
+            matches = [(c, available) for c, available in visible if c.id == pick]
+            if not matches:
                 raise ChoiceUnavailable(f"'{pick}' is not a choice here")
+            choice, ok = matches[0]
         if not ok:
             raise ChoiceUnavailable(choice.locked or "that choice is locked")
         return choice

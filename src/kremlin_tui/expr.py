@@ -571,7 +571,7 @@ class Expr:
     The compiled closure is not pickled, so a cached story stays a plain data structure.
     """
 
-    __slots__ = ("source", "ast", "pos", "_fn")
+    __slots__ = ("_fn", "ast", "pos", "source")
 
     def __init__(self, source: str, ast: Ast, pos: Any) -> None:
         self.source = source

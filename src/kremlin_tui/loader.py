@@ -512,7 +512,8 @@ class _Builder:
                     continue
                 initial = self.text(initial_node, "initial") if initial_node is not None else options[0]  # type: ignore[assignment]
                 if initial not in options:
-                    self.error(initial_node.pos if initial_node else pos, "enum", f"flag '{fid}': initial '{initial}' is not one of its values")
+                    where = initial_node.pos if initial_node else pos
+                    self.error(where, "enum", f"flag '{fid}': initial '{initial}' is not one of its values")
                     initial = options[0]
             else:
                 initial = self.boolean(initial_node, "initial")
@@ -841,7 +842,7 @@ class _Builder:
         return True
 
     def apply_extends(self, nodes: dict[str, Node]) -> None:
-        for values, pos, _path in self.raw.extend:
+        for values, _pos, _path in self.raw.extend:
             target = self.ident(values.get("node"), "node")
             if target is None:
                 continue
@@ -877,16 +878,16 @@ class _Builder:
         for node in nodes.values():
             for choice in node.choices:
                 targets = [(choice.goto, choice.pos)] + [(o.goto, o.pos) for o in choice.outcomes]
-                for target, pos in targets:
+                for target, where in targets:
                     if target is None:
                         continue
                     dest = nodes.get(target)
                     if dest is None:
                         from kremlin_tui.expr import _unknown
 
-                        self.error(pos, "unknown-node", f"goto: {_unknown(target, nodes).replace('name', 'scene', 1)}")
+                        self.error(where, "unknown-node", f"goto: {_unknown(target, nodes).replace('name', 'scene', 1)}")
                     elif dest.event is not None:
-                        self.error(pos, "goto-event", f"goto: '{target}' is an event; events fire by themselves")
+                        self.error(where, "goto-event", f"goto: '{target}' is an event; events fire by themselves")
 
 
 def _describe(node: YNode) -> str:

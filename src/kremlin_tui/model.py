@@ -161,7 +161,7 @@ class LazyNodes(Mapping[str, "Node"]):
     def __getitem__(self, key: str) -> Node:
         node = self._nodes.get(key)
         if node is None:
-            node = self._nodes[key] = pickle.loads(self._packed[key])  # noqa: S301 - verified cache
+            node = self._nodes[key] = pickle.loads(self._packed[key])
         return node
 
     def get(self, key: str, default: Node | None = None) -> Node | None:  # type: ignore[override]

@@ -47,7 +47,7 @@ class TemplateError(Exception):
 class Template:
     """A parsed text; `pos_of(offset)` maps an offset in the source to a file position."""
 
-    __slots__ = ("source", "parts", "exprs")
+    __slots__ = ("exprs", "parts", "source")
 
     def __init__(self, source: str, parts: list[Part], exprs: list[tuple[Expr, int]]) -> None:
         self.source = source
