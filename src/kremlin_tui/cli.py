@@ -139,20 +139,18 @@ def cmd_explore(args: argparse.Namespace) -> int:
 def cmd_play(args: argparse.Namespace) -> int:
     import random
 
-    story = _load(_story_dirs(args.story))
+    dirs = _story_dirs(args.story)
+    interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    if not args.plain and interactive:
+        from kremlin_tui.tui.app import run_tui  # the TUI loads the story itself, after its first frame
+
+        return run_tui(dirs, seed=args.seed, saves=args.saves)
+    story = _load(dirs)
     if story is None:
         return 1
     from kremlin_tui.engine import Game
 
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1, 2**31)
-    interactive = sys.stdin.isatty() and sys.stdout.isatty()
-    if not args.plain and interactive:
-        try:
-            from kremlin_tui.tui.app import run_tui
-        except ImportError:
-            run_tui = None
-        if run_tui is not None:
-            return run_tui(story, seed=seed, saves=args.saves)
     from kremlin_tui.plain import run_plain
 
     return run_plain(story, Game.new(story, seed), sys.stdin, sys.stdout)

@@ -1,0 +1,66 @@
+"""The player's profile across games: settings (the theme) and the gallery of endings found.
+
+Kept as small JSON files in the user's data directory. A damaged file is ignored (and then
+replaced): a settings file must never stop the game from starting.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kremlin_tui.paths import user_data_dir
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write(path: Path, data: dict[str, Any]) -> bool:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, indent=2, ensure_ascii=False)
+        os.replace(tmp, path)
+        return True
+    except OSError:
+        return False
+
+
+@dataclass
+class Profile:
+    directory: Path
+    theme: str | None = None
+    endings: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> {title, first, count}
+
+    @classmethod
+    def load(cls, directory: Path | None = None) -> Profile:
+        root = directory or user_data_dir()
+        settings = _read(root / "settings.json")
+        gallery = _read(root / "endings.json")
+        theme = settings.get("theme")
+        endings = {k: v for k, v in gallery.items() if isinstance(v, dict)}
+        return cls(root, theme if isinstance(theme, str) else None, endings)
+
+    def set_theme(self, theme: str) -> None:
+        self.theme = theme
+        _write(self.directory / "settings.json", {"theme": theme})
+
+    def record_ending(self, ending_id: str, title: str, date: str) -> bool:
+        """Add an ending to the gallery; True if it is new."""
+        entry = self.endings.get(ending_id)
+        new = entry is None
+        if entry is None:
+            entry = self.endings[ending_id] = {"title": title, "first": date, "count": 0}
+        entry["count"] = int(entry.get("count", 0)) + 1
+        _write(self.directory / "endings.json", self.endings)
+        return new

@@ -1,0 +1,1 @@
+"""The Textual front end. Everything here only presents: the rules live in the engine."""

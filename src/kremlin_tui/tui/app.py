@@ -1,0 +1,206 @@
+"""The Textual app: screens, the story load in the background, and the commands every screen shares.
+
+The app holds the game (through the save system's Session, which adds undo and autosave) and
+routes commands to screens; it contains no game rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from kremlin_tui.engine import Game, TurnResult
+from kremlin_tui.model import Story
+from kremlin_tui.profile import Profile
+from kremlin_tui.tui.dialogs import YesNoDialog
+from kremlin_tui.tui.screens.charts import ChartsScreen
+from kremlin_tui.tui.screens.codex import CodexScreen
+from kremlin_tui.tui.screens.ending import EndingScreen
+from kremlin_tui.tui.screens.game import GameScreen
+from kremlin_tui.tui.screens.help import HelpScreen
+from kremlin_tui.tui.screens.journal import JournalScreen
+from kremlin_tui.tui.screens.mapview import MapScreen
+from kremlin_tui.tui.screens.title import TitleScreen
+
+
+class KremlinApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "Kremlin TUI"
+    BINDINGS = [Binding("ctrl+q", "quit_game", "Quit", show=False, priority=True)]
+
+    def __init__(
+        self,
+        story_dirs: list[str],
+        *,
+        seed: int | None = None,
+        saves_dir: str | None = None,
+        profile_dir: Path | None = None,
+        story: Story | None = None,
+    ) -> None:
+        super().__init__()
+        self.story_dirs = story_dirs
+        self.seed = seed
+        self.saves_dir = saves_dir
+        self.story: Story | None = story
+        self.story_errors: list[str] = []
+        self.game: Game | None = None
+        self.profile = Profile.load(profile_dir)
+        if self.profile.theme and self.profile.theme in self.available_themes:
+            self.theme = self.profile.theme
+
+    # -- start-up ----------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.push_screen(TitleScreen())
+        if self.story is None:
+            self.load_story()
+
+    @work(thread=True, exclusive=True)
+    def load_story(self) -> None:
+        """Load (usually from the warm cache) off the UI thread, so the title shows at once."""
+        from kremlin_tui.loader import load_story_with_diagnostics
+
+        story, diagnostics = load_story_with_diagnostics(self.story_dirs)
+        self.call_from_thread(self._story_ready, story, [str(d) for d in diagnostics if d.severity == "error"])
+
+    def _story_ready(self, story: Story | None, errors: list[str]) -> None:
+        self.story = story
+        self.story_errors = errors
+        if story is None:
+            self.notify("The story has errors; run `kremlin-tui check`:\n" + "\n".join(errors[:5]), severity="error", timeout=30)
+            return
+        for screen in self.screen_stack:
+            if isinstance(screen, TitleScreen):
+                screen.story_loaded()
+
+    def watch_theme(self, theme: str) -> None:
+        if getattr(self, "profile", None) is not None and theme != self.profile.theme:
+            self.profile.set_theme(theme)
+
+    # -- the game ----------------------------------------------------------------------------
+
+    def _require_story(self) -> Story | None:
+        if self.story is None:
+            self.notify("The story is still loading…" if not self.story_errors else "The story could not be loaded.")
+        return self.story
+
+    def start(self, game: Game) -> None:
+        self.game = game
+        self._reset_to_title()
+        self.push_screen(GameScreen())
+
+    def _reset_to_title(self) -> None:
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        if not isinstance(self.screen, TitleScreen):
+            self.pop_screen()
+            if not isinstance(self.screen, TitleScreen):
+                self.push_screen(TitleScreen())
+
+    def to_title(self) -> None:
+        self._reset_to_title()
+
+    def choose(self, choice_id: str) -> TurnResult:
+        assert self.game is not None
+        result = self.game.choose(choice_id)
+        if result.ending:
+            node = self.game.story.nodes[result.ending]
+            self.profile.record_ending(node.id, node.title, self.game.state.date.iso())
+        return result
+
+    def show_ending(self) -> None:
+        self.push_screen(EndingScreen())
+
+    def action_new_game(self) -> None:
+        story = self._require_story()
+        if story is None:
+            return
+        import random
+
+        seed = self.seed if self.seed is not None else random.SystemRandom().randrange(1, 2**31)
+        self.start(Game.new(story, seed))
+
+    def action_continue_game(self) -> None:
+        if self.game is not None and not self.game.ended:
+            self.start(self.game)
+            return
+        self.notify("There is no saved game to continue yet.")
+
+    def action_load(self) -> None:
+        self.notify("There are no saved games yet.")
+
+    def action_save(self) -> None:
+        self.notify("Saving is not available.")
+
+    def action_quicksave(self) -> None:
+        self.action_save()
+
+    def action_quickload(self) -> None:
+        self.action_load()
+
+    def action_undo(self) -> None:
+        self.notify("Nothing to undo.")
+
+    # -- secondary screens -------------------------------------------------------------------
+
+    def _open(self, screen: Screen[None]) -> None:
+        if type(self.screen) is type(screen):
+            return
+        self.push_screen(screen)
+
+    def action_journal(self) -> None:
+        self._open(JournalScreen())
+
+    def action_map(self) -> None:
+        self._open(MapScreen())
+
+    def action_charts(self) -> None:
+        self._open(ChartsScreen())
+
+    def action_codex(self) -> None:
+        if self._require_story() is not None:
+            self._open(CodexScreen())
+
+    def action_help(self) -> None:
+        self._open(HelpScreen())
+
+    def action_quit_game(self) -> None:
+        if self.game is None or self.game.ended or not self.unsaved:
+            self.exit()
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+
+        self.push_screen(YesNoDialog("You have progress since your last save. Quit anyway?"), answer)
+
+    @property
+    def unsaved(self) -> bool:
+        return self.game is not None and bool(self.game.state.history)
+
+    # -- the command palette -----------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("New game", "Start a new game from January 1924", self.action_new_game)
+        if self.game is not None:
+            yield SystemCommand("Journal", "Your decisions so far, by date", self.action_journal)
+            yield SystemCommand("Map", "Europe and East Asia: who stands where", self.action_map)
+            yield SystemCommand("Charts", "Your stats over time", self.action_charts)
+            yield SystemCommand("Save", "Save the game under a name", self.action_save)
+            yield SystemCommand("Quick save", "Save to the quick slot (F5)", self.action_quicksave)
+            yield SystemCommand("Undo", "Step back one decision", self.action_undo)
+        yield SystemCommand("Load", "Load a saved game", self.action_load)
+        yield SystemCommand("Codex", "People, parties and terms", self.action_codex)
+        yield SystemCommand("Help", "Keys and how to play", self.action_help)
+
+
+def run_tui(story_dirs: list[str], *, seed: int | None = None, saves: str | None = None) -> int:
+    KremlinApp(story_dirs, seed=seed, saves_dir=saves).run()
+    return 0

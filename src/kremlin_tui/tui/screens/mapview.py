@@ -1,0 +1,101 @@
+"""The map: Europe and East Asia, each country coloured by its attitude toward the USSR."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Footer, Static
+
+from kremlin_tui.engine import Game
+from kremlin_tui.expr import ATTITUDES, attitude_word
+from kremlin_tui.tui.mapdata import CODES, LABELS, ROWS
+from kremlin_tui.tui.screens.base import SecondaryScreen
+
+# Friends of the USSR in reds, its enemies in blues.
+ATTITUDE_COLOURS = {
+    "allied": "#b3001b",
+    "friendly": "#d7263d",
+    "cordial": "#e98a8a",
+    "neutral": "#8a8a8a",
+    "wary": "#7fa7d9",
+    "cold": "#3f6fb5",
+    "hostile": "#1d3a7a",
+}
+USSR_COLOUR = "#e0a800"
+LAND, SEA = "#5a5a4a", "#0f2a3a"
+
+
+def country_colours(game: Game) -> dict[str, str]:
+    colours = {"ussr": USSR_COLOUR}
+    for rel in game.story.relations.values():
+        colours[rel.id] = ATTITUDE_COLOURS[attitude_word(game.state.vars[rel.id])]
+    return colours
+
+
+def alignment(game: Game, country: str) -> str:
+    """A country's regime, where the story records one in a `<country>_outcome` flag."""
+    flag = game.story.flags.get(f"{country}_outcome")
+    if flag is None:
+        return ""
+    value = game.state.vars.get(flag.id)
+    if value in (None, False, "none", "undecided"):
+        return ""
+    return str(value).replace("_", " ")
+
+
+def render_map(game: Game) -> Content:
+    colours = country_colours(game)
+    labels: dict[tuple[int, int], str] = {}
+    for row, col, text in LABELS:
+        for offset, ch in enumerate(text):
+            labels[(row, col + offset)] = ch
+    lines: list[Content] = []
+    for r, row in enumerate(ROWS):
+        parts: list[tuple[str, str]] = []
+        for c, cell in enumerate(row):
+            if cell == "~":
+                colour = SEA
+            elif cell == " ":
+                colour = ""
+            else:
+                colour = colours.get(CODES.get(cell, ""), LAND)
+            ch = labels.get((r, c), " ")
+            style = f"bold #ffffff on {colour}" if colour else ""
+            parts.append((ch, style))
+        lines.append(Content.assemble(*parts))
+    return Content("\n").join(lines)
+
+
+def legend(game: Game) -> Content:
+    parts: list[tuple[str, str] | str] = [("  ", f"on {USSR_COLOUR}"), " Soviet Union\n"]
+    for rel in game.story.relations.values():
+        value = game.state.vars[rel.id]
+        word = attitude_word(value)
+        regime = alignment(game, rel.id)
+        parts.append(("  ", f"on {ATTITUDE_COLOURS[word]}"))
+        parts.append(f" {rel.name:<20} {word:<9} {value:>4}")
+        if regime:
+            parts.append((f"  {regime}", "italic"))
+        parts.append("\n")
+    parts.append(("\nScale: ", "bold"))
+    for word in reversed(ATTITUDES):
+        parts.append((f" {word} ", f"#ffffff on {ATTITUDE_COLOURS[word]}"))
+    return Content.assemble(*parts)
+
+
+class MapScreen(SecondaryScreen):
+    def compose(self) -> ComposeResult:
+        yield Static("Map · attitude toward the USSR · Escape to return", classes="screen-title")
+        with VerticalScroll():
+            yield Static(id="map")
+            yield Static(id="legend")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        game = self.kremlin.game
+        if game is None:
+            self.query_one("#map", Static).update("No game in progress.")
+            return
+        self.query_one("#map", Static).update(render_map(game))
+        self.query_one("#legend", Static).update(legend(game))
