@@ -58,5 +58,5 @@ CODES = {
 # Short names written onto the map: (row, column, text).
 LABELS = (
     (3, 5, "UK"), (10, 7, "FRANCE"), (14, 3, "SPAIN"), (7, 13, "GERMANY"), (8, 19, "POLAND"),
-    (13, 16, "ITALY"), (4, 28, "U.S.S.R."), (2, 54, "U.S.S.R."), (11, 52, "CHINA"), (5, 74, "JAPAN"),
+    (13, 16, "ITALY"), (4, 28, "U.S.S.R."), (2, 54, "U.S.S.R."), (11, 52, "CHINA"), (8, 70, "JAPAN"),
 )

@@ -1,0 +1,118 @@
+"""Pilot tests of the player's flows through the TUI."""
+
+from __future__ import annotations
+
+from textual.widgets import Markdown, OptionList
+
+from kremlin_tui.tui.screens.charts import ChartsScreen
+from kremlin_tui.tui.screens.codex import CodexScreen
+from kremlin_tui.tui.screens.ending import EndingScreen
+from kremlin_tui.tui.screens.game import GameScreen
+from kremlin_tui.tui.screens.help import HelpScreen
+from kremlin_tui.tui.screens.journal import JournalScreen
+from kremlin_tui.tui.screens.mapview import MapScreen
+from kremlin_tui.tui.screens.title import TitleScreen
+
+
+def markdown_text(app, selector: str) -> str:  # type: ignore[no-untyped-def]
+    return app.screen.query_one(selector, Markdown).source
+
+
+async def test_title_loads_the_story_in_the_background(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(preload=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert isinstance(app.screen, TitleScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.story is not None
+        assert "A tiny story" in str(app.screen.query_one("#premise").render())
+
+
+async def test_new_game_to_an_ending_with_keys(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("n")
+        assert isinstance(app.screen, GameScreen)
+        assert "It is 1924; your standing is 45." in markdown_text(app, "#scene-text")
+        await pilot.press("1")  # turn back: the consequences come first
+        text = markdown_text(app, "#scene-text")
+        assert "You chose: Turn back \\[for Moscow\\] (Party ▲)" in text
+        assert "Party standing ▲5 (45 → 50)" in text
+        await pilot.press("enter")  # continue to the next scene
+        assert "Red Square" in markdown_text(app, "#scene-text")
+        await pilot.press("1", "enter")  # the vote (seeded) and its outcome
+        await pilot.press("2")  # resign
+        await pilot.press("enter")
+        assert isinstance(app.screen, EndingScreen)
+        assert "The Bad End" in markdown_text(app, "#ending")
+        assert "1 of 2 endings found" in markdown_text(app, "#ending")
+        assert app.profile.endings["bad_end"]["count"] == 1
+
+
+async def test_arrows_enter_and_locked_choices(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("n")
+        await pilot.press("3")  # locked: a warning, nothing happens
+        assert app.game.state.decisions == 0
+        choices = app.screen.query_one("#choices", OptionList)
+        assert choices.get_option_at_index(2).disabled
+        await pilot.press("down", "enter")  # the second choice: go on to Sukhumi
+        assert app.game.state.vars["party"] == 40
+        await pilot.press("enter")
+        assert app.game.state.node == "sukhumi"
+
+
+async def test_every_secondary_screen_opens_and_closes(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("n", "1", "enter")
+        for key, screen in (("j", JournalScreen), ("m", MapScreen), ("g", ChartsScreen), ("c", CodexScreen),
+                            ("question_mark", HelpScreen)):
+            await pilot.press(key)
+            assert isinstance(app.screen, screen), key
+            await pilot.press("escape")
+            assert isinstance(app.screen, GameScreen), key
+        await pilot.press("j")
+        assert "Turn back" in markdown_text(app, "#journal")
+
+
+async def test_codex_search(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("n", "c")
+        assert "Vladimir Lenin" in markdown_text(app, "#codex-text")
+        await pilot.press("slash")
+        await pilot.press(*"zzz")
+        assert "No entries match" in markdown_text(app, "#codex-text")
+
+
+async def test_number_keys_do_nothing_outside_the_game_screen(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("n", "j", "1")
+        assert isinstance(app.screen, JournalScreen)
+        assert app.game.state.decisions == 0
+
+
+async def test_resizing_down_to_60x20_keeps_choices_visible(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("n")
+        for size in ((80, 24), (60, 20), (120, 36), (60, 20)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            choices = app.screen.query_one("#choices", OptionList)
+            assert choices.region.height >= 3 and choices.region.width > 30
+            assert app.screen.has_class("narrow") == (size[0] < 96)
+
+
+async def test_quit_asks_when_there_is_unsaved_progress(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("n", "1", "q")
+        assert "Quit anyway?" in str(app.screen.query_one(".dialog-question").render())
+        await pilot.press("n")
+        assert isinstance(app.screen, GameScreen)
+        await pilot.press("q", "y")
+        assert app.return_code is not None or not app.is_running
