@@ -8,28 +8,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from kremlin_tui.engine import Game, TurnResult
-from kremlin_tui.model import Story
 from kremlin_tui.profile import Profile
-from kremlin_tui.tui.dialogs import YesNoDialog
-from kremlin_tui.tui.screens.charts import ChartsScreen
-from kremlin_tui.tui.screens.codex import CodexScreen
-from kremlin_tui.tui.screens.ending import EndingScreen
-from kremlin_tui.tui.screens.game import GameScreen
-from kremlin_tui.tui.screens.help import HelpScreen
-from kremlin_tui.tui.screens.journal import JournalScreen
-from kremlin_tui.tui.screens.mapview import MapScreen
 from kremlin_tui.tui.screens.title import TitleScreen
+
+if TYPE_CHECKING:  # the engine and the other screens load after the title's first frame
+    from kremlin_tui.engine import Game, TurnResult
+    from kremlin_tui.model import Story
 
 
 class KremlinApp(App[None]):
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).parent / "app.tcss"  # absolute: subclasses may live anywhere
     TITLE = "Kremlin TUI"
     BINDINGS = [Binding("ctrl+q", "quit_game", "Quit", show=False, priority=True)]
 
@@ -55,10 +50,12 @@ class KremlinApp(App[None]):
 
     # -- start-up ----------------------------------------------------------------------------
 
+    def get_default_screen(self) -> Screen[None]:
+        return TitleScreen()
+
     def on_mount(self) -> None:
-        self.push_screen(TitleScreen())
         if self.story is None:
-            self.load_story()
+            self.call_after_refresh(self.load_story)  # after the first frame, never before it
 
     @work(thread=True, exclusive=True)
     def load_story(self) -> None:
@@ -90,17 +87,15 @@ class KremlinApp(App[None]):
         return self.story
 
     def start(self, game: Game) -> None:
+        from kremlin_tui.tui.screens.game import GameScreen
+
         self.game = game
         self._reset_to_title()
         self.push_screen(GameScreen())
 
     def _reset_to_title(self) -> None:
-        while len(self.screen_stack) > 2:
+        while len(self.screen_stack) > 1:
             self.pop_screen()
-        if not isinstance(self.screen, TitleScreen):
-            self.pop_screen()
-            if not isinstance(self.screen, TitleScreen):
-                self.push_screen(TitleScreen())
 
     def to_title(self) -> None:
         self._reset_to_title()
@@ -114,6 +109,8 @@ class KremlinApp(App[None]):
         return result
 
     def show_ending(self) -> None:
+        from kremlin_tui.tui.screens.ending import EndingScreen
+
         self.push_screen(EndingScreen())
 
     def action_new_game(self) -> None:
@@ -121,6 +118,8 @@ class KremlinApp(App[None]):
         if story is None:
             return
         import random
+
+        from kremlin_tui.engine import Game
 
         seed = self.seed if self.seed is not None else random.SystemRandom().randrange(1, 2**31)
         self.start(Game.new(story, seed))
@@ -154,19 +153,29 @@ class KremlinApp(App[None]):
         self.push_screen(screen)
 
     def action_journal(self) -> None:
+        from kremlin_tui.tui.screens.journal import JournalScreen
+
         self._open(JournalScreen())
 
     def action_map(self) -> None:
+        from kremlin_tui.tui.screens.mapview import MapScreen
+
         self._open(MapScreen())
 
     def action_charts(self) -> None:
+        from kremlin_tui.tui.screens.charts import ChartsScreen
+
         self._open(ChartsScreen())
 
     def action_codex(self) -> None:
+        from kremlin_tui.tui.screens.codex import CodexScreen
+
         if self._require_story() is not None:
             self._open(CodexScreen())
 
     def action_help(self) -> None:
+        from kremlin_tui.tui.screens.help import HelpScreen
+
         self._open(HelpScreen())
 
     def action_quit_game(self) -> None:
@@ -177,6 +186,8 @@ class KremlinApp(App[None]):
         def answer(yes: bool | None) -> None:
             if yes:
                 self.exit()
+
+        from kremlin_tui.tui.dialogs import YesNoDialog
 
         self.push_screen(YesNoDialog("You have progress since your last save. Quit anyway?"), answer)
 

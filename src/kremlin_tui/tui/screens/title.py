@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.containers import Center, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ class TitleScreen(Screen[None]):
                     id="menu",
                     markup=False,
                 )
-        yield Footer()
+
 
     def on_mount(self) -> None:
         self.query_one("#menu", OptionList).focus()
