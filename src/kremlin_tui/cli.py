@@ -12,7 +12,7 @@ from kremlin_tui import __version__
 from kremlin_tui.diagnostics import Diagnostic
 from kremlin_tui.paths import SAVES_ENV, default_saves_dir, default_story_dir
 
-COMMANDS = ("play", "check", "explore", "schema")
+COMMANDS = ("play", "check", "explore", "schema", "graph")
 
 
 def _story_dirs(values: list[str] | None) -> list[str]:
@@ -39,6 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--seed", type=int, default=None, help="fix the randomness (same seed + same input = same game)")
     play.add_argument("--story", action="append", metavar="DIR", help="story directory (repeat to add mods)")
     play.add_argument("--saves", metavar="DIR", help=f"saves directory (default {default_saves_dir()})")
+    play.add_argument("--debug", action="store_true",
+                      help="writers' debugger: why each choice is shown or locked, the state, :set and :goto")
 
     check = sub.add_parser("check", help="check story files for errors",
                            description="Report every problem in the story with its file position.")
@@ -54,6 +56,16 @@ def build_parser() -> argparse.ArgumentParser:
     explore.add_argument("--jobs", type=int, default=None, help="processes (default: all cores)")
     explore.add_argument("--format", choices=("text", "json"), default="text")
     explore.add_argument("--story", action="append", metavar="DIR", help="story directory (repeatable)")
+    explore.add_argument("--to", metavar="NODE", help="find a shortest sequence of choices that reaches NODE, "
+                                                      "printed as a script for `play --plain --seed S`")
+    explore.add_argument("--budget", type=int, default=200_000, help="game states to search per seed with --to")
+
+    graph = sub.add_parser("graph", help="draw the story map (Graphviz DOT or Mermaid)",
+                           description="Print the story map: scenes, events and endings as nodes, choices and "
+                                       "schedules as labelled edges, unreachable nodes in red.")
+    graph.add_argument("--format", choices=("dot", "mermaid"), default="dot")
+    graph.add_argument("--chapter", metavar="ID", help="only the scenes of one chapter (and the edges leaving it)")
+    graph.add_argument("--story", action="append", metavar="DIR", help="story directory (repeatable)")
 
     sub.add_parser("schema", help="print the JSON Schema of story files",
                    description="Print the JSON Schema for story files (for editors' YAML language servers).")
@@ -71,6 +83,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_check(args)
         if args.command == "explore":
             return cmd_explore(args)
+        if args.command == "graph":
+            return cmd_graph(args)
         if args.command == "schema":
             from kremlin_tui.schema import schema_text
 
@@ -124,6 +138,8 @@ def cmd_explore(args: argparse.Namespace) -> int:
     story = _load(_story_dirs(args.story))
     if story is None:
         return 1
+    if args.to:
+        return explore_to(story, args)
     from kremlin_tui.explore import explore, format_report
 
     started = time.perf_counter()
@@ -134,6 +150,45 @@ def cmd_explore(args: argparse.Namespace) -> int:
     else:
         print(format_report(result, elapsed))
     return 1 if result["errors"] else 0
+
+
+def explore_to(story, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+    from kremlin_tui.witness import find_path
+
+    if args.to not in story.nodes:
+        print(f"kremlin-tui explore: unknown scene or ending '{args.to}'", file=sys.stderr)
+        return 2
+    seeds = range(args.seed, args.seed + max(1, min(args.runs, 20)))
+    found = find_path(story, args.to, seeds, args.budget)
+    if found is None:
+        print(f"No path to '{args.to}' found within {args.budget} states for seeds {seeds.start}..{seeds.stop - 1}.",
+              file=sys.stderr)
+        return 1
+    if args.format == "json":
+        print(json.dumps({"to": args.to, "seed": found.seed, "script": list(found.numbers), "steps": list(found.steps)}))
+    else:
+        print(f"# A shortest path to '{args.to}' ({len(found.numbers)} decisions). Replay it with:", file=sys.stderr)
+        print(f"#   kremlin-tui play --plain --seed {found.seed} < script.txt", file=sys.stderr)
+        for step in found.steps:
+            print(f"#   {step}", file=sys.stderr)
+        sys.stdout.write(found.script())
+    return 0
+
+
+def cmd_graph(args: argparse.Namespace) -> int:
+    dirs = _story_dirs(args.story)
+    story = _load(dirs)
+    if story is None:
+        return 1
+    from kremlin_tui.graph import to_dot, to_mermaid, unreachable
+
+    if args.chapter and args.chapter not in {c.id for c in story.chapters}:
+        print(f"kremlin-tui graph: unknown chapter '{args.chapter}'", file=sys.stderr)
+        return 2
+    dead = unreachable(story, dirs)
+    render = to_dot if args.format == "dot" else to_mermaid
+    sys.stdout.write(render(story, args.chapter, dead))
+    return 0
 
 
 def cmd_play(args: argparse.Namespace) -> int:
@@ -153,4 +208,4 @@ def cmd_play(args: argparse.Namespace) -> int:
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1, 2**31)
     from kremlin_tui.plain import run_plain
 
-    return run_plain(story, Game.new(story, seed), sys.stdin, sys.stdout)
+    return run_plain(story, Game.new(story, seed), sys.stdin, sys.stdout, debug=args.debug)

@@ -483,6 +483,37 @@ class Game:
         self.state.vars["month"] = when.day.month
         self.state.vars["day"] = when.day.day
 
+    # -- the writers' debugger -------------------------------------------------------------------
+
+    def debug_set(self, name: str, value: Any) -> Any:
+        """Set any stat, relation or flag (clamped, type-checked); returns the value set."""
+        story = self.story
+        if name in story.flags:
+            flag = story.flags[name]
+            if flag.values is None and not isinstance(value, bool):
+                raise ValueError(f"'{name}' is true or false")
+            if flag.values is not None and value not in flag.values:
+                raise ValueError(f"'{name}' is one of {', '.join(flag.values)}")
+        else:
+            bounds = story.bounds(name)
+            if bounds is None:
+                raise ValueError(f"unknown stat, relation or flag '{name}'")
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ValueError(f"'{name}' is a number")
+            value = min(max(value, bounds[0]), bounds[1])
+        self.state.vars[name] = value
+        return value
+
+    def debug_goto(self, node_id: str) -> None:
+        """Jump to a scene, as if a choice had led there (events are not checked)."""
+        node = self.story.nodes.get(node_id)
+        if node is None:
+            raise ValueError(f"unknown scene '{node_id}'")
+        # an event resumes toward the scene the writer jumped from
+        self.state.resume = self.state.node if node.event is not None and not self.node.is_ending else None
+        self.state.ending = None
+        self._enter(node, None)
+
     # -- helpers for front ends ------------------------------------------------------------------
 
     def render(self, template: Template | None) -> str:

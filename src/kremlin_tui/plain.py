@@ -76,10 +76,11 @@ def format_delta(delta: float) -> str:
 class PlainGame:
     """Reads commands, prints scenes. `write` receives text; input comes from `lines`."""
 
-    def __init__(self, story: Story, game: Game, write: Callable[[str], None]) -> None:
+    def __init__(self, story: Story, game: Game, write: Callable[[str], None], debug: bool = False) -> None:
         self.story = story
         self.game = game
         self.write = write
+        self.debug = debug
 
     def say(self, text: str = "") -> None:
         self.write(text + "\n")
@@ -106,6 +107,11 @@ class PlainGame:
             return
         say()
         self.show_choices(scene)
+        if self.debug:
+            from kremlin_tui import debugger
+
+            for line in debugger.choice_report(self.game):
+                say(line)
 
     def show_choices(self, scene: Scene) -> None:
         for choice in scene.choices:
@@ -142,6 +148,11 @@ class PlainGame:
                 self.say(f"  {change.label} {format_delta(change.delta)} ({_num(change.old)} → {_num(change.new)})")
         for cid in result.codex:
             self.say(f"  New in the codex: {self.story.codex[cid].title}")
+        if self.debug:
+            from kremlin_tui import debugger
+
+            for line in debugger.effects_report(result):
+                self.say(line)
 
     def show_stats(self) -> None:
         for _sid, label, value in self.game.visible_stats():
@@ -191,6 +202,14 @@ class PlainGame:
             return True
         if word in ("quit", "q", "exit"):
             return False
+        if self.debug and command.startswith(":"):
+            from kremlin_tui import debugger
+
+            for output in debugger.command(self.game, command):
+                self.say(output)
+            if word == ":goto":
+                self.show_scene()
+            return True
         if word in ("help", "?", "h"):
             self.say(HELP)
         elif word == "stats":
@@ -219,11 +238,11 @@ class PlainGame:
         self.show_scene()
 
 
-def run_plain(story: Story, game: Game, stdin: IO[str], stdout: IO[str]) -> int:
+def run_plain(story: Story, game: Game, stdin: IO[str], stdout: IO[str], debug: bool = False) -> int:
     def write(text: str) -> None:
         stdout.write(text)
 
-    player = PlainGame(story, game, write)
+    player = PlainGame(story, game, write, debug)
     echo = not stdin.isatty()  # a piped transcript shows what was typed after each prompt
     if not game.state.history:
         player.say(story.campaign.title.upper())
@@ -231,7 +250,7 @@ def run_plain(story: Story, game: Game, stdin: IO[str], stdout: IO[str]) -> int:
             player.say()
             player.say(render_markdown("Content note: " + story.campaign.content_note))
         player.say()
-        player.say("Type 'help' for commands.")
+        player.say("Type 'help' for commands." + (" Debug mode: type ':help' for debug commands." if debug else ""))
     player.show_scene()
     while True:
         stdout.write(PROMPT)

@@ -1,0 +1,96 @@
+"""Writers' tools: the story map, shortest-path witnesses, and the debugger."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from kremlin_tui.debugger import choice_report, command, state_report
+from kremlin_tui.engine import Game
+from kremlin_tui.graph import to_dot, to_mermaid
+from kremlin_tui.loader import load_story
+from kremlin_tui.witness import find_path
+
+
+def cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "kremlin_tui", *args], input=stdin, capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_graph_has_every_node_and_edge_kind(mini: str) -> None:
+    story = load_story([mini])
+    dot = to_dot(story, dead={"good_end"})
+    assert '"letter" [shape=hexagon' in dot and '"good_end" [shape=doubleoctagon' in dot
+    assert '"start" -> "letter" [label="schedules", style=dashed]' in dot
+    assert '"moscow" -> "vote_result" [label="Call a vote [1]", style=dotted]' in dot
+    assert 'color=red' in dot.split('"good_end" [', 1)[1].split("\n", 1)[0]
+    mermaid = to_mermaid(story, chapter="two")
+    assert mermaid.startswith("flowchart LR\n") and 'vote_result["After the Vote"]' in mermaid
+    assert 'start["' not in mermaid  # another chapter's scenes are left out
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz is not installed")
+def test_dot_output_renders_with_graphviz(mini: str) -> None:
+    dot = cli("graph", "--story", mini).stdout
+    rendered = subprocess.run(["dot", "-Tsvg"], input=dot, capture_output=True, text=True, timeout=60)
+    assert rendered.returncode == 0, rendered.stderr
+    assert "<svg" in rendered.stdout and "The Good End" in rendered.stdout
+
+
+def test_graph_command_rejects_an_unknown_chapter(mini: str) -> None:
+    assert cli("graph", "--story", mini, "--chapter", "nope").returncode == 2
+
+
+def test_witness_is_shortest_and_replays(mini: str) -> None:
+    story = load_story([mini])
+    found = find_path(story, "good_end", range(0, 3))
+    assert found is not None and found.steps == ("start.back", "moscow.vote", "vote_result.win")
+    result = cli("explore", "--story", mini, "--to", "good_end")
+    assert result.returncode == 0 and result.stdout == found.script()
+    replay = cli("play", "--plain", "--seed", str(found.seed), "--story", mini, stdin=result.stdout)
+    assert "THE END: The Good End" in replay.stdout
+
+
+def test_witness_reports_unreachable_targets(make_story) -> None:  # type: ignore[no-untyped-def]
+    path = make_story("""
+        nodes:
+          - id: a
+            title: A
+            text: a
+            choices:
+              - {id: go, label: Go, goto: end}
+              - {id: never, label: Never, if: party > 100, goto: hidden_end}
+        endings:
+          - {id: end, title: End, text: done}
+          - {id: hidden_end, title: Hidden, text: unreachable}
+    """)
+    assert find_path(load_story([path], cache=False), "hidden_end", range(0, 2), budget=1000) is None
+    result = cli("explore", "--story", path, "--to", "hidden_end", "--budget", "500")
+    assert result.returncode == 1 and "No path to 'hidden_end'" in result.stderr
+    assert cli("explore", "--story", path, "--to", "nowhere").returncode == 2
+
+
+def test_debugger_explains_choices_and_edits_state(mini: str) -> None:
+    game = Game.new(load_story([mini]), seed=0)
+    report = "\n".join(choice_report(game))
+    assert "secret_door: if party > 80 → False; locked: You need Party standing above 80." in report
+    assert command(game, ":set party 95") == ["[debug] party = 95"]
+    assert "secret_door: if party > 80 → True; available" in "\n".join(choice_report(game))
+    assert "unknown stat" in command(game, ":set nothing 3")[0]
+    assert "true or false" in command(game, ":set went_back 3")[0]
+    assert command(game, ":set party 500") == ["[debug] party = 100"]
+    assert "secret=0*" in "\n".join(state_report(game))
+    command(game, ":goto letter")
+    assert game.state.node == "letter"
+    game.choose("read")  # the event resumes toward the scene the writer jumped from
+    assert game.state.node == "start"
+
+
+def test_plain_debug_mode(mini: str) -> None:
+    out = cli("play", "--plain", "--debug", "--seed", "0", "--story", mini, stdin="1\n:state\n:goto good_end\n").stdout
+    assert "[debug]   back: no condition; available; → moscow" in out
+    assert "[debug] last effects: party 45→50, secret 0→3, went_back False→True" in out
+    assert "THE END: The Good End" in out
