@@ -199,7 +199,7 @@ def cmd_play(args: argparse.Namespace) -> int:
     if not args.plain and interactive:
         from kremlin_tui.tui.app import run_tui  # the TUI loads the story itself, after its first frame
 
-        return run_tui(dirs, seed=args.seed, saves=args.saves)
+        return run_tui(dirs, seed=args.seed, saves=args.saves, debug=args.debug)
     story = _load(dirs)
     if story is None:
         return 1

@@ -116,3 +116,19 @@ async def test_quit_asks_when_there_is_unsaved_progress(make_app) -> None:  # ty
         assert isinstance(app.screen, GameScreen)
         await pilot.press("q", "y")
         assert app.return_code is not None or not app.is_running
+
+
+async def test_debug_panel_explains_and_edits(make_app) -> None:  # type: ignore[no-untyped-def]
+    from textual.widgets import Static
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("n", "f12")
+        report = str(app.screen.query_one("#debug-report", Static).render())
+        assert "secret_door: if party > 80 → False; locked" in report
+        await pilot.press(*":set party 90", "enter")
+        assert app.game.state.vars["party"] == 90
+        choices = app.screen.query_one("#choices", OptionList)
+        assert not choices.get_option_at_index(2).disabled  # the locked door opened
+        await pilot.press(*":goto good_end", "enter")
+        assert isinstance(app.screen, EndingScreen)

@@ -36,8 +36,10 @@ class KremlinApp(App[None]):
         saves_dir: str | None = None,
         profile_dir: Path | None = None,
         story: Story | None = None,
+        debug: bool = False,
     ) -> None:
         super().__init__()
+        self.debug_panel = debug  # show the writers' debug panel from the start (F12 toggles it anyway)
         self.story_dirs = story_dirs
         self.seed = seed
         self.saves_dir = saves_dir
@@ -212,6 +214,6 @@ class KremlinApp(App[None]):
         yield SystemCommand("Help", "Keys and how to play", self.action_help)
 
 
-def run_tui(story_dirs: list[str], *, seed: int | None = None, saves: str | None = None) -> int:
-    KremlinApp(story_dirs, seed=seed, saves_dir=saves).run()
+def run_tui(story_dirs: list[str], *, seed: int | None = None, saves: str | None = None, debug: bool = False) -> int:
+    KremlinApp(story_dirs, seed=seed, saves_dir=saves, debug=debug).run()
     return 0

@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 
 from kremlin_tui.engine import ChoiceUnavailable, EngineError, Scene, TurnResult
 from kremlin_tui.tui.text import md_escape, outcome_markdown, preview_content
+from kremlin_tui.tui.widgets.debug import DebugPanel
 from kremlin_tui.tui.widgets.stats import StatsPanel
 
 if TYPE_CHECKING:
@@ -41,6 +42,7 @@ class GameScreen(Screen[None]):
         Binding("f5", "app.quicksave", "Quick save", show=False),
         Binding("f9", "app.quickload", "Quick load", show=False),
         Binding("t", "toggle_sidebar", "Stats", show=False),
+        Binding("f12", "toggle_debug", "Debug", show=False),
         Binding("question_mark", "app.help", "Help"),
         Binding("q", "app.quit_game", "Quit"),
     ]
@@ -62,10 +64,12 @@ class GameScreen(Screen[None]):
                     yield Static(id="scene-warning")
                     yield Markdown(id="scene-text")
                 yield OptionList(id="choices", markup=False)
+                yield DebugPanel(id="debug")
             yield StatsPanel(id="sidebar")
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one(DebugPanel).display = self.kremlin.debug_panel
         self.show_scene()
         self.query_one("#choices", OptionList).focus()
 
@@ -93,7 +97,24 @@ class GameScreen(Screen[None]):
         self.query_one("#scene-scroll", VerticalScroll).scroll_home(animate=False)
         self._fill_choices(scene)
         self.query_one(StatsPanel).refresh_from(game)
+        self._refresh_debug()
 
+    def _refresh_debug(self, last: TurnResult | None = None) -> None:
+        panel = self.query_one(DebugPanel)
+        if panel.display and self.kremlin.game is not None:
+            panel.refresh_from(self.kremlin.game, last)
+
+    def action_toggle_debug(self) -> None:
+        panel = self.query_one(DebugPanel)
+        panel.display = not panel.display
+        self._refresh_debug(self.showing_outcome)
+        if panel.display:
+            self.query_one("#debug-input").focus()
+        else:
+            self.query_one("#choices", OptionList).focus()
+
+    def on_debug_panel_changed(self, _message: DebugPanel.Changed) -> None:
+        self.show_scene()
     def _header(self, scene: Scene) -> None:
         parts = [p for p in (scene.date, scene.place) if p]
         chapter = scene.chapter_title
@@ -131,6 +152,7 @@ class GameScreen(Screen[None]):
         label = "See how it ends ⏎" if result.ending else "Continue ⏎"
         self._set_options([Option(Content.assemble(("1. ", "bold $accent"), label), id=CONTINUE)])
         self.query_one(StatsPanel).refresh_from(self.kremlin.game)  # type: ignore[arg-type]
+        self._refresh_debug(result)
 
     # -- deciding ---------------------------------------------------------------------------
 
