@@ -82,6 +82,6 @@ def test_check_exit_codes_and_json(mini: str, make_story) -> None:  # type: igno
     assert first["path"].endswith("scenes.yaml") and first["line"] == 6 and first["code"] == "unknown-node"
     text = run_cli("check", broken)
     assert text.returncode == 1
-    assert "scenes.yaml:6:9: error: goto: unknown scene 'nowhere'" in text.stdout
+    assert "scenes.yaml:6:35: error: goto: unknown scene 'nowhere'" in text.stdout
     assert "Traceback" not in text.stdout + text.stderr
     assert run_cli("check", "--format", "xml").returncode == 2

@@ -69,7 +69,7 @@ def test_all_errors_are_collected_with_positions(make_story) -> None:  # type: i
         "scenes.yaml:14:64: effect: unknown name 'unknown'",
         "scenes.yaml:18:10: 'a' is already defined at ",
         "scenes.yaml:12:9: choice 'go' appears twice in 'a'",
-        "scenes.yaml:8:9: goto: unknown scene 'nowhere'",
+        "scenes.yaml:11:15: goto: unknown scene 'nowhere'",
     ]
     for message in expected:
         assert any(f.startswith(message) for f in found), (message, found)

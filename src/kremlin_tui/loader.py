@@ -707,6 +707,7 @@ class _Builder:
             hide_effects=hide,
             pos=item.pos,
             node=node_id,
+            goto_pos=values["goto"].pos if "goto" in values else None,
             preview=() if hide else self.preview(effects),
         )
 
@@ -755,6 +756,7 @@ class _Builder:
             result=self.template(values.get("result"), "result"),
             goto=self.ident(values.get("goto"), "goto"),
             pos=item.pos,
+            goto_pos=values["goto"].pos if "goto" in values else None,
         )
 
     def effects(self, node: YNode | None) -> tuple[Effect, ...]:
@@ -877,7 +879,7 @@ class _Builder:
                 self.error(campaign.pos, "bad-start", f"start: '{campaign.start}' must be an ordinary scene")
         for node in nodes.values():
             for choice in node.choices:
-                targets = [(choice.goto, choice.pos)] + [(o.goto, o.pos) for o in choice.outcomes]
+                targets = [(choice.goto, choice.goto_pos or choice.pos)] + [(o.goto, o.goto_pos or o.pos) for o in choice.outcomes]
                 for target, where in targets:
                     if target is None:
                         continue

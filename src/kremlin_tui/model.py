@@ -83,6 +83,7 @@ class Outcome:
     result: Template | None
     goto: str | None
     pos: Pos
+    goto_pos: Pos | None = None
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,7 @@ class Choice:
     hide_effects: bool
     pos: Pos
     node: str = ""  # the scene it belongs to (set for choices added by `extend`)
+    goto_pos: Pos | None = None
     preview: tuple[tuple[str, float], ...] = ()  # certain changes shown on the choice
 
 
