@@ -166,3 +166,22 @@ def test_same_seed_and_choices_give_the_same_game(mini: str) -> None:
 
     assert play(7) == play(7)
     assert [play(s)["ending"] for s in range(30)] == [play(s)["ending"] for s in range(30)]
+
+
+def test_replay_reproduces_a_game_and_stops_where_the_story_changed(mini: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+    from pathlib import Path
+
+    story = load_story([mini])
+    game = Game.new(story, seed=3)
+    for _ in range(3):
+        game.choose(game.available_ids()[0])
+    steps = [(s.node, s.choice) for s in game.state.history]
+    again, kept, problem = Game.replay(story, 3, steps)
+    assert (kept, problem) == (3, None) and again.state.to_json() == game.state.to_json()
+    edited = tmp_path / "edited"
+    shutil.copytree(mini, edited)
+    scenes = Path(edited, "one.yaml")
+    scenes.write_text(scenes.read_text().replace("      - id: vote\n", "      - id: ballot\n"))
+    partial, kept, problem = Game.replay(load_story([str(edited)], cache=False), 3, steps)
+    assert kept == 1 and "moscow.vote" in (problem or "") and partial.state.node == "moscow"

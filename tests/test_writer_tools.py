@@ -94,3 +94,24 @@ def test_plain_debug_mode(mini: str) -> None:
     assert "[debug]   back: no condition; available; → moscow" in out
     assert "[debug] last effects: party 45→50, secret 0→3, went_back False→True" in out
     assert "THE END: The Good End" in out
+
+
+def test_plain_watch_reloads_the_story(mini: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+    import time
+    from pathlib import Path
+
+    story = tmp_path / "live"
+    shutil.copytree(mini, story)
+    process = subprocess.Popen([sys.executable, "-m", "kremlin_tui", "play", "--plain", "--watch", "--seed", "1",
+                                "--story", str(story)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert process.stdin is not None
+    process.stdin.write("1\n")
+    process.stdin.flush()
+    time.sleep(1.0)
+    scenes = Path(story, "one.yaml")
+    scenes.write_text(scenes.read_text().replace("Red Square in the frost.", "Red Square, edited live."))
+    time.sleep(1.0)
+    out, _ = process.communicate("quit\n", timeout=30)
+    assert "[watch] story reloaded; 1 of 1 decisions replayed" in out
+    assert "Red Square, edited live." in out

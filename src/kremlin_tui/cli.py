@@ -39,6 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--seed", type=int, default=None, help="fix the randomness (same seed + same input = same game)")
     play.add_argument("--story", action="append", metavar="DIR", help="story directory (repeat to add mods)")
     play.add_argument("--saves", metavar="DIR", help=f"saves directory (default {default_saves_dir()})")
+    play.add_argument("--watch", action="store_true",
+                      help="reload the story when a file changes, keeping the game where it was")
     play.add_argument("--debug", action="store_true",
                       help="writers' debugger: why each choice is shown or locked, the state, :set and :goto")
 
@@ -199,7 +201,7 @@ def cmd_play(args: argparse.Namespace) -> int:
     if not args.plain and interactive:
         from kremlin_tui.tui.app import run_tui  # the TUI loads the story itself, after its first frame
 
-        return run_tui(dirs, seed=args.seed, saves=args.saves, debug=args.debug)
+        return run_tui(dirs, seed=args.seed, saves=args.saves, debug=args.debug, watch=args.watch)
     story = _load(dirs)
     if story is None:
         return 1
@@ -208,4 +210,5 @@ def cmd_play(args: argparse.Namespace) -> int:
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1, 2**31)
     from kremlin_tui.plain import run_plain
 
-    return run_plain(story, Game.new(story, seed), sys.stdin, sys.stdout, debug=args.debug)
+    return run_plain(story, Game.new(story, seed), sys.stdin, sys.stdout, debug=args.debug,
+                     watch=dirs if args.watch else None)

@@ -220,6 +220,23 @@ class Game:
         game._enter(story.nodes[story.campaign.start], None)
         return game
 
+    @classmethod
+    def replay(cls, story: Story, seed: int, steps: list[tuple[str, str]]) -> tuple[Game, int, str | None]:
+        """Re-play (scene id, choice id) decisions from the seed on a possibly edited story.
+
+        Returns the game, how many decisions were kept, and why replay stopped early (None if
+        every decision still applies). Used by live reload and by save migration."""
+        game = cls.new(story, seed)
+        for kept, (node_id, choice_id) in enumerate(steps):
+            if game.ended:
+                return game, kept, f"the game ended before decision {kept + 1}"
+            if game.state.node != node_id:
+                return game, kept, f"decision {kept + 1} was taken in '{node_id}', but the story now reaches '{game.state.node}'"
+            if choice_id not in game.available_ids():
+                return game, kept, f"choice '{node_id}.{choice_id}' no longer exists or is not available"
+            game.choose(choice_id)
+        return game, len(steps), None
+
     # -- reading ----------------------------------------------------------------------------
 
     @property

@@ -238,11 +238,18 @@ class PlainGame:
         self.show_scene()
 
 
-def run_plain(story: Story, game: Game, stdin: IO[str], stdout: IO[str], debug: bool = False) -> int:
+def run_plain(story: Story, game: Game, stdin: IO[str], stdout: IO[str], debug: bool = False,
+              watch: list[str] | None = None) -> int:
+    import threading
+
+    lock = threading.Lock()
+
     def write(text: str) -> None:
         stdout.write(text)
 
     player = PlainGame(story, game, write, debug)
+    if watch:
+        _start_watching(player, watch, lock, stdout)
     echo = not stdin.isatty()  # a piped transcript shows what was typed after each prompt
     if not game.state.history:
         player.say(story.campaign.title.upper())
@@ -261,11 +268,41 @@ def run_plain(story: Story, game: Game, stdin: IO[str], stdout: IO[str], debug: 
             return 0
         if echo:
             stdout.write(line if line.endswith("\n") else line + "\n")
-        try:
-            if not player.handle(line):
-                return 0
-        except EngineError as exc:
-            player.say(f"The story has a problem here: {exc}")
+        with lock:
+            try:
+                if not player.handle(line):
+                    return 0
+            except EngineError as exc:
+                player.say(f"The story has a problem here: {exc}")
+
+
+def _start_watching(player: PlainGame, dirs: list[str], lock: object, stdout: IO[str]) -> None:
+    """Reload the story in the background when a file changes (`play --plain --watch`)."""
+    import threading
+    import time
+
+    from kremlin_tui.watch import POLL_SECONDS, StoryWatcher
+
+    watcher = StoryWatcher(dirs)
+
+    def loop() -> None:
+        while True:
+            time.sleep(POLL_SECONDS)
+            if not watcher.changed():
+                continue
+            with lock:  # type: ignore[attr-defined]
+                outcome = watcher.reload(player.game)
+                player.say()
+                player.say(f"[watch] {outcome.summary()}")
+                for error in outcome.errors[:10]:
+                    player.say(f"[watch] {error}")
+                if outcome.story is not None and outcome.game is not None:
+                    player.story, player.game = outcome.story, outcome.game
+                    player.show_scene()
+                stdout.write(PROMPT)
+                stdout.flush()
+
+    threading.Thread(target=loop, name="story-watcher", daemon=True).start()
 
 
 def _num(value: object) -> str:

@@ -22,8 +22,10 @@ async def test_title_loads_the_story_in_the_background(make_app) -> None:  # typ
     app = make_app(preload=False)
     async with app.run_test(size=(100, 30)) as pilot:
         assert isinstance(app.screen, TitleScreen)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if app.story is not None:
+                break
         assert app.story is not None
         assert "A tiny story" in str(app.screen.query_one("#premise").render())
 
@@ -132,3 +134,34 @@ async def test_debug_panel_explains_and_edits(make_app) -> None:  # type: ignore
         assert not choices.get_option_at_index(2).disabled  # the locked door opened
         await pilot.press(*":goto good_end", "enter")
         assert isinstance(app.screen, EndingScreen)
+
+
+async def test_live_reload_keeps_the_game_where_it_was(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+    from pathlib import Path
+
+    from kremlin_tui.tui.app import KremlinApp
+
+    story = tmp_path / "live"
+    shutil.copytree(Path(__file__).parent.parent / "fixtures" / "mini", story)
+    app = KremlinApp([str(story)], seed=1, profile_dir=tmp_path / "profile", watch=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        while app.story is None:  # loaded in the background after the first frame
+            await pilot.pause(0.02)
+        await pilot.press("n", "1", "enter")
+        assert "Red Square in the frost." in markdown_text(app, "#scene-text")
+        scenes = story / "one.yaml"
+        scenes.write_text(scenes.read_text().replace("Red Square in the frost.", "Red Square, edited live."))
+        for _ in range(40):  # within one second of saving the file
+            await pilot.pause(0.05)
+            if "edited live" in markdown_text(app, "#scene-text"):
+                break
+        assert "edited live" in markdown_text(app, "#scene-text")
+        assert app.game.state.node == "moscow" and app.game.state.decisions == 1
+        scenes.write_text(scenes.read_text().replace("goto: vote_result", "goto: nowhere_at_all"))
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if any("still playing the previous version" in n.message for n in app._notifications):
+                break
+        assert any("still playing the previous version" in n.message for n in app._notifications)
+        assert "edited live" in markdown_text(app, "#scene-text")  # the game goes on, nothing lost

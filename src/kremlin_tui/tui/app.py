@@ -37,8 +37,10 @@ class KremlinApp(App[None]):
         profile_dir: Path | None = None,
         story: Story | None = None,
         debug: bool = False,
+        watch: bool = False,
     ) -> None:
         super().__init__()
+        self.watch_story = watch
         self.debug_panel = debug  # show the writers' debug panel from the start (F12 toggles it anyway)
         self.story_dirs = story_dirs
         self.seed = seed
@@ -58,6 +60,43 @@ class KremlinApp(App[None]):
     def on_mount(self) -> None:
         if self.story is None:
             self.call_after_refresh(self.load_story)  # after the first frame, never before it
+        if self.watch_story:
+            from kremlin_tui.watch import POLL_SECONDS, StoryWatcher
+
+            self.watcher = StoryWatcher(self.story_dirs)
+            self.set_interval(POLL_SECONDS, self._poll_story)
+
+    def _poll_story(self) -> None:
+        if self.watcher.changed():
+            self.reload_story()
+
+    @work(thread=True, exclusive=True, group="reload")
+    def reload_story(self) -> None:
+        from kremlin_tui.engine import Game
+        from kremlin_tui.loader import load_story_with_diagnostics
+
+        if self.game is None:
+            story, diagnostics = load_story_with_diagnostics(self.story_dirs)
+            errors = [d for d in diagnostics if d.severity == "error"]
+            self.call_from_thread(self._reloaded, story, errors, None, "story reloaded")
+            return
+        outcome = self.watcher.reload(Game(self.game.story, self.game.state))
+        self.call_from_thread(self._reloaded, outcome.story, outcome.errors, outcome.game, outcome.summary())
+
+    def _reloaded(self, story: Story | None, errors: list, game: Game | None, summary: str) -> None:  # type: ignore[type-arg]
+        if story is None:
+            shown = "\n".join(str(e) for e in errors[:6])
+            self.notify(f"{summary}:\n{shown}", title="Story reload", severity="error", timeout=20)
+            return
+        self.story = story
+        if game is not None:
+            self.game = game
+            from kremlin_tui.tui.screens.game import GameScreen
+
+            for screen in self.screen_stack:
+                if isinstance(screen, GameScreen):
+                    screen.show_scene()
+        self.notify(summary, title="Story reload", timeout=4)
 
     @work(thread=True, exclusive=True)
     def load_story(self) -> None:
@@ -214,6 +253,7 @@ class KremlinApp(App[None]):
         yield SystemCommand("Help", "Keys and how to play", self.action_help)
 
 
-def run_tui(story_dirs: list[str], *, seed: int | None = None, saves: str | None = None, debug: bool = False) -> int:
-    KremlinApp(story_dirs, seed=seed, saves_dir=saves, debug=debug).run()
+def run_tui(story_dirs: list[str], *, seed: int | None = None, saves: str | None = None, debug: bool = False,
+            watch: bool = False) -> int:
+    KremlinApp(story_dirs, seed=seed, saves_dir=saves, debug=debug, watch=watch).run()
     return 0
