@@ -165,3 +165,27 @@ async def test_live_reload_keeps_the_game_where_it_was(tmp_path) -> None:  # typ
                 break
         assert any("still playing the previous version" in n.message for n in app._notifications)
         assert "edited live" in markdown_text(app, "#scene-text")  # the game goes on, nothing lost
+
+
+async def test_theme_choice_persists_across_runs(make_app, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=(100, 30)):
+        app.theme = "nord"
+    again = make_app()
+    assert again.theme == "nord"
+    async with again.run_test(size=(100, 30)):
+        assert again.theme == "nord"
+
+
+async def test_command_palette_has_the_game_commands(make_app) -> None:  # type: ignore[no-untyped-def]
+    from textual.command import CommandPalette
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("n", "ctrl+p")
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"journal")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, JournalScreen)
