@@ -321,15 +321,15 @@ class Game:
         choice = self._find(pick)
         state = self.state
         node = self.node
-        before = dict(state.vars)
+        before: dict[str, Any] = {}  # the old value of every variable an effect touches
         codex_before = len(state.codex)
-        self._apply(choice.effects)
+        self._apply(choice.effects, before)
         outcome_index: int | None = None
         outcome = None
         if choice.outcomes:
             outcome_index = self._draw([o.weight(state) for o in choice.outcomes])
             outcome = choice.outcomes[outcome_index]
-            self._apply(outcome.effects)
+            self._apply(outcome.effects, before)
         state.chosen.add(f"{node.id}.{choice.id}")
         state.vars["decisions"] = state.vars.get("decisions", 0) + 1
         target = (outcome.goto if outcome else None) or choice.goto
@@ -388,10 +388,12 @@ class Game:
                 return index
         return len(clean) - 1
 
-    def _apply(self, effects: tuple[Effect, ...]) -> None:
+    def _apply(self, effects: tuple[Effect, ...], before: dict[str, Any]) -> None:
         state = self.state
         story = self.story
         for effect in effects:
+            if effect.target not in before and effect.op not in ("schedule", "unlock"):
+                before[effect.target] = state.vars[effect.target]
             op = effect.op
             if op == "schedule":
                 when = effect.on or state.date.plus(*effect.delay)  # type: ignore[misc]
@@ -415,9 +417,12 @@ class Game:
             state.vars[effect.target] = new
 
     def _diff(self, before: dict[str, Any]) -> list[Change]:
+        """What changed, in story declaration order (stats, relations, flags)."""
         story = self.story
         changes = []
-        for name, old in before.items():
+        order = story.declaration_index
+        for name in sorted(before, key=order.__getitem__):
+            old = before[name]
             new = self.state.vars[name]
             if new == old and type(new) is type(old):
                 continue
@@ -451,11 +456,10 @@ class Game:
     def _due_event(self, moving_to: Any) -> tuple[str, GameDate] | None:
         state = self.state
         now = state.date.day
-        for event_id in self.story.events:
-            if event_id in state.fired:
+        fired = state.fired
+        for event_id, trigger in self.story.event_triggers:
+            if event_id in fired:
                 continue
-            trigger = self.story.nodes[event_id].event
-            assert trigger is not None
             if trigger.scheduled:
                 when_text = state.scheduled.get(event_id)
                 if when_text is None:
@@ -465,7 +469,7 @@ class Game:
                 when = trigger.after or state.date
             if when.day > moving_to:
                 continue
-            if trigger.before is not None and now > _last_day(trigger.before):
+            if trigger.before is not None and now > trigger.last_day:
                 continue
             if trigger.condition is not None and not trigger.condition(state):
                 continue
@@ -541,12 +545,3 @@ class Game:
 
     def relations(self) -> list[tuple[str, str, Any]]:
         return [(r.id, r.name, self.state.vars[r.id]) for r in self.story.relations.values()]
-
-
-def _last_day(date: GameDate) -> Any:
-    """The last calendar day a date written as YYYY or YYYY-MM covers."""
-    if date.precision == "year":
-        return date.day.replace(month=12, day=31)
-    if date.precision == "month":
-        return date.plus(1, "months").day.fromordinal(date.plus(1, "months").day.toordinal() - 1)
-    return date.day

@@ -56,8 +56,12 @@ def play_one(story: Story, seed: int, strategy: str, memory: ChunkResult, render
     """Play one game to its end, recording into `memory`."""
     game = Game.new(story, seed)
     picker = random.Random(seed * 7919 + 17)
-    visible = [s.id for s in story.stats.values() if not s.hidden]
+    visible = {s.id for s in story.stats.values() if not s.hidden}
     ranges = memory.ranges
+    for name in visible:
+        start = game.state.vars[name]
+        bounds = ranges.setdefault(name, [start, start])
+        bounds[0], bounds[1] = min(bounds[0], start), max(bounds[1], start)
     path: list[str] = []
     try:
         for _ in range(MAX_STEPS):
@@ -80,16 +84,13 @@ def play_one(story: Story, seed: int, strategy: str, memory: ChunkResult, render
             pick = ids[0] if len(ids) == 1 else picker.choice(ids)
             path.append(f"{node_id}.{pick}")
             memory.choices.add(f"{node_id}.{pick}")
-            game.choose(pick, render=False)
-            for name in visible:
-                value = game.state.vars[name]
-                bounds = ranges.get(name)
-                if bounds is None:
-                    ranges[name] = [value, value]
-                elif value < bounds[0]:
-                    bounds[0] = value
-                elif value > bounds[1]:
-                    bounds[1] = value
+            for change in game.choose(pick, render=False).changes:
+                if change.name in visible:
+                    bounds = ranges[change.name]
+                    if change.new < bounds[0]:
+                        bounds[0] = change.new
+                    elif change.new > bounds[1]:
+                        bounds[1] = change.new
         else:
             raise RuntimeError(f"no ending after {MAX_STEPS} decisions (a loop?) at '{game.state.node}'")
     except Exception as exc:  # every failure is reported with the seed that reproduces it

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pickle
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
 
 from kremlin_tui.dates import GameDate
 from kremlin_tui.diagnostics import Pos
@@ -114,6 +116,16 @@ class EventTrigger:
     scheduled: bool
     pos: Pos
 
+    @cached_property
+    def last_day(self) -> date:
+        """The last calendar day `before` covers (all of 1939 for `before: 1939`)."""
+        assert self.before is not None
+        if self.before.precision == "year":
+            return self.before.day.replace(month=12, day=31)
+        if self.before.precision == "month":
+            return date.fromordinal(self.before.plus(1, "months").day.toordinal() - 1)
+        return self.before.day
+
 
 @dataclass(frozen=True)
 class Node:
@@ -195,6 +207,16 @@ class Story:
     content_hash: str
     sources: tuple[str, ...]
     files: tuple[str, ...] = field(default=())
+
+    @cached_property
+    def declaration_index(self) -> dict[str, int]:
+        """Position of each variable in the story's declarations: changes are listed in this order."""
+        return {name: i for i, name in enumerate((*self.stats, *self.relations, *self.flags))}
+
+    @cached_property
+    def event_triggers(self) -> tuple[tuple[str, EventTrigger], ...]:
+        """The events in firing order with their triggers, resolved once (checked every move)."""
+        return tuple((eid, self.nodes[eid].event) for eid in self.events)  # type: ignore[misc]
 
     def initial_vars(self) -> dict[str, object]:
         values: dict[str, object] = {}
