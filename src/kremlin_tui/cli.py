@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -12,7 +13,7 @@ from kremlin_tui import __version__
 from kremlin_tui.diagnostics import Diagnostic
 from kremlin_tui.paths import SAVES_ENV, default_saves_dir, default_story_dir
 
-COMMANDS = ("play", "check", "explore", "schema", "graph")
+COMMANDS = ("play", "check", "explore", "schema", "graph", "saves")
 
 
 def _story_dirs(values: list[str] | None) -> list[str]:
@@ -39,6 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--seed", type=int, default=None, help="fix the randomness (same seed + same input = same game)")
     play.add_argument("--story", action="append", metavar="DIR", help="story directory (repeat to add mods)")
     play.add_argument("--saves", metavar="DIR", help=f"saves directory (default {default_saves_dir()})")
+    play.add_argument("--continue", dest="continue_game", action="store_true",
+                      help="resume the newest save of this story (named, quick or autosave)")
     play.add_argument("--watch", action="store_true",
                       help="reload the story when a file changes, keeping the game where it was")
     play.add_argument("--debug", action="store_true",
@@ -69,6 +72,22 @@ def build_parser() -> argparse.ArgumentParser:
     graph.add_argument("--chapter", metavar="ID", help="only the scenes of one chapter (and the edges leaving it)")
     graph.add_argument("--story", action="append", metavar="DIR", help="story directory (repeatable)")
 
+    saves = sub.add_parser("saves", help="list saved games, or check them against the story",
+                           description="List the saved games (the default), or check every save against the "
+                                       "current story: which load, which need replay, which are damaged.")
+    saves_sub = saves.add_subparsers(dest="saves_command", metavar="ACTION")
+    saves_list = saves_sub.add_parser("list", help="list the saves with their metadata (the default)",
+                                      description="List the saves: name, in-game date, chapter, scene, real time "
+                                                  "saved, play time; damaged files with the reason.")
+    saves_list.add_argument("dir", nargs="?", metavar="DIR", help=f"saves directory (default {default_saves_dir()})")
+    saves_check = saves_sub.add_parser("check", help="check every save against the current story",
+                                       description="Load every save against the story as the game would, without "
+                                                   "changing any file. Exit status 1 if a save is damaged, cannot "
+                                                   "load, or would lose decisions on replay.")
+    saves_check.add_argument("dir", nargs="?", metavar="DIR", help=f"saves directory (default {default_saves_dir()})")
+    saves_check.add_argument("--story", action="append", metavar="DIR", help="story directory (repeatable)")
+    saves_check.add_argument("--format", choices=("text", "json"), default="text")
+
     sub.add_parser("schema", help="print the JSON Schema of story files",
                    description="Print the JSON Schema for story files (for editors' YAML language servers).")
     return parser
@@ -87,6 +106,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_explore(args)
         if args.command == "graph":
             return cmd_graph(args)
+        if args.command == "saves":
+            return cmd_saves(args)
         if args.command == "schema":
             from kremlin_tui.schema import schema_text
 
@@ -205,10 +226,55 @@ def cmd_play(args: argparse.Namespace) -> int:
     story = _load(dirs)
     if story is None:
         return 1
-    from kremlin_tui.engine import Game
-
-    seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1, 2**31)
     from kremlin_tui.plain import run_plain
+    from kremlin_tui.saves import SaveError, SaveStore, Session
 
-    return run_plain(story, Game.new(story, seed), sys.stdin, sys.stdout, debug=args.debug,
-                     watch=dirs if args.watch else None)
+    store = SaveStore(args.saves or default_saves_dir())
+    # A player at a terminal always gets autosaves; a piped script only when it names a saves
+    # folder (--saves or $KREMLIN_TUI_SAVES), so test transcripts leave no files behind.
+    autosave = args.saves is not None or bool(os.environ.get(SAVES_ENV)) or sys.stdin.isatty()
+    session = None
+    notes: list[str] = []
+    if args.continue_game:
+        try:
+            resumed = Session.resume(story, store, autosave=autosave)
+        except SaveError as exc:
+            resumed = None
+            notes.append(str(exc))
+        if resumed is None:
+            notes.append("There is no saved game of this story to continue; starting a new game.")
+        else:
+            session, report = resumed
+            notes += [f"Continuing '{report.slot}'.", *report.lines()]
+    if session is None:
+        seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1, 2**31)
+        session = Session.new(story, seed, store, autosave=autosave)
+    return run_plain(story, session.game, sys.stdin, sys.stdout, debug=args.debug,
+                     watch=dirs if args.watch else None, session=session, notes=notes)
+
+
+def cmd_saves(args: argparse.Namespace) -> int:
+    from kremlin_tui.saves import SaveError, SaveStore, check_lines, check_saves, listing
+
+    store = SaveStore(args.dir or default_saves_dir())
+    try:
+        if args.saves_command != "check":
+            print(f"Saves in {store.directory}:")
+            for line in listing(store.list()):
+                print(line)
+            return 0
+        story = _load(_story_dirs(args.story))
+        if story is None:
+            return 1
+        results = check_saves(store, story)
+    except SaveError as exc:
+        print(f"kremlin-tui saves: {exc}", file=sys.stderr)
+        return 1
+    if args.format == "json":
+        print(json.dumps({"dir": str(store.directory), "story": story.campaign.id,
+                          "saves": [{"slot": r.slot, "status": r.status, "detail": r.detail, "kept": r.kept,
+                                     "total": r.total} for r in results]}, indent=2, ensure_ascii=False))
+    else:
+        for line in check_lines(results, story, store.directory):
+            print(line)
+    return 1 if any(r.problem for r in results) else 0

@@ -7,12 +7,14 @@ at a fixed width, and `> ` begins only the prompt: Markdown quotes are drawn wit
 from __future__ import annotations
 
 import re
+import shlex
 import textwrap
 from collections.abc import Callable
 from typing import IO
 
 from kremlin_tui.engine import ChoiceUnavailable, EngineError, Game, Scene, TurnResult
 from kremlin_tui.model import Story
+from kremlin_tui.saves import LoadReport, SaveError, Session, listing
 
 WIDTH = 78
 PROMPT = "> "
@@ -25,8 +27,14 @@ Commands:
   stats      your standing: stats and relations
   journal    the decisions you have taken, by date
   codex      the codex entries you have unlocked (codex NAME to read one)
+  undo       take back the last decision (undo N: the last N); redo puts it back
+  save NAME  save the game under a name; load NAME loads it
+  saves      list the saved games
+  quicksave  save to the quick slot; quickload loads it
+  delete NAME, rename OLD NEW   manage saves (quote names with spaces)
   help       this text
-  quit       leave the game (end of input also leaves)"""
+  quit       leave the game (end of input also leaves)
+The game saves itself after every decision (three rotating autosaves)."""
 
 
 def strip_emphasis(text: str) -> str:
@@ -74,13 +82,26 @@ def format_delta(delta: float) -> str:
 
 
 class PlainGame:
-    """Reads commands, prints scenes. `write` receives text; input comes from `lines`."""
+    """Reads commands, prints scenes. `write` receives text; input comes from `lines`.
 
-    def __init__(self, story: Story, game: Game, write: Callable[[str], None], debug: bool = False) -> None:
+    The game lives in a save-system Session (undo, autosave, save and load); `game` reads
+    through to it, and assigning `game` (live reload) hands the new game to the session."""
+
+    def __init__(self, story: Story, game: Game, write: Callable[[str], None], debug: bool = False,
+                 session: Session | None = None) -> None:
         self.story = story
-        self.game = game
+        self.session = session if session is not None else Session(game, None)
         self.write = write
         self.debug = debug
+        self._autosave_error: str | None = None
+
+    @property
+    def game(self) -> Game:
+        return self.session.game
+
+    @game.setter
+    def game(self, game: Game) -> None:
+        self.session.replace_game(game)
 
     def say(self, text: str = "") -> None:
         self.write(text + "\n")
@@ -218,6 +239,8 @@ class PlainGame:
             self.show_journal()
         elif word == "codex":
             self.show_codex(rest.strip().lower())
+        elif word in SAVE_COMMANDS:
+            self.save_command(word, rest.strip())
         elif command.isdigit():
             self.pick(int(command))
         else:
@@ -229,17 +252,98 @@ class PlainGame:
             self.say("The game is over. Type 'journal' to review it, or 'quit'.")
             return
         try:
-            result = self.game.choose(number)
+            result = self.session.choose(number)
         except ChoiceUnavailable as exc:
             count = len(self.game.scene().choices)
             self.say(f"That choice is not available: {exc}. Choose 1 to {count}.")
             return
         self.show_result(result)
+        self.report_autosave()
+        self.show_scene()
+
+    # -- saves -------------------------------------------------------------------------------
+
+    def report_autosave(self) -> None:
+        """Say once when autosave starts failing (and once when it works again); silent otherwise,
+        so that a transcript stays the same from run to run."""
+        error = self.session.autosave_error
+        if error != self._autosave_error:
+            self.say()
+            self.say(f"Autosave failed: {error}" if error else "Autosave works again.")
+            self._autosave_error = error
+
+    def save_command(self, word: str, rest: str) -> None:
+        """save, load, saves, undo, redo, delete, rename, quicksave, quickload. A failing disk or a
+        bad name is reported and the game goes on."""
+        session = self.session
+        try:
+            if word in ("undo", "redo"):
+                self.undo_redo(word, rest)
+            elif word == "saves":
+                if session.store is not None:
+                    self.say(f"Saves in {session.store.directory}:")
+                for line in listing(session.saves(), self.story.campaign.id):
+                    self.say(line)
+            elif word == "quicksave":
+                session.quicksave()
+                self.say("Saved to the quick save slot.")
+            elif word == "quickload":
+                self.after_load(session.quickload())
+            elif word in ("delete", "rename", "save", "load") and not rest:
+                self.say(USAGE[word])
+            elif word == "save":
+                self.say(f"Saved as '{session.save(_unquote(rest))}'.")
+            elif word == "load":
+                self.after_load(session.load(_unquote(rest)))
+            elif word == "delete":
+                name = _unquote(rest)
+                session.delete(name)
+                self.say(f"Deleted '{name}'.")
+            elif word == "rename":
+                try:
+                    names = shlex.split(rest)
+                except ValueError:
+                    names = []
+                if len(names) != 2:
+                    self.say(USAGE["rename"])
+                    return
+                self.say(f"Renamed '{names[0]}' to '{session.rename(names[0], names[1])}'.")
+        except SaveError as exc:
+            self.say(str(exc))
+
+    def undo_redo(self, word: str, rest: str) -> None:
+        count = int(rest) if rest.isdigit() and int(rest) > 0 else 1 if not rest else 0
+        if count == 0:
+            self.say(f"Type '{word}' or '{word} N' with a number of decisions.")
+            return
+        done = self.session.undo(count) if word == "undo" else self.session.redo(count)
+        if done == 0:
+            if word == "redo":
+                self.say("Nothing to redo.")
+            elif self.session.undo_problem:
+                self.say(f"Cannot undo: {self.session.undo_problem}.")
+            else:
+                self.say("Nothing to undo: you have not decided anything yet.")
+            return
+        plural = "s" if done != 1 else ""
+        self.say(f"{'Undid' if word == 'undo' else 'Redid'} {done} decision{plural}.")
+        if word == "undo" and done < count and self.session.undo_problem:
+            self.say(f"Cannot undo further: {self.session.undo_problem}.")
+        self.report_autosave()
+        self.show_scene()
+
+    def after_load(self, report: LoadReport) -> None:
+        self.story = self.session.story
+        self.say(f"Loaded '{report.slot}'.")
+        for line in report.lines():
+            self.say(render_markdown(line))
         self.show_scene()
 
 
 def run_plain(story: Story, game: Game, stdin: IO[str], stdout: IO[str], debug: bool = False,
-              watch: list[str] | None = None) -> int:
+              watch: list[str] | None = None, session: Session | None = None, notes: list[str] | None = None) -> int:
+    """Play in line mode. `session` brings saves, autosave and undo (without one, undo still
+    works and saving says it is unavailable); `notes` are printed before the first scene."""
     import threading
 
     lock = threading.Lock()
@@ -247,10 +351,13 @@ def run_plain(story: Story, game: Game, stdin: IO[str], stdout: IO[str], debug: 
     def write(text: str) -> None:
         stdout.write(text)
 
-    player = PlainGame(story, game, write, debug)
+    player = PlainGame(story, game, write, debug, session)
+    game = player.game
     if watch:
         _start_watching(player, watch, lock, stdout)
     echo = not stdin.isatty()  # a piped transcript shows what was typed after each prompt
+    for note in notes or ():
+        player.say(render_markdown(note))
     if not game.state.history:
         player.say(story.campaign.title.upper())
         if story.campaign.content_note:
@@ -303,6 +410,22 @@ def _start_watching(player: PlainGame, dirs: list[str], lock: object, stdout: IO
                 stdout.flush()
 
     threading.Thread(target=loop, name="story-watcher", daemon=True).start()
+
+
+SAVE_COMMANDS = ("save", "load", "saves", "undo", "redo", "delete", "rename", "quicksave", "quickload")
+USAGE = {
+    "save": "Type 'save NAME' to save the game under a name.",
+    "load": "Type 'load NAME' to load a saved game ('saves' lists them).",
+    "delete": "Type 'delete NAME' to delete a saved game ('saves' lists them).",
+    "rename": "Type 'rename OLD NEW' to rename a saved game (quote names with spaces: rename \"my game\" other).",
+}
+
+
+def _unquote(name: str) -> str:
+    """`load "my game"` and `load my game` name the same save."""
+    if len(name) >= 2 and name[0] == name[-1] and name[0] in "'\"":
+        return name[1:-1]
+    return name
 
 
 def _num(value: object) -> str:

@@ -1,0 +1,292 @@
+"""The save document: what one `<slot>.json` holds at the current format version, how it is
+built from a game, and how a file's bytes are checked before anything trusts them.
+
+Layout (format 1):
+
+    {
+      "kremlin_tui_save": 1,                  # format version; also marks the file as ours
+      "meta": {...},                          # for listings only: never needed to load
+      "story": {"id", "title", "hash"},       # which story, and which exact text of it
+      "state": {...}                          # GameState.to_json(): seed, rng, scene, vars,
+    }                                         #   visits, calendar, events, history, ...
+
+Every check that can fail on a hand-edited or damaged file happens here, with a reason a
+player can read, so no malformed value ever reaches the engine (where it would surface as a
+traceback in the middle of play).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from kremlin_tui import __version__
+from kremlin_tui.dates import GameDate
+from kremlin_tui.engine import STATE_VERSION, Game, GameState
+from kremlin_tui.saves.errors import DamagedSave, IncompatibleSave
+
+FORMAT_VERSION = 1
+MAGIC = "kremlin_tui_save"
+MAX_BYTES = 2 * 1024 * 1024  # a long campaign's save is well under 1 MB; anything larger is not ours
+CALENDAR = ("year", "month", "day", "decisions")
+_RNG_LIMIT = 1 << 64
+
+
+@dataclass(frozen=True)
+class SaveMeta:
+    """What a listing shows about a save. Informational: loading never depends on it."""
+
+    slot: str = ""
+    kind: str = "manual"  # "manual", "auto" or "quick"
+    saved_at: str = ""  # real time of saving, ISO 8601 in UTC ("" if unknown)
+    play_seconds: float = 0.0
+    date: str = ""  # the in-game date as a player reads it: "21 January 1924"
+    chapter: str = ""
+    chapter_title: str = ""
+    scene: str = ""  # the current scene's id
+    scene_title: str = ""
+    decisions: int = 0
+    ended: bool = False
+    story_title: str = ""
+    app_version: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "slot": self.slot, "kind": self.kind, "saved_at": self.saved_at, "play_seconds": round(self.play_seconds, 3),
+            "date": self.date, "chapter": self.chapter, "chapter_title": self.chapter_title, "scene": self.scene,
+            "scene_title": self.scene_title, "decisions": self.decisions, "ended": self.ended,
+            "story_title": self.story_title, "app_version": self.app_version,
+        }
+
+    @classmethod
+    def from_json(cls, data: object) -> SaveMeta:
+        """Lenient: a wrong or missing field falls back to its default (it is only for display)."""
+        if not isinstance(data, dict):
+            return cls()
+        values: dict[str, Any] = {}
+        for name, default in cls().__dict__.items():
+            value = data.get(name, default)
+            if isinstance(default, bool):
+                ok = isinstance(value, bool)
+            elif isinstance(default, float):
+                ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value) and value >= 0
+            elif isinstance(default, int):
+                ok = isinstance(value, int) and not isinstance(value, bool)
+            else:
+                ok = isinstance(value, str)
+            values[name] = value if ok else default
+        values["play_seconds"] = float(values["play_seconds"])
+        if values["saved_at"] and parse_time(values["saved_at"]) is None:
+            values["saved_at"] = ""
+        return cls(**values)
+
+    def saved_datetime(self) -> datetime | None:
+        return parse_time(self.saved_at)
+
+
+@dataclass
+class SaveFile:
+    """A checked save, upgraded to the current format version."""
+
+    format: int  # the version the file was written in, before migration
+    meta: SaveMeta
+    story_id: str
+    story_title: str
+    story_hash: str
+    state: GameState
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def format_time(moment: datetime) -> str:
+    # milliseconds: "continue" must tell apart an autosave and a quick save made in the same second
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def parse_time(text: str) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except (TypeError, ValueError):
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def build_document(game: Game, *, slot: str, kind: str, saved_at: datetime, play_seconds: float) -> dict[str, Any]:
+    story = game.story
+    state = game.state
+    node = game.node
+    meta = SaveMeta(
+        slot=slot, kind=kind, saved_at=format_time(saved_at), play_seconds=max(0.0, play_seconds),
+        date=state.date.display(), chapter=node.chapter, chapter_title=story.chapter_title(node.chapter) if node.chapter else "",
+        scene=node.id, scene_title=node.title, decisions=state.decisions, ended=game.ended,
+        story_title=story.campaign.title, app_version=__version__,
+    )
+    state_json = state.to_json()
+    state_json["story_id"] = story.campaign.id
+    state_json["story_hash"] = story.content_hash
+    return {
+        MAGIC: FORMAT_VERSION,
+        "meta": meta.to_json(),
+        "story": {"id": story.campaign.id, "title": story.campaign.title, "hash": story.content_hash},
+        "state": state_json,
+    }
+
+
+def encode(document: dict[str, Any]) -> bytes:
+    """Indented, UTF-8, one key per line: a player or a writer can read and diff it."""
+    return (json.dumps(document, indent=1, ensure_ascii=False, allow_nan=False) + "\n").encode("utf-8")
+
+
+def decode(data: bytes) -> dict[str, Any]:
+    """Bytes to a JSON object, or DamagedSave saying in plain words what is wrong."""
+    if len(data) > MAX_BYTES:
+        raise DamagedSave(f"the file is too large for a save ({_size(len(data))}; a save is at most {_size(MAX_BYTES)})")
+    if not data.strip():
+        raise DamagedSave("the file is empty")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DamagedSave(f"the file is not text (invalid UTF-8 at byte {exc.start})") from None
+    try:
+        value = json.loads(text, parse_constant=_no_constants)
+    except json.JSONDecodeError as exc:
+        if exc.pos >= len(text.rstrip()):
+            raise DamagedSave("the file is cut short (truncated JSON)") from None
+        raise DamagedSave(f"the file is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    except RecursionError:
+        raise DamagedSave("the file is not a save (JSON nested too deeply)") from None
+    except ValueError as exc:
+        raise DamagedSave(f"the file is not valid JSON ({exc})") from None
+    if not isinstance(value, dict):
+        raise DamagedSave("the file is not a Kremlin TUI save (it holds JSON, but not a save)")
+    return value
+
+
+def _no_constants(name: str) -> float:
+    raise ValueError(f"'{name}' is not a number a save may hold")
+
+
+def _size(count: int) -> str:
+    return f"{count / (1024 * 1024):.1f} MB" if count >= 1024 * 1024 else f"{count} bytes"
+
+
+def parse_document(document: dict[str, Any], original_format: int = FORMAT_VERSION) -> SaveFile:
+    """Check a current-format document field by field and build the GameState."""
+    story = document.get("story")
+    if not isinstance(story, dict):
+        raise DamagedSave("the save does not say which story it belongs to")
+    story_id = story.get("id")
+    story_hash = story.get("hash", "")
+    title = story.get("title", "")
+    if not isinstance(story_id, str) or not story_id:
+        raise DamagedSave("the save does not say which story it belongs to")
+    if not isinstance(story_hash, str) or not isinstance(title, str):
+        raise DamagedSave("the save's story section is malformed")
+    state = parse_state(document.get("state"))
+    meta = SaveMeta.from_json(document.get("meta"))
+    return SaveFile(original_format, meta, story_id, title, story_hash, state)
+
+
+def parse_state(data: object) -> GameState:
+    """Validate GameState.to_json() output, then build the state (the engine trusts its input)."""
+    if not isinstance(data, dict):
+        raise DamagedSave("the save holds no game state")
+    version = data.get("version", STATE_VERSION)
+    if not _is_int(version):
+        raise DamagedSave("'state.version' is not a number")
+    if version > STATE_VERSION:
+        raise IncompatibleSave(f"this save's game state is from a newer version of Kremlin TUI (state {version}; "
+                               f"this version reads up to {STATE_VERSION}); update the game to load it")
+    _need(data, "seed", _is_int, "a whole number")
+    _need(data, "rng", lambda v: _is_int(v) and 0 <= v < _RNG_LIMIT, "a 64-bit generator state")
+    _need(data, "node", _is_id, "a scene id")
+    _need(data, "date", _is_date, "a date (YYYY-MM-DD, YYYY-MM or YYYY)")
+    _need(data, "vars", lambda v: isinstance(v, dict) and all(isinstance(k, str) and _is_scalar(x) for k, x in v.items()),
+          "a mapping of names to numbers, true/false or text")
+    for name in CALENDAR:
+        if not _is_int(data["vars"].get(name)):
+            raise DamagedSave(f"'state.vars.{name}' is missing or not a whole number")
+    _may(data, "visits", lambda v: isinstance(v, dict) and all(isinstance(k, str) and _is_int(x) and x >= 0 for k, x in v.items()),
+         "a mapping of scene ids to counts")
+    for name in ("chosen", "fired", "codex"):
+        _may(data, name, lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v), "a list of ids")
+    _may(data, "scheduled", lambda v: isinstance(v, dict) and all(isinstance(k, str) and _is_date(x) for k, x in v.items()),
+         "a mapping of event ids to dates")
+    for name in ("resume", "ending"):
+        _may(data, name, lambda v: v is None or _is_id(v), "a scene id or null")
+    for name in ("story_id", "story_hash"):
+        _may(data, name, lambda v: isinstance(v, str), "text")
+    history = data.get("history", [])
+    if not isinstance(history, list):
+        raise DamagedSave("'state.history' is not a list of decisions")
+    for number, step in enumerate(history, start=1):
+        _check_step(step, number)
+    try:
+        return GameState.from_json(data)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:  # belt and braces: the checks above should catch all
+        raise DamagedSave(f"the game state is malformed ({exc})") from None
+
+
+def _check_step(step: object, number: int) -> None:
+    where = f"decision {number} in the history"
+    if not isinstance(step, dict):
+        raise DamagedSave(f"{where} is not a record")
+    for name, test, what in (("node", _is_id, "a scene id"), ("choice", _is_id, "a choice id"), ("date", _is_date, "a date")):
+        if not test(step.get(name)):
+            raise DamagedSave(f"{where} has no valid '{name}' ({what})")
+    for name in ("title", "label", "result"):
+        if not isinstance(step.get(name, ""), str):
+            raise DamagedSave(f"{where} has a malformed '{name}'")
+    outcome = step.get("outcome")
+    if outcome is not None and not (_is_int(outcome) and outcome >= 0):
+        raise DamagedSave(f"{where} has a malformed 'outcome'")
+    events = step.get("events", [])
+    if not isinstance(events, list) or not all(isinstance(e, str) for e in events):
+        raise DamagedSave(f"{where} has a malformed 'events' list")
+    changes = step.get("changes", [])
+    if not isinstance(changes, list):
+        raise DamagedSave(f"{where} has a malformed 'changes' list")
+    for change in changes:
+        if not (isinstance(change, dict) and all(isinstance(change.get(k), str) for k in ("name", "kind", "label"))
+                and _is_scalar(change.get("old")) and _is_scalar(change.get("new"))
+                and isinstance(change.get("polarity", "up"), str)):
+            raise DamagedSave(f"{where} has a malformed change record")
+
+
+def _need(data: dict[str, Any], name: str, test: Any, what: str) -> None:
+    if name not in data or not test(data[name]):
+        raise DamagedSave(f"'state.{name}' is missing or is not {what}")
+
+
+def _may(data: dict[str, Any], name: str, test: Any, what: str) -> None:
+    if name in data and not test(data[name]):
+        raise DamagedSave(f"'state.{name}' is not {what}")
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_scalar(value: object) -> bool:
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return isinstance(value, bool | int | str)
+
+
+def _is_id(value: object) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= 200
+
+
+def _is_date(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        GameDate.parse(value)
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,295 @@
+"""Two kinds of change a save must survive: a newer save format, and an edited story.
+
+**Format versions** migrate forward by code: `MIGRATIONS[n]` turns a format-n document into
+format n+1, and `upgrade` runs the chain. Adding format 2 means writing one function and
+one test; old files are never rewritten on disk by loading (only by saving again).
+
+**Story edits** are handled by `restore`, with one rule: never a silently wrong state.
+- Same story text (content hash): the state loads as saved.
+- Story edited, but every scene and choice the save refers to still exists and every value
+  still fits its declaration: the state loads; new stats and flags take their initial values,
+  and the report says so.
+- Otherwise the decision history is replayed from the seed on the new story, as far as it still
+  applies (`Game.replay`), and the report says what could not be kept.
+- A save of another story is refused with the reason.
+
+Saves name scenes and choices by the ids writers give them, never by position, so adding a
+choice or reordering a file never breaks a save.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from kremlin_tui.dates import GameDate
+from kremlin_tui.engine import EngineError, Game, GameState
+from kremlin_tui.model import Story
+from kremlin_tui.saves.document import (
+    FORMAT_VERSION,
+    MAGIC,
+    SaveFile,
+    decode,
+    format_time,
+    parse_document,
+)
+from kremlin_tui.saves.errors import DamagedSave, IncompatibleSave
+from kremlin_tui.saves.slots import slot_kind
+
+Document = dict[str, Any]
+Migration = Callable[[Document], Document]
+
+
+# -- format versions ---------------------------------------------------------------------------
+
+
+def _v0_to_v1(doc: Document) -> Document:
+    """Format 0 was never released: it is the development layout kept as the template (and the
+    test) of the migration chain. It kept the state under "game" with the generator state as a
+    hex string and `chosen` as a mapping, and had flat metadata ("slot", "saved" as Unix seconds,
+    "play_time") and no story section."""
+    game = dict(doc["game"])
+    rng_state = game.get("rng")
+    if isinstance(rng_state, str):
+        game["rng"] = int(rng_state, 16)
+    chosen = game.get("chosen", {})
+    if isinstance(chosen, dict):
+        game["chosen"] = sorted(k for k, v in chosen.items() if v)
+    slot = str(doc.get("slot", ""))
+    saved = doc.get("saved")
+    saved_at = format_time(datetime.fromtimestamp(float(saved), UTC)) if isinstance(saved, int | float) else ""
+    date_text = game.get("date")
+    try:
+        shown_date = GameDate.parse(date_text).display() if isinstance(date_text, str) else ""
+    except ValueError:
+        shown_date = ""
+    decisions = game.get("vars", {}).get("decisions", 0) if isinstance(game.get("vars"), dict) else 0
+    meta = {
+        "slot": slot, "kind": slot_kind(slot), "saved_at": saved_at, "play_seconds": doc.get("play_time", 0),
+        "date": shown_date, "scene": game.get("node", ""), "decisions": decisions, "ended": game.get("ending") is not None,
+    }
+    story = {"id": game.get("story_id", ""), "title": "", "hash": game.get("story_hash", "")}
+    return {MAGIC: 1, "meta": meta, "story": story, "state": game}
+
+
+MIGRATIONS: dict[int, Migration] = {0: _v0_to_v1}
+OLDEST_FORMAT = min(MIGRATIONS, default=FORMAT_VERSION)
+
+
+def format_version(document: Document) -> int:
+    if MAGIC not in document:
+        raise DamagedSave(f"the file is not a Kremlin TUI save (it has no '{MAGIC}' format marker)")
+    version = document[MAGIC]
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise DamagedSave("the save's format version is not a number")
+    if version > FORMAT_VERSION:
+        raise IncompatibleSave(f"this save was made by a newer version of Kremlin TUI (save format {version}; "
+                               f"this version reads formats up to {FORMAT_VERSION}); update the game to load it")
+    if version < OLDEST_FORMAT:
+        raise DamagedSave(f"the save's format version ({version}) is unknown")
+    return version
+
+
+def upgrade(document: Document) -> tuple[Document, int]:
+    """Migrate a document to FORMAT_VERSION; returns it and the version it was written in."""
+    original = version = format_version(document)
+    while version < FORMAT_VERSION:
+        try:
+            document = MIGRATIONS[version](copy.deepcopy(document))
+        except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
+            raise DamagedSave(f"the save (format {version}) is malformed and cannot be upgraded ({exc})") from None
+        version += 1
+        document[MAGIC] = version
+    return document, original
+
+
+def read_save_bytes(data: bytes) -> SaveFile:
+    """Bytes of a save file in any known format to a checked SaveFile (or DamagedSave/IncompatibleSave)."""
+    document, original = upgrade(decode(data))
+    return parse_document(document, original)
+
+
+# -- story edits -------------------------------------------------------------------------------
+
+
+@dataclass
+class LoadReport:
+    """What loading did, for the player. `mode`: "exact" (the same story), "updated" (the story
+    changed but everything the save refers to is still there) or "replayed"."""
+
+    slot: str
+    mode: str
+    kept: int  # decisions kept
+    total: int  # decisions in the save
+    notes: list[str] = field(default_factory=list)
+    stopped: str | None = None  # why the replay stopped early
+    lost: list[str] = field(default_factory=list)  # the decisions that could not be kept, as a player reads them
+    from_backup: bool = False
+    backup_reason: str = ""
+
+    @property
+    def complete(self) -> bool:
+        """Every decision in the save is in the loaded game."""
+        return self.kept == self.total
+
+    def lines(self) -> list[str]:
+        """The report as plain sentences; empty for an exact load from the save itself."""
+        out: list[str] = []
+        if self.from_backup:
+            out.append(f"The save file was damaged ({self.backup_reason}); loaded its previous version instead.")
+        if self.mode == "updated":
+            out.append("The story has changed since this save; everything it refers to still exists.")
+        elif self.mode == "replayed":
+            if self.complete:
+                out.append(f"The story has changed since this save: replayed all {self.total} decisions from the start.")
+            else:
+                out.append(f"The story has changed since this save: kept {self.kept} of {self.total} decisions "
+                           f"(stopped: {self.stopped}).")
+                if self.lost:
+                    shown = self.lost[:5]
+                    out.append("Not kept: " + "; ".join(shown) + (f"; and {len(self.lost) - 5} more" if len(self.lost) > 5 else "") + ".")
+                out.append("The save file itself is unchanged.")
+        out.extend(self.notes)
+        return out
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """How a save relates to a story, without loading it (used by `saves check` and `restore`)."""
+
+    mode: str  # "exact", "updated", "replay" or "other-story"
+    problems: tuple[str, ...]  # why the state cannot be used as saved
+
+
+def assess(story: Story, save: SaveFile) -> Assessment:
+    if save.story_id != story.campaign.id:
+        return Assessment("other-story", (f"it belongs to the story '{save.story_id}', not '{story.campaign.id}'",))
+    problems = tuple(state_problems(story, save.state))
+    if problems:
+        return Assessment("replay", problems)
+    return Assessment("exact" if save.story_hash == story.content_hash else "updated", ())
+
+
+def restore(story: Story, save: SaveFile, slot: str = "") -> tuple[Game, LoadReport]:
+    """A game for `story` from a save, by the rule in the module docstring; raises IncompatibleSave."""
+    verdict = assess(story, save)
+    total = len(save.state.history)
+    if verdict.mode == "other-story":
+        title = f" ({save.story_title})" if save.story_title else ""
+        raise IncompatibleSave(f"This save belongs to another story: '{save.story_id}'{title}, "
+                               f"not '{story.campaign.id}' ({story.campaign.title}).")
+    state = copy.deepcopy(save.state)
+    if verdict.mode in ("exact", "updated"):
+        notes = [] if verdict.mode == "exact" else update_state(story, state)
+        state.story_id = story.campaign.id
+        state.story_hash = story.content_hash
+        return Game(story, state), LoadReport(slot, verdict.mode, total, total, notes)
+    steps = [(s.node, s.choice) for s in state.history]
+    try:
+        game, kept, stopped = Game.replay(story, state.seed, steps)
+    except EngineError as exc:
+        raise IncompatibleSave(f"The story cannot replay this save: {exc}.") from None
+    lost = [f"{_date(s.date)} — {s.title or s.node}: {s.label or s.choice}" for s in state.history[kept:]]
+    report = LoadReport(slot, "replayed", kept, total, stopped=stopped, lost=lost)
+    if kept == total:
+        report.notes.append("Recomputed because " + "; ".join(verdict.problems[:3]) + ".")
+    return game, report
+
+
+def state_problems(story: Story, state: GameState) -> list[str]:
+    """Why the saved state cannot be used on this story as is (empty: it can)."""
+    problems: list[str] = []
+    nodes = story.nodes
+    for number, step in enumerate(state.history, start=1):
+        node = nodes.get(step.node)
+        if node is None:
+            problems.append(f"decision {number} was taken in the scene '{step.node}', which no longer exists")
+        elif not any(c.id == step.choice for c in node.choices):
+            problems.append(f"decision {number} took the choice '{step.node}.{step.choice}', which no longer exists")
+    if state.node not in nodes:
+        problems.append(f"the current scene '{state.node}' no longer exists")
+    elif state.ending is not None and (state.ending != state.node or not nodes[state.node].is_ending):
+        problems.append(f"the save ended at '{state.ending}', which is no longer an ending")
+    elif state.ending is None and nodes[state.node].is_ending:
+        problems.append(f"'{state.node}' is now an ending")
+    if state.resume is not None and state.resume not in nodes:
+        problems.append(f"the scene the game was heading to, '{state.resume}', no longer exists")
+    problems.extend(_value_problems(story, state))
+    return problems
+
+
+def _value_problems(story: Story, state: GameState) -> list[str]:
+    out: list[str] = []
+    for name, value in state.vars.items():
+        if name in story.stats or name in story.relations:
+            bounds = story.bounds(name)
+            assert bounds is not None
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                out.append(f"'{name}' is now a number")
+            elif not bounds[0] <= value <= bounds[1]:
+                out.append(f"'{name}' ({value}) is outside its range {bounds[0]:g}..{bounds[1]:g}")
+        elif name in story.flags:
+            values = story.flags[name].values
+            if values is None and not isinstance(value, bool):
+                out.append(f"the flag '{name}' is now true or false")
+            elif values is not None and value not in values:
+                out.append(f"the flag '{name}' can no longer be '{value}'")
+    return out
+
+
+def update_state(story: Story, state: GameState) -> list[str]:
+    """Fit a state whose references all still exist to an edited story; returns notes for the player.
+
+    New stats, relations and flags take their initial values; variables the story no longer
+    declares, and records of removed events and codex entries, are dropped."""
+    notes: list[str] = []
+    initial = story.initial_vars()
+    added = [name for name in initial if name not in state.vars]
+    for name in added:
+        state.vars[name] = initial[name]
+    if added:
+        shown = ", ".join(f"{story.label_of(n) if n not in story.flags else n} ({_value(initial[n])})" for n in added)
+        notes.append(f"New in this version of the story, at their starting values: {shown}.")
+    declared = set(initial) | {"year", "month", "day", "decisions"}
+    removed = sorted(name for name in state.vars if name not in declared)
+    for name in removed:
+        del state.vars[name]
+    if removed:
+        notes.append(f"No longer in the story: {', '.join(removed)}.")
+    nodes = story.nodes
+    dropped = [n for n in state.visits if n not in nodes]
+    for name in dropped:
+        del state.visits[name]
+    gone_events = {e for e in state.fired | set(state.scheduled) if e not in nodes or nodes[e].event is None}
+    state.fired -= gone_events
+    for name in gone_events:
+        state.scheduled.pop(name, None)
+    if gone_events:
+        notes.append(f"Events no longer in the story: {', '.join(sorted(gone_events))}.")
+    state.chosen = {c for c in state.chosen if _choice_exists(story, c)}
+    state.codex = [c for c in state.codex if c in story.codex]
+    return notes
+
+
+def _choice_exists(story: Story, key: str) -> bool:
+    node_id, _, choice_id = key.partition(".")
+    node = story.nodes.get(node_id)
+    return node is not None and any(c.id == choice_id for c in node.choices)
+
+
+def _value(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _date(text: str) -> str:
+    try:
+        return GameDate.parse(text).display()
+    except ValueError:
+        return text

@@ -1,0 +1,327 @@
+"""A game in play, as front ends hold it: the engine's `Game` plus undo and redo, autosave,
+named and quick saves, loading, "continue", play time and "unsaved progress".
+
+The TUI and plain mode call only this API (and `SaveStore` for listings); neither knows how
+a save is written. Every failure of the file system comes out as `SaveError` with a message
+for the player, and autosave never raises at all: a full disk must not stop a game.
+
+Undo restores the whole state, the random generator's state included, so taking the same
+choice again draws the same outcome: undo is not a way to re-roll. Redo restores the exact
+state that was undone.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable
+from datetime import datetime
+
+from kremlin_tui.engine import EngineError, Game, GameState, TurnResult
+from kremlin_tui.model import Story
+from kremlin_tui.saves.document import build_document, utc_now
+from kremlin_tui.saves.errors import SaveError
+from kremlin_tui.saves.migrate import LoadReport, restore
+from kremlin_tui.saves.slots import AUTOSAVE_SLOTS, QUICKSAVE_SLOT, clean_slot_name, player_slot_name, slot_kind
+from kremlin_tui.saves.store import SaveStore, SlotInfo
+
+UNDO_LIMIT = 50  # snapshots kept in memory; older decisions are undone by replaying from the seed
+IDLE_CAP_SECONDS = 600.0  # a game left open counts at most ten minutes between two actions
+
+
+def copy_state(state: GameState) -> GameState:
+    """An independent copy of a state. History steps are shared: the engine never changes a
+    step once `choose` has returned, which keeps fifty undo snapshots of a long game cheap."""
+    return dataclasses.replace(
+        state,
+        vars=dict(state.vars),
+        visits=dict(state.visits),
+        chosen=set(state.chosen),
+        fired=set(state.fired),
+        scheduled=dict(state.scheduled),
+        codex=list(state.codex),
+        history=list(state.history),
+    )
+
+
+class Session:
+    """One game being played. Build it with `new`, `from_slot` or `resume` (continue)."""
+
+    def __init__(
+        self,
+        game: Game,
+        store: SaveStore | None = None,
+        *,
+        autosave: bool = True,
+        play_seconds: float = 0.0,
+        slot: str | None = None,
+        undo_limit: int = UNDO_LIMIT,
+        clock: Callable[[], float] = time.monotonic,
+        now: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self.game = game
+        self.store = store
+        self.autosave_enabled = autosave and store is not None
+        self.slot = slot  # the named or quick save this game was last saved to or loaded from
+        self.undo_limit = max(1, undo_limit)
+        self.autosave_error: str | None = None  # why the last autosave failed (None: it worked)
+        self.last_autosave: str | None = None  # the autosave slot written last
+        self.undo_problem: str | None = None  # why the last undo could not go further back
+        self._undo: list[GameState] = []
+        self._redo: list[GameState] = []
+        self._clock = clock
+        self._now = now
+        self._play = max(0.0, play_seconds)
+        self._last_tick = clock()
+        self._next_autosave: int | None = None
+        self._saved = self._snapshot_json()
+
+    # -- building ----------------------------------------------------------------------------
+
+    @classmethod
+    def new(cls, story: Story, seed: int, store: SaveStore | None = None, **options: object) -> Session:
+        return cls(Game.new(story, seed), store, **options)  # type: ignore[arg-type]
+
+    @classmethod
+    def from_slot(cls, story: Story, store: SaveStore, slot: str, **options: object) -> tuple[Session, LoadReport]:
+        """Load a save into a new session; raises SaveError (NoSuchSave, DamagedSave, IncompatibleSave)."""
+        session = cls(Game.new(story, 0), store, **options)  # type: ignore[arg-type]
+        report = session.load(slot)
+        return session, report
+
+    @classmethod
+    def resume(cls, story: Story, store: SaveStore, **options: object) -> tuple[Session, LoadReport] | None:
+        """"Continue": the newest sound save of this story, of any kind; None if there is none."""
+        for info in store.list():
+            if not info.ok or info.story_id != story.campaign.id:
+                continue
+            try:
+                return cls.from_slot(story, store, info.slot, **options)
+            except SaveError:
+                continue  # e.g. the story can no longer replay it: try the next newest
+        return None
+
+    # -- reading -----------------------------------------------------------------------------
+
+    @property
+    def story(self) -> Story:
+        return self.game.story
+
+    @property
+    def state(self) -> GameState:
+        return self.game.state
+
+    @property
+    def play_seconds(self) -> float:
+        """Time spent playing this game, across sessions (idle gaps capped at IDLE_CAP_SECONDS)."""
+        return self._play + min(max(0.0, self._clock() - self._last_tick), IDLE_CAP_SECONDS)
+
+    @property
+    def unsaved(self) -> bool:
+        """Whether the game differs from the last named or quick save (or the load, or the start).
+        Autosaves do not count: this is what "you have unsaved progress" asks about."""
+        return self._snapshot_json() != self._saved
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo) or bool(self.state.history)
+
+    @property
+    def can_redo(self) -> bool:
+        return bool(self._redo)
+
+    @property
+    def redo_depth(self) -> int:
+        return len(self._redo)
+
+    # -- playing -----------------------------------------------------------------------------
+
+    def choose(self, pick: str | int, render: bool = True) -> TurnResult:
+        """Take a choice (by id or 1-based number), remember the state for undo, autosave.
+        Raises the engine's ChoiceUnavailable/EngineError with the state unchanged."""
+        self._tick()
+        before = copy_state(self.state)
+        try:
+            result = self.game.choose(pick, render)
+        except EngineError:
+            self.game.state = before  # an engine error may come after some effects applied
+            raise
+        self._undo.append(before)
+        del self._undo[: -self.undo_limit]
+        self._redo.clear()
+        self.autosave()
+        return result
+
+    def undo(self, steps: int = 1) -> int:
+        """Step back up to `steps` decisions; returns how many were undone (0: nothing to undo,
+        or the game cannot be rebuilt further back: see `undo_problem`)."""
+        self._tick()
+        done = 0
+        self.undo_problem = None
+        while done < steps:
+            if not self._undo and not self._rebuild_undo():
+                break
+            self._redo.append(copy_state(self.state))
+            self.game.state = self._undo.pop()
+            done += 1
+        if done:
+            self.autosave()
+        return done
+
+    def redo(self, steps: int = 1) -> int:
+        """Take back up to `steps` undone decisions, exactly as they were; returns how many."""
+        self._tick()
+        done = 0
+        while done < steps and self._redo:
+            self._undo.append(copy_state(self.state))
+            self.game.state = self._redo.pop()
+            done += 1
+        del self._undo[: -self.undo_limit]
+        if done:
+            self.autosave()
+        return done
+
+    def _rebuild_undo(self) -> bool:
+        """Refill the undo stack by replaying the history from the seed (after a load, or past
+        the in-memory limit). Only if the replay reproduces the current state exactly, so an
+        undo can never land on a state the game was not really in."""
+        history = self.state.history
+        if not history:
+            return False
+        try:
+            game = Game.new(self.story, self.state.seed)
+            snapshots: list[GameState] = []
+            for step in history:
+                if game.ended or game.state.node != step.node:
+                    raise EngineError(f"the story no longer leads to '{step.node}' there")
+                snapshots.append(copy_state(game.state))
+                game.choose(step.choice)
+        except EngineError as exc:
+            self.undo_problem = f"the earlier decisions cannot be rebuilt ({exc})"
+            return False
+        if game.state.to_json() != self.state.to_json():
+            self.undo_problem = ("the earlier decisions cannot be rebuilt exactly (the game was changed by the "
+                                 "debugger or loaded from an edited story)")
+            return False
+        self._undo = snapshots[-self.undo_limit:]
+        return True
+
+    def replace_game(self, game: Game) -> None:
+        """Adopt a game built elsewhere (live reload of an edited story). Undo snapshots belong to
+        the old story, so they go; undo then rebuilds from the history."""
+        self.game = game
+        self._undo.clear()
+        self._redo.clear()
+
+    # -- saving ------------------------------------------------------------------------------
+
+    def _require_store(self) -> SaveStore:
+        if self.store is None:
+            raise SaveError("Saving is not available: there is no saves folder.")
+        return self.store
+
+    def _write(self, slot: str) -> None:
+        self._tick()
+        document = build_document(self.game, slot=slot, kind=slot_kind(slot), saved_at=self._now(),
+                                  play_seconds=self._play)
+        self._require_store().write(slot, document)
+
+    def save(self, name: str) -> str:
+        """Save under a player's name (cleaned; autosave and quick save names are reserved);
+        returns the name used. Raises SaveError."""
+        slot = player_slot_name(name)
+        self._write(slot)
+        self.slot = slot
+        self._saved = self._snapshot_json()
+        return slot
+
+    def quicksave(self) -> str:
+        self._write(QUICKSAVE_SLOT)
+        self.slot = QUICKSAVE_SLOT
+        self._saved = self._snapshot_json()
+        return QUICKSAVE_SLOT
+
+    def quickload(self) -> LoadReport:
+        return self.load(QUICKSAVE_SLOT)
+
+    def autosave(self) -> str | None:
+        """Write the next of the rotating autosave slots; returns it, or None if autosave is off
+        or failed (then `autosave_error` says why). Never raises."""
+        if not self.autosave_enabled or self.store is None:
+            return None
+        try:
+            slot = AUTOSAVE_SLOTS[self._autosave_index()]
+            self._write(slot)
+        except SaveError as exc:
+            self.autosave_error = str(exc)
+            return None
+        self._next_autosave = (AUTOSAVE_SLOTS.index(slot) + 1) % len(AUTOSAVE_SLOTS)
+        self.autosave_error = None
+        self.last_autosave = slot
+        return slot
+
+    def _autosave_index(self) -> int:
+        """The slot after the newest existing autosave: the oldest (or a missing or damaged one)."""
+        if self._next_autosave is not None:
+            return self._next_autosave
+        store = self._require_store()
+        ages: list[tuple[datetime, int]] = []
+        for index, slot in enumerate(AUTOSAVE_SLOTS):
+            try:
+                info = store.info(slot)
+            except SaveError:
+                return index
+            if not info.ok:
+                return index
+            ages.append((info.saved_at, index))
+        return min(ages)[1]
+
+    def load(self, slot: str) -> LoadReport:
+        """Replace this session's game with a save (migrated to the current story if it was
+        edited; see LoadReport). Raises SaveError and leaves the game as it was."""
+        store = self._require_store()
+        read = store.read(slot)
+        game, report = restore(self.story, read.save, clean_slot_name(slot))
+        report.from_backup = read.from_backup
+        report.backup_reason = read.damage
+        self.game = game
+        self._undo.clear()
+        self._redo.clear()
+        self._play = read.save.meta.play_seconds
+        self._last_tick = self._clock()
+        kind = slot_kind(report.slot)
+        self.slot = report.slot if kind != "auto" else None
+        self._saved = self._snapshot_json()
+        return report
+
+    # -- the saves folder --------------------------------------------------------------------
+
+    def saves(self) -> list[SlotInfo]:
+        return self._require_store().list()
+
+    def delete(self, slot: str) -> None:
+        self._require_store().delete(slot)
+        if self.slot == clean_slot_name(slot):
+            self.slot = None
+
+    def rename(self, old: str, new: str) -> str:
+        name = self._require_store().rename(old, new)
+        if self.slot == clean_slot_name(old):
+            self.slot = name
+        return name
+
+    def has_save(self, slot: str) -> bool:
+        try:
+            return self._require_store().exists(slot)
+        except SaveError:
+            return False
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _tick(self) -> None:
+        now = self._clock()
+        self._play += min(max(0.0, now - self._last_tick), IDLE_CAP_SECONDS)
+        self._last_tick = now
+
+    def _snapshot_json(self) -> object:
+        return self.state.to_json()

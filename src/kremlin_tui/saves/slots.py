@@ -1,0 +1,87 @@
+"""Slot names: what a player may call a save, and the names the game reserves for itself.
+
+A slot name becomes a file name (`<slot>.json`), so it is cleaned before it reaches the file
+system: no path separators, no `..`, no control or invisible formatting characters (which
+could also spoof what the player reads), nothing Windows forbids, bounded length. Cleaning is
+a pure function, so the same typed name always maps to the same file, and `clean_slot_name`
+is idempotent: a cleaned name cleans to itself.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from kremlin_tui.saves.errors import SlotNameError
+
+MAX_CHARS = 64
+# A file name may hold 255 bytes on common file systems; keep room for ".json.bak".
+MAX_BYTES = 160
+
+AUTOSAVE_COUNT = 3
+AUTOSAVE_SLOTS: tuple[str, ...] = tuple(f"autosave-{n}" for n in range(1, AUTOSAVE_COUNT + 1))
+QUICKSAVE_SLOT = "quicksave"
+RESERVED = frozenset((*AUTOSAVE_SLOTS, QUICKSAVE_SLOT))
+
+_FORBIDDEN = re.compile(r'[/\\:*?"<>|]')
+_DOTS = re.compile(r"\.{2,}")
+_SPACES = re.compile(r"\s+")
+_WINDOWS_DEVICES = frozenset(
+    ["CON", "PRN", "AUX", "NUL"] + [f"COM{n}" for n in range(1, 10)] + [f"LPT{n}" for n in range(1, 10)]
+)
+
+
+def clean_slot_name(text: str) -> str:
+    """The file-safe form of a name the player typed; raises SlotNameError if nothing is left."""
+    name = unicodedata.normalize("NFC", str(text))
+    # Any whitespace (tabs, newlines, line separators) becomes a space; then control (Cc),
+    # format (Cf: bidi overrides, zero-width), surrogate, private and unassigned code points go:
+    # none belongs in a name a player reads.
+    name = "".join(" " if ch.isspace() else ch for ch in name)
+    name = "".join(ch for ch in name if not unicodedata.category(ch).startswith("C"))
+    name = _FORBIDDEN.sub("-", name)
+    name = _SPACES.sub(" ", name)
+    name = _DOTS.sub(".", name)
+    name = _strip(name)
+    while name.lower().endswith(".json"):
+        name = _strip(name[: -len(".json")])
+    if name.split(".")[0].strip().upper() in _WINDOWS_DEVICES:
+        name = name + "_"
+    name = name[:MAX_CHARS]
+    while len(name.encode("utf-8")) > MAX_BYTES:
+        name = name[:-1]
+    name = _strip(name)
+    if not name:
+        raise SlotNameError("A save name needs at least one letter or digit.")
+    return name
+
+
+def _strip(name: str) -> str:
+    # a leading dot would hide the file, a leading hyphen reads as an option in a shell;
+    # trailing dots and spaces vanish on Windows
+    return name.lstrip(" .-").rstrip(" .")
+
+
+def is_clean(name: str) -> bool:
+    try:
+        return clean_slot_name(name) == name
+    except SlotNameError:
+        return False
+
+
+def slot_kind(name: str) -> str:
+    """"auto", "quick" or "manual": how a listing labels the slot."""
+    if name in AUTOSAVE_SLOTS:
+        return "auto"
+    if name == QUICKSAVE_SLOT:
+        return "quick"
+    return "manual"
+
+
+def player_slot_name(text: str) -> str:
+    """A name the player may save under: cleaned, and not one the game writes by itself
+    (so a manual save is never overwritten by the autosave rotation)."""
+    name = clean_slot_name(text)
+    if name.lower() in RESERVED:
+        raise SlotNameError(f"'{name}' is reserved for the game's own saves; choose another name.")
+    return name
