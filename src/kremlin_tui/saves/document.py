@@ -145,7 +145,7 @@ def encode(document: dict[str, Any]) -> bytes:
 def decode(data: bytes) -> dict[str, Any]:
     """Bytes to a JSON object, or DamagedSave saying in plain words what is wrong."""
     if len(data) > MAX_BYTES:
-        raise DamagedSave(f"the file is too large for a save ({_size(len(data))}; a save is at most {_size(MAX_BYTES)})")
+        raise DamagedSave(f"the file is too large for a save ({len(data):,} bytes; a save is at most {_size(MAX_BYTES)})")
     if not data.strip():
         raise DamagedSave("the file is empty")
     try:
@@ -155,7 +155,7 @@ def decode(data: bytes) -> dict[str, Any]:
     try:
         value = json.loads(text, parse_constant=_no_constants)
     except json.JSONDecodeError as exc:
-        if exc.pos >= len(text.rstrip()):
+        if exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string"):
             raise DamagedSave("the file is cut short (truncated JSON)") from None
         raise DamagedSave(f"the file is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
     except RecursionError:

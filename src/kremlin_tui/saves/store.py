@@ -321,7 +321,7 @@ def _read_limited(path: Path) -> bytes:
         if not stat.S_ISREG(info.st_mode):
             raise DamagedSave("it is not a regular file")
         if info.st_size > MAX_BYTES:
-            raise DamagedSave(f"the file is too large for a save ({info.st_size / 1048576:.1f} MB; "
+            raise DamagedSave(f"the file is too large for a save ({info.st_size:,} bytes; "
                               f"a save is at most {MAX_BYTES // 1048576} MB)")
         with open(path, "rb") as handle:
             data = handle.read(MAX_BYTES + 1)
