@@ -21,6 +21,7 @@ from kremlin_tui.tui.screens.title import TitleScreen
 if TYPE_CHECKING:  # the engine and the other screens load after the title's first frame
     from kremlin_tui.engine import Game, TurnResult
     from kremlin_tui.model import Story
+    from kremlin_tui.saves import LoadReport, SaveStore, Session
 
 
 class KremlinApp(App[None]):
@@ -47,10 +48,21 @@ class KremlinApp(App[None]):
         self.saves_dir = saves_dir
         self.story: Story | None = story
         self.story_errors: list[str] = []
-        self.game: Game | None = None
+        self.session: Session | None = None
         self.profile = Profile.load(profile_dir)
         if self.profile.theme and self.profile.theme in self.available_themes:
             self.theme = self.profile.theme
+
+    @property
+    def game(self) -> Game | None:
+        return self.session.game if self.session is not None else None
+
+    @property
+    def store(self) -> SaveStore:
+        from kremlin_tui.paths import default_saves_dir
+        from kremlin_tui.saves import SaveStore
+
+        return SaveStore(self.saves_dir or default_saves_dir())
 
     # -- start-up ----------------------------------------------------------------------------
 
@@ -89,8 +101,8 @@ class KremlinApp(App[None]):
             self.notify(f"{summary}:\n{shown}", title="Story reload", severity="error", timeout=20)
             return
         self.story = story
-        if game is not None:
-            self.game = game
+        if game is not None and self.session is not None:
+            self.session.replace_game(game)
             from kremlin_tui.tui.screens.game import GameScreen
 
             for screen in self.screen_stack:
@@ -127,10 +139,10 @@ class KremlinApp(App[None]):
             self.notify("The story is still loading…" if not self.story_errors else "The story could not be loaded.")
         return self.story
 
-    def start(self, game: Game) -> None:
+    def start(self, session: Session) -> None:
         from kremlin_tui.tui.screens.game import GameScreen
 
-        self.game = game
+        self.session = session
         self._reset_to_title()
         self.push_screen(GameScreen())
 
@@ -142,8 +154,10 @@ class KremlinApp(App[None]):
         self._reset_to_title()
 
     def choose(self, choice_id: str) -> TurnResult:
-        assert self.game is not None
-        result = self.game.choose(choice_id)
+        assert self.session is not None and self.game is not None
+        result = self.session.choose(choice_id)  # autosaves; never raises for the disk
+        if self.session.autosave_error:
+            self.notify(f"Autosave failed: {self.session.autosave_error}", severity="warning", timeout=6)
         if result.ending:
             node = self.game.story.nodes[result.ending]
             self.profile.record_ending(node.id, node.title, self.game.state.date.iso())
@@ -160,31 +174,110 @@ class KremlinApp(App[None]):
             return
         import random
 
-        from kremlin_tui.engine import Game
+        from kremlin_tui.saves import Session
 
         seed = self.seed if self.seed is not None else random.SystemRandom().randrange(1, 2**31)
-        self.start(Game.new(story, seed))
+        self.start(Session.new(story, seed, self.store))
 
     def action_continue_game(self) -> None:
+        """Resume the game in progress, else the newest save of any kind."""
         if self.game is not None and not self.game.ended:
-            self.start(self.game)
+            self.start(self.session)  # type: ignore[arg-type]
             return
-        self.notify("There is no saved game to continue yet.")
+        story = self._require_story()
+        if story is None:
+            return
+        from kremlin_tui.saves import SaveError, Session
+
+        try:
+            resumed = Session.resume(story, self.store)
+        except SaveError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        if resumed is None:
+            self.notify("There is no saved game to continue yet. Press n for a new game.")
+            return
+        session, report = resumed
+        self.start(session)
+        self._tell(report)
+
+    def _tell(self, report: LoadReport) -> None:
+        lines = report.lines()
+        message = "\n".join(lines) if lines else f"Loaded '{report.slot}'."
+        self.notify(message, title="Loaded", severity="information" if report.complete else "warning",
+                    timeout=4 if report.complete else 15)
+
+    def load_slot(self, slot: str) -> None:
+        story = self._require_story()
+        if story is None:
+            return
+        from kremlin_tui.saves import SaveError, Session
+
+        try:
+            if self.session is None:
+                session, report = Session.from_slot(story, self.store, slot)
+            else:
+                session, report = self.session, self.session.load(slot)
+        except SaveError as exc:
+            self.notify(str(exc), title="Cannot load", severity="error", timeout=10)
+            return
+        self.start(session)
+        self._tell(report)
 
     def action_load(self) -> None:
-        self.notify("There are no saved games yet.")
+        from kremlin_tui.tui.screens.saves import LoadScreen
+
+        self._open(LoadScreen(self.store))
 
     def action_save(self) -> None:
-        self.notify("Saving is not available.")
+        if self.session is None:
+            return
+        from kremlin_tui.tui.dialogs import InputDialog
+
+        def save(name: str | None) -> None:
+            if not name or self.session is None:
+                return
+            from kremlin_tui.saves import SaveError
+
+            try:
+                slot = self.session.save(name)
+            except SaveError as exc:
+                self.notify(str(exc), title="Not saved", severity="error", timeout=10)
+                return
+            self.notify(f"Saved as '{slot}'.", timeout=3)
+
+        game = self.game
+        suggestion = f"{game.scene().title}, {game.state.date.display()}" if game else ""
+        self.push_screen(InputDialog("Save the game as:", value=suggestion, placeholder="a name for this save"), save)
 
     def action_quicksave(self) -> None:
-        self.action_save()
+        if self.session is None:
+            return
+        from kremlin_tui.saves import SaveError
+
+        try:
+            self.session.quicksave()
+        except SaveError as exc:
+            self.notify(str(exc), title="Not saved", severity="error", timeout=10)
+            return
+        self.notify("Quick saved (F9 to load it).", timeout=3)
 
     def action_quickload(self) -> None:
-        self.action_load()
+        from kremlin_tui.saves import QUICKSAVE_SLOT
+
+        self.load_slot(QUICKSAVE_SLOT)
 
     def action_undo(self) -> None:
-        self.notify("Nothing to undo.")
+        if self.session is None:
+            return
+        if not self.session.undo():
+            self.notify(self.session.undo_problem or "Nothing to undo.", timeout=4)
+            return
+        from kremlin_tui.tui.screens.game import GameScreen
+
+        self._reset_to_title()
+        self.push_screen(GameScreen())
+        self.notify("Undone: the last decision is taken back. Choosing it again gives the same outcome.", timeout=4)
 
     # -- secondary screens -------------------------------------------------------------------
 
@@ -232,9 +325,18 @@ class KremlinApp(App[None]):
 
         self.push_screen(YesNoDialog("You have progress since your last save. Quit anyway?"), answer)
 
+    def action_redo(self) -> None:
+        if self.session is None or not self.session.redo():
+            self.notify("Nothing to redo.", timeout=3)
+            return
+        from kremlin_tui.tui.screens.game import GameScreen
+
+        self._reset_to_title()
+        self.push_screen(GameScreen())
+
     @property
     def unsaved(self) -> bool:
-        return self.game is not None and bool(self.game.state.history)
+        return self.session is not None and self.session.unsaved
 
     # -- the command palette -----------------------------------------------------------------
 
@@ -247,7 +349,9 @@ class KremlinApp(App[None]):
             yield SystemCommand("Charts", "Your stats over time", self.action_charts)
             yield SystemCommand("Save", "Save the game under a name", self.action_save)
             yield SystemCommand("Quick save", "Save to the quick slot (F5)", self.action_quicksave)
-            yield SystemCommand("Undo", "Step back one decision", self.action_undo)
+            yield SystemCommand("Undo", "Step back one decision (u)", self.action_undo)
+            yield SystemCommand("Redo", "Take an undone decision again (r)", self.action_redo)
+            yield SystemCommand("Quick load", "Load the quick save (F9)", self.action_quickload)
         yield SystemCommand("Load", "Load a saved game", self.action_load)
         yield SystemCommand("Codex", "People, parties and terms", self.action_codex)
         yield SystemCommand("Help", "Keys and how to play", self.action_help)

@@ -39,6 +39,7 @@ class GameScreen(Screen[None]):
         Binding("s", "app.save", "Save"),
         Binding("l", "app.load", "Load"),
         Binding("u", "app.undo", "Undo"),
+        Binding("r", "app.redo", "Redo", show=False),
         Binding("f5", "app.quicksave", "Quick save", show=False),
         Binding("f9", "app.quickload", "Quick load", show=False),
         Binding("t", "toggle_sidebar", "Stats", show=False),

@@ -28,7 +28,7 @@ as events that say what caused them. The journal keeps the thread.
 | `c` | codex: people, parties and terms you have met |
 | `s` / `l` | save / load |
 | `F5` / `F9` | quick save / quick load |
-| `u` | undo the last decision |
+| `u` / `r` | undo the last decision / redo it (the same outcome: undo never re-rolls) |
 | `t` | show or hide the stats sidebar |
 | `?` | this help |
 | `q` | quit (asks if you have unsaved progress) |
@@ -36,6 +36,8 @@ as events that say what caused them. The journal keeps the thread.
 | `Escape` | close a dialog or screen |
 
 The game autosaves after every decision; *Continue* on the title screen resumes the newest save.
+In the load screen (`l`), Enter loads, `d` deletes and `r` renames a save; damaged saves are
+listed with the reason, and never stop the others from loading.
 """
 
 

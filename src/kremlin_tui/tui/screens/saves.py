@@ -1,0 +1,117 @@
+"""The load screen: every save with its in-game date, chapter, scene, real time and play time;
+damaged saves listed with the reason. Enter loads, `d` deletes, `r` renames."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.widgets import DataTable, Footer, Static
+
+from kremlin_tui.saves import SaveError, SaveStore, SlotInfo, play_time
+from kremlin_tui.tui.dialogs import InputDialog, YesNoDialog
+from kremlin_tui.tui.screens.base import SecondaryScreen
+
+KIND_NAMES = {"manual": "", "auto": "autosave", "quick": "quick save"}
+
+
+def saved_time(info: SlotInfo) -> str:
+    return info.saved_at.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+class LoadScreen(SecondaryScreen):
+    BINDINGS = [
+        Binding("escape", "close", "Back"),
+        Binding("enter", "load", "Load", show=True),
+        Binding("d", "delete", "Delete"),
+        Binding("r", "rename", "Rename"),
+    ]
+
+    def __init__(self, store: SaveStore) -> None:
+        super().__init__()
+        self.store = store
+        self.infos: list[SlotInfo] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content(f"Load a saved game · {self.store.directory}"), classes="screen-title")
+        yield DataTable(id="saves", cursor_type="row", zebra_stripes=True)
+        yield Static(id="saves-empty")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#saves", DataTable)
+        table.add_columns("Save", "In-game date", "Chapter · scene", "Saved", "Played")
+        self.refresh_list()
+        table.focus()
+
+    def refresh_list(self) -> None:
+        table = self.query_one("#saves", DataTable)
+        table.clear()
+        try:
+            self.infos = self.store.list()
+        except SaveError as exc:
+            self.infos = []
+            self.notify(str(exc), severity="error")
+        for info in self.infos:
+            kind = KIND_NAMES.get(info.kind, "")
+            name = Content.assemble(info.slot, (f"  {kind}", "italic $text-muted") if kind else "")
+            if info.ok:
+                meta = info.meta
+                where = " · ".join(x for x in (meta.chapter_title, meta.scene_title) if x)
+                row = (name, Content(meta.date), Content(where), Content(saved_time(info)), Content(play_time(meta.play_seconds)))
+            else:
+                label = "damaged" if info.damaged else "cannot load"
+                row = (name, Content.assemble((f"{label}: {info.reason}", "$text-error")), Content(""), Content(saved_time(info)),
+                       Content(""))
+            table.add_row(*row, key=info.slot)
+        empty = self.query_one("#saves-empty", Static)
+        empty.display = not self.infos
+        empty.update(Content("No saves yet. Press s in the game to save; the game also autosaves after every decision."))
+
+    def selected(self) -> SlotInfo | None:
+        table = self.query_one("#saves", DataTable)
+        if not self.infos or table.cursor_row < 0 or table.cursor_row >= len(self.infos):
+            return None
+        return self.infos[table.cursor_row]
+
+    def on_data_table_row_selected(self, _event: DataTable.RowSelected) -> None:
+        self.action_load()
+
+    def action_load(self) -> None:
+        info = self.selected()
+        if info is None:
+            return
+        if not info.ok and not info.backup:
+            self.notify(f"'{info.slot}' cannot be loaded: {info.reason}", severity="error")
+            return
+        self.kremlin.load_slot(info.slot)
+
+    def action_delete(self) -> None:
+        info = self.selected()
+        if info is None:
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                try:
+                    self.store.delete(info.slot)
+                except SaveError as exc:
+                    self.notify(str(exc), severity="error")
+                self.refresh_list()
+
+        self.app.push_screen(YesNoDialog(f"Delete the save '{info.slot}'?"), answer)
+
+    def action_rename(self) -> None:
+        info = self.selected()
+        if info is None:
+            return
+
+        def renamed(name: str | None) -> None:
+            if name:
+                try:
+                    self.store.rename(info.slot, name)
+                except SaveError as exc:
+                    self.notify(str(exc), severity="error")
+                self.refresh_list()
+
+        self.app.push_screen(InputDialog(f"Rename '{info.slot}' to:", value=info.slot), renamed)

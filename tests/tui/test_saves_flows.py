@@ -1,0 +1,92 @@
+"""Pilot tests of saving, loading, quick save/load, undo/redo and continue in the TUI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import DataTable, Input
+
+from kremlin_tui.tui.screens.game import GameScreen
+from kremlin_tui.tui.screens.saves import LoadScreen
+from kremlin_tui.tui.screens.title import TitleScreen
+
+
+async def type_name(pilot, name: str) -> None:  # type: ignore[no-untyped-def]
+    field = pilot.app.screen.query_one("#dialog-input", Input)
+    field.value = ""
+    await pilot.press(*name)
+    await pilot.press("enter")
+
+
+async def test_save_with_a_name_then_load_it(make_app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("n", "1", "enter", "s")
+        await type_name(pilot, "[bold]Moscow q1j[/]")  # markup and game keys, typed into the dialog
+        assert isinstance(app.screen, GameScreen)
+        assert app.game.state.decisions == 1  # "1" and "q" and "j" went into the name, not the game
+        names = [p.name for p in (tmp_path / "saves").glob("*.json")]
+        assert any(n.startswith("[bold]Moscow q1j") for n in names), names
+        await pilot.press("1", "enter")  # play on: the vote
+        assert app.game.state.decisions == 2
+        await pilot.press("l")
+        assert isinstance(app.screen, LoadScreen)
+        table = app.screen.query_one("#saves", DataTable)
+        rows = [table.get_row_at(i) for i in range(table.row_count)]
+        mine = next(i for i, row in enumerate(rows) if str(row[0]).startswith("[bold]Moscow"))
+        assert "27 January 1924" in str(rows[mine][1]) and "Moscow" in str(rows[mine][2])
+        table.move_cursor(row=mine)
+        await pilot.press("enter")
+        assert isinstance(app.screen, GameScreen)
+        assert app.game.state.decisions == 1 and app.game.state.node == "moscow"
+
+
+async def test_quick_save_quick_load_undo_and_redo(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("n", "1", "enter", "f5")
+        await pilot.press("1", "enter")
+        vote = app.game.state.history[-1].outcome
+        assert app.game.state.decisions == 2
+        await pilot.press("f9")
+        assert app.game.state.decisions == 1 and isinstance(app.screen, GameScreen)
+        await pilot.press("1", "enter")
+        assert app.game.state.history[-1].outcome == vote  # the same draw: loading never re-rolls
+        await pilot.press("u")
+        assert app.game.state.decisions == 1
+        await pilot.press("1", "enter")
+        assert app.game.state.history[-1].outcome == vote  # nor does undo
+        await pilot.press("u", "r")
+        assert app.game.state.decisions == 2
+
+
+async def test_continue_resumes_the_newest_save_in_a_new_run(make_app) -> None:  # type: ignore[no-untyped-def]
+    first = make_app()
+    async with first.run_test(size=(100, 30)) as pilot:
+        await pilot.press("n", "2", "enter")  # autosaved after the decision
+        node = first.game.state.node
+    second = make_app()
+    async with second.run_test(size=(100, 30)) as pilot:
+        assert isinstance(second.screen, TitleScreen)
+        await pilot.press("c")
+        assert isinstance(second.screen, GameScreen)
+        assert second.game.state.node == node and second.game.state.decisions == 1
+
+
+async def test_damaged_saves_are_listed_and_the_others_load(make_app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("n", "1", "enter", "f5")
+        (tmp_path / "saves" / "broken.json").write_text('{"format": 1, "trunc')
+        await pilot.press("l")
+        table = app.screen.query_one("#saves", DataTable)
+        rows = {str(table.get_row_at(i)[0]).split()[0]: table.get_row_at(i) for i in range(table.row_count)}
+        assert "damaged" in str(rows["broken"][1])
+        assert "quicksave" in rows
+
+
+async def test_quit_after_saving_does_not_ask(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("n", "1", "enter", "f5", "q")
+        assert not app.is_running or app.return_code == 0
