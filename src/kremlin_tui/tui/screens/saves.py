@@ -3,6 +3,7 @@ damaged saves listed with the reason. Enter loads, `d` deletes, `r` renames."""
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -52,17 +53,19 @@ class LoadScreen(SecondaryScreen):
         except SaveError as exc:
             self.infos = []
             self.notify(str(exc), severity="error")
+        # Cells are rich Text: literal (a save name's "[" is never markup) and measured for width.
         for info in self.infos:
             kind = KIND_NAMES.get(info.kind, "")
-            name = Content.assemble(info.slot, (f"  {kind}", "italic $text-muted") if kind else "")
+            name = Text(info.slot)
+            if kind:
+                name.append(f"  {kind}", style="italic dim")
             if info.ok:
                 meta = info.meta
                 where = " · ".join(x for x in (meta.chapter_title, meta.scene_title) if x)
-                row = (name, Content(meta.date), Content(where), Content(saved_time(info)), Content(play_time(meta.play_seconds)))
+                row = (name, Text(meta.date), Text(where), Text(saved_time(info)), Text(play_time(meta.play_seconds)))
             else:
                 label = "damaged" if info.damaged else "cannot load"
-                row = (name, Content.assemble((f"{label}: {info.reason}", "$text-error")), Content(""), Content(saved_time(info)),
-                       Content(""))
+                row = (name, Text(f"{label}: {info.reason}", style="red"), Text(""), Text(saved_time(info)), Text(""))
             table.add_row(*row, key=info.slot)
         empty = self.query_one("#saves-empty", Static)
         empty.display = not self.infos
