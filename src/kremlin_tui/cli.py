@@ -256,7 +256,7 @@ def cmd_play(args: argparse.Namespace) -> int:
 def cmd_saves(args: argparse.Namespace) -> int:
     from kremlin_tui.saves import SaveError, SaveStore, check_lines, check_saves, listing
 
-    store = SaveStore(args.dir or default_saves_dir())
+    store = SaveStore(getattr(args, "dir", None) or default_saves_dir())
     try:
         if args.saves_command != "check":
             print(f"Saves in {store.directory}:")

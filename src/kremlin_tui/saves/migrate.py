@@ -144,9 +144,9 @@ class LoadReport:
             out.append("The story has changed since this save; everything it refers to still exists.")
         elif self.mode == "replayed":
             if self.complete:
-                out.append(f"The story has changed since this save: replayed all {self.total} decisions from the start.")
+                out.append(f"The story has changed since this save: replayed {_all(self.total)} from the start.")
             else:
-                out.append(f"The story has changed since this save: kept {self.kept} of {self.total} decisions "
+                out.append(f"The story has changed since this save: kept {self.kept} of {plural(self.total, 'decision')} "
                            f"(stopped: {self.stopped}).")
                 if self.lost:
                     shown = self.lost[:5]
@@ -278,6 +278,14 @@ def _choice_exists(story: Story, key: str) -> bool:
     node_id, _, choice_id = key.partition(".")
     node = story.nodes.get(node_id)
     return node is not None and any(c.id == choice_id for c in node.choices)
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def _all(count: int) -> str:
+    return "its 1 decision" if count == 1 else f"all {count} decisions"
 
 
 def _value(value: object) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from kremlin_tui.model import Story
 from kremlin_tui.saves.errors import SaveError
-from kremlin_tui.saves.migrate import restore
+from kremlin_tui.saves.migrate import plural, restore
 from kremlin_tui.saves.store import SaveStore, SlotInfo
 
 KIND_LABEL = {"auto": "autosave", "quick": "quick save", "manual": "save"}
@@ -89,10 +89,11 @@ def check_saves(store: SaveStore, story: Story) -> list[CheckResult]:
             results.append(CheckResult(info.slot, "updated", "the story changed; every scene and choice it refers to "
                                        f"still exists.{extra}", total, total))
         elif report.complete:
-            results.append(CheckResult(info.slot, "replay", f"needs replay: keeps all {total} decisions", total, total))
+            kept = "the only decision" if total == 1 else f"all {total} decisions"
+            results.append(CheckResult(info.slot, "replay", f"needs replay: keeps {kept}", total, total))
         else:
-            results.append(CheckResult(info.slot, "replay-lossy", f"needs replay: keeps {report.kept} of {total} "
-                                       f"decisions (stopped: {report.stopped})", report.kept, total))
+            results.append(CheckResult(info.slot, "replay-lossy", f"needs replay: keeps {report.kept} of "
+                                       f"{plural(total, 'decision')} (stopped: {report.stopped})", report.kept, total))
     return results
 
 
