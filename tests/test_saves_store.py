@@ -76,6 +76,18 @@ def test_a_damaged_main_file_never_replaces_a_sound_backup_and_loading_falls_bac
     store.write("game", document(story, ("on",)))  # the damaged file must not become the backup
     assert store.read_path(tmp_path / "game.json.bak").state.decisions == 1
     assert store.read("game").save.state.history[0].choice == "on"
+    # nor is it thrown away
+    assert (tmp_path / "game.json.damaged").read_text(encoding="utf-8") == '{"kremlin_tui_save": 1, "meta":'
+    assert [i.slot for i in store.list()] == ["game"]
+
+
+def test_a_save_from_a_newer_version_is_kept_as_the_backup_when_overwritten(tmp_path: Path, story: Story) -> None:
+    store = SaveStore(tmp_path)
+    newer = b'{"kremlin_tui_save": 9, "whatever": "the future holds"}'
+    (tmp_path / "game.json").write_bytes(newer)
+    assert store.info("game").status == "incompatible"
+    store.write("game", document(story))
+    assert (tmp_path / "game.json.bak").read_bytes() == newer
 
 
 def test_a_damaged_save_without_a_backup_raises_a_readable_error(tmp_path: Path, story: Story) -> None:

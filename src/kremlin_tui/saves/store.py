@@ -4,7 +4,9 @@ Writing never leaves a half-written save, whatever instant the process dies at:
 
 1. the new save is written to a temporary file in the same directory, flushed and fsynced;
 2. the current save, if it is sound, becomes `<slot>.json.bak` (a hard link made under a
-   temporary name and renamed over the old backup, so the main file never disappears);
+   temporary name and renamed over the old backup, so the main file never disappears); a
+   damaged one is set aside as `<slot>.json.damaged` instead, so it cannot push out a sound
+   backup and is still there for a rescue by hand;
 3. the temporary file is renamed over `<slot>.json` (`os.replace`, atomic on POSIX and
    Windows), and the directory is fsynced so the rename survives a power cut.
 
@@ -37,6 +39,7 @@ from kremlin_tui.saves.slots import clean_slot_name, is_clean, player_slot_name,
 
 SUFFIX = ".json"
 BACKUP_SUFFIX = ".json.bak"
+DAMAGED_SUFFIX = ".json.damaged"  # a damaged save that a new save replaced, kept for rescue by hand
 TEMP_PREFIX = ".save-"
 TEMP_SUFFIX = ".tmp"
 STALE_TEMP_SECONDS = 15 * 60  # a temporary file this old was left by a process that died mid-write
@@ -129,8 +132,14 @@ class SaveStore:
                 os.fsync(fd)
             finally:
                 os.close(fd)
-            if keep_backup and self._sound(path):
-                self._keep_backup(path)
+            if keep_backup:
+                condition = self._condition(path)
+                if condition in ("ok", "incompatible"):
+                    self._keep_backup(path)
+                elif condition == "damaged":
+                    # not a backup (it must not push a sound one out), but not thrown away either:
+                    # a damaged save may still be rescued by hand
+                    os.replace(path, path.with_name(path.name[: -len(SUFFIX)] + DAMAGED_SUFFIX))
             os.replace(temp, path)
             temp = None
             _fsync_directory(self.directory)
@@ -162,14 +171,17 @@ class SaveStore:
                 os.unlink(temp)
             raise
 
-    def _sound(self, path: Path) -> bool:
-        """Whether a file is a loadable save (only those become backups: a damaged file must not
-        push a good backup out)."""
+    def _condition(self, path: Path) -> str:
+        """"missing", "ok", "incompatible" (intact, e.g. from a newer version) or "damaged"."""
+        if not os.path.lexists(path):
+            return "missing"
         try:
             read_save_bytes(_read_limited(path))
+        except IncompatibleSave:
+            return "incompatible"
         except SaveError:
-            return False
-        return True
+            return "damaged"
+        return "ok"
 
     def _temp_path(self) -> Path:
         return self.directory / f"{TEMP_PREFIX}{os.getpid()}-{secrets.token_hex(4)}{TEMP_SUFFIX}"
@@ -254,12 +266,13 @@ class SaveStore:
     # -- managing ----------------------------------------------------------------------------
 
     def delete(self, slot: str) -> None:
-        """Remove a save and its backup."""
+        """Remove a save, its backup and any set-aside damaged copy."""
         path = self.path_for(slot)
         if not os.path.lexists(path) and not os.path.lexists(self.backup_path(slot)):
             raise NoSuchSave(f"There is no save named '{clean_slot_name(slot)}'.")
+        damaged = path.with_name(path.name[: -len(SUFFIX)] + DAMAGED_SUFFIX)
         try:
-            for victim in (path, self.backup_path(slot)):
+            for victim in (path, self.backup_path(slot), damaged):
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(victim)
             _fsync_directory(self.directory)
@@ -284,7 +297,7 @@ class SaveStore:
             if not same_file:
                 raise SaveError(f"There is already a save named '{name}'; delete it first or choose another name.")
         try:
-            moved = same_file or not self._sound(source)
+            moved = same_file or self._condition(source) != "ok"
             if moved:
                 # a damaged file moves as it is, byte for byte: it may still be rescued by hand
                 os.replace(source, target)
