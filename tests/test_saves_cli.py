@@ -163,6 +163,15 @@ def test_plain_mode_save_load_undo_redo_delete_rename(tmp_path: Path) -> None:
         "autosave-1.json", "autosave-2.json", "autosave-3.json"]
 
 
+def test_only_the_prompt_starts_with_the_prompt_marker_with_save_commands(tmp_path: Path) -> None:
+    keys = ["1", "save one", "undo", "redo", "saves", "load one", "rename one two", "delete two", "quicksave", "help"]
+    out = play(tmp_path / "s", "\n".join(keys) + "\n")
+    for line in out.splitlines():
+        if line.startswith("> "):
+            assert line[2:] in [*keys, ""], line
+    assert "  save NAME  save the game under a name" in out  # the help lists the save commands
+
+
 def test_plain_mode_output_stays_deterministic_with_saves(tmp_path: Path) -> None:
     keys = "1\nsave one\n1\nundo\n1\nload one\nquicksave\n1\nquickload\nredo\njournal\n"
     first = play(tmp_path / "a", keys, seed=21)

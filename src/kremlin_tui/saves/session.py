@@ -16,6 +16,7 @@ import dataclasses
 import time
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from kremlin_tui.engine import EngineError, Game, GameState, TurnResult
 from kremlin_tui.model import Story
@@ -79,18 +80,18 @@ class Session:
     # -- building ----------------------------------------------------------------------------
 
     @classmethod
-    def new(cls, story: Story, seed: int, store: SaveStore | None = None, **options: object) -> Session:
-        return cls(Game.new(story, seed), store, **options)  # type: ignore[arg-type]
+    def new(cls, story: Story, seed: int, store: SaveStore | None = None, **options: Any) -> Session:
+        return cls(Game.new(story, seed), store, **options)
 
     @classmethod
-    def from_slot(cls, story: Story, store: SaveStore, slot: str, **options: object) -> tuple[Session, LoadReport]:
+    def from_slot(cls, story: Story, store: SaveStore, slot: str, **options: Any) -> tuple[Session, LoadReport]:
         """Load a save into a new session; raises SaveError (NoSuchSave, DamagedSave, IncompatibleSave)."""
-        session = cls(Game.new(story, 0), store, **options)  # type: ignore[arg-type]
+        session = cls(Game.new(story, 0), store, **options)
         report = session.load(slot)
         return session, report
 
     @classmethod
-    def resume(cls, story: Story, store: SaveStore, **options: object) -> tuple[Session, LoadReport] | None:
+    def resume(cls, story: Story, store: SaveStore, **options: Any) -> tuple[Session, LoadReport] | None:
         """"Continue": the newest sound save of this story, of any kind; None if there is none."""
         for info in store.list():
             if not info.ok or info.story_id != story.campaign.id:
