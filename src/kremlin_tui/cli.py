@@ -222,7 +222,8 @@ def cmd_play(args: argparse.Namespace) -> int:
     if not args.plain and interactive:
         from kremlin_tui.tui.app import run_tui  # the TUI loads the story itself, after its first frame
 
-        return run_tui(dirs, seed=args.seed, saves=args.saves, debug=args.debug, watch=args.watch)
+        return run_tui(dirs, seed=args.seed, saves=args.saves, debug=args.debug, watch=args.watch,
+                       continue_game=args.continue_game)
     story = _load(dirs)
     if story is None:
         return 1

@@ -90,3 +90,20 @@ async def test_quit_after_saving_does_not_ask(make_app) -> None:  # type: ignore
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("n", "1", "enter", "f5", "q")
         assert not app.is_running or app.return_code == 0
+
+
+async def test_play_continue_opens_the_newest_save(make_app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from kremlin_tui.tui.app import KremlinApp
+
+    mini = str(Path(__file__).parent.parent / "fixtures" / "mini")
+
+    first = make_app()
+    async with first.run_test(size=(100, 30)) as pilot:
+        await pilot.press("n", "1", "enter")
+    app = KremlinApp([mini], saves_dir=str(tmp_path / "saves"), profile_dir=tmp_path / "profile", continue_game=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if isinstance(app.screen, GameScreen):
+                break
+        assert isinstance(app.screen, GameScreen) and app.game.state.node == "moscow"

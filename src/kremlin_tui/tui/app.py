@@ -39,8 +39,10 @@ class KremlinApp(App[None]):
         story: Story | None = None,
         debug: bool = False,
         watch: bool = False,
+        continue_game: bool = False,
     ) -> None:
         super().__init__()
+        self.continue_on_start = continue_game  # `play --continue`: resume the newest save once the story is loaded
         self.watch_story = watch
         self.debug_panel = debug  # show the writers' debug panel from the start (F12 toggles it anyway)
         self.story_dirs = story_dirs
@@ -127,6 +129,9 @@ class KremlinApp(App[None]):
         for screen in self.screen_stack:
             if isinstance(screen, TitleScreen):
                 screen.story_loaded()
+        if self.continue_on_start:
+            self.continue_on_start = False
+            self.action_continue_game()
 
     def watch_theme(self, theme: str) -> None:
         if getattr(self, "profile", None) is not None and theme != self.profile.theme:
@@ -358,6 +363,6 @@ class KremlinApp(App[None]):
 
 
 def run_tui(story_dirs: list[str], *, seed: int | None = None, saves: str | None = None, debug: bool = False,
-            watch: bool = False) -> int:
-    KremlinApp(story_dirs, seed=seed, saves_dir=saves, debug=debug, watch=watch).run()
+            watch: bool = False, continue_game: bool = False) -> int:
+    KremlinApp(story_dirs, seed=seed, saves_dir=saves, debug=debug, watch=watch, continue_game=continue_game).run()
     return 0
