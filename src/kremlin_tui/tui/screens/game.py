@@ -129,12 +129,12 @@ class GameScreen(Screen[None]):
             number = (f"{choice.number}. ", "bold $accent")
             if choice.available:
                 prompt = Content.assemble(number, choice.label)
-                if choice.preview:
-                    prompt = Content.assemble(prompt, "   ", preview_content(choice.preview))
+                if choice.preview:  # on its own line: it never wraps into the label
+                    prompt = Content.assemble(prompt, "\n   ", preview_content(choice.preview))
                 options.append(Option(prompt, id=choice.id))
             else:
                 reason = choice.locked_reason or "locked"
-                prompt = Content.assemble(number, (choice.label, "dim strike"), (f"  🔒 {reason}", "italic $text-muted"))
+                prompt = Content.assemble(number, (choice.label, "dim strike"), (f"\n   🔒 {reason}", "italic $text-muted"))
                 options.append(Option(prompt, id=choice.id, disabled=True))
         self._set_options(options)
 
