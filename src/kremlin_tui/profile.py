@@ -41,6 +41,7 @@ class Profile:
     directory: Path
     theme: str | None = None
     endings: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> {title, first, count}
+    codex: list[str] = field(default_factory=list)  # codex entries unlocked in any game
 
     @classmethod
     def load(cls, directory: Path | None = None) -> Profile:
@@ -49,7 +50,16 @@ class Profile:
         gallery = _read(root / "endings.json")
         theme = settings.get("theme")
         endings = {k: v for k, v in gallery.items() if isinstance(v, dict)}
-        return cls(root, theme if isinstance(theme, str) else None, endings)
+        seen = _read(root / "codex.json").get("unlocked", [])
+        codex = [c for c in seen if isinstance(c, str)] if isinstance(seen, list) else []
+        return cls(root, theme if isinstance(theme, str) else None, endings, codex)
+
+    def record_codex(self, ids: list[str] | tuple[str, ...]) -> None:
+        """Remember codex entries unlocked in play, so the title screen's codex can show them."""
+        new = [c for c in ids if c not in self.codex]
+        if new:
+            self.codex.extend(new)
+            _write(self.directory / "codex.json", {"unlocked": self.codex})
 
     def set_theme(self, theme: str) -> None:
         self.theme = theme

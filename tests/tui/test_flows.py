@@ -189,3 +189,18 @@ async def test_command_palette_has_the_game_commands(make_app) -> None:  # type:
         await pilot.press("enter")
         await pilot.pause(0.1)
         assert isinstance(app.screen, JournalScreen)
+
+
+async def test_codex_from_the_title_shows_what_any_game_unlocked(make_app) -> None:  # type: ignore[no-untyped-def]
+    first = make_app()
+    async with first.run_test(size=(100, 30)) as pilot:
+        await pilot.press("x")
+        assert "No codex entries yet" in markdown_text(first, "#codex-text")
+        await pilot.press("escape", "n")  # the first scene mentions Lenin
+    second = make_app()
+    async with second.run_test(size=(100, 30)) as pilot:
+        await pilot.press("x")
+        assert "Vladimir Lenin" in markdown_text(second, "#codex-text")
+        listing = second.screen.query_one("#codex-list", OptionList)
+        titles = [str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)]
+        assert "Grigory Zinoviev" not in titles  # not yet met in any game

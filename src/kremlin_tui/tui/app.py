@@ -148,6 +148,7 @@ class KremlinApp(App[None]):
         from kremlin_tui.tui.screens.game import GameScreen
 
         self.session = session
+        self.profile.record_codex(session.state.codex)
         self._reset_to_title()
         self.push_screen(GameScreen())
 
@@ -161,6 +162,7 @@ class KremlinApp(App[None]):
     def choose(self, choice_id: str) -> TurnResult:
         assert self.session is not None and self.game is not None
         result = self.session.choose(choice_id)  # autosaves; never raises for the disk
+        self.profile.record_codex(result.codex)
         if self.session.autosave_error:
             self.notify(f"Autosave failed: {self.session.autosave_error}", severity="warning", timeout=6)
         if result.ending:

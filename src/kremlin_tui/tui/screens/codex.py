@@ -33,9 +33,8 @@ class CodexScreen(SecondaryScreen):
         if story is None:
             return []
         game = self.kremlin.game
-        if game is None:  # from the title screen: the entries found in any game are not tracked, show all titles
-            return sorted(story.codex.values(), key=lambda e: e.title)
-        return sorted((story.codex[c] for c in game.state.codex if c in story.codex), key=lambda e: e.title)
+        unlocked = game.state.codex if game is not None else self.kremlin.profile.codex  # title: every game so far
+        return sorted((story.codex[c] for c in unlocked if c in story.codex), key=lambda e: e.title)
 
     def on_mount(self) -> None:
         self.fill("")
