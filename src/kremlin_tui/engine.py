@@ -8,7 +8,7 @@ always give the same game.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from kremlin_tui import rng
@@ -105,6 +105,21 @@ class GameState:
     @property
     def decisions(self) -> int:
         return int(self.vars.get("decisions", 0))
+
+    def copy(self, history: bool = True) -> GameState:
+        """An independent copy. History steps are shared (the engine never changes a step once
+        `choose` has returned), which keeps undo snapshots cheap; `history=False` drops them
+        for search, where only the position matters."""
+        return replace(
+            self,
+            vars=dict(self.vars),
+            visits=dict(self.visits),
+            chosen=set(self.chosen),
+            fired=set(self.fired),
+            scheduled=dict(self.scheduled),
+            codex=list(self.codex),
+            history=list(self.history) if history else [],
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -8,7 +8,6 @@ tried, and after the last one the answer is "not found within the budget".
 
 from __future__ import annotations
 
-import copy
 from collections import deque
 from dataclasses import dataclass
 
@@ -30,18 +29,6 @@ def _key(state: GameState) -> tuple[object, ...]:
     variables = tuple(sorted((k, v) for k, v in state.vars.items() if k != "decisions"))
     return (state.node, state.resume, variables, frozenset(state.fired), frozenset(state.chosen),
             tuple(sorted(state.scheduled.items())), state.rng)
-
-
-def _clone(state: GameState) -> GameState:
-    clone = copy.copy(state)
-    clone.vars = dict(state.vars)
-    clone.visits = dict(state.visits)
-    clone.chosen = set(state.chosen)
-    clone.fired = set(state.fired)
-    clone.scheduled = dict(state.scheduled)
-    clone.codex = list(state.codex)
-    clone.history = []  # not needed for the search: keeps clones cheap
-    return clone
 
 
 def find_path(story: Story, target: str, seeds: range, budget: int = 200_000) -> Witness | None:
@@ -70,7 +57,7 @@ def _search(story: Story, target: str, seed: int, budget: int) -> Witness | None
             if not view.available:
                 continue
             explored += 1
-            child = Game(story, _clone(state))
+            child = Game(story, state.copy(history=False))
             child.choose(view.id, render=False)
             path_numbers = (*numbers, view.number)
             path_steps = (*steps, f"{state.node}.{view.id}")

@@ -12,7 +12,6 @@ state that was undone.
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -31,18 +30,8 @@ IDLE_CAP_SECONDS = 600.0  # a game left open counts at most ten minutes between 
 
 
 def copy_state(state: GameState) -> GameState:
-    """An independent copy of a state. History steps are shared: the engine never changes a
-    step once `choose` has returned, which keeps fifty undo snapshots of a long game cheap."""
-    return dataclasses.replace(
-        state,
-        vars=dict(state.vars),
-        visits=dict(state.visits),
-        chosen=set(state.chosen),
-        fired=set(state.fired),
-        scheduled=dict(state.scheduled),
-        codex=list(state.codex),
-        history=list(state.history),
-    )
+    """An independent copy of a state (see `GameState.copy`)."""
+    return state.copy()
 
 
 class Session:

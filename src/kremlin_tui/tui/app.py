@@ -131,7 +131,7 @@ class KremlinApp(App[None]):
                 screen.story_loaded()
         if self.continue_on_start:
             self.continue_on_start = False
-            self.action_continue_game()
+            self.call_after_refresh(self.action_continue_game)  # once the title has settled
 
     def watch_theme(self, theme: str) -> None:
         if getattr(self, "profile", None) is not None and theme != self.profile.theme:
