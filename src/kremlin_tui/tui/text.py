@@ -64,7 +64,7 @@ def change_line(change: Change) -> str:
 
 def outcome_markdown(story: Story, result: TurnResult) -> str:
     """The consequences of a decision, as Markdown: what happened and what changed."""
-    lines = [f"### You chose: {md_escape(result.label)}", ""]
+    lines = [f"**You chose:** *{md_escape(result.label)}*", ""]  # a paragraph: headings do not wrap
     if result.result:
         lines += [result.result, ""]
     visible = [c for c in result.changes if c.kind in ("stat", "relation") and c.delta]

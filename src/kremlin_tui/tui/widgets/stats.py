@@ -32,7 +32,8 @@ def bar(value: float, low: float, high: float, width: int) -> str:
 class StatsPanel(VerticalScroll):
     """Shows the game's visible state; `refresh_from(game)` after every decision."""
 
-    BAR_WIDTH = 10
+    BAR_WIDTH = 8
+    LABEL_WIDTH = 17
 
     def compose(self) -> ComposeResult:
         yield Static(id="stats-body")
@@ -49,7 +50,7 @@ class StatsPanel(VerticalScroll):
                 continue
             value = game.state.vars[stat.id]
             delta = last.get(stat.id, 0)
-            parts.append(f"{stat.label}\n")
+            parts.append(f"{stat.label[: self.LABEL_WIDTH]:<{self.LABEL_WIDTH}} ")
             parts.append((bar(value, stat.min, stat.max, self.BAR_WIDTH), "$accent"))
             parts.append(f" {_num(value):>3}")
             if delta:
@@ -62,7 +63,7 @@ class StatsPanel(VerticalScroll):
                 value = game.state.vars[rel.id]
                 word = attitude_word(value)
                 delta = last.get(rel.id, 0)
-                parts.append(f"{rel.name[:14]:<14} ")
+                parts.append(f"{rel.name[: self.LABEL_WIDTH]:<{self.LABEL_WIDTH}} ")
                 parts.append((f"{word:<8}", ATTITUDE_STYLES[word]))
                 if delta:
                     arrow = UP if delta > 0 else DOWN
