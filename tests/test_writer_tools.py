@@ -115,3 +115,22 @@ def test_plain_watch_reloads_the_story(mini: str, tmp_path) -> None:  # type: ig
     out, _ = process.communicate("quit\n", timeout=30)
     assert "[watch] story reloaded; 1 of 1 decisions replayed" in out
     assert "Red Square, edited live." in out
+
+
+def test_the_example_mod_hooks_into_the_campaign_and_is_reached() -> None:
+    from pathlib import Path
+
+    from kremlin_tui.checker import check_story
+    from kremlin_tui.explore import explore
+    from kremlin_tui.paths import default_story_dir
+
+    dirs = [str(default_story_dir()), str(Path(__file__).resolve().parent.parent / "examples" / "mod-example")]
+    report = check_story(dirs)
+    assert report.errors == [], [str(e) for e in report.errors[:5]]
+    story = load_story(dirs)
+    assert [c.id for c in story.nodes["tiflis_telegram"].choices][-1] == "mod_meet_mdivani"
+    result = explore(story, 400, 0, "coverage", jobs=1)
+    assert result["errors"] == []
+    mod_nodes = {"mod_platform", "mod_tiflis_speech", "mod_georgian_rising", "mod_caucasus_ending"}
+    assert not mod_nodes & set(result["nodes"]["unvisited"])
+    assert result["endings"]["mod_caucasus_ending"] > 0
