@@ -112,3 +112,32 @@ def test_explore_reports_stuck_games_with_their_seed(make_story) -> None:  # typ
     result = explore(story, 3, 0, "random", jobs=1)
     assert [e["seed"] for e in result["errors"]] == [0, 1, 2]
     assert "no ending after" in result["errors"][0]["error"]
+
+
+def test_explore_tracks_final_values_of_flags_and_stats(mini: str) -> None:
+    from kremlin_tui.explore import explore
+    from kremlin_tui.loader import load_story
+
+    result = explore(load_story([mini]), 300, 3, "random", jobs=1, track=("outcome", "party"))
+    counts = result["tracked"]["outcome"]["counts"]
+    assert sum(counts.values()) == 300
+    assert set(counts) <= {"none", "won", "lost"}
+    # the good ending is only open to those who won the vote
+    assert counts.get("won", 0) >= result["endings"]["good_end"] > 0
+    party = result["tracked"]["party"]
+    assert "counts" in party or party["min"] <= party["median"] <= party["max"]
+
+
+def test_explore_track_names_must_be_declared(mini: str) -> None:
+    ok = subprocess.run(
+        [sys.executable, "-m", "kremlin_tui", "explore", "--story", mini, "--runs", "50", "--track", "outcome"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert ok.returncode == 0, ok.stderr
+    assert "outcome at the end: " in ok.stdout
+    bad = subprocess.run(
+        [sys.executable, "-m", "kremlin_tui", "explore", "--story", mini, "--runs", "5", "--track", "outcom"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert bad.returncode == 2
+    assert "unknown variable 'outcom'" in bad.stderr

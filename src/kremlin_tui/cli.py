@@ -61,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     explore.add_argument("--jobs", type=int, default=None, help="processes (default: all cores)")
     explore.add_argument("--format", choices=("text", "json"), default="text")
     explore.add_argument("--story", action="append", metavar="DIR", help="story directory (repeatable)")
+    explore.add_argument("--track", action="append", metavar="NAME", default=[],
+                         help="report how often each final value of this flag, stat or relation occurs (repeatable)")
     explore.add_argument("--to", metavar="NODE", help="find a shortest sequence of choices that reaches NODE, "
                                                       "printed as a script for `play --plain --seed S`")
     explore.add_argument("--budget", type=int, default=200_000, help="game states to search per seed with --to")
@@ -165,8 +167,14 @@ def cmd_explore(args: argparse.Namespace) -> int:
         return explore_to(story, args)
     from kremlin_tui.explore import explore, format_report
 
+    declared = {*story.stats, *story.relations, *story.flags}
+    unknown = [name for name in args.track if name not in declared]
+    if unknown:
+        print(f"kremlin-tui explore: --track: unknown variable {', '.join(map(repr, unknown))} "
+              "(name a declared flag, stat or relation)", file=sys.stderr)
+        return 2
     started = time.perf_counter()
-    result = explore(story, args.runs, args.seed, args.strategy, args.jobs)
+    result = explore(story, args.runs, args.seed, args.strategy, args.jobs, tuple(args.track))
     elapsed = time.perf_counter() - started
     if args.format == "json":
         print(json.dumps(result, indent=2, ensure_ascii=False))

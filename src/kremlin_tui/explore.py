@@ -32,6 +32,7 @@ class ChunkResult:
     decisions: list[int] = field(default_factory=list)
     ranges: dict[str, list[float]] = field(default_factory=dict)
     errors: list[dict[str, Any]] = field(default_factory=list)
+    tracked: dict[str, Counter[Any]] = field(default_factory=dict)
 
     def merge(self, other: ChunkResult) -> None:
         self.endings.update(other.endings)
@@ -42,6 +43,8 @@ class ChunkResult:
             mine = self.ranges.setdefault(name, [low, high])
             mine[0], mine[1] = min(mine[0], low), max(mine[1], high)
         self.errors.extend(other.errors)
+        for name, values in other.tracked.items():
+            self.tracked.setdefault(name, Counter()).update(values)
 
 
 def _targets(story: Story, node_id: str, choice_id: str) -> list[str]:
@@ -52,8 +55,10 @@ def _targets(story: Story, node_id: str, choice_id: str) -> list[str]:
     return []
 
 
-def play_one(story: Story, seed: int, strategy: str, memory: ChunkResult, rendered: set[str]) -> None:
-    """Play one game to its end, recording into `memory`."""
+def play_one(story: Story, seed: int, strategy: str, memory: ChunkResult, rendered: set[str],
+             track: tuple[str, ...] = ()) -> None:
+    """Play one game to its end, recording into `memory` (and the final value of each `track`ed
+    variable, so writers can see how often a flag ends up set)."""
     game = Game.new(story, seed)
     picker = random.Random(seed * 7919 + 17)
     visible = {s.id for s in story.stats.values() if not s.hidden}
@@ -105,23 +110,28 @@ def play_one(story: Story, seed: int, strategy: str, memory: ChunkResult, render
         if game.state.ending:
             memory.endings[game.state.ending] += 1
         memory.decisions.append(game.state.decisions)
+        for name in track:
+            memory.tracked.setdefault(name, Counter())[game.state.vars.get(name)] += 1
     memory.nodes.update(game.state.visits)
 
 
-def _run_chunk(args: tuple[int, int, str]) -> ChunkResult:
-    first_seed, count, strategy = args
+def _run_chunk(args: tuple[int, int, str, tuple[str, ...]]) -> ChunkResult:
+    first_seed, count, strategy, track = args
     assert _STORY is not None
     memory = ChunkResult()
     rendered: set[str] = set()
     for seed in range(first_seed, first_seed + count):
-        play_one(_STORY, seed, strategy, memory, rendered)
+        play_one(_STORY, seed, strategy, memory, rendered, track)
     return memory
 
 
-def explore(story: Story, runs: int, seed: int = 0, strategy: str = "random", jobs: int | None = None) -> dict[str, Any]:
+def explore(story: Story, runs: int, seed: int = 0, strategy: str = "random", jobs: int | None = None,
+            track: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Play `runs` seeded games. `track` names variables (flags, stats, relations) whose final
+    values are tallied over the games that finished."""
     global _STORY
     _STORY = story
-    chunks = [(seed + start, min(CHUNK, runs - start), strategy) for start in range(0, runs, CHUNK)]
+    chunks = [(seed + start, min(CHUNK, runs - start), strategy, track) for start in range(0, runs, CHUNK)]
     jobs = jobs or os.cpu_count() or 1
     total = ChunkResult()
     if jobs > 1 and len(chunks) > 1 and "fork" in multiprocessing.get_all_start_methods():
@@ -132,10 +142,29 @@ def explore(story: Story, runs: int, seed: int = 0, strategy: str = "random", jo
     else:
         for chunk in chunks:
             total.merge(_run_chunk(chunk))
-    return report(story, runs, seed, strategy, total)
+    return report(story, runs, seed, strategy, total, track)
 
 
-def report(story: Story, runs: int, seed: int, strategy: str, total: ChunkResult) -> dict[str, Any]:
+def _tally(values: Counter[Any]) -> dict[str, Any]:
+    """Counts per value for flags and other few-valued variables; a summary for stats."""
+    numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
+    if numeric and len(values) > 12:
+        ordered = sorted(values.elements())
+        def at(q: float) -> Any:
+            return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+        return {"min": ordered[0], "p25": at(0.25), "median": at(0.5), "p75": at(0.75), "max": ordered[-1],
+                "mean": round(sum(ordered) / len(ordered), 1)}
+    return {"counts": {_show(v): n for v, n in sorted(values.items(), key=lambda kv: (-kv[1], _show(kv[0])))}}
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def report(story: Story, runs: int, seed: int, strategy: str, total: ChunkResult,
+           track: tuple[str, ...] = ()) -> dict[str, Any]:
     all_choices = [f"{n.id}.{c.id}" for n in story.nodes.values() for c in n.choices]
     endings = [n.id for n in story.nodes.values() if n.is_ending]
     decisions = total.decisions or [0]
@@ -160,6 +189,7 @@ def report(story: Story, runs: int, seed: int, strategy: str, total: ChunkResult
             "max": max(decisions),
         },
         "stats": {name: {"min": low, "max": high} for name, (low, high) in sorted(total.ranges.items())},
+        "tracked": {name: _tally(total.tracked.get(name, Counter())) for name in track},
         "errors": sorted(total.errors, key=lambda e: e["seed"]),
     }
 
@@ -185,6 +215,14 @@ def format_report(result: dict[str, Any], seconds: float | None = None) -> str:
     lines.append(f"Decisions per game: min {d['min']}, mean {d['mean']}, max {d['max']}")
     if result["stats"]:
         lines.append("Stat ranges: " + ", ".join(f"{k} {v['min']}–{v['max']}" for k, v in result["stats"].items()))
+    for name, tally in result.get("tracked", {}).items():
+        if "counts" in tally:
+            finished = max(1, sum(tally["counts"].values()))
+            shares = ", ".join(f"{value} {100 * n / finished:.1f}%" for value, n in tally["counts"].items())
+            lines.append(f"{name} at the end: {shares}")
+        else:
+            lines.append(f"{name} at the end: min {tally['min']}, p25 {tally['p25']}, median {tally['median']}, "
+                         f"p75 {tally['p75']}, max {tally['max']}, mean {tally['mean']}")
     if result["errors"]:
         lines.append(f"ERRORS: {len(result['errors'])} game(s) failed:")
         for error in result["errors"][:20]:
