@@ -141,3 +141,16 @@ def test_explore_track_names_must_be_declared(mini: str) -> None:
     )
     assert bad.returncode == 2
     assert "unknown variable 'outcom'" in bad.stderr
+
+
+def test_explore_counts_decisions_per_chapter(mini: str) -> None:
+    from kremlin_tui.explore import explore
+    from kremlin_tui.loader import load_story
+
+    result = explore(load_story([mini]), 200, 1, "random", jobs=1)
+    decisions = result["decisions"]
+    by_chapter = decisions["by_chapter"]
+    assert list(by_chapter) == ["one", "two"]  # the manifest's order
+    assert by_chapter["one"]["games"] == 200  # every game starts in chapter one
+    for counts in by_chapter.values():
+        assert 1 <= counts["min"] <= counts["mean"] <= counts["max"] <= decisions["max"]

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kremlin_tui.engine import Game
+from kremlin_tui.expr import format_value
 from kremlin_tui.model import Story
 
 CHUNK = 100
@@ -30,6 +31,7 @@ class ChunkResult:
     nodes: set[str] = field(default_factory=set)
     choices: set[str] = field(default_factory=set)
     decisions: list[int] = field(default_factory=list)
+    by_chapter: dict[str, list[int]] = field(default_factory=dict)  # decisions made in each chapter, per game
     ranges: dict[str, list[float]] = field(default_factory=dict)
     errors: list[dict[str, Any]] = field(default_factory=list)
     tracked: dict[str, Counter[Any]] = field(default_factory=dict)
@@ -39,6 +41,8 @@ class ChunkResult:
         self.nodes |= other.nodes
         self.choices |= other.choices
         self.decisions.extend(other.decisions)
+        for chapter, counts in other.by_chapter.items():
+            self.by_chapter.setdefault(chapter, []).extend(counts)
         for name, (low, high) in other.ranges.items():
             mine = self.ranges.setdefault(name, [low, high])
             mine[0], mine[1] = min(mine[0], low), max(mine[1], high)
@@ -68,6 +72,7 @@ def play_one(story: Story, seed: int, strategy: str, memory: ChunkResult, render
         bounds = ranges.setdefault(name, [start, start])
         bounds[0], bounds[1] = min(bounds[0], start), max(bounds[1], start)
     path: list[str] = []
+    per_chapter: Counter[str] = Counter()
     try:
         for _ in range(MAX_STEPS):
             node_id = game.state.node
@@ -88,6 +93,7 @@ def play_one(story: Story, seed: int, strategy: str, memory: ChunkResult, render
                     ids = unseen or ids
             pick = ids[0] if len(ids) == 1 else picker.choice(ids)
             path.append(f"{node_id}.{pick}")
+            per_chapter[story.nodes[node_id].chapter] += 1
             memory.choices.add(f"{node_id}.{pick}")
             for change in game.choose(pick, render=False).changes:
                 if change.name in visible:
@@ -110,6 +116,8 @@ def play_one(story: Story, seed: int, strategy: str, memory: ChunkResult, render
         if game.state.ending:
             memory.endings[game.state.ending] += 1
         memory.decisions.append(game.state.decisions)
+        for chapter, count in per_chapter.items():
+            memory.by_chapter.setdefault(chapter, []).append(count)
         for name in track:
             memory.tracked.setdefault(name, Counter())[game.state.vars.get(name)] += 1
     memory.nodes.update(game.state.visits)
@@ -143,6 +151,12 @@ def explore(story: Story, runs: int, seed: int = 0, strategy: str = "random", jo
         for chunk in chunks:
             total.merge(_run_chunk(chunk))
     return report(story, runs, seed, strategy, total, track)
+
+
+def _chapter_order(story: Story, seen: dict[str, list[int]]) -> list[str]:
+    """The manifest's chapters in order, then any a mod's files name that it does not declare."""
+    declared = [chapter.id for chapter in story.chapters]
+    return declared + sorted(set(seen) - set(declared))
 
 
 def _tally(values: Counter[Any]) -> dict[str, Any]:
@@ -187,6 +201,12 @@ def report(story: Story, runs: int, seed: int, strategy: str, total: ChunkResult
             "min": min(decisions),
             "mean": round(sum(decisions) / len(decisions), 1),
             "max": max(decisions),
+            # over the games that made at least one decision in the chapter, in story order
+            "by_chapter": {
+                chapter: {"games": len(counts), "min": min(counts), "mean": round(sum(counts) / len(counts), 1),
+                             "max": max(counts)}
+                for chapter in _chapter_order(story, total.by_chapter) if (counts := total.by_chapter.get(chapter))
+            },
         },
         "stats": {name: {"min": low, "max": high} for name, (low, high) in sorted(total.ranges.items())},
         "tracked": {name: _tally(total.tracked.get(name, Counter())) for name in track},
@@ -213,16 +233,20 @@ def format_report(result: dict[str, Any], seconds: float | None = None) -> str:
         lines.append("  never taken: " + ", ".join(shown) + (f" (and {more} more)" if more > 0 else ""))
     d = result["decisions"]
     lines.append(f"Decisions per game: min {d['min']}, mean {d['mean']}, max {d['max']}")
+    if len(d.get("by_chapter", {})) > 1:
+        lines.append("Decisions per chapter (mean, range; games that reached it): " + ", ".join(
+            f"{chapter} {c['mean']} ({c['min']}–{c['max']}; {c['games']})" for chapter, c in d["by_chapter"].items()))
     if result["stats"]:
-        lines.append("Stat ranges: " + ", ".join(f"{k} {v['min']}–{v['max']}" for k, v in result["stats"].items()))
+        lines.append("Stat ranges: " + ", ".join(f"{k} {format_value(v['min'])}–{format_value(v['max'])}"
+                                                 for k, v in result["stats"].items()))
     for name, tally in result.get("tracked", {}).items():
         if "counts" in tally:
             finished = max(1, sum(tally["counts"].values()))
             shares = ", ".join(f"{value} {100 * n / finished:.1f}%" for value, n in tally["counts"].items())
             lines.append(f"{name} at the end: {shares}")
         else:
-            lines.append(f"{name} at the end: min {tally['min']}, p25 {tally['p25']}, median {tally['median']}, "
-                         f"p75 {tally['p75']}, max {tally['max']}, mean {tally['mean']}")
+            lines.append(f"{name} at the end: " + ", ".join(f"{key} {format_value(tally[key])}"
+                                                             for key in ("min", "p25", "median", "p75", "max", "mean")))
     if result["errors"]:
         lines.append(f"ERRORS: {len(result['errors'])} game(s) failed:")
         for error in result["errors"][:20]:
