@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -51,6 +52,18 @@ def test_witness_is_shortest_and_replays(mini: str) -> None:
     result = cli("explore", "--story", mini, "--to", "good_end")
     assert result.returncode == 0 and result.stdout == found.script()
     replay = cli("play", "--plain", "--seed", str(found.seed), "--story", mini, stdin=result.stdout)
+    assert "THE END: The Good End" in replay.stdout
+
+
+def test_witness_falls_back_to_random_play_when_the_target_is_deep(mini: str) -> None:
+    # a budget too small for breadth-first search stands in for a scene sixty decisions deep
+    story = load_story([mini])
+    found = find_path(story, "good_end", range(0, 3), budget=2)
+    assert found is not None and not found.shortest
+    assert found.steps[-1] == "vote_result.win"
+    result = cli("explore", "--story", mini, "--to", "good_end", "--budget", "2", "--format", "json")
+    assert result.returncode == 0 and json.loads(result.stdout)["shortest"] is False
+    replay = cli("play", "--plain", "--seed", str(found.seed), "--story", mini, stdin=found.script())
     assert "THE END: The Good End" in replay.stdout
 
 

@@ -63,9 +63,10 @@ def build_parser() -> argparse.ArgumentParser:
     explore.add_argument("--story", action="append", metavar="DIR", help="story directory (repeatable)")
     explore.add_argument("--track", action="append", metavar="NAME", default=[],
                          help="report how often each final value of this flag, stat or relation occurs (repeatable)")
-    explore.add_argument("--to", metavar="NODE", help="find a shortest sequence of choices that reaches NODE, "
+    explore.add_argument("--to", metavar="NODE", help="find a short (where it can, the shortest) sequence of choices that reaches NODE, "
                                                       "printed as a script for `play --plain --seed S`")
-    explore.add_argument("--budget", type=int, default=200_000, help="game states to search per seed with --to")
+    explore.add_argument("--budget", type=int, default=50_000,
+                         help="game states to search per seed with --to (breadth-first, then random games)")
 
     graph = sub.add_parser("graph", help="draw the story map (Graphviz DOT or Mermaid)",
                            description="Print the story map: scenes, events and endings as nodes, choices and "
@@ -196,9 +197,11 @@ def explore_to(story, args: argparse.Namespace) -> int:  # type: ignore[no-untyp
               file=sys.stderr)
         return 1
     if args.format == "json":
-        print(json.dumps({"to": args.to, "seed": found.seed, "script": list(found.numbers), "steps": list(found.steps)}))
+        print(json.dumps({"to": args.to, "seed": found.seed, "shortest": found.shortest,
+                          "script": list(found.numbers), "steps": list(found.steps)}))
     else:
-        print(f"# A shortest path to '{args.to}' ({len(found.numbers)} decisions). Replay it with:", file=sys.stderr)
+        kind = "A shortest path" if found.shortest else "A path (found by random play, not proven shortest)"
+        print(f"# {kind} to '{args.to}' ({len(found.numbers)} decisions). Replay it with:", file=sys.stderr)
         print(f"#   kremlin-tui play --plain --seed {found.seed} < script.txt", file=sys.stderr)
         for step in found.steps:
             print(f"#   {step}", file=sys.stderr)
