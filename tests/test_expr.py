@@ -178,3 +178,10 @@ def test_template_errors(source: str) -> None:
 def test_template_parser_raises_only_its_own_errors(source: str) -> None:
     with contextlib.suppress(TemplateError, ExprError):
         parse_template(source, lambda o: o)
+
+
+def test_numbers_in_text_read_like_numbers() -> None:
+    from kremlin_tui.expr import format_value
+
+    # divisions in effects leave float noise; the player must never see 87.0 or 86.99999
+    assert [format_value(v) for v in (87.0, 86.99999999, 6.633333, 40, True)] == ["87", "87", "6.6", "40", "yes"]

@@ -609,7 +609,6 @@ def format_value(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
-        if value.is_integer():
-            return str(int(value))
-        return f"{value:.1f}"
+        rounded = round(value, 1)  # 86.99999 reads as 87, not 87.0
+        return str(int(rounded)) if rounded.is_integer() else f"{rounded:.1f}"
     return str(value)

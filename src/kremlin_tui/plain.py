@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import IO
 
 from kremlin_tui.engine import ChoiceUnavailable, EngineError, Game, Scene, TurnResult
+from kremlin_tui.expr import format_value
 from kremlin_tui.model import Story
 from kremlin_tui.saves import LoadReport, SaveError, Session, listing
 
@@ -76,9 +77,7 @@ def render_markdown(text: str, width: int = WIDTH) -> str:
 
 
 def format_delta(delta: float) -> str:
-    amount = abs(delta)
-    number = str(int(amount)) if float(amount).is_integer() else f"{amount:.1f}"
-    return ("▲" if delta > 0 else "▼") + number
+    return ("▲" if delta > 0 else "▼") + format_value(abs(float(delta)))
 
 
 class PlainGame:
@@ -166,7 +165,7 @@ class PlainGame:
         if visible:
             self.say()
             for change in visible:
-                self.say(f"  {change.label} {format_delta(change.delta)} ({_num(change.old)} → {_num(change.new)})")
+                self.say(f"  {change.label} {format_delta(change.delta)} ({format_value(change.old)} → {format_value(change.new)})")
         for cid in result.codex:
             self.say(f"  New in the codex: {self.story.codex[cid].title}")
         if self.debug:
@@ -177,14 +176,14 @@ class PlainGame:
 
     def show_stats(self) -> None:
         for _sid, label, value in self.game.visible_stats():
-            self.say(f"  {label:<20} {_num(value):>4}")
+            self.say(f"  {label:<20} {format_value(value):>4}")
         relations = self.game.relations()
         if relations:
             self.say("  Relations:")
             from kremlin_tui.expr import attitude_word
 
             for _rid, name, value in relations:
-                self.say(f"  {name:<20} {_num(value):>4}  {attitude_word(value)}")
+                self.say(f"  {name:<20} {format_value(value):>4}  {attitude_word(value)}")
 
     def show_journal(self) -> None:
         history = self.game.state.history
@@ -428,7 +427,3 @@ def _unquote(name: str) -> str:
     return name
 
 
-def _num(value: object) -> str:
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else f"{value:.1f}"
-    return str(value)

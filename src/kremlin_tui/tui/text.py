@@ -10,14 +10,14 @@ from __future__ import annotations
 from textual.content import Content
 
 from kremlin_tui.engine import Change, Preview, TurnResult
+from kremlin_tui.expr import format_value
 from kremlin_tui.model import Story
 
 UP, DOWN = "▲", "▼"
 
 
 def amount(delta: float) -> str:
-    value = abs(delta)
-    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+    return format_value(abs(float(delta)))
 
 
 def good(delta: float, polarity: str) -> bool | None:
@@ -59,7 +59,7 @@ def md_escape(text: str) -> str:
 
 def change_line(change: Change) -> str:
     arrow = UP if change.delta > 0 else DOWN
-    return f"{change.label} {arrow}{amount(change.delta)} ({_num(change.old)} → {_num(change.new)})"
+    return f"{change.label} {arrow}{amount(change.delta)} ({format_value(change.old)} → {format_value(change.new)})"
 
 
 def outcome_markdown(story: Story, result: TurnResult) -> str:
@@ -84,7 +84,3 @@ def outcome_markdown(story: Story, result: TurnResult) -> str:
     return "\n".join(lines).strip()
 
 
-def _num(value: object) -> str:
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else f"{value:.1f}"
-    return str(value)
