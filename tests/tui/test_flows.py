@@ -204,3 +204,21 @@ async def test_codex_from_the_title_shows_what_any_game_unlocked(make_app) -> No
         listing = second.screen.query_one("#codex-list", OptionList)
         titles = [str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)]
         assert "Grigory Zinoviev" not in titles  # not yet met in any game
+
+
+async def test_long_choice_labels_wrap_under_the_label_not_the_number(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=(40, 30)) as pilot:  # so narrow that every label wraps
+        await pilot.press("n")
+        await pilot.pause()
+        choices = app.screen.query_one("#choices", OptionList)
+        first = str(choices.get_option_at_index(0).prompt)
+        assert first.startswith("1. ")
+        lines = first.split("\n")
+        assert len(lines) > 1 and all(line.startswith("   ") for line in lines[1:]), lines
+        await pilot.resize_terminal(100, 30)  # wider: the label goes back on one line
+        await pilot.pause()
+        assert str(choices.get_option_at_index(0).prompt).split("\n")[0] == "1. Turn back [for Moscow] (Party ▲)"
+        await pilot.resize_terminal(36, 24)  # and back, narrower still: no crash, wrapped again
+        await pilot.pause()
+        assert "\n   " in str(choices.get_option_at_index(0).prompt)

@@ -6,6 +6,7 @@ happened, what changed, ▲/▼), then, on Continue, the next scene.
 
 from __future__ import annotations
 
+import textwrap
 from typing import TYPE_CHECKING
 
 from textual import events
@@ -70,12 +71,24 @@ class GameScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        # before the first layout, or a 40-column terminal squeezes the choices to width 0
+        self.set_class(self.app.size.width < NARROW, "narrow")
         self.query_one(DebugPanel).display = self.kremlin.debug_panel
         self.show_scene()
         self.query_one("#choices", OptionList).focus()
 
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.width < NARROW, "narrow")
+        self.call_after_refresh(self._rewrap_choices)
+
+    def _rewrap_choices(self) -> None:
+        """Labels are wrapped by hand (for the hanging indent), so a new width needs new lines."""
+        scene = getattr(self, "_choices_scene", None)
+        if scene is not None and self.showing_outcome is None:
+            choices = self.query_one("#choices", OptionList)
+            highlighted = choices.highlighted
+            self._fill_choices(scene)
+            choices.highlighted = highlighted
 
     # -- showing ----------------------------------------------------------------------------
 
@@ -123,18 +136,27 @@ class GameScreen(Screen[None]):
             Content.assemble((" · ".join(parts), "bold"), ("   " + chapter if chapter else "", "$text-muted"))
         )
 
+    def _hang(self, label: str, indent: int) -> str:
+        """Wrap a label so its continuation lines start under the label, not under the number."""
+        width = self.query_one("#choices", OptionList).scrollable_content_region.width - indent - 1
+        if width < 12:  # not laid out yet, or absurdly narrow: let the widget wrap
+            return label
+        return ("\n" + " " * indent).join(textwrap.wrap(label, width, break_on_hyphens=False)) or label
+
     def _fill_choices(self, scene: Scene) -> None:
+        self._choices_scene = scene
         options: list[Option] = []
         for choice in scene.choices:
             number = (f"{choice.number}. ", "bold $accent")
+            label = self._hang(choice.label, len(number[0]))
             if choice.available:
-                prompt = Content.assemble(number, choice.label)
+                prompt = Content.assemble(number, label)
                 if choice.preview:  # on its own line: it never wraps into the label
                     prompt = Content.assemble(prompt, "\n   ", preview_content(choice.preview))
                 options.append(Option(prompt, id=choice.id))
             else:
                 reason = choice.locked_reason or "locked"
-                prompt = Content.assemble(number, (choice.label, "dim strike"), (f"\n   🔒 {reason}", "italic $text-muted"))
+                prompt = Content.assemble(number, (label, "dim strike"), (f"\n   🔒 {reason}", "italic $text-muted"))
                 options.append(Option(prompt, id=choice.id, disabled=True))
         self._set_options(options)
 
