@@ -185,3 +185,23 @@ def test_replay_reproduces_a_game_and_stops_where_the_story_changed(mini: str, t
     scenes.write_text(scenes.read_text().replace("      - id: vote\n", "      - id: ballot\n"))
     partial, kept, problem = Game.replay(load_story([str(edited)], cache=False), 3, steps)
     assert kept == 1 and "moscow.vote" in (problem or "") and partial.state.node == "moscow"
+
+
+def test_stats_stay_whole_numbers_after_a_division(make_story) -> None:  # type: ignore[no-untyped-def]
+    path = make_story("""
+        nodes:
+          - id: a
+            title: A
+            text: a
+            choices:
+              - {id: go, label: Go, effects: [party -= 16 / 3, hidden_x += 5 / 2, britain -= 5 / 2], goto: end}
+        endings:
+          - {id: end, title: End, text: done}
+    """)
+    game = Game.new(load_story([path], cache=False), seed=0)
+    before = dict(game.state.vars)
+    changes = {c.name: c for c in game.choose("go").changes}
+    assert game.state.vars["party"] == before["party"] - 5  # 5.33 rounds to 5
+    assert game.state.vars["hidden_x"] == before["hidden_x"] + 3  # 7.5 → 8: halves round away from zero
+    assert game.state.vars["britain"] == before["britain"] - 3  # -22.5 → -23, away from zero too
+    assert all(isinstance(c.new, int) for c in changes.values())

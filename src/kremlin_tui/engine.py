@@ -8,6 +8,7 @@ always give the same game.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -427,8 +428,10 @@ class Game:
             new = current + value if op == "+=" else current - value if op == "-=" else value
             low, high = bounds
             new = low if new < low else high if new > high else new
-            if isinstance(new, float) and new.is_integer():
-                new = int(new)
+            if isinstance(new, float):
+                # stats and relations are whole numbers: `workers -= hunger / 15` must not show
+                # the player "76 → 70.7"; halves round away from zero, the same on every machine
+                new = math.floor(new + 0.5) if new >= 0 else -math.floor(-new + 0.5)
             state.vars[effect.target] = new
 
     def _diff(self, before: dict[str, Any]) -> list[Change]:
