@@ -56,7 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
                              description="The automated play-tester: plays N seeded games and reports "
                                          "endings, coverage, decisions and errors.")
     explore.add_argument("--runs", type=int, default=1000)
-    explore.add_argument("--seed", type=int, default=0)
+    explore.add_argument("--seed", type=int, default=0,
+                         help="game i is played with seed S+i, so --seed 1 and --seed 2 share all but one game")
     explore.add_argument("--strategy", choices=("random", "coverage"), default="random")
     explore.add_argument("--jobs", type=int, default=None, help="processes (default: all cores)")
     explore.add_argument("--format", choices=("text", "json"), default="text")

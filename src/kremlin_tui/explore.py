@@ -204,7 +204,7 @@ def report(story: Story, runs: int, seed: int, strategy: str, total: ChunkResult
             # over the games that made at least one decision in the chapter, in story order
             "by_chapter": {
                 chapter: {"games": len(counts), "min": min(counts), "mean": round(sum(counts) / len(counts), 1),
-                             "max": max(counts)}
+                          "max": max(counts)}
                 for chapter in _chapter_order(story, total.by_chapter) if (counts := total.by_chapter.get(chapter))
             },
         },
