@@ -55,5 +55,7 @@ def test_a_full_game_is_45_to_70_decisions(story: Story) -> None:
     mean = sum(lengths) / len(lengths)
     assert 45 <= mean <= 70, mean
     assert lengths[0] >= 45
-    # a long tail past 70 remains (measured: 89% of full games within 45–70); keep it a tail
-    assert sum(45 <= n <= 70 for n in lengths) / len(lengths) >= 0.8
+    # optional events are paced (`decisions < N`), so the tail past 70 is small: measured 97.4%
+    # of 3,000 full games within 45–70, the longest 74
+    assert sum(45 <= n <= 70 for n in lengths) / len(lengths) >= 0.95
+    assert lengths[-1] <= 76
