@@ -42,16 +42,21 @@ def test_no_ending_dominates_random_play(story: Story) -> None:
     assert min(shares.values()) >= 0.01, shares
 
 
-def test_a_full_game_is_45_to_70_decisions(story: Story) -> None:
-    lengths = []
+@pytest.fixture(scope="module")
+def played(story: Story) -> list[tuple[str, int, int]]:
+    """(ending, decisions, words of the epilogue as shown) for 600 seeded random games."""
+    games = []
     for seed in range(600):
         game = Game.new(story, seed)
         picker = random.Random(seed)
         while not game.ended:
             game.choose(picker.choice(game.available_ids()), render=False)
-        if game.state.ending not in EARLY_ENDINGS:
-            lengths.append(game.state.decisions)
-    lengths.sort()
+        games.append((game.state.ending or "", game.state.decisions, len(game.scene().text.split())))
+    return games
+
+
+def test_a_full_game_is_45_to_70_decisions(played: list[tuple[str, int, int]]) -> None:
+    lengths = sorted(decisions for ending, decisions, _ in played if ending not in EARLY_ENDINGS)
     mean = sum(lengths) / len(lengths)
     assert 45 <= mean <= 70, mean
     assert lengths[0] >= 45
@@ -59,3 +64,13 @@ def test_a_full_game_is_45_to_70_decisions(story: Story) -> None:
     # of 3,000 full games within 45–70, the longest 74
     assert sum(45 <= n <= 70 for n in lengths) / len(lengths) >= 0.95
     assert lengths[-1] <= 76
+
+
+def test_every_epilogue_as_shown_is_300_to_600_words(played: list[tuple[str, int, int]]) -> None:
+    # the epilogue proper; the "how this history diverged" section comes on top of it
+    words: dict[str, list[int]] = {}
+    for ending, _, count in played:
+        words.setdefault(ending, []).append(count)
+    assert set(words) == BIBLE_ENDINGS
+    for ending, counts in words.items():
+        assert min(counts) >= 300 and max(counts) <= 600, (ending, min(counts), max(counts))
