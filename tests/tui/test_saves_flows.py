@@ -107,3 +107,28 @@ async def test_play_continue_opens_the_newest_save(make_app, tmp_path: Path) -> 
             if isinstance(app.screen, GameScreen):
                 break
         assert isinstance(app.screen, GameScreen) and app.game.state.node == "moscow"
+
+
+async def test_rename_and_delete_a_save_from_the_list(make_app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    saves = tmp_path / "saves"
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("n", "1", "enter", "s")
+        await type_name(pilot, "first")
+        await pilot.press("l")
+        table = app.screen.query_one("#saves", DataTable)
+        rows = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        table.move_cursor(row=rows.index("first"))
+        await pilot.press("r")
+        await type_name(pilot, "renamed")
+        assert isinstance(app.screen, LoadScreen)
+        names = {p.stem for p in saves.glob("*.json")}
+        assert "renamed" in names and "first" not in names
+        rows = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        assert "renamed" in rows and "first" not in rows  # the list shows the disk as it is now
+        table.move_cursor(row=rows.index("renamed"))
+        await pilot.press("d")
+        await pilot.press("y")
+        await pilot.pause()
+        assert "renamed" not in {p.stem for p in saves.glob("*.json")}
+        assert "renamed" not in [str(table.get_row_at(i)[0]) for i in range(table.row_count)]

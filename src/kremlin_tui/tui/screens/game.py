@@ -53,6 +53,7 @@ class GameScreen(Screen[None]):
         super().__init__()
         self.showing_outcome: TurnResult | None = None
         self.sidebar_hidden_by_user = False
+        self._choices_scene: Scene | None = None  # the scene whose choices are listed (re-wrapped on resize)
 
     @property
     def kremlin(self) -> KremlinApp:
@@ -83,7 +84,7 @@ class GameScreen(Screen[None]):
 
     def _rewrap_choices(self) -> None:
         """Labels are wrapped by hand (for the hanging indent), so a new width needs new lines."""
-        scene = getattr(self, "_choices_scene", None)
+        scene = self._choices_scene
         if scene is not None and self.showing_outcome is None:
             choices = self.query_one("#choices", OptionList)
             highlighted = choices.highlighted

@@ -3,6 +3,8 @@ damaged saves listed with the reason. Enter loads, `d` deletes, `r` renames."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -89,6 +91,14 @@ class LoadScreen(SecondaryScreen):
             return
         self.kremlin.load_slot(info.slot)
 
+    def _change_store(self, change: Callable[[], object]) -> None:
+        """Delete or rename: a failing disk is reported, and the list shows what is there now."""
+        try:
+            change()
+        except SaveError as exc:
+            self.notify(str(exc), severity="error")
+        self.refresh_list()
+
     def action_delete(self) -> None:
         info = self.selected()
         if info is None:
@@ -96,11 +106,7 @@ class LoadScreen(SecondaryScreen):
 
         def answer(yes: bool | None) -> None:
             if yes:
-                try:
-                    self.store.delete(info.slot)
-                except SaveError as exc:
-                    self.notify(str(exc), severity="error")
-                self.refresh_list()
+                self._change_store(lambda: self.store.delete(info.slot))
 
         self.app.push_screen(YesNoDialog(f"Delete the save '{info.slot}'?"), answer)
 
@@ -111,10 +117,6 @@ class LoadScreen(SecondaryScreen):
 
         def renamed(name: str | None) -> None:
             if name:
-                try:
-                    self.store.rename(info.slot, name)
-                except SaveError as exc:
-                    self.notify(str(exc), severity="error")
-                self.refresh_list()
+                self._change_store(lambda: self.store.rename(info.slot, name))
 
         self.app.push_screen(InputDialog(f"Rename '{info.slot}' to:", value=info.slot), renamed)
