@@ -124,8 +124,32 @@ def test_explore_tracks_final_values_of_flags_and_stats(mini: str) -> None:
     assert set(counts) <= {"none", "won", "lost"}
     # the good ending is only open to those who won the vote
     assert counts.get("won", 0) >= result["endings"]["good_end"] > 0
+    assert result["tracked"]["party"] == {"counts": {"40": 222, "50": 78}}  # few values: counted
+
+
+def test_explore_summarises_a_stat_with_many_final_values(make_story) -> None:  # type: ignore[no-untyped-def]
+    from kremlin_tui.explore import explore, format_report
+    from kremlin_tui.loader import load_story
+
+    outcomes = "\n".join(f"                  - {{weight: 1, effects: [party = {v}], goto: end}}" for v in range(0, 100, 5))
+    path = make_story(f"""
+        nodes:
+          - id: a
+            title: A
+            text: a
+            choices:
+              - id: go
+                label: Go
+                outcomes:
+{outcomes}
+        endings:
+          - {{id: end, title: End, text: done}}
+    """)
+    result = explore(load_story([path], cache=False), 400, 0, "random", jobs=1, track=("party",))
     party = result["tracked"]["party"]
-    assert "counts" in party or party["min"] <= party["median"] <= party["max"]
+    assert party["min"] == 0 and party["max"] == 95
+    assert party["p25"] <= party["median"] <= party["p75"] and 30 <= party["mean"] <= 65
+    assert "party at the end: min 0, p25 " in format_report(result)
 
 
 def test_explore_track_names_must_be_declared(mini: str) -> None:
