@@ -83,6 +83,7 @@ def test_explore_reports_coverage_as_json(mini: str) -> None:
     assert data["nodes"] == {"total": 8, "visited": 8, "unvisited": []}
     assert data["choices"]["never_taken"] == ["start.secret_door"]
     assert 3 <= data["decisions"]["min"] <= data["decisions"]["mean"] <= data["decisions"]["max"]
+    assert data["decisions_per_year"]["1924"]["games"] == 300  # every game starts in 1924
     assert data["errors"] == []
 
 
@@ -178,3 +179,55 @@ def test_explore_counts_decisions_per_chapter(mini: str) -> None:
     assert by_chapter["one"]["games"] == 200  # every game starts in chapter one
     for counts in by_chapter.values():
         assert 1 <= counts["min"] <= counts["mean"] <= counts["max"] <= decisions["max"]
+
+
+def test_explore_reports_decisions_per_year_over_the_games_that_reach_it(make_story) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from kremlin_tui.explore import explore, format_report
+    from kremlin_tui.loader import load_story
+
+    path = make_story("""
+        nodes:
+          - id: a
+            title: A
+            date: 1924-01-21
+            text: a
+            choices:
+              - {id: stay, label: Stay, goto: a2}
+              - {id: leap, label: Leap, goto: c}
+          - id: a2
+            title: A2
+            date: 1924-05
+            text: a2
+            choices:
+              - {id: stop, label: Stop, goto: early}
+          - id: c
+            title: C
+            date: 1926-03
+            text: c
+            choices:
+              - {id: one, label: One, goto: d}
+          - id: d
+            title: D
+            date: 1926-09
+            text: d
+            choices:
+              - {id: two, label: Two, goto: late}
+        endings:
+          - {id: early, title: Early, date: 1924-06, text: done}
+          - {id: late, title: Late, date: 1927-02, text: done}
+    """)
+    result = explore(load_story([path], cache=False), 400, 0, "random", jobs=1)
+    per_year = result["decisions_per_year"]
+    leapt = result["endings"]["late"]
+    assert 0 < leapt < 400
+    # every game decides twice in 1924 or once there and twice in 1926; 1925 is passed through
+    # with no decision, and 1927 is reached (by its ending) with none
+    assert per_year["1924"] == {"games": 400, "mean": round((2 * (400 - leapt) + leapt) / 400, 2)}
+    assert per_year["1925"] == {"games": leapt, "mean": 0.0}
+    assert per_year["1926"] == {"games": leapt, "mean": 2.0}
+    assert per_year["1927"] == {"games": leapt, "mean": 0.0}
+    assert list(per_year) == ["1924", "1925", "1926", "1927"]
+    assert f"1926 2.0 ({leapt})" in format_report(result)
+    assert json.loads(json.dumps(result))["decisions_per_year"] == per_year

@@ -32,6 +32,7 @@ class ChunkResult:
     choices: set[str] = field(default_factory=set)
     decisions: list[int] = field(default_factory=list)
     by_chapter: dict[str, list[int]] = field(default_factory=dict)  # decisions made in each chapter, per game
+    by_year: dict[int, list[int]] = field(default_factory=dict)  # decisions made in each year a game reached
     ranges: dict[str, list[float]] = field(default_factory=dict)
     errors: list[dict[str, Any]] = field(default_factory=list)
     tracked: dict[str, Counter[Any]] = field(default_factory=dict)
@@ -43,6 +44,8 @@ class ChunkResult:
         self.decisions.extend(other.decisions)
         for chapter, counts in other.by_chapter.items():
             self.by_chapter.setdefault(chapter, []).extend(counts)
+        for year, counts in other.by_year.items():
+            self.by_year.setdefault(year, []).extend(counts)
         for name, (low, high) in other.ranges.items():
             mine = self.ranges.setdefault(name, [low, high])
             mine[0], mine[1] = min(mine[0], low), max(mine[1], high)
@@ -73,6 +76,8 @@ def play_one(story: Story, seed: int, strategy: str, memory: ChunkResult, render
         bounds[0], bounds[1] = min(bounds[0], start), max(bounds[1], start)
     path: list[str] = []
     per_chapter: Counter[str] = Counter()
+    per_year: Counter[int] = Counter()
+    first_year = game.state.date.day.year
     try:
         for _ in range(MAX_STEPS):
             node_id = game.state.node
@@ -94,6 +99,7 @@ def play_one(story: Story, seed: int, strategy: str, memory: ChunkResult, render
             pick = ids[0] if len(ids) == 1 else picker.choice(ids)
             path.append(f"{node_id}.{pick}")
             per_chapter[story.nodes[node_id].chapter] += 1
+            per_year[game.state.date.day.year] += 1
             memory.choices.add(f"{node_id}.{pick}")
             for change in game.choose(pick, render=False).changes:
                 if change.name in visible:
@@ -118,9 +124,18 @@ def play_one(story: Story, seed: int, strategy: str, memory: ChunkResult, render
         memory.decisions.append(game.state.decisions)
         for chapter, count in per_chapter.items():
             memory.by_chapter.setdefault(chapter, []).append(count)
+        _record_years(memory, per_year, first_year, game.state.date.day.year)
         for name in track:
             memory.tracked.setdefault(name, Counter())[game.state.vars.get(name)] += 1
     memory.nodes.update(game.state.visits)
+
+
+def _record_years(memory: ChunkResult, per_year: Counter[int], first: int, last: int) -> None:
+    """A game reaches every year from its start to its last date, so a year it passed through
+    without a decision (a jump from 1937 to 1939) counts as 0 there: the mean over the games
+    that reached a year is then the weight that year carries in play."""
+    for year in range(first, max(last, *per_year, first) + 1):
+        memory.by_year.setdefault(year, []).append(per_year.get(year, 0))
 
 
 def _run_chunk(args: tuple[int, int, str, tuple[str, ...]]) -> ChunkResult:
@@ -208,6 +223,11 @@ def report(story: Story, runs: int, seed: int, strategy: str, total: ChunkResult
                 for chapter in _chapter_order(story, total.by_chapter) if (counts := total.by_chapter.get(chapter))
             },
         },
+        # mean decisions made in each year, over the games whose calendar reached that year
+        "decisions_per_year": {
+            str(year): {"games": len(counts), "mean": round(sum(counts) / len(counts), 2)}
+            for year, counts in sorted(total.by_year.items())
+        },
         "stats": {name: {"min": low, "max": high} for name, (low, high) in sorted(total.ranges.items())},
         "tracked": {name: _tally(total.tracked.get(name, Counter())) for name in track},
         "errors": sorted(total.errors, key=lambda e: e["seed"]),
@@ -236,6 +256,9 @@ def format_report(result: dict[str, Any], seconds: float | None = None) -> str:
     if len(d.get("by_chapter", {})) > 1:
         lines.append("Decisions per chapter (mean, range; games that reached it): " + ", ".join(
             f"{chapter} {c['mean']} ({c['min']}–{c['max']}; {c['games']})" for chapter, c in d["by_chapter"].items()))
+    if result.get("decisions_per_year"):
+        lines.append("Decisions per year (mean; games that reached it): " + ", ".join(
+            f"{year} {y['mean']:.1f} ({y['games']})" for year, y in result["decisions_per_year"].items()))
     if result["stats"]:
         lines.append("Stat ranges: " + ", ".join(f"{k} {format_value(v['min'])}–{format_value(v['max'])}"
                                                  for k, v in result["stats"].items()))
