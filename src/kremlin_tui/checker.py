@@ -9,7 +9,7 @@ scene whose every choice can be unavailable is a dead end.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,8 +36,9 @@ class CheckReport:
         }
 
 
-def check_story(dirs: list[str]) -> CheckReport:
-    story, diagnostics = load_story_with_diagnostics(dirs, cache=False)
+def check_story(dirs: list[str], overlay: Mapping[str, str] | None = None) -> CheckReport:
+    """Check the story in `dirs`; `overlay` (absolute path -> text) replaces files not yet saved."""
+    story, diagnostics = load_story_with_diagnostics(dirs, cache=False, overlay=overlay)
     out = Collector()
     out.items.extend(diagnostics)
     report = CheckReport()

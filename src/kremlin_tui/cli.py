@@ -13,7 +13,7 @@ from kremlin_tui import __version__
 from kremlin_tui.diagnostics import Diagnostic
 from kremlin_tui.paths import SAVES_ENV, default_saves_dir, default_story_dir
 
-COMMANDS = ("play", "check", "explore", "schema", "graph", "saves")
+COMMANDS = ("play", "check", "explore", "schema", "graph", "saves", "lsp")
 
 
 def _story_dirs(values: list[str] | None) -> list[str]:
@@ -92,6 +92,12 @@ def build_parser() -> argparse.ArgumentParser:
     saves_check.add_argument("--story", action="append", metavar="DIR", help="story directory (repeatable)")
     saves_check.add_argument("--format", choices=("text", "json"), default="text")
 
+    lsp = sub.add_parser("lsp", help="run the language server for story YAML (for editors; speaks LSP on stdin/stdout)",
+                         description="A language server for story files: check's diagnostics as you type, go to definition, "
+                                     "find references, completion and hover. Editors start it; see docs/editors.md. "
+                                     "Needs pygls: pip install 'kremlin-tui[lsp]'.")
+    lsp.add_argument("--story", action="append", metavar="DIR",
+                     help="story directory (repeat for mods); default: found from the opened file")
     sub.add_parser("schema", help="print the JSON Schema of story files",
                    description="Print the JSON Schema for story files (for editors' YAML language servers).")
     return parser
@@ -112,6 +118,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_graph(args)
         if args.command == "saves":
             return cmd_saves(args)
+        if args.command == "lsp":
+            return cmd_lsp(args)
         if args.command == "schema":
             from kremlin_tui.schema import schema_text
 
@@ -138,6 +146,15 @@ def _load(dirs: list[str]):  # type: ignore[no-untyped-def]
         errors = sum(1 for d in diagnostics if d.severity == "error")
         print(f"The story has {errors} error(s); run `kremlin-tui check` for details.", file=sys.stderr)
     return story
+
+
+def cmd_lsp(args: argparse.Namespace) -> int:
+    try:
+        from kremlin_tui.lsp.server import serve_stdio
+    except ImportError:
+        print("kremlin-tui lsp needs pygls: pip install 'kremlin-tui[lsp]'", file=sys.stderr)
+        return 2
+    return serve_stdio(args.story or ())
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -11,7 +11,7 @@ import gc
 import hashlib
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -52,8 +52,12 @@ class SourceFile:
     data: bytes
 
 
-def story_files(dirs: Iterable[str | os.PathLike[str]], out: Collector) -> list[SourceFile]:
-    """Every YAML file under the directories, in a stable order, with its bytes."""
+def story_files(dirs: Iterable[str | os.PathLike[str]], out: Collector,
+                overlay: Mapping[str, str] | None = None) -> list[SourceFile]:
+    """Every YAML file under the directories, in a stable order, with its bytes.
+
+    `overlay` maps absolute paths to text that replaces the file's contents on disk: the
+    language server checks what the writer has typed before it is saved."""
     files: list[SourceFile] = []
     for directory in dirs:
         root = Path(directory)
@@ -65,7 +69,8 @@ def story_files(dirs: Iterable[str | os.PathLike[str]], out: Collector) -> list[
             out.error(Pos(str(directory), 0, 0), "no-story", f"'{directory}' holds no .yaml files")
         for path in found:
             shown = _display_path(path)
-            data = read_limited(str(path), shown, out)
+            unsaved = overlay.get(str(path.resolve())) if overlay else None
+            data = unsaved.encode("utf-8") if unsaved is not None else read_limited(str(path), shown, out)
             if data is not None:
                 files.append(SourceFile(shown, str(path), data))
     return files
@@ -95,21 +100,22 @@ def load_story(dirs: list[str], *, cache: bool = True) -> Story:
     return story
 
 
-def load_story_with_diagnostics(dirs: list[str], *, cache: bool = True) -> tuple[Story | None, list[Diagnostic]]:
+def load_story_with_diagnostics(dirs: list[str], *, cache: bool = True,
+                                overlay: Mapping[str, str] | None = None) -> tuple[Story | None, list[Diagnostic]]:
     # Loading allocates hundreds of thousands of small objects and no reference cycles worth
     # collecting; pausing the cyclic GC meanwhile makes it markedly faster.
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _load(dirs, cache)
+        return _load(dirs, cache and not overlay, overlay)
     finally:
         if was_enabled:
             gc.enable()
 
 
-def _load(dirs: list[str], cache: bool) -> tuple[Story | None, list[Diagnostic]]:
+def _load(dirs: list[str], cache: bool, overlay: Mapping[str, str] | None = None) -> tuple[Story | None, list[Diagnostic]]:
     out = Collector()
-    files = story_files(dirs, out)
+    files = story_files(dirs, out, overlay)
     if out.errors:
         return None, out.items
     key = content_hash(files)

@@ -1,0 +1,251 @@
+"""The language server: pygls wiring around the checker and the headless `index`.
+
+Diagnostics are exactly `kremlin-tui check`'s, computed on the text in the editor (saved or
+not) for the whole story and its mods, a moment after the writer stops typing. Definitions,
+references, completion and hover come from `index.StoryIndex`, which works on half-written files.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.uris import from_fs_path, to_fs_path
+
+from kremlin_tui import __version__
+from kremlin_tui.diagnostics import Diagnostic
+from kremlin_tui.lsp.index import Completion, Span, StoryIndex, completions
+from kremlin_tui.lsp.workspace import story_dirs_for, story_texts
+
+DEBOUNCE_SECONDS = 0.05
+_COMPLETION_KINDS = {
+    "key": types.CompletionItemKind.Property,
+    "scene": types.CompletionItemKind.Reference,
+    "variable": types.CompletionItemKind.Variable,
+    "codex": types.CompletionItemKind.Text,
+    "chapter": types.CompletionItemKind.Module,
+    "function": types.CompletionItemKind.Function,
+    "choice": types.CompletionItemKind.EnumMember,
+}
+
+
+class StoryServer(LanguageServer):
+    """One story (with its mods) per server: the directories `check` would be given."""
+
+    def __init__(self, dirs: Sequence[str] = ()) -> None:
+        super().__init__("kremlin-tui", __version__)
+        self.dirs: list[str] = [str(Path(d).resolve()) for d in dirs]
+        self.overlay: dict[str, str] = {}  # absolute path -> unsaved text
+        self.index: StoryIndex | None = None
+        self.published: set[str] = set()
+        self.generation = 0
+        self.last_check_seconds = 0.0
+        self.pending: set[asyncio.Future[None]] = set()
+
+    # -- the story ----------------------------------------------------------------------------
+
+    def ensure_story(self, path: str | None) -> None:
+        if not self.dirs:
+            root = self.workspace.root_path if self.workspace else None
+            self.dirs = story_dirs_for(path, root)
+        if self.index is None and self.dirs:
+            texts = story_texts(self.dirs)
+            texts.update(self.overlay)
+            self.index = StoryIndex(texts)
+
+    def set_text(self, path: str, text: str | None) -> None:
+        if text is None:
+            self.overlay.pop(path, None)
+            try:
+                text = Path(path).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                return
+        else:
+            self.overlay[path] = text
+        if self.index is not None and path.endswith((".yaml", ".yml")):
+            self.index = self.index.update(path, text)
+
+    def schedule_check(self) -> None:
+        self.generation += 1
+        task = asyncio.ensure_future(self._check(self.generation))
+        self.pending.add(task)  # keep a reference until it is done (asyncio holds only weak ones)
+        task.add_done_callback(self.pending.discard)
+
+    async def _check(self, generation: int) -> None:
+        await asyncio.sleep(DEBOUNCE_SECONDS)
+        if generation != self.generation or not self.dirs:
+            return
+        from kremlin_tui.checker import check_story
+
+        overlay = dict(self.overlay)
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        report = await loop.run_in_executor(None, check_story, self.dirs, overlay)
+        self.last_check_seconds = loop.time() - started
+        if generation != self.generation:
+            return  # newer text is being checked
+        self.publish(report.errors + report.warnings)
+
+    def publish(self, found: list[Diagnostic]) -> None:
+        by_path: dict[str, list[types.Diagnostic]] = {}
+        fallback = next(iter(self.overlay), None)
+        for diagnostic in found:
+            path = _absolute(diagnostic.pos.path)
+            if not os.path.isfile(path):
+                if fallback is None:
+                    continue
+                path = fallback  # a problem with a whole directory: shown on an open file
+            by_path.setdefault(path, []).append(self.to_lsp(diagnostic, path))
+        for path in self.published - by_path.keys():
+            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=from_fs_path(path) or path, diagnostics=[]))
+        for path, items in by_path.items():
+            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=from_fs_path(path) or path, diagnostics=items))
+        self.published = set(by_path)
+
+    def to_lsp(self, diagnostic: Diagnostic, path: str) -> types.Diagnostic:
+        line = max(diagnostic.pos.line - 1, 0)
+        col = max(diagnostic.pos.col - 1, 0)
+        text = self.overlay.get(path)
+        if text is None and self.index is not None:
+            text = self.index.texts.get(path)
+        length = _token_length(text, line, col)
+        severity = types.DiagnosticSeverity.Error if diagnostic.severity == "error" else types.DiagnosticSeverity.Warning
+        return types.Diagnostic(
+            range=types.Range(start=types.Position(line=line, character=col),
+                              end=types.Position(line=line, character=col + length)),
+            message=diagnostic.message,
+            severity=severity,
+            code=diagnostic.code,
+            source="kremlin-tui",
+        )
+
+
+def _absolute(path: str) -> str:
+    return str(Path(path).resolve())
+
+
+def _token_length(text: str | None, line: int, col: int) -> int:
+    """Underline the word at the position (at least one character)."""
+    if text is None:
+        return 1
+    lines = text.split("\n")
+    if line >= len(lines):
+        return 1
+    rest = lines[line][col:]
+    length = 0
+    for char in rest:
+        if not (char.isalnum() or char in "_-."):
+            break
+        length += 1
+    return max(length, 1)
+
+
+def _location(span: Span) -> types.Location:
+    return types.Location(
+        uri=from_fs_path(span.path) or span.path,
+        range=types.Range(start=types.Position(line=span.line, character=span.col),
+                          end=types.Position(line=span.line, character=span.col + span.length)),
+    )
+
+
+def build_server(dirs: Sequence[str] = ()) -> StoryServer:
+    server = StoryServer(dirs)
+
+    def path_of(uri: str) -> str:
+        return str(Path(to_fs_path(uri) or uri).resolve())
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: StoryServer, params: types.DidOpenTextDocumentParams) -> None:
+        path = path_of(params.text_document.uri)
+        ls.overlay[path] = params.text_document.text
+        ls.ensure_story(path)
+        ls.set_text(path, params.text_document.text)
+        ls.schedule_check()
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: StoryServer, params: types.DidChangeTextDocumentParams) -> None:
+        path = path_of(params.text_document.uri)
+        document = ls.workspace.get_text_document(params.text_document.uri)
+        ls.set_text(path, document.source)
+        ls.schedule_check()
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: StoryServer, params: types.DidCloseTextDocumentParams) -> None:
+        ls.set_text(path_of(params.text_document.uri), None)
+        ls.schedule_check()
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(ls: StoryServer, params: types.DidSaveTextDocumentParams) -> None:
+        ls.schedule_check()
+
+    @server.feature(types.TEXT_DOCUMENT_DEFINITION)
+    def definition(ls: StoryServer, params: types.DefinitionParams) -> list[types.Location] | None:
+        path = path_of(params.text_document.uri)
+        ls.ensure_story(path)
+        if ls.index is None:
+            return None
+        key = ls.index.symbol_at(path, params.position.line, params.position.character)
+        if key is None:
+            return None
+        return [_location(d.span) for d in ls.index.definition(key)] or None
+
+    @server.feature(types.TEXT_DOCUMENT_REFERENCES)
+    def references(ls: StoryServer, params: types.ReferenceParams) -> list[types.Location] | None:
+        path = path_of(params.text_document.uri)
+        ls.ensure_story(path)
+        if ls.index is None:
+            return None
+        key = ls.index.symbol_at(path, params.position.line, params.position.character)
+        if key is None:
+            return None
+        return [_location(span) for span in ls.index.references(key, params.context.include_declaration)]
+
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    def hover(ls: StoryServer, params: types.HoverParams) -> types.Hover | None:
+        path = path_of(params.text_document.uri)
+        ls.ensure_story(path)
+        if ls.index is None:
+            return None
+        key = ls.index.symbol_at(path, params.position.line, params.position.character)
+        text = ls.index.hover(key) if key else None
+        if not text:
+            return None
+        return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text))
+
+    @server.feature(types.TEXT_DOCUMENT_COMPLETION,
+                    types.CompletionOptions(trigger_characters=["(", "{", " ", "."]))
+    def completion(ls: StoryServer, params: types.CompletionParams) -> types.CompletionList:
+        path = path_of(params.text_document.uri)
+        ls.ensure_story(path)
+        if ls.index is None:
+            return types.CompletionList(is_incomplete=False, items=[])
+        document = ls.workspace.get_text_document(params.text_document.uri)
+        lines = document.source.split("\n")
+        found: list[Completion] = completions(ls.index, path, lines, params.position.line, params.position.character)
+        items = [types.CompletionItem(label=c.label, kind=_COMPLETION_KINDS.get(c.kind), detail=c.detail or None)
+                 for c in found]
+        return types.CompletionList(is_incomplete=False, items=items)
+
+    @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+    def document_symbols(ls: StoryServer, params: types.DocumentSymbolParams) -> list[types.SymbolInformation]:
+        path = path_of(params.text_document.uri)
+        ls.ensure_story(path)
+        if ls.index is None or path not in ls.index.files:
+            return []
+        kinds: dict[str, Any] = {"scene": types.SymbolKind.Class, "choice": types.SymbolKind.Method,
+                                 "codex": types.SymbolKind.String, "chapter": types.SymbolKind.Module}
+        return [types.SymbolInformation(name=d.name, kind=kinds.get(d.kind.value, types.SymbolKind.Variable),
+                                        location=_location(d.span), container_name=d.kind.value)
+                for d in ls.index.files[path].definitions]
+
+    return server
+
+
+def serve_stdio(dirs: Sequence[str] = ()) -> int:
+    build_server(dirs).start_io()
+    return 0
