@@ -51,3 +51,24 @@ def test_valid_story_files_validate_against_the_schema(path: Path) -> None:
 def test_the_schema_flags_typical_mistakes(document: dict) -> None:  # type: ignore[type-arg]
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(document, story_schema())
+
+
+def test_schema_validate_accepts_the_shipped_story_with_unquoted_dates(capsys: pytest.CaptureFixture[str]) -> None:
+    from kremlin_tui.cli import main
+
+    files = [str(p) for p in story_files()]
+    assert main(["schema", "--validate", *files]) == 0
+    assert capsys.readouterr().out.strip().endswith(f"0 error(s) in {len(files)} file(s)")
+
+
+def test_schema_validate_reports_positions_and_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from kremlin_tui.cli import main
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("nodes:\n  - id: a\n    title: A\n    text: t\n    date: 1924-01-02\n    tags: [war]\n"
+                   "stats:\n  - {id: x, label: X, initial: high}\n", encoding="utf-8")
+    assert main(["schema", "--validate", str(bad)]) == 1
+    out = capsys.readouterr().out
+    assert f"{bad}:8:32: error: stats/0/initial: 'high' is not of type 'number' [schema]" in out
+    assert out.strip().endswith("1 error(s) in 1 file(s)")  # the unquoted date is text, as the game reads it
+    assert main(["schema", "--validate", str(tmp_path / "missing.yaml")]) == 2

@@ -98,8 +98,11 @@ def build_parser() -> argparse.ArgumentParser:
                                      "Needs pygls: pip install 'kremlin-tui[lsp]'.")
     lsp.add_argument("--story", action="append", metavar="DIR",
                      help="story directory (repeat for mods); default: found from the opened file")
-    sub.add_parser("schema", help="print the JSON Schema of story files",
-                   description="Print the JSON Schema for story files (for editors' YAML language servers).")
+    schema = sub.add_parser("schema", help="print the JSON Schema of story files, or validate files against it",
+                            description="Print the JSON Schema for story files (for editors' YAML language servers), "
+                                        "or with --validate check files against it as the game reads them (dates stay "
+                                        "text). Validation needs jsonschema: pip install 'kremlin-tui[lsp]'.")
+    schema.add_argument("--validate", nargs="+", metavar="FILE", help="validate these story files; exit 1 if any breaks the schema")
     return parser
 
 
@@ -121,10 +124,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "lsp":
             return cmd_lsp(args)
         if args.command == "schema":
-            from kremlin_tui.schema import schema_text
-
-            sys.stdout.write(schema_text())
-            return 0
+            return cmd_schema(args)
         return cmd_play(args)
     except KeyboardInterrupt:
         return 130
@@ -146,6 +146,32 @@ def _load(dirs: list[str]):  # type: ignore[no-untyped-def]
         errors = sum(1 for d in diagnostics if d.severity == "error")
         print(f"The story has {errors} error(s); run `kremlin-tui check` for details.", file=sys.stderr)
     return story
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from kremlin_tui.schema import schema_text
+
+    if not args.validate:
+        sys.stdout.write(schema_text())
+        return 0
+    try:
+        import jsonschema  # noqa: F401
+    except ImportError:
+        print("kremlin-tui schema --validate needs jsonschema: pip install 'kremlin-tui[lsp]'", file=sys.stderr)
+        return 2
+    from kremlin_tui.diagnostics import Collector
+    from kremlin_tui.schema import validate_files
+
+    missing = [path for path in args.validate if not os.path.isfile(path)]
+    if missing:
+        print(f"kremlin-tui schema: not a file: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    out = Collector()
+    validate_files(args.validate, out)
+    for diagnostic in out.items:
+        print(diagnostic)
+    print(f"{len(out.errors)} error(s) in {len(args.validate)} file(s)")
+    return 1 if out.errors else 0
 
 
 def cmd_lsp(args: argparse.Namespace) -> int:

@@ -101,6 +101,8 @@ class StoryServer(LanguageServer):
                     continue
                 path = fallback  # a problem with a whole directory: shown on an open file
             by_path.setdefault(path, []).append(self.to_lsp(diagnostic, path))
+        for path in self.overlay:
+            by_path.setdefault(path, [])  # an open file is always answered, if only to say "clean"
         for path in self.published - by_path.keys():
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=from_fs_path(path) or path, diagnostics=[]))
         for path, items in by_path.items():
