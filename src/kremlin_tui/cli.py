@@ -55,10 +55,13 @@ def build_parser() -> argparse.ArgumentParser:
     explore = sub.add_parser("explore", help="play many seeded games automatically and report coverage",
                              description="The automated play-tester: plays N seeded games and reports "
                                          "endings, coverage, decisions and errors.")
-    explore.add_argument("--runs", type=int, default=1000)
+    explore.add_argument("--runs", type=int, default=1000, metavar="N",
+                         help="how many games to play (default 1000); with --to, how many seeds to search (at most 20)")
     explore.add_argument("--seed", type=int, default=0,
                          help="game i is played with seed S+i, so --seed 1 and --seed 2 share all but one game")
-    explore.add_argument("--strategy", choices=("random", "coverage"), default="random")
+    explore.add_argument("--strategy", choices=("random", "coverage"), default="random",
+                         help="random: every available choice equally likely (balance figures); coverage: prefer "
+                              "choices no game has taken yet (reaches every branch sooner; default random)")
     explore.add_argument("--jobs", type=int, default=None, help="processes (default: all cores)")
     explore.add_argument("--format", choices=("text", "json"), default="text")
     explore.add_argument("--story", action="append", metavar="DIR", help="story directory (repeatable)")

@@ -232,6 +232,10 @@ class PlainGame:
             return True
         if word in ("help", "?", "h"):
             self.say(HELP)
+            if self.debug:
+                from kremlin_tui.debugger import HELP as DEBUG_HELP
+
+                self.say(DEBUG_HELP)
         elif word == "stats":
             self.show_stats()
         elif word == "journal":
