@@ -6,6 +6,7 @@ import json
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -147,3 +148,38 @@ def test_the_example_mod_hooks_into_the_campaign_and_is_reached() -> None:
     mod_nodes = {"mod_platform", "mod_tiflis_speech", "mod_georgian_rising", "mod_caucasus_ending"}
     assert not mod_nodes & set(result["nodes"]["unvisited"])
     assert result["endings"]["mod_caucasus_ending"] > 0
+
+
+def test_graph_only_draws_a_mod_with_its_entries_exits_and_flag_edges() -> None:
+    from kremlin_tui.paths import default_story_dir
+
+    mod = str(Path(__file__).resolve().parent.parent / "examples" / "mod-example")
+    story = load_story([str(default_story_dir()), mod])
+    dot = to_dot(story, only=[mod], flags=True)
+    # the mod's own scenes in full; the campaign's scenes it touches in grey, with their titles
+    assert '"mod_platform" [shape=box, label="The Georgian Comrades\\n(mod_platform)"];' in dot
+    assert '"tiflis_telegram" [shape=box, label="The Telegram at Tiflis\\n(tiflis_telegram)", color=gray60' in dot
+    assert '"tiflis_telegram" -> "mod_platform"' in dot  # the entry: a choice the mod adds with `extend`
+    assert '"mod_tiflis_speech" -> "funeral_red_square"' in dot  # an exit back into the campaign
+    # set here, tested there: the flag edge makes the delayed consequence visible
+    assert '"tiflis_telegram" -> "mod_georgian_rising" [label="mod_met_mdivani", style=dashed' in dot
+    assert '"troika_opening" [' not in dot  # untouched campaign scenes are left out
+    mermaid = to_mermaid(story, only=[mod], flags=True)
+    assert "tiflis_telegram -.-o|\"mod_met_mdivani\"| mod_georgian_rising" in mermaid
+    assert "class funeral_absent_whispers," in mermaid or "funeral_absent_whispers" in mermaid.split("classDef context")[1]
+
+
+def test_graph_titles_nodes_outside_a_chapter(mini: str) -> None:
+    import re
+
+    story = load_story([mini])
+    mermaid = to_mermaid(story, chapter="two")
+    ends = {end for line in mermaid.splitlines() for end in re.findall(r"^  (\w+) -[-.]+>\|.*\| (\w+)$", line) for end in end}
+    outside = {e for e in ends if story.nodes[e].chapter != "two"}
+    assert outside  # the chapter is entered from another chapter (or leads to an ending outside it)
+    for name in outside:
+        assert re.search(rf'^  {name}(\["|\(\(\("|\{{\{{"){re.escape(story.nodes[name].title)}', mermaid, re.M), name
+
+
+def test_graph_only_rejects_a_missing_folder(mini: str) -> None:
+    assert cli("graph", "--story", mini, "--only", "/no/such/folder").returncode == 2

@@ -77,6 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
                                        "schedules as labelled edges, unreachable nodes in red.")
     graph.add_argument("--format", choices=("dot", "mermaid"), default="dot")
     graph.add_argument("--chapter", metavar="ID", help="only the scenes of one chapter (and the edges leaving it)")
+    graph.add_argument("--only", action="append", metavar="DIR",
+                       help="only the scenes defined under DIR (a mod), with the edges into and out of the story "
+                            "and its flag edges (repeatable)")
+    graph.add_argument("--flags", action="store_true",
+                       help="also draw flag edges: from a scene that sets a flag to each scene that tests it (dashed); "
+                            "on by default with --only")
     graph.add_argument("--story", action="append", metavar="DIR", help="story directory (repeatable)")
 
     saves = sub.add_parser("saves", help="list saved games, or check them against the story",
@@ -266,9 +272,14 @@ def cmd_graph(args: argparse.Namespace) -> int:
     if args.chapter and args.chapter not in {c.id for c in story.chapters}:
         print(f"kremlin-tui graph: unknown chapter '{args.chapter}'", file=sys.stderr)
         return 2
+    only = args.only or []
+    missing = [d for d in only if not os.path.isdir(d)]
+    if missing:
+        print(f"kremlin-tui graph: --only: not a folder: {', '.join(missing)}", file=sys.stderr)
+        return 2
     dead = unreachable(story, dirs)
     render = to_dot if args.format == "dot" else to_mermaid
-    sys.stdout.write(render(story, args.chapter, dead))
+    sys.stdout.write(render(story, args.chapter, dead, only=only, flags=args.flags or bool(only)))
     return 0
 
 
