@@ -136,7 +136,7 @@ def test_a_missing_manifest_and_directory_are_reported(tmp_path: Path) -> None:
     (tmp_path / "s").mkdir()
     (tmp_path / "s" / "a.yaml").write_text(GOOD_SCENE)
     assert any("no file declares the 'campaign'" in f for f in errors_of(str(tmp_path / "s")))
-    assert any("not a story directory" in f for f in errors_of(str(tmp_path / "missing")))
+    assert any("does not exist" in f for f in errors_of(str(tmp_path / "missing")))
 
 
 def test_story_error_lists_everything(make_story) -> None:  # type: ignore[no-untyped-def]

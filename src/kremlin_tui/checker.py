@@ -28,6 +28,11 @@ class CheckReport:
     warnings: list[Diagnostic] = field(default_factory=list)
     stats: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def cannot_run(self) -> list[str]:
+        """Why the check could not run at all (no story folder): `check` exits 2, not 1."""
+        return [d.message for d in self.errors if d.code == "no-story"]
+
     def to_json(self) -> dict[str, Any]:
         return {
             "errors": [d.to_json() for d in self.errors],

@@ -195,7 +195,18 @@ def cmd_lsp(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from kremlin_tui.checker import check_story
 
-    report = check_story(_story_dirs(args.dirs))
+    try:
+        report = check_story(_story_dirs(args.dirs))
+    except Exception as exc:  # a bug, not the story's fault: one line, exit 2, never a traceback
+        from kremlin_tui.diagnostics import shown
+
+        print(f"kremlin-tui check: internal error ({shown(f'{type(exc).__name__}: {exc}', 160)}); "
+              "please report it with the story that caused it", file=sys.stderr)
+        return 2
+    if report.cannot_run:
+        for problem in report.cannot_run:
+            print(f"kremlin-tui check: {problem}", file=sys.stderr)
+        return 2
     if args.format == "json":
         print(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
     else:

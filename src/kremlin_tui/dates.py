@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from kremlin_tui.diagnostics import shown
+
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
 
@@ -21,13 +23,13 @@ class GameDate:
     def parse(cls, text: str) -> GameDate:
         match = _DATE.match(text.strip())
         if not match:
-            raise ValueError(f"'{text}' is not a date (write YYYY-MM-DD, YYYY-MM or YYYY)")
+            raise ValueError(f"'{shown(text)}' is not a date (write YYYY-MM-DD, YYYY-MM or YYYY)")
         year, month, day = match.groups()
         precision = "day" if day else "month" if month else "year"
         try:
             return cls(date(int(year), int(month or 1), int(day or 1)), precision)
         except ValueError as exc:
-            raise ValueError(f"'{text}' is not a valid date: {exc}") from None
+            raise ValueError(f"'{shown(text)}' is not a valid date: {exc}") from None
 
     def iso(self) -> str:
         if self.precision == "year":
@@ -45,14 +47,28 @@ class GameDate:
         return f"{self.day.day} {month} {self.day.year}"
 
     def plus(self, amount: int, unit: str) -> GameDate:
-        """Add days, months or years; the month arithmetic clamps to the month's last day."""
+        """Add days, months or years; the month arithmetic clamps to the month's last day.
+
+        The calendar ends on 31 December 9999 (Python's `date.max`): a sum past it is that day,
+        so no schedule, however far, and no edited save can stop the game (see "Limits" in
+        docs/story-format.md)."""
         if unit.startswith("day"):
-            return GameDate(date.fromordinal(self.day.toordinal() + amount), "day")
+            ordinal = self.day.toordinal() + amount
+            if ordinal > _LAST.toordinal():
+                return GameDate(_LAST, "day")
+            return GameDate(date.fromordinal(max(1, ordinal)), "day")
         months = amount * 12 if unit.startswith("year") else amount
         index = self.day.year * 12 + self.day.month - 1 + months
         year, month = divmod(index, 12)
+        if year > _LAST.year:
+            return GameDate(_LAST, self.precision)
+        if year < 1:
+            return GameDate(date.min, self.precision)
         day = min(self.day.day, _days_in_month(year, month + 1))
         return GameDate(date(year, month + 1, day), self.precision)
+
+
+_LAST = date.max
 
 
 def _days_in_month(year: int, month: int) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -21,6 +22,22 @@ class Pos(NamedTuple):
 
 
 NOWHERE = Pos("<story>", 0, 0)
+SHOWN_CHARS = 40
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def shown(value: str, limit: int = SHOWN_CHARS) -> str:
+    """A value from a story file as a message may quote it: one line, no control characters,
+    cut to `limit` characters (a 5,000-digit number is not echoed back in full)."""
+    text = _UNPRINTABLE.sub(lambda m: "\\n" if m.group() == "\n" else f"\\x{ord(m.group()):02x}", value)
+    if len(text) > limit:
+        return f"{text[:limit]}… ({len(value):,} characters)"
+    return text
+
+
+def article(word: str) -> str:
+    """'a scene', 'an ending'."""
+    return f"an {word}" if word[:1].lower() in "aeiou" else f"a {word}"
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,13 @@ FUNCTIONS: dict[str, tuple[int, int]] = {
     "attitude": (1, 1),
 }
 RESERVED = KEYWORDS | set(CALENDAR) | set(FUNCTIONS)
+
+# Limits that keep a hostile story from exhausting the stack or the float range; each is
+# reported with a position (docs/story-format.md, "Limits").
+MAX_EXPR_CHARS = 2000  # an expression's length
+MAX_EXPR_DEPTH = 50  # brackets, calls, `not`, signs and operators in a chain, one level each
+MAX_DIGITS = 15  # digits before the decimal point of a number literal
+NUMBER_LIMIT = 10**15  # every number in play stays within ±NUMBER_LIMIT (results are capped)
 ATTITUDES = ("hostile", "cold", "wary", "neutral", "cordial", "friendly", "allied")
 
 _TOKEN = re.compile(
@@ -55,7 +62,13 @@ _TOKEN = re.compile(
 )
 
 
+def _cut(text: str, limit: int = 20) -> str:
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} digits)"
+
+
 def tokenize(source: str) -> list[tuple[str, Any, int]]:
+    if len(source) > MAX_EXPR_CHARS:
+        raise ExprError(f"the expression is too long: {len(source):,} characters (at most {MAX_EXPR_CHARS:,})", 0, "too-long")
     tokens: list[tuple[str, Any, int]] = []
     pos = 0
     while pos < len(source):
@@ -69,6 +82,9 @@ def tokenize(source: str) -> list[tuple[str, Any, int]]:
         text = match.group(kind)
         start = match.start(kind)
         if kind == "num":
+            whole = text.split(".", 1)[0]
+            if len(whole) > MAX_DIGITS:
+                raise ExprError(f"the number {_cut(text)} is too large: at most {MAX_DIGITS} digits before the point", start, "number")
             tokens.append(("num", float(text) if "." in text else int(text), start))
         elif kind == "str":
             tokens.append(("str", text[1:-1], start))
@@ -90,6 +106,12 @@ class _Parser:
     def __init__(self, source: str) -> None:
         self.tokens = tokenize(source)
         self.i = 0
+        self.nesting = 0  # recursion guard: brackets, calls, `not` and signs
+
+    def enter(self, offset: int) -> None:
+        self.nesting += 1
+        if self.nesting > MAX_EXPR_DEPTH:
+            raise ExprError(_too_deep(), offset, "too-deep")
 
     def peek(self) -> tuple[str, Any, int]:
         return self.tokens[self.i]
@@ -135,7 +157,10 @@ class _Parser:
 
     def not_expr(self) -> Ast:
         if self.accept("kw", "not"):
-            return ("not", self.not_expr())
+            self.enter(self.tokens[self.i - 1][2])
+            node = ("not", self.not_expr())
+            self.nesting -= 1
+            return node
         return self.comparison()
 
     def comparison(self) -> Ast:
@@ -160,10 +185,12 @@ class _Parser:
         return node
 
     def unary(self) -> Ast:
-        if self.accept("op", "-"):
-            return ("neg", self.unary())
-        if self.accept("op", "+"):
-            return self.unary()
+        if self.peek()[0] == "op" and self.peek()[1] in ("-", "+"):
+            sign = self.take()
+            self.enter(sign[2])
+            inner = self.unary()
+            self.nesting -= 1
+            return ("neg", inner) if sign[1] == "-" else inner
         return self.primary()
 
     def primary(self) -> Ast:
@@ -175,11 +202,14 @@ class _Parser:
         if kind == "kw" and value in ("true", "false"):
             return ("const", value == "true")
         if kind == "op" and value == "(":
+            self.enter(offset)
             node = self.or_expr()
             self.expect("op", ")", "')'")
+            self.nesting -= 1
             return node
         if kind == "name":
             if self.accept("op", "("):
+                self.enter(offset)
                 args: list[Ast] = []
                 if not self.accept("op", ")"):
                     while True:
@@ -191,6 +221,7 @@ class _Parser:
                         if self.accept("op", ")"):
                             break
                         self.expect("op", ",", "',' or ')'")
+                self.nesting -= 1
                 return ("call", value, tuple(args), offset)
             if "." in value:
                 raise ExprError(f"'{value}': a dotted name is only allowed inside chose(...)", offset)
@@ -205,7 +236,35 @@ def parse(source: str) -> Ast:
 
     Memoised: stories repeat the same small expressions ({year}, `party >= 40`) many times,
     and the AST is an immutable tuple, safe to share."""
-    return _Parser(source).parse()
+    ast = _Parser(source).parse()
+    if ast_depth(ast) > MAX_EXPR_DEPTH:  # a long chain such as 1 + 1 + ... nests one level per operator
+        raise ExprError(_too_deep(), 0, "too-deep")
+    return ast
+
+
+_KINDS = frozenset({"const", "var", "not", "and", "or", "neg", "arith", "cmp", "call", "ref"})
+
+
+def _too_deep() -> str:
+    return (f"the expression nests too deeply: at most {MAX_EXPR_DEPTH} levels "
+            "(each bracket, call, 'not', sign and chained operator is one)")
+
+
+def ast_depth(ast: Ast) -> int:
+    """How deeply an AST nests, measured without recursion (the tree may be hostile)."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(ast, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > deepest:
+            deepest = depth
+        for part in node[1:]:
+            if isinstance(part, tuple) and part:
+                if part[0] in _KINDS:
+                    stack.append((part, depth + 1))
+                else:  # a tuple of operands or arguments
+                    stack.extend((item, depth + 1) for item in part if isinstance(item, tuple) and item)
+    return deepest
 
 
 # ---------------------------------------------------------------------------------------------
@@ -346,16 +405,24 @@ def _numeric(value: Abs, ast: Ast, what: str) -> Abs:
 
 def _arith(op: str, a: Abs, b: Abs) -> Abs:
     if op == "+":
-        return Abs("num", a.lo + b.lo, a.hi + b.hi)
+        return _capped(a.lo + b.lo, a.hi + b.hi)
     if op == "-":
-        return Abs("num", a.lo - b.hi, a.hi - b.lo)
+        return _capped(a.lo - b.hi, a.hi - b.lo)
     if op == "*":
-        products = [x * y for x in (a.lo, a.hi) for y in (b.lo, b.hi) if not math.isnan(x * y)]
-        return Abs("num", min(products, default=-math.inf), max(products, default=math.inf))
+        products = [x * y for x in (a.lo, a.hi) for y in (b.lo, b.hi)]
+        products = [p for p in products if p == p]  # inf * 0 is NaN: no bound
+        return _capped(min(products, default=-math.inf), max(products, default=math.inf))
     if op == "%":
         bound = max(abs(b.lo), abs(b.hi))
         return Abs("num", min(0, -bound), bound)
     return Abs("num")  # division: any value
+
+
+def _capped(lo: float, hi: float) -> Abs:
+    """The run-time cap (see `cap`), applied to an interval; infinite bounds stay unbounded."""
+    lo = -math.inf if lo != lo else lo if lo in (math.inf, -math.inf) else cap(lo)
+    hi = math.inf if hi != hi else hi if hi in (math.inf, -math.inf) else cap(hi)
+    return Abs("num", lo, hi)
 
 
 def _compare(op: str, a: Abs, b: Abs, node: Ast) -> frozenset[bool]:
@@ -398,8 +465,13 @@ def _call(ast: Ast, scope: Scope) -> Abs:
         raise ExprError(_unknown(name, FUNCTIONS), offset, "unknown-function")
     low, high = FUNCTIONS[name]
     if not low <= len(args) <= high:
-        wanted = str(low) if low == high else f"at least {low}"
-        raise ExprError(f"{name}() takes {wanted} argument(s), not {len(args)}", offset, "arguments")
+        if low == high:
+            wanted = f"{low} argument{'s' if low > 1 else ''}"
+        elif len(args) > high:
+            wanted = f"at most {high} arguments"
+        else:
+            wanted = f"at least {low} argument{'s' if low > 1 else ''}"
+        raise ExprError(f"{name}() takes {wanted}, not {len(args)}", offset, "arguments")
     if name in ("visited", "chose", "attitude"):
         arg = args[0]
         if arg[0] != "ref":
@@ -468,8 +540,20 @@ def attitude_word(value: float) -> str:
     return "allied"
 
 
+def cap(value: Any) -> Any:
+    """Keep a result within ±NUMBER_LIMIT, so no chain of products overflows a float or
+    becomes infinite (and no infinity minus infinity becomes NaN)."""
+    if -NUMBER_LIMIT <= value <= NUMBER_LIMIT:
+        return value
+    if value != value:  # NaN: cannot arise from capped operands, but never let it through
+        return 0
+    return NUMBER_LIMIT if value > 0 else -NUMBER_LIMIT
+
+
 def _div(a: float, b: float) -> float:
-    return a / b if b else 0
+    # x / 0 gives 0 (documented): a story's arithmetic never stops the game; `check` reports a
+    # divisor that is always 0.
+    return cap(a / b) if b else 0
 
 
 def _mod(a: float, b: float) -> float:
@@ -477,9 +561,9 @@ def _mod(a: float, b: float) -> float:
 
 
 _ARITH = {
-    "+": lambda a, b: a + b,
-    "-": lambda a, b: a - b,
-    "*": lambda a, b: a * b,
+    "+": lambda a, b: cap(a + b),
+    "-": lambda a, b: cap(a - b),
+    "*": lambda a, b: cap(a * b),
     "/": _div,
     "%": _mod,
 }

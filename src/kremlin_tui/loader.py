@@ -7,17 +7,19 @@ Whole-story analysis (reachability, dead ends, conditions that never hold) is th
 
 from __future__ import annotations
 
+import errno
 import gc
 import hashlib
 import os
 import re
+import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from kremlin_tui.dates import GameDate
-from kremlin_tui.diagnostics import NOWHERE, Collector, Diagnostic, Pos, StoryError
-from kremlin_tui.expr import CALENDAR, RESERVED, Expr, ExprError, Scope, VarInfo, analyze, parse
+from kremlin_tui.diagnostics import NOWHERE, Collector, Diagnostic, Pos, StoryError, article, shown
+from kremlin_tui.expr import CALENDAR, NUMBER_LIMIT, RESERVED, Expr, ExprError, Scope, VarInfo, analyze, parse
 from kremlin_tui.model import (
     Campaign,
     Chapter,
@@ -34,9 +36,19 @@ from kremlin_tui.model import (
 )
 from kremlin_tui.spec import OBJECTS
 from kremlin_tui.template import Template, TemplateError, parse_template
-from kremlin_tui.yamlsource import YMap, YNode, YScalar, YSeq, decode, parse_yaml_text, read_limited
+from kremlin_tui.yamlsource import (
+    YMap,
+    YNode,
+    YScalar,
+    YSeq,
+    decode,
+    parse_yaml_text,
+    read_limited,
+    scalar_position,
+)
 
 LOADER_VERSION = "1"
+MAX_DELAY = 9999  # `schedule EVENT in N days|months|years`: N has at most four digits
 _ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _NULL = {"", "~", "null", "Null", "NULL"}
 _ASSIGN = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(\+=|-=|=)(?!=)\s*(.*?)\s*$")
@@ -57,29 +69,111 @@ def story_files(dirs: Iterable[str | os.PathLike[str]], out: Collector,
     """Every YAML file under the directories, in a stable order, with its bytes.
 
     `overlay` maps absolute paths to text that replaces the file's contents on disk: the
-    language server checks what the writer has typed before it is saved."""
+    language server checks what the writer has typed before it is saved.
+
+    A folder that cannot be used at all is a `no-story` error (`check` then exits 2: it could
+    not run). A `*.yaml` name that is not a readable regular file (a broken or looping link, a
+    FIFO, a device) and a folder that cannot be listed are warnings: never silently skipped,
+    and never opened (opening a FIFO would block the game forever)."""
     files: list[SourceFile] = []
     for directory in dirs:
-        root = Path(directory)
-        if not root.is_dir():
-            out.error(Pos(str(directory), 0, 0), "no-story", f"'{directory}' is not a story directory")
+        problem = _not_a_folder(str(directory))
+        if problem:
+            out.error(Pos(str(directory), 0, 0), "no-story", problem)
             continue
-        found = sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+        found = sorted(_yaml_files(Path(directory), out))
         if not found:
-            out.error(Pos(str(directory), 0, 0), "no-story", f"'{directory}' holds no .yaml files")
+            out.error(Pos(str(directory), 0, 0), "no-story", f"'{shown(str(directory), 200)}' holds no .yaml files")
         for path in found:
-            shown = _display_path(path)
+            shown_path = _display_path(path)
             unsaved = overlay.get(str(path.resolve())) if overlay else None
-            data = unsaved.encode("utf-8") if unsaved is not None else read_limited(str(path), shown, out)
+            data = unsaved.encode("utf-8") if unsaved is not None else read_limited(str(path), shown_path, out)
             if data is not None:
-                files.append(SourceFile(shown, str(path), data))
+                files.append(SourceFile(shown_path, str(path), data))
     return files
+
+
+def story_paths(dirs: Iterable[str | os.PathLike[str]], out: Collector) -> list[Path]:
+    """The paths `story_files` would read (for the watcher: no bytes read, nothing reported)."""
+    return [path for directory in dirs if not _not_a_folder(str(directory))
+            for path in sorted(_yaml_files(Path(directory), out))]
+
+
+def _not_a_folder(directory: str) -> str | None:
+    name = shown(directory, 200)
+    try:
+        mode = os.stat(directory).st_mode
+    except FileNotFoundError:
+        return f"the story folder '{name}' does not exist"
+    except OSError as exc:
+        return f"cannot open the story folder '{name}': {exc.strerror or exc}"
+    if stat.S_ISDIR(mode):
+        return None
+    if stat.S_ISREG(mode):
+        return f"'{name}' is a file; give the folder that holds the story's .yaml files"
+    return f"'{name}' is not a folder"
+
+
+def _yaml_files(root: Path, out: Collector) -> list[Path]:
+    """The story files under `root`, following links to folders (each folder once)."""
+    found: list[Path] = []
+    seen: set[tuple[int, int]] = set()
+    pending = [root]
+    while pending:
+        folder = pending.pop()
+        try:
+            info = folder.stat()
+            if (info.st_dev, info.st_ino) in seen:
+                continue  # a link back to a folder already read
+            seen.add((info.st_dev, info.st_ino))
+            entries = list(os.scandir(folder))
+        except OSError as exc:
+            out.warning(Pos(_display_path(folder), 0, 0), "skipped",
+                        f"cannot read the folder: {exc.strerror or exc}; its files are skipped")
+            continue
+        for entry in entries:
+            path = Path(entry.path)
+            wanted = path.suffix in (".yaml", ".yml")
+            try:
+                mode = os.stat(entry.path).st_mode  # follows links
+            except OSError as exc:
+                if wanted or entry.is_symlink():
+                    why = "a symbolic link loop" if exc.errno == errno.ELOOP else (
+                        "a broken symbolic link" if entry.is_symlink() else exc.strerror or str(exc))
+                    if wanted:
+                        out.warning(Pos(_link_path(path), 0, 0), "skipped", f"skipped: {why}")
+                continue
+            if stat.S_ISDIR(mode):
+                pending.append(path)
+            elif wanted and stat.S_ISREG(mode):
+                found.append(path)
+            elif wanted:
+                out.warning(Pos(_link_path(path), 0, 0), "skipped", f"skipped: {_file_kind(mode)}, not a regular file")
+    return found
+
+
+def _link_path(path: Path) -> str:
+    """How to show a path that may be a (broken) link: the link itself, not what it names."""
+    try:
+        return _display_path(path.parent) + os.sep + path.name if path.parent != Path(".") else path.name
+    except (OSError, RuntimeError):
+        return str(path)
+
+
+def _file_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a special file"
 
 
 def _display_path(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # elsewhere, or a link loop (RuntimeError before 3.13)
         return str(path)
 
 
@@ -177,7 +271,7 @@ class _Builder:
     def fields(self, node: YNode, kind: str) -> dict[str, YNode] | None:
         """Check a mapping against its spec: unknown keys, missing keys."""
         if not isinstance(node, YMap):
-            self.error(node.pos, "type", f"expected a {kind} (a mapping of keys), found {_describe(node)}")
+            self.error(node.pos, "type", f"expected {article(kind)} (a mapping of keys), found {_describe(node)}")
             return None
         spec = OBJECTS[kind]
         allowed = {f.name for f in spec}
@@ -187,13 +281,13 @@ class _Builder:
 
                 close = difflib.get_close_matches(key, allowed, n=1)
                 hint = f" (did you mean '{close[0]}'?)" if close else ""
-                self.error(node.keys[key], "unknown-key", f"unknown key '{key}' in a {kind}{hint}")
+                self.error(node.keys[key], "unknown-key", f"unknown key '{shown(key)}' in {article(kind)}{hint}")
         result: dict[str, YNode] = {}
         for f in spec:
             value = node.items.get(f.name)
             if value is None or (isinstance(value, YScalar) and value.plain and value.text in _NULL):
                 if f.required:
-                    self.error(node.pos, "missing-key", f"a {kind} needs '{f.name}'")
+                    self.error(node.pos, "missing-key", f"{article(kind)} needs '{f.name}'")
                 continue
             result[f.name] = value
         return result
@@ -211,7 +305,7 @@ class _Builder:
         if value is None or node is None:
             return None
         if not _ID.match(value):
-            self.error(node.pos, "bad-id", f"{what} '{value}' must be letters, digits and '_' (not starting with a digit)")
+            self.error(node.pos, "bad-id", f"{what} '{shown(value)}' must be letters, digits and '_' (not starting with a digit)")
             return None
         return value
 
@@ -221,11 +315,15 @@ class _Builder:
         value = self.text(node, what)
         if value is None:
             return default
-        try:
-            return int(value) if re.fullmatch(r"[-+]?\d+", value.strip()) else float(value)
-        except ValueError:
-            self.error(node.pos, "type", f"{what} must be a number, not '{value}'")
+        number = parse_number(value)
+        if number is None:
+            self.error(node.pos, "type", f"{what} must be a number, not '{shown(value)}'")
             return default
+        if not -NUMBER_LIMIT < number < NUMBER_LIMIT:  # also NaN and infinities
+            self.error(node.pos, "number", f"{what} {shown(value)} is out of range: a number in a story lies "
+                       f"between -{NUMBER_LIMIT:.0e} and {NUMBER_LIMIT:.0e}".replace("e+", "e"))
+            return default
+        return number
 
     def boolean(self, node: YNode | None, what: str) -> bool:
         if node is None:
@@ -236,7 +334,7 @@ class _Builder:
         if value in ("false", "False", "no"):
             return False
         if value is not None:
-            self.error(node.pos, "type", f"{what} must be true or false, not '{value}'")
+            self.error(node.pos, "type", f"{what} must be true or false, not '{shown(value)}'")
         return False
 
     def date(self, node: YNode | None, what: str) -> GameDate | None:
@@ -265,17 +363,14 @@ class _Builder:
     def scalar_pos(self, scalar: YScalar, offset: int) -> Pos:
         """The file position of a character inside a scalar's text."""
         if offset == 0 and not scalar.block:
-            return scalar.pos if scalar.plain else Pos(scalar.pos.path, scalar.pos.line, scalar.pos.col + 1)
+            return scalar.pos if not scalar.quote else Pos(scalar.pos.path, scalar.pos.line, scalar.pos.col + 1)
+        if not scalar.block:
+            return scalar_position(self.lines.get(scalar.pos.path, []), scalar, offset)
         text = scalar.text
         line_offset = text.count("\n", 0, offset)
         column_in_line = offset - (text.rfind("\n", 0, offset) + 1)
-        if scalar.block:
-            row = scalar.pos.line + line_offset  # 0-based index of the line after the indicator
-            return Pos(scalar.pos.path, row + 1, self.block_indent(scalar) + column_in_line + 1)
-        if line_offset == 0:
-            quote = 0 if scalar.plain else 1
-            return Pos(scalar.pos.path, scalar.pos.line, scalar.pos.col + quote + column_in_line)
-        return Pos(scalar.pos.path, scalar.pos.line + line_offset, column_in_line + 1)
+        row = scalar.pos.line + line_offset  # 0-based index of the line after the indicator
+        return Pos(scalar.pos.path, row + 1, self.block_indent(scalar) + column_in_line + 1)
 
     def block_indent(self, scalar: YScalar) -> int:
         """The indentation of a `|` block's content (YAML strips it from the text)."""
@@ -302,7 +397,8 @@ class _Builder:
         try:
             ast = parse(source)
         except ExprError as exc:
-            self.error(self.scalar_pos(scalar, offset + exc.offset), "syntax", f"{what}: {exc.message}")
+            code = "syntax" if exc.code == "expr" else exc.code
+            self.error(self.scalar_pos(scalar, offset + exc.offset), code, f"{what}: {exc.message}")
             return None
         expr = Expr(source, ast, self.scalar_pos(scalar, offset))
         self.check_expr(expr, scalar, what, offset)
@@ -334,7 +430,8 @@ class _Builder:
             self.error(self.scalar_pos(node, exc.offset), "template", f"{what}: {exc.message}")
             return None
         except ExprError as exc:
-            self.error(self.scalar_pos(node, exc.offset), "syntax", f"{what}: {exc.message}")
+            code = "syntax" if exc.code == "expr" else exc.code
+            self.error(self.scalar_pos(node, exc.offset), code, f"{what}: {exc.message}")
             return None
         for expr, offset in template.exprs:
             self.check_expr(expr, node, what, offset)
@@ -395,7 +492,8 @@ class _Builder:
         )
 
     def collect(self, tree: YNode, path: str) -> None:
-        top = self.fields(tree, "file") if not (isinstance(tree, YScalar) and tree.text == "") else {}
+        empty = isinstance(tree, YScalar) and tree.plain and tree.text in _NULL  # nothing, a comment, `~`
+        top = {} if empty else self.fields(tree, "file")
         if top is None:
             return
         default_chapter = self.ident(top.get("chapter"), "chapter") or ""
@@ -666,7 +764,7 @@ class _Builder:
         if values is None:
             return None
         priority = self.number(values.get("priority"), "priority", 0)
-        return EventTrigger(
+        trigger = EventTrigger(
             after=self.date(values.get("after"), "after"),
             before=self.date(values.get("before"), "before"),
             condition=self.expr(values.get("if"), "event condition"),
@@ -674,6 +772,11 @@ class _Builder:
             scheduled=self.boolean(values.get("scheduled"), "scheduled"),
             pos=node.pos,
         )
+        if trigger.after is not None and trigger.before is not None and trigger.last_day < trigger.after.day:
+            self.error(values["before"].pos, "never-open",
+                       f"the event's window never opens: 'before: {trigger.before.iso()}' is earlier than "
+                       f"'after: {trigger.after.iso()}'")
+        return trigger
 
     def build_choice(self, item: YNode, node_id: str, in_event: bool) -> Choice | None:
         values = self.fields(item, "choice")
@@ -811,6 +914,10 @@ class _Builder:
             target, amount, unit = match.groups()
             if not self.check_event_ref(target, item, match.start(1)):
                 return None
+            if len(amount) > 4:
+                self.error(self.scalar_pos(item, match.start(2)), "number",
+                           f"effect: a delay of {shown(amount, 20)} {unit} is too long (at most {MAX_DELAY} {unit})")
+                return None
             return Effect("schedule", target, None, self.scalar_pos(item, 0), delay=(int(amount), unit))
         if match := _SCHEDULE_ON.match(source):
             target, when = match.groups()
@@ -832,7 +939,7 @@ class _Builder:
             message = "write 'schedule EVENT in N months' (or days, years) or 'schedule EVENT on YYYY-MM-DD'"
         else:
             message = "an effect is 'name += expr', 'name -= expr', 'name = expr', 'schedule ...' or 'unlock ...'"
-        self.error(item.pos, "bad-effect", f"effect '{source.strip()}': {message}")
+        self.error(item.pos, "bad-effect", f"effect '{shown(source.strip())}': {message}")
         return None
 
     def check_flag_value(self, flag: FlagDef, value: Expr, item: YScalar, offset: int) -> None:
@@ -900,9 +1007,23 @@ class _Builder:
                         self.error(where, "goto-event", f"goto: '{target}' is an event; events fire by themselves")
 
 
+_NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
+
+
+def parse_number(text: str) -> int | float | None:
+    """A decimal number as a writer types it, or None; never raises, whatever the length.
+    (`inf`, `nan`, `1_000` and hexadecimal are not numbers here.)"""
+    text = text.strip()
+    if len(text) > 100 or not _NUMBER.fullmatch(text):
+        return None
+    if text.lstrip("+-").isdigit():
+        return int(text)
+    return float(text)
+
+
 def _describe(node: YNode) -> str:
     if isinstance(node, YMap):
         return "a mapping"
     if isinstance(node, YSeq):
         return "a list"
-    return f"'{node.text[:40]}'"
+    return f"'{shown(node.text)}'"

@@ -123,6 +123,8 @@ class EventTrigger:
         if self.before.precision == "year":
             return self.before.day.replace(month=12, day=31)
         if self.before.precision == "month":
+            if self.before.day.year == date.max.year and self.before.day.month == 12:
+                return date.max  # the month after December 9999 is past the calendar's end
             return date.fromordinal(self.before.plus(1, "months").day.toordinal() - 1)
         return self.before.day
 

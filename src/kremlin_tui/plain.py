@@ -388,6 +388,7 @@ def run_plain(story: Story, game: Game, stdin: IO[str], stdout: IO[str], debug: 
 
 def _start_watching(player: PlainGame, dirs: list[str], lock: object, stdout: IO[str]) -> None:
     """Reload the story in the background when a file changes (`play --plain --watch`)."""
+    import contextlib
     import threading
     import time
 
@@ -395,22 +396,32 @@ def _start_watching(player: PlainGame, dirs: list[str], lock: object, stdout: IO
 
     watcher = StoryWatcher(dirs)
 
+    def poll() -> None:
+        if not watcher.changed():
+            return
+        with lock:  # type: ignore[attr-defined]
+            outcome = watcher.reload(player.game)  # never raises
+            player.say()
+            player.say(f"[watch] {outcome.summary()}")
+            for error in outcome.errors[:10]:
+                player.say(f"[watch] {error}")
+            if outcome.story is not None and outcome.game is not None:
+                player.story, player.game = outcome.story, outcome.game
+                player.show_scene()
+            stdout.write(PROMPT)
+            stdout.flush()
+
     def loop() -> None:
+        # The watcher outlives anything a story or a bug throws at it: a dead watcher would
+        # silently stop reloading for the rest of the session.
         while True:
             time.sleep(POLL_SECONDS)
-            if not watcher.changed():
-                continue
-            with lock:  # type: ignore[attr-defined]
-                outcome = watcher.reload(player.game)
-                player.say()
-                player.say(f"[watch] {outcome.summary()}")
-                for error in outcome.errors[:10]:
-                    player.say(f"[watch] {error}")
-                if outcome.story is not None and outcome.game is not None:
-                    player.story, player.game = outcome.story, outcome.game
-                    player.show_scene()
-                stdout.write(PROMPT)
-                stdout.flush()
+            try:
+                poll()
+            except Exception as exc:
+                with contextlib.suppress(Exception):
+                    stdout.write(f"\n[watch] internal error ({type(exc).__name__}); still watching. Please report it.\n")
+                    stdout.flush()
 
     threading.Thread(target=loop, name="story-watcher", daemon=True).start()
 

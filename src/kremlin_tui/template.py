@@ -32,6 +32,8 @@ class Cond:
 
 Part = Text | Interp | Cond
 
+MAX_IF_DEPTH = 20  # {if} inside {if}: rendering recurses once per level
+
 
 # `{{`, `}}`, a whole `{...}` on one line (quotes may hold braces), or a stray brace
 _BRACES = re.compile(r"""\{\{|\}\}|\{(?:'[^'\n]*'|"[^"\n]*"|[^{}'"\n])*\}|[{}]""")
@@ -152,6 +154,8 @@ def parse_template(
         head = word[0] if word else ""
         flush()
         if head == "if" and len(word) == 2:
+            if len(stack) >= MAX_IF_DEPTH:
+                raise TemplateError(f"{{if}} passages nest too deeply: at most {MAX_IF_DEPTH} levels", i)
             cond = Cond([])
             body: list[Part] = []
             start = inner.index("if") + 2

@@ -7,9 +7,8 @@ dependency, and is well inside the one-second goal.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
-from kremlin_tui.diagnostics import Diagnostic
+from kremlin_tui.diagnostics import NOWHERE, Diagnostic, shown
 from kremlin_tui.engine import Game
 from kremlin_tui.loader import load_story_with_diagnostics
 from kremlin_tui.model import Story
@@ -39,15 +38,16 @@ class StoryWatcher:
         self.signature = self._signature()
 
     def _signature(self) -> frozenset[tuple[str, int, int]]:
+        from kremlin_tui.diagnostics import Collector
+        from kremlin_tui.loader import story_paths
+
         found = set()
-        for directory in self.dirs:
-            for path in Path(directory).rglob("*"):
-                if path.suffix in (".yaml", ".yml"):
-                    try:
-                        stat = path.stat()
-                    except OSError:
-                        continue
-                    found.add((str(path), stat.st_size, stat.st_mtime_ns))
+        for path in story_paths(self.dirs, Collector()):  # the files the loader reads, links included
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            found.add((str(path), stat.st_size, stat.st_mtime_ns))
         return frozenset(found)
 
     def changed(self) -> bool:
@@ -58,10 +58,27 @@ class StoryWatcher:
         return True
 
     def reload(self, game: Game) -> Reload:
-        story, diagnostics = load_story_with_diagnostics(self.dirs)
-        errors = [d for d in diagnostics if d.severity == "error"]
+        """Never raises: the watcher must outlive any story, and any bug a story finds."""
         steps = [(s.node, s.choice) for s in game.state.history]
+        story, diagnostics = load_safely(self.dirs)
+        errors = [d for d in diagnostics if d.severity == "error"]
         if story is None:
             return Reload(None, errors, None, 0, len(steps), None)
-        new_game, kept, problem = Game.replay(story, game.state.seed, steps)
+        try:
+            new_game, kept, problem = Game.replay(story, game.state.seed, steps)
+        except Exception as exc:
+            return Reload(None, [internal_error(exc, "replaying the game")], None, 0, len(steps), None)
         return Reload(story, [], new_game, kept, len(steps), problem)
+
+
+def load_safely(dirs: list[str]) -> tuple[Story | None, list[Diagnostic]]:
+    """Load for a reload: an unexpected exception becomes one error, not a dead watcher."""
+    try:
+        return load_story_with_diagnostics(dirs)
+    except Exception as exc:
+        return None, [internal_error(exc, "reloading the story")]
+
+
+def internal_error(exc: BaseException, doing: str) -> Diagnostic:
+    detail = shown(f"{type(exc).__name__}: {exc}", 120)
+    return Diagnostic(NOWHERE, "internal", f"internal error while {doing} ({detail}); please report it")

@@ -8,6 +8,9 @@ scalar as the text the writer typed (so a label `No` stays "No", not YAML 1.1's 
 
 from __future__ import annotations
 
+import os
+import re
+import stat
 from dataclasses import dataclass, field
 
 import yaml
@@ -36,6 +39,7 @@ class YScalar:
     pos: Pos
     plain: bool  # unquoted: may be a number, a boolean or null
     block: bool = False  # written as a `|` or `>` block
+    quote: str = ""  # '"' or "'" for a quoted scalar: offsets in its text need decoding to positions
 
 
 @dataclass(eq=False)
@@ -65,7 +69,13 @@ def read_limited(path: str, display_path: str, out: Collector) -> bytes | None:
     """The file's bytes, refusing files over the size limit."""
     start = Pos(display_path, 1, 1)
     try:
-        with open(path, "rb") as handle:
+        # O_NONBLOCK: if the file was swapped for a FIFO since it was listed, opening it must
+        # not wait for a writer; fstat then refuses anything but a regular file.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with open(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                out.error(start, "io", "cannot read the file: it is not a regular file")
+                return None
             data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         out.error(start, "io", f"cannot read the file: {exc.strerror or exc}")
@@ -94,9 +104,11 @@ def decode(data: bytes, display_path: str, out: Collector) -> str | None:
 
 
 def parse_yaml_text(text: str, display_path: str, out: Collector) -> YNode | None:
+    """The file's tree; an empty or comment-only file is an empty scalar (it declares nothing)."""
     loader = _Loader(text)
     try:
-        return _build(loader, display_path, out)
+        root = _build(loader, display_path, out, text)
+        return YScalar("", Pos(display_path, 1, 1), True) if root is None else root
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         pos = Pos(display_path, mark.line + 1, mark.column + 1) if mark else Pos(display_path, 1, 1)
@@ -115,9 +127,16 @@ class _Refused(Exception):
     """Stops reading a file after a positioned error was reported."""
 
 
-def _build(loader: yaml.CSafeLoader, path: str, out: Collector) -> YNode | None:
+def _build(loader: yaml.CSafeLoader, path: str, out: Collector, source: str) -> YNode | None:
     # The hot loop of loading: one pass over libyaml's events, with the common case (a scalar
     # inside a mapping or a list) handled inline.
+    lines: list[str] = []
+
+    def text_lines() -> list[str]:
+        if not lines:
+            lines.extend(source.split("\n"))
+        return lines
+
     stack: list[YSeq | YMap] = []
     keys: list[str | None] = []
     root: YNode | None = None
@@ -147,7 +166,13 @@ def _build(loader: yaml.CSafeLoader, path: str, out: Collector) -> YNode | None:
             mark = event.start_mark
             style = event.style
             node: YNode = YScalar(event.value, Pos(path, mark.line + 1, mark.column + 1), not style and tag is None,
-                                  style == "|" or style == ">")
+                                  style == "|" or style == ">", style if style == '"' or style == "'" else "")
+            # Only a double-quoted escape (`"\e"`, `"\x9b"`) can put a control character in a
+            # value: libyaml itself refuses raw ones. Checking these scalars alone keeps it cheap.
+            if style == '"' and (bad := CONTROL.search(event.value)) is not None:
+                where = scalar_position(text_lines(), node, bad.start())  # type: ignore[arg-type]
+                out.error(where, "control-char", f"{describe_control(bad.group())} is not allowed in story text "
+                          "(only line breaks and tabs are)")
         elif kind is map_start or kind is seq_start:
             if event.anchor is not None:
                 refuse(event, "anchor", "anchors and aliases (&name, *name) are not supported")
@@ -198,3 +223,123 @@ def _build(loader: yaml.CSafeLoader, path: str, out: Collector) -> YNode | None:
             keys.append(None)
             parent, key = node, None  # type: ignore[assignment]
     return root
+
+
+# ---------------------------------------------------------------------------------------------
+# Story text may hold line breaks and tabs, never other control characters: C0 (ESC starts the
+# terminal escapes that clear a screen or retitle a window), DEL, and C1 (0x9b is a one-byte CSI).
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL_NAMES = {"\x00": "NUL", "\x07": "BEL", "\x08": "backspace", "\x0b": "vertical tab",
+                  "\x0c": "form feed", "\r": "carriage return", "\x1b": "ESC", "\x7f": "DEL"}
+
+
+def describe_control(char: str) -> str:
+    """A control character named for a message, never the character itself."""
+    name = _CONTROL_NAMES.get(char)
+    code = f"U+{ord(char):04X}"
+    return f"the control character {code} ({name})" if name else f"the control character {code}"
+
+
+_ESCAPE_LENGTHS = {"x": 2, "u": 4, "U": 8}
+_SIMPLE_ESCAPES = {"0": "\0", "a": "\a", "b": "\b", "t": "\t", "\t": "\t", "n": "\n", "v": "\v", "f": "\f",
+                   "r": "\r", "e": "\x1b", " ": " ", '"': '"', "/": "/", "\\": "\\", "N": "\x85",
+                   "_": "\xa0", "L": "\u2028", "P": "\u2029"}
+
+
+def scalar_position(lines: list[str], scalar: YScalar, offset: int) -> Pos:
+    """The file position of character `offset` of a flow (plain or quoted) scalar's value.
+
+    A value is not its source: escapes (`\\n` is two characters in the file, one in the value)
+    and line folding (a line break in the file is a space in the value) shift every later
+    character. Walking the source while decoding it gives exact positions; if the walk does not
+    reproduce the value (a case it does not model), the scalar's start is the honest answer.
+    """
+    start = scalar.pos
+    if offset >= len(scalar.text):  # just past the end (e.g. "nothing after '='")
+        if not scalar.text:
+            return start if not scalar.quote else Pos(start.path, start.line, start.col + 1)
+        last = scalar_position(lines, scalar, len(scalar.text) - 1)
+        return last if last == start else Pos(last.path, last.line, last.col + 1 + offset - len(scalar.text))
+    row, col = start.line - 1, start.col - 1
+    quote = scalar.quote
+    if row < len(lines):  # the common case: the value is its source, on one line
+        first = col + (1 if quote else 0)
+        if lines[row][first:first + offset + 1] == scalar.text[:offset + 1] and (
+                quote != '"' or "\\" not in lines[row][first:first + offset + 1]) and (
+                quote != "'" or "''" not in lines[row][first:first + offset + 1]):
+            return Pos(start.path, start.line, first + offset + 1)
+    walked = _walk_flow(lines, row, col + (1 if quote else 0), quote, offset, scalar.text)
+    return Pos(start.path, walked[0] + 1, walked[1] + 1) if walked else start
+
+
+def _walk_flow(lines: list[str], row: int, col: int, quote: str, offset: int, value: str) -> tuple[int, int] | None:
+    """Decode a flow scalar from (row, col) until value character `offset`; its 0-based place."""
+    made: list[str] = []  # decoded characters, to check the walk against the real value
+    places: list[tuple[int, int]] = []
+    spaces: list[tuple[int, int]] = []  # unescaped blanks: kept only if the line goes on
+
+    def emit(char: str, place: tuple[int, int]) -> bool:
+        made.append(char)
+        places.append(place)
+        return len(made) > offset
+
+    while row < len(lines):
+        line = lines[row]
+        if col >= len(line):  # a line break: fold it
+            spaces.clear()
+            row += 1
+            blank = 0
+            while row < len(lines) and not lines[row].strip(" \t"):
+                blank += 1
+                row += 1
+            if row >= len(lines):
+                return None
+            col = len(lines[row]) - len(lines[row].lstrip(" \t"))
+            done = any(emit("\n", (row, col)) for _ in range(blank)) if blank else emit(" ", (row, col))
+            if done:
+                break
+            continue
+        char = line[col]
+        if char in " \t":
+            spaces.append((row, col))
+            col += 1
+            continue
+        if quote and char == quote and not (quote == "'" and line[col + 1:col + 2] == "'"):
+            return None  # the closing quote came first
+        if spaces:
+            if any(emit(line[r_c[1]], r_c) for r_c in spaces):
+                break
+            spaces.clear()
+        if quote == "'" and char == "'":  # '' is one quote
+            if emit("'", (row, col)):
+                break
+            col += 2
+            continue
+        if quote == '"' and char == "\\":
+            code = line[col + 1:col + 2]
+            if not code:  # an escaped line break: no character, no folding
+                row += 1
+                if row >= len(lines):
+                    return None
+                col = len(lines[row]) - len(lines[row].lstrip(" \t"))
+                continue
+            width = _ESCAPE_LENGTHS.get(code)
+            if width:
+                try:
+                    decoded = chr(int(line[col + 2:col + 2 + width], 16))
+                except ValueError:
+                    return None
+            elif code in _SIMPLE_ESCAPES:
+                decoded, width = _SIMPLE_ESCAPES[code], 0
+            else:
+                return None
+            if emit(decoded, (row, col)):
+                break
+            col += 2 + width
+            continue
+        if emit(char, (row, col)):
+            break
+        col += 1
+    if len(made) <= offset or "".join(made) != value[:offset + 1]:
+        return None
+    return places[offset]

@@ -87,10 +87,10 @@ class KremlinApp(App[None]):
     @work(thread=True, exclusive=True, group="reload")
     def reload_story(self) -> None:
         from kremlin_tui.engine import Game
-        from kremlin_tui.loader import load_story_with_diagnostics
+        from kremlin_tui.watch import load_safely
 
         if self.game is None:
-            story, diagnostics = load_story_with_diagnostics(self.story_dirs)
+            story, diagnostics = load_safely(self.story_dirs)
             errors = [d for d in diagnostics if d.severity == "error"]
             self.call_from_thread(self._reloaded, story, errors, None, "story reloaded")
             return

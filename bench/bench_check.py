@@ -1,0 +1,66 @@
+"""`kremlin-tui check` on large stories with many codex entries (issue 12: bounded time).
+
+The codex mention scan once cost entries x text (an 8 MB story took 660 s to check); it must
+stay linear. This generates a story of about BYTES of YAML (bench/gen_story.py) plus ENTRIES
+codex entries whose match words appear in the text, then times one `check_story` run and,
+separately, the load alone (seconds, one run each: the big cases are slow by design).
+
+Run: python bench/bench_check.py [BYTES] [ENTRIES]
+     python bench/bench_check.py 8000000 150      the 8 MB case (goal: under 20 s)
+     python bench/bench_check.py 1400000 10000    10k entries + 1.4 MB of text
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from gen_story import generate
+
+# Words the generated paragraphs contain, so some entries are really mentioned (and unlocked).
+REAL_WORDS = ["Kremlin", "Politburo", "Zinoviev", "Party", "Moscow"]
+
+
+def add_codex(root: Path, entries: int) -> None:
+    lines = ["codex:"]
+    for i in range(entries):
+        if i < len(REAL_WORDS):
+            match = f"[{REAL_WORDS[i]}]"
+        elif i % 3 == 0:
+            match = f"['Commissar {i}', 'Term{i}']"  # a two-word name and a one-word one
+        else:
+            match = f"[Term{i}]"
+        lines += [f"  - id: c{i}", f"    title: Entry {i}", "    category: term", f"    match: {match}",
+                  f"    text: The entry {i}, which mentions Term{i + 1} and the Kremlin."]
+    (root / "codex.yaml").write_text("\n".join(lines) + "\n")
+
+
+def main() -> None:
+    size = int(sys.argv[1]) if len(sys.argv) > 1 else 8_000_000
+    entries = int(sys.argv[2]) if len(sys.argv) > 2 else 150
+    tmp = Path(tempfile.mkdtemp())
+    os.environ["KREMLIN_TUI_CACHE"] = str(tmp / "cache")
+    story_dir = generate(tmp / "story", size)
+    add_codex(story_dir, entries)
+    total = sum(f.stat().st_size for f in story_dir.rglob("*.yaml"))
+    from kremlin_tui.checker import check_story
+    from kremlin_tui.loader import load_story_with_diagnostics
+
+    started = time.perf_counter()
+    story, _ = load_story_with_diagnostics([str(story_dir)], cache=False)
+    loaded = time.perf_counter() - started
+    started = time.perf_counter()
+    report = check_story([str(story_dir)])
+    checked = time.perf_counter() - started
+    nodes = len(story.nodes) if story else 0
+    print(f"story: {total / 1e6:.2f} MB, {nodes} nodes, {entries} codex entries")
+    print(f"  load   {loaded:8.2f} s")
+    print(f"  check  {checked:8.2f} s   ({len(report.errors)} errors, {len(report.warnings)} warnings)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,360 @@
+"""Hostile story input (issue 12, input side): every class of bad input gets a clear, positioned
+error or warning, within bounded time, and never a traceback or a hang."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from kremlin_tui import cli
+from kremlin_tui.checker import check_story
+from kremlin_tui.dates import GameDate
+from kremlin_tui.diagnostics import shown
+from kremlin_tui.engine import Game
+from kremlin_tui.expr import MAX_EXPR_DEPTH, NUMBER_LIMIT, ExprError, compile_ast, parse
+from kremlin_tui.loader import load_story, load_story_with_diagnostics
+from kremlin_tui.template import MAX_IF_DEPTH
+
+SCENES = """\
+nodes:
+  - id: a
+    title: A
+    text: a
+    choices:
+      - {id: go, label: Go, goto: end}
+endings:
+  - {id: end, title: End, text: done}
+"""
+
+
+def problems(path: str, severity: str = "error") -> list[str]:
+    """`file:line:col: message [code]` for each diagnostic of the story at `path`."""
+    _story, diagnostics = load_story_with_diagnostics([path], cache=False)
+    return [f"{Path(d.pos.path).name}:{d.pos.line}:{d.pos.col}: {d.message} [{d.code}]"
+            for d in diagnostics if d.severity == severity]
+
+
+def checked(path: str, severity: str = "error") -> list[str]:
+    report = check_story([path])
+    found = report.errors if severity == "error" else report.warnings
+    return [f"{Path(d.pos.path).name}:{d.pos.line}:{d.pos.col}: {d.message} [{d.code}]" for d in found]
+
+
+def with_effect(effect: str) -> str:
+    return SCENES.replace("{id: go, label: Go, goto: end}", f"{{id: go, label: Go, goto: end, effects: [{effect}]}}")
+
+
+# -- control characters ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("escape", ["\\e", "\\x1b", "\\x07", "\\x9b", "\\0", "\\r", "\\x7f", "\\u001b", "\\b"])
+def test_a_control_character_in_any_string_is_refused_where_it_is(make_story, escape: str) -> None:  # type: ignore[no-untyped-def]
+    path = make_story(SCENES.replace("title: A", f'title: "A{escape}]0;PWNED"'))
+    assert problems(path) == [
+        f"scenes.yaml:3:14: the control character U+{ord(_decoded(escape)):04X}"
+        + _name(escape) + " is not allowed in story text (only line breaks and tabs are) [control-char]"]
+
+
+def _decoded(escape: str) -> str:
+    import yaml
+
+    return yaml.load(f'"{escape}"', Loader=yaml.CSafeLoader)
+
+
+def _name(escape: str) -> str:
+    names = {"\\e": " (ESC)", "\\x1b": " (ESC)", "\\u001b": " (ESC)", "\\x07": " (BEL)",
+             "\\0": " (NUL)", "\\r": " (carriage return)", "\\x7f": " (DEL)", "\\b": " (backspace)"}
+    return names.get(escape, "")
+
+
+def test_control_characters_in_keys_labels_and_later_lines_are_positioned(make_story) -> None:  # type: ignore[no-untyped-def]
+    path = make_story("""\
+        nodes:
+          - id: a
+            title: A
+            "x\\e]0;PWNED\\a": 1
+            text: "first line\\n\\
+              second \\e[2J"
+            choices:
+              - {id: go, label: "Go \\x1b[31m", goto: end}
+        endings:
+          - {id: end, title: End, text: done}
+    """)
+    found = problems(path)
+    assert "scenes.yaml:4:7: the control character U+001B (ESC) is not allowed in story text " \
+           "(only line breaks and tabs are) [control-char]" in found
+    assert any(f.startswith("scenes.yaml:6:14: the control character U+001B") for f in found)
+    assert any(f.startswith("scenes.yaml:8:29: the control character U+001B") for f in found)
+    # the unknown key is quoted without its escape sequence
+    assert "scenes.yaml:4:5: unknown key 'x\\x1b]0;PWNED\\x07' in a node [unknown-key]" in found
+
+
+def test_tabs_and_line_breaks_are_story_text(make_story) -> None:  # type: ignore[no-untyped-def]
+    path = make_story(SCENES.replace("text: a", 'text: "one\\ttab\\nand a second line"'))
+    story = load_story([path], cache=False)
+    assert story.nodes["a"].text.source == "one\ttab\nand a second line"
+
+
+def test_positions_do_not_drift_after_escapes_or_folded_lines(make_story) -> None:  # type: ignore[no-untyped-def]
+    path = make_story("""\
+        nodes:
+          - id: a
+            title: A
+            text: "one\\ntwo\\tthree \\"q\\" {partyy}"
+            choices:
+              - id: go
+                label: 'it''s {moodd}'
+                result: "a folded
+                  line, then {flag_b}"
+                goto: end
+        endings:
+          - {id: end, title: End, text: done}
+    """)
+    found = problems(path)
+    assert "scenes.yaml:4:35: text: unknown name 'partyy' (did you mean 'party'?) [unknown-name]" in found
+    assert "scenes.yaml:7:24: label: unknown name 'moodd' (did you mean 'mood'?) [unknown-name]" in found
+    assert "scenes.yaml:9:23: result: unknown name 'flag_b' (did you mean 'flag_a'?) [unknown-name]" in found
+
+
+# -- empty files ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("content", ["", "# only a comment\n", "\n\n", "---\n", "~\n"])
+def test_an_empty_file_anywhere_keeps_goto_checking_on(make_story, content: str) -> None:  # type: ignore[no-untyped-def]
+    path = make_story(SCENES.replace("goto: end", "goto: nowhere"))
+    (Path(path) / "sub").mkdir()
+    (Path(path) / "sub" / "empty.yaml").write_text(content)
+    (Path(path) / "0_empty.yaml").write_text(content)
+    assert problems(path) == ["scenes.yaml:6:35: goto: unknown scene 'nowhere' [unknown-node]"]
+    assert checked(path) == ["scenes.yaml:6:35: goto: unknown scene 'nowhere' [unknown-node]"]
+
+
+# -- nesting and size -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("source", [
+    "(" * 5000 + "1" + ")" * 5000,
+    "not " * 3000 + "true",
+    "-" * 1900 + "1",
+    " + ".join(["1"] * 600),
+    "min(" * 400 + "1" + ")" * 400,
+    "a" + " * a" * 60,
+])
+def test_deep_or_long_expressions_are_refused_not_recursed(source: str) -> None:
+    with pytest.raises(ExprError) as caught:
+        parse(source)
+    assert caught.value.code in ("too-deep", "too-long")
+
+
+def test_nesting_up_to_the_limit_parses_and_runs() -> None:
+    depth = MAX_EXPR_DEPTH - 1
+    ast = parse("(" * depth + "2" + ")" * depth)
+    assert compile_ast(ast)(None) == 2
+    assert compile_ast(parse(" + ".join(["1"] * (MAX_EXPR_DEPTH - 1))))(None) == MAX_EXPR_DEPTH - 1
+
+
+def test_deep_expressions_and_templates_are_positioned_errors(make_story) -> None:  # type: ignore[no-untyped-def]
+    deep = "(" * 300 + "party" + ")" * 300
+    nested_if = "{if party > 1}" * (MAX_IF_DEPTH + 1) + "x" + "{end}" * (MAX_IF_DEPTH + 1)
+    path = make_story(SCENES.replace("text: a", f"text: '{nested_if} {{{deep}}}'")
+                      .replace("{id: go, label: Go, goto: end}", f"{{id: go, label: Go, goto: end, if: '{deep}'}}"))
+    found = problems(path)
+    assert found[0].startswith(f"scenes.yaml:4:{12 + 14 * MAX_IF_DEPTH}: text: {{if}} passages nest too deeply")
+    assert any(f.startswith("scenes.yaml:6:95: condition: the expression nests too deeply: at most 50 levels")
+               for f in found)
+
+
+def test_a_watcher_survives_any_exception(make_story, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from kremlin_tui import watch
+
+    path = make_story(SCENES)
+    game = Game.new(load_story([path], cache=False), seed=1)
+    watcher = watch.StoryWatcher([path])
+
+    def explode(*_args: object, **_kwargs: object) -> None:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(watch, "load_story_with_diagnostics", explode)
+    outcome = watcher.reload(game)
+    assert outcome.story is None
+    assert "internal error while reloading the story (RecursionError" in str(outcome.errors[0])
+    monkeypatch.undo()
+    assert watcher.reload(game).story is not None
+
+
+# -- numbers and dates ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("max", "9" * 5000, "max must be a number, not '" + "9" * 40 + "… (5,000 characters)'"),
+    ("max", "inf", "max must be a number, not 'inf'"),
+    ("max", ".nan", "max must be a number, not '.nan'"),
+    ("max", "1e400", "max 1e400 is out of range: a number in a story lies between -1e15 and 1e15"),
+    ("min", "-1e16", "min -1e16 is out of range: a number in a story lies between -1e15 and 1e15"),
+    ("min", "1_000", "min must be a number, not '1_000'"),
+])
+def test_every_numeric_field_is_finite_and_bounded(make_story, field: str, value: str, message: str) -> None:  # type: ignore[no-untyped-def]
+    manifest = textwrap.dedent(f"""\
+        campaign: {{id: t, title: T, start: a, start_date: 1924-01-21}}
+        stats:
+          - {{id: party, label: Party, initial: 5, {field}: {value}}}
+    """)
+    path = make_story(SCENES, manifest=manifest)
+    column = 45 + len(field)  # where the value starts
+    assert f"manifest.yaml:3:{column}: {message} [type]" in [f.replace("[number]", "[type]") for f in problems(path)]
+
+
+def test_huge_literals_are_positioned_errors(make_story) -> None:  # type: ignore[no-untyped-def]
+    found = problems(make_story(with_effect("party += 1" + "0" * 400 + ".5")))
+    assert found == ["scenes.yaml:6:59: effect: the number 10000000000000000000… (403 digits) is too large: "
+                     "at most 15 digits before the point [number]"]
+    found = problems(make_story(with_effect("party += " + "9" * 5000), name="longer"))
+    assert found == ["scenes.yaml:6:59: effect: the expression is too long: 5,000 characters (at most 2,000) [too-long]"]
+
+
+def test_a_huge_weight_is_refused(make_story) -> None:  # type: ignore[no-untyped-def]
+    path = make_story(SCENES.replace("{id: go, label: Go, goto: end}",
+                                     "{id: go, label: Go, outcomes: [{weight: 1" + "0" * 400 + ", goto: end}]}"))
+    assert problems(path)[0].startswith("scenes.yaml:6:49: weight: the number 1000")
+
+
+def test_run_time_arithmetic_is_capped_never_inf_or_nan() -> None:
+    big = "999999999999999"
+    assert compile_ast(parse(" * ".join([big] * 20)))(None) == NUMBER_LIMIT
+    assert compile_ast(parse("-" + " * ".join([big] * 3)))(None) == -NUMBER_LIMIT
+    assert compile_ast(parse(f"({' * '.join([big] * 3)}) / 0.5"))(None) == NUMBER_LIMIT
+    assert compile_ast(parse(f"{big} * {big} - {big} * {big}"))(None) == 0
+
+
+def test_division_by_zero_gives_zero_at_run_time() -> None:
+    assert compile_ast(parse("7 / 0"))(None) == 0
+    assert compile_ast(parse("7 % 0"))(None) == 0
+
+
+def test_the_calendar_ends_on_the_last_day_of_9999() -> None:
+    last = GameDate(date(9999, 12, 31))
+    assert GameDate.parse("9999-11-30").plus(3, "months").day == date(9999, 12, 31)
+    assert GameDate.parse("1924").plus(9999, "years") == GameDate(date.max, "year")
+    assert GameDate.parse("1924-01-01").plus(10**30, "days") == last
+    assert GameDate.parse("9999-12-31").plus(1, "days") == last
+
+
+LATER = """\
+  - id: later
+    title: Later
+    text: later
+    event: {scheduled: true}
+    choices:
+      - {id: ok, label: OK}
+endings:"""
+
+
+def test_a_long_schedule_is_refused_and_a_late_one_never_crashes(make_story) -> None:  # type: ignore[no-untyped-def]
+    too_long = make_story(with_effect("schedule later in 99999 years").replace("endings:", LATER), name="long")
+    assert problems(too_long) == [
+        "scenes.yaml:6:68: effect: a delay of 99999 years is too long (at most 9999 years) [number]"]
+    story = load_story([make_story(with_effect("schedule later in 9999 years").replace("endings:", LATER))], cache=False)
+    game = Game.new(story, seed=1)
+    game.choose("go")
+    assert game.state.scheduled["later"] == "9999-12-31"
+
+
+def test_an_event_window_that_never_opens_is_an_error(make_story) -> None:  # type: ignore[no-untyped-def]
+    path = make_story(SCENES.replace("endings:", """\
+  - id: never
+    title: Never
+    text: never
+    event: {after: 1930-05, before: 1930-04}
+    choices:
+      - {id: ok, label: OK}
+endings:"""))
+    assert ("scenes.yaml:10:37: the event's window never opens: 'before: 1930-04' is earlier than "
+            "'after: 1930-05' [never-open]") in problems(path)
+
+
+def test_min_and_max_say_their_true_limit(make_story) -> None:  # type: ignore[no-untyped-def]
+    args = ", ".join(["party"] * 100)
+    found = problems(make_story(with_effect(f"'party = min({args})'")))
+    assert found == ["scenes.yaml:6:59: effect: min() takes at most 99 arguments, not 100 [arguments]"]
+
+
+def test_messages_use_an_before_a_vowel(make_story) -> None:  # type: ignore[no-untyped-def]
+    path = make_story(SCENES.replace("  - {id: end, title: End, text: done}", "  - just text"))
+    assert "scenes.yaml:8:5: expected an ending (a mapping of keys), found 'just text' [type]" in problems(path)
+
+
+def test_shown_values_are_cut_and_escaped() -> None:
+    assert shown("a\x1b[2Jb") == "a\\x1b[2Jb"
+    assert shown("x" * 100, 10) == "xxxxxxxxxx… (100 characters)"
+
+
+# -- folders and special files ---------------------------------------------------------------
+
+
+def test_special_files_and_links_are_listed_as_warnings_without_blocking(make_story) -> None:  # type: ignore[no-untyped-def]
+    root = Path(make_story(SCENES))
+    (root / "broken.yaml").symlink_to(root / "nowhere.yaml")
+    (root / "loop.yaml").symlink_to(root / "loop.yaml")
+    os.mkfifo(root / "pipe.yaml")
+    (root / "linked").symlink_to(root)  # a link back to the story folder: read once
+    assert sorted(checked(str(root), "warning")) == [
+        "broken.yaml:0:0: skipped: a broken symbolic link [skipped]",
+        "loop.yaml:0:0: skipped: a symbolic link loop [skipped]",
+        "pipe.yaml:0:0: skipped: a FIFO (named pipe), not a regular file [skipped]",
+    ]
+    assert checked(str(root)) == []
+
+
+def test_an_unreadable_folder_is_a_warning(make_story, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    root = Path(make_story(SCENES))
+    (root / "locked").mkdir()
+    real_scandir = os.scandir
+
+    def scandir(path):  # type: ignore[no-untyped-def]
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied")
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    assert checked(str(root), "warning") == [
+        "locked:0:0: cannot read the folder: Permission denied; its files are skipped [skipped]"]
+
+
+@pytest.mark.parametrize("target", ["missing", "file", "/dev/null", "empty"])
+def test_check_exits_2_when_it_cannot_run(tmp_path: Path, capsys: pytest.CaptureFixture[str], target: str) -> None:
+    (tmp_path / "file").write_text("x: 1\n")
+    (tmp_path / "empty").mkdir()
+    path = target if target.startswith("/") else str(tmp_path / target)
+    assert cli.main(["check", path]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("kremlin-tui check: ") and err.count("\n") == 1
+    assert ":0:0" not in err
+
+
+def test_check_exits_2_with_one_line_on_an_internal_error(mini: str, capsys: pytest.CaptureFixture[str],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import kremlin_tui.checker as checker
+
+    def broken(_story: object, _out: object) -> None:
+        raise KeyError("boom")
+
+    monkeypatch.setattr(checker, "analyse", broken)
+    assert cli.main(["check", mini]) == 2
+    err = capsys.readouterr().err
+    assert err == "kremlin-tui check: internal error (KeyError: 'boom'); please report it with the story that caused it\n"
+
+
+def test_a_fifo_never_blocks_the_command_line(make_story) -> None:  # type: ignore[no-untyped-def]
+    root = Path(make_story(SCENES))
+    os.mkfifo(root / "z.yaml")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent / "src")}
+    done = subprocess.run([sys.executable, "-m", "kremlin_tui", "check", str(root)], capture_output=True,
+                          text=True, timeout=60, env=env)
+    assert done.returncode == 0
+    assert "z.yaml:0:0: warning: skipped: a FIFO (named pipe), not a regular file [skipped]" in done.stdout
