@@ -8,13 +8,15 @@ always give the same game.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from kremlin_tui import rng
 from kremlin_tui.dates import GameDate
+from kremlin_tui.effects import apply_effects, clean_weights
 from kremlin_tui.model import Choice, Effect, Node, Story
+from kremlin_tui.preview import ChoicePreview, Preview, preview_choice
+from kremlin_tui.preview import OutcomeChance as OutcomeChance  # re-exported: part of the engine API
 from kremlin_tui.template import Template
 
 STATE_VERSION = 1
@@ -164,23 +166,14 @@ class GameState:
 
 
 @dataclass(frozen=True)
-class Preview:
-    """A certain change shown next to a choice: e.g. Party ▲5."""
-
-    name: str
-    label: str
-    delta: float
-    polarity: str
-
-
-@dataclass(frozen=True)
 class ChoiceView:
     number: int  # 1-based, as the player picks it
     id: str
     label: str
     available: bool
     locked_reason: str | None
-    preview: tuple[Preview, ...]
+    preview: tuple[Preview, ...]  # the changes the choice will certainly cause now (see `Game.preview`)
+    gamble: ChoicePreview | None = None  # the possible results and their chances; None when certain
 
 
 @dataclass(frozen=True)
@@ -280,8 +273,11 @@ class Game:
         )
 
     def choices(self, render: bool = True) -> list[ChoiceView]:
+        """The choices shown now; `render=False` (the play-tester's fast path) skips labels and
+        previews."""
         views: list[ChoiceView] = []
         for number, (choice, available) in enumerate(self._visible(), start=1):
+            preview = preview_choice(self.story, self.state, choice) if render else None
             views.append(
                 ChoiceView(
                     number=number,
@@ -289,10 +285,27 @@ class Game:
                     label=choice.label.render(self.state).strip() if render else choice.id,
                     available=available,
                     locked_reason=None if available else choice.locked,
-                    preview=tuple(self._preview(choice)) if render else (),
+                    preview=preview.certain if preview else (),
+                    gamble=preview if preview and preview.is_gamble else None,
                 )
             )
         return views
+
+    def preview(self, pick: str | int, reveal: bool = False) -> ChoicePreview:
+        """What a visible choice (by id or 1-based number) will do if taken now: its certain
+        changes and, if its result is not certain, each possible result with its chance.
+        `reveal` also shows hidden stats, flags and `hide_effects` choices (tests, writers)."""
+        visible = self._visible()
+        if isinstance(pick, int):
+            if not 1 <= pick <= len(visible):
+                raise ChoiceUnavailable(f"there is no choice {pick}")
+            choice = visible[pick - 1][0]
+        else:
+            matches = [c for c, _ok in visible if c.id == pick]
+            if not matches:
+                raise ChoiceUnavailable(f"'{pick}' is not a choice here")
+            choice = matches[0]
+        return preview_choice(self.story, self.state, choice, reveal)
 
     def available_ids(self) -> list[str]:
         """The ids of the choices the player can take now (used by the play-tester)."""
@@ -320,13 +333,6 @@ class Game:
         if not any_available:
             regular.extend((c, True) for c in fallbacks)
         return regular
-
-    def _preview(self, choice: Choice) -> list[Preview]:
-        out = []
-        for name, delta in choice.preview:
-            stat = self.story.stats.get(name)
-            out.append(Preview(name, self.story.label_of(name), delta, stat.polarity if stat else "up"))
-        return out
 
     # -- deciding ----------------------------------------------------------------------------
 
@@ -391,7 +397,7 @@ class Game:
         return choice
 
     def _draw(self, weights: list[Any]) -> int:
-        clean = [max(0.0, float(w)) for w in weights]
+        clean = clean_weights(weights)
         total = sum(clean)
         self.state.rng, roll = rng.uniform(self.state.rng)
         if total <= 0:
@@ -405,34 +411,7 @@ class Game:
         return len(clean) - 1
 
     def _apply(self, effects: tuple[Effect, ...], before: dict[str, Any]) -> None:
-        state = self.state
-        story = self.story
-        for effect in effects:
-            if effect.target not in before and effect.op not in ("schedule", "unlock"):
-                before[effect.target] = state.vars[effect.target]
-            op = effect.op
-            if op == "schedule":
-                when = effect.on or state.date.plus(*effect.delay)  # type: ignore[misc]
-                state.scheduled[effect.target] = when.iso()
-                continue
-            if op == "unlock":
-                if effect.target not in state.codex:
-                    state.codex.append(effect.target)
-                continue
-            value = effect.value(state)  # type: ignore[misc]
-            bounds = story.bounds(effect.target)
-            if bounds is None:
-                state.vars[effect.target] = value
-                continue
-            current = state.vars[effect.target]
-            new = current + value if op == "+=" else current - value if op == "-=" else value
-            low, high = bounds
-            new = low if new < low else high if new > high else new
-            if isinstance(new, float):
-                # stats and relations are whole numbers: `workers -= hunger / 15` must not show
-                # the player "76 → 70.7"; halves round away from zero, the same on every machine
-                new = math.floor(new + 0.5) if new >= 0 else -math.floor(-new + 0.5)
-            state.vars[effect.target] = new
+        apply_effects(self.story, self.state, effects, before)
 
     def _diff(self, before: dict[str, Any]) -> list[Change]:
         """What changed, in story declaration order (stats, relations, flags)."""

@@ -16,6 +16,7 @@ from kremlin_tui.engine import ChoiceUnavailable, EngineError, Game, Scene, Turn
 from kremlin_tui.expr import format_value
 from kremlin_tui.model import Story
 from kremlin_tui.saves import LoadReport, SaveError, Session, listing
+from kremlin_tui.words import changes_words, format_delta, gamble_words
 
 WIDTH = 78
 PROMPT = "> "
@@ -76,10 +77,6 @@ def render_markdown(text: str, width: int = WIDTH) -> str:
     return "\n\n".join(out)
 
 
-def format_delta(delta: float) -> str:
-    return ("▲" if delta > 0 else "▼") + format_value(abs(float(delta)))
-
-
 class PlainGame:
     """Reads commands, prints scenes. `write` receives text; input comes from `lines`.
 
@@ -135,11 +132,13 @@ class PlainGame:
 
     def show_choices(self, scene: Scene) -> None:
         for choice in scene.choices:
-            preview = ""
-            if choice.preview:
-                preview = "  [" + ", ".join(f"{p.label} {format_delta(p.delta)}" for p in choice.preview) + "]"
+            shown = changes_words(choice.preview)
+            preview = f"  [{shown}]" if shown else ""
             if choice.available:
                 self.say(f"{choice.number}. {choice.label}{preview}")
+                if choice.gamble is not None:
+                    self.say(textwrap.fill(gamble_words(choice.gamble), WIDTH, initial_indent="   ",
+                                           subsequent_indent="   "))
             else:
                 self.say(f"{choice.number}. (locked: {choice.locked_reason}) {choice.label}")
 

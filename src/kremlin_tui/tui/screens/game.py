@@ -22,6 +22,7 @@ from kremlin_tui.engine import ChoiceUnavailable, EngineError, Scene, TurnResult
 from kremlin_tui.tui.text import md_escape, outcome_markdown, preview_content
 from kremlin_tui.tui.widgets.debug import DebugPanel
 from kremlin_tui.tui.widgets.stats import StatsPanel
+from kremlin_tui.words import gamble_words
 
 if TYPE_CHECKING:
     from kremlin_tui.tui.app import KremlinApp
@@ -154,6 +155,9 @@ class GameScreen(Screen[None]):
                 prompt = Content.assemble(number, label)
                 if choice.preview:  # on its own line: it never wraps into the label
                     prompt = Content.assemble(prompt, "\n   ", preview_content(choice.preview))
+                if choice.gamble is not None:  # the odds, computed by the engine, whatever the label says
+                    prompt = Content.assemble(prompt, "\n   ", (self._hang(gamble_words(choice.gamble), 3),
+                                                                "italic $text-warning"))
                 options.append(Option(prompt, id=choice.id))
             else:
                 reason = choice.locked_reason or "locked"

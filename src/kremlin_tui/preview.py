@@ -1,0 +1,222 @@
+"""What a choice will do, computed from the story and the current state: never hand-written.
+
+A writer's label can say "(Party ▲)" and be wrong; this cannot. `preview_choice` applies the
+choice's effects to a scratch copy of the state with the engine's own `apply_effects` (so
+conditional values, effects that read earlier effects, and clamping at the bounds are exactly
+what `Game.choose` will do), evaluates the outcome weights where the draw will evaluate them
+(after the choice's own effects), and applies every possible outcome. Changes every possible
+result shares are *certain*; the rest belong to the outcome that causes them. Outcomes whose
+results are identical (same changes, same destination, same schedule) are merged, so a choice
+is a gamble exactly when more than one different result can happen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from kremlin_tui.effects import apply_effects, outcome_chances
+from kremlin_tui.expr import CALENDAR, Ast
+from kremlin_tui.model import Choice, Story
+
+if TYPE_CHECKING:
+    from kremlin_tui.engine import GameState
+
+
+@dataclass(frozen=True)
+class Preview:
+    """One change shown next to a choice: e.g. Party ▲5. `kind` is "stat", "hidden", "relation"
+    or "flag"; `new` is the value after the change (a flag's new value; its `delta` is 0)."""
+
+    name: str
+    label: str
+    delta: float
+    polarity: str
+    kind: str = "stat"
+    new: Any = None
+
+
+@dataclass(frozen=True)
+class OutcomeChance:
+    """One possible result of a gamble."""
+
+    chance: float  # 0..1 at the current state
+    changes: tuple[Preview, ...]  # certain changes if this outcome is drawn (beyond ChoicePreview.certain)
+    goto: str | None  # where it leads, if it differs from the choice's own destination
+    indices: tuple[int, ...] = ()  # the story's outcomes (0-based) that give this result
+
+
+@dataclass(frozen=True)
+class ChoicePreview:
+    """Everything a player may know about a choice before taking it."""
+
+    certain: tuple[Preview, ...]  # changes the choice will certainly cause in the current state
+    outcomes: tuple[OutcomeChance, ...]  # empty when the result is certain
+    depends_on: tuple[str, ...]  # labels of the variables the chances read ("Workers' support")
+    goto: str | None = None  # where a certain result leads, if not the choice's own destination
+
+    @property
+    def is_gamble(self) -> bool:
+        """More than one possible result with a chance above 0."""
+        return sum(1 for o in self.outcomes if o.chance > 0) > 1
+
+
+CERTAIN = ChoicePreview((), (), ())
+
+
+# a result: the changed variables (name -> (old, new)), the destination, the schedule and codex
+_Result = tuple[dict[str, tuple[Any, Any]], str | None, tuple[tuple[str, str], ...], tuple[str, ...]]
+
+
+def preview_choice(story: Story, state: GameState, choice: Choice, reveal: bool = False) -> ChoicePreview:
+    """The preview of `choice` in `state` (which is not changed). Shown changes follow the hide
+    rules (hidden stats, flags and `hide_effects` choices show nothing) unless `reveal`, which
+    the tests and the writers' tools use to see every change."""
+    scratch = _scratch(state)
+    before: dict[str, Any] = {}
+    apply_effects(story, scratch, choice.effects, before)
+    if not choice.outcomes:
+        results = [(1.0, _result(state, scratch, before, choice.goto), ())]
+        weights_read: set[str] = set()
+    else:
+        chances = outcome_chances([o.weight(scratch) for o in choice.outcomes])
+        merged: dict[Any, list[Any]] = {}
+        for index, (outcome, chance) in enumerate(zip(choice.outcomes, chances, strict=True)):
+            if chance <= 0:
+                continue
+            branch = _scratch(scratch)
+            seen = dict(before)
+            apply_effects(story, branch, outcome.effects, seen)
+            result = _result(state, branch, seen, outcome.goto or choice.goto)
+            key = (tuple(sorted((k, _typed(v)) for k, v in result[0].items())), *result[1:])
+            if key in merged:
+                merged[key][0] += chance
+                merged[key][2].append(index)
+            else:
+                merged[key] = [chance, result, [index]]
+        results = [(c, r, tuple(i)) for c, r, i in merged.values()]
+        weights_read = set()
+        if len(results) > 1:
+            for outcome in choice.outcomes:
+                _names(outcome.weight.ast, weights_read)
+    shown = _shown(story, choice, reveal)
+    if len(results) == 1:
+        changes, goto = results[0][1][0], results[0][1][1]
+        return ChoicePreview(_previews(story, changes, shown), (), (), goto if goto != choice.goto else None)
+    first = results[0][1][0]
+    common = {name: change for name, change in first.items()
+              if all(_same(r[1][0].get(name), change) for r in results[1:])}
+    outcomes = []
+    for chance, (changes, goto, _schedule, _codex), indices in results:
+        own = {name: change for name, change in changes.items() if name not in common}
+        lead = goto if goto != choice.goto else None
+        outcomes.append(OutcomeChance(chance, _previews(story, own, shown), lead, indices))
+    return ChoicePreview(_previews(story, common, shown), tuple(outcomes), _depends(story, weights_read, reveal))
+
+
+def _scratch(state: GameState) -> GameState:
+    """A copy that effects can change: only what `apply_effects` writes is copied."""
+    return replace(state, vars=dict(state.vars), scheduled=dict(state.scheduled), codex=list(state.codex))
+
+
+def _typed(pair: tuple[Any, Any]) -> tuple[Any, ...]:
+    """A change as a key: True and 1 are different values for a flag."""
+    old, new = pair
+    return (type(old).__name__, old, type(new).__name__, new)
+
+
+def _same(a: tuple[Any, Any] | None, b: tuple[Any, Any]) -> bool:
+    return a is not None and _typed(a) == _typed(b)
+
+
+def _result(start: GameState, end: GameState, touched: dict[str, Any], goto: str | None) -> _Result:
+    changes = {}
+    for name in touched:
+        old, new = start.vars[name], end.vars[name]
+        if not (new == old and type(new) is type(old)):
+            changes[name] = (old, new)
+    schedule = tuple(sorted((k, v) for k, v in end.scheduled.items() if start.scheduled.get(k) != v))
+    return changes, goto, schedule, tuple(end.codex[len(start.codex):])
+
+
+def _shown(story: Story, choice: Choice, reveal: bool) -> set[str] | None:
+    """The variables a player may see change (None: all of them)."""
+    if reveal:
+        return None
+    if choice.hide_effects:
+        return set()
+    return {s.id for s in story.stats.values() if not s.hidden} | set(story.relations)
+
+
+def _previews(story: Story, changes: dict[str, tuple[Any, Any]], shown: set[str] | None) -> tuple[Preview, ...]:
+    order = story.declaration_index
+    out = []
+    for name in sorted(changes, key=order.__getitem__):
+        if shown is not None and name not in shown:
+            continue
+        old, new = changes[name]
+        if name in story.stats:
+            stat = story.stats[name]
+            out.append(Preview(name, stat.label, new - old, stat.polarity, "hidden" if stat.hidden else "stat", new))
+        elif name in story.relations:
+            out.append(Preview(name, story.relations[name].name, new - old, "up", "relation", new))
+        else:
+            out.append(Preview(name, story.flags[name].description, 0, "neutral", "flag", new))
+    return tuple(out)
+
+
+def _names(ast: Ast, into: set[str]) -> None:
+    """Every variable an expression reads; `visited(...)`/`chose(...)` read as "@history"."""
+    kind = ast[0]
+    if kind == "var":
+        into.add(ast[1])
+    elif kind == "call":
+        if ast[1] in ("visited", "chose"):
+            into.add("@history")
+        for arg in ast[2]:
+            if arg[0] == "ref":
+                if ast[1] == "attitude":
+                    into.add(arg[1])
+            else:
+                _names(arg, into)
+    elif kind in ("and", "or"):
+        for item in ast[1]:
+            _names(item, into)
+    elif kind in ("not", "neg"):
+        _names(ast[1], into)
+    elif kind == "arith":
+        _names(ast[2], into)
+        _names(ast[3], into)
+    elif kind == "cmp":
+        for item in ast[2]:
+            _names(item, into)
+
+
+def _depends(story: Story, names: set[str], reveal: bool) -> tuple[str, ...]:
+    """What the chances depend on, in words a player can follow: visible stats and relations by
+    their labels, then "the date", "your earlier decisions" (flags, choices, scenes seen) and
+    "things you cannot see" (hidden stats)."""
+    order = story.declaration_index
+    labels = []
+    rest: list[str] = []
+    for name in sorted((n for n in names if n in order), key=order.__getitem__):
+        if name in story.stats:
+            stat = story.stats[name]
+            if stat.hidden and not reveal:
+                rest.append("things you cannot see")
+            else:
+                labels.append(stat.label)
+        elif name in story.relations:
+            labels.append(story.relations[name].name)
+        elif reveal:
+            labels.append(name)
+        else:
+            rest.append("your earlier decisions")
+    if names & set(CALENDAR) - {"decisions"}:
+        labels.append("the date")
+    if "decisions" in names or "@history" in names:
+        rest.append("your earlier decisions")
+    for item in ("your earlier decisions", "things you cannot see"):
+        if item in rest:
+            labels.append(item)
+    return tuple(labels)
