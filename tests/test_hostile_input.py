@@ -11,6 +11,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kremlin_tui import cli
 from kremlin_tui.checker import check_story
@@ -358,3 +360,99 @@ def test_a_fifo_never_blocks_the_command_line(make_story) -> None:  # type: igno
                           text=True, timeout=60, env=env)
     assert done.returncode == 0
     assert "z.yaml:0:0: warning: skipped: a FIFO (named pipe), not a regular file [skipped]" in done.stdout
+
+
+# -- codex mentions in linear time ------------------------------------------------------------
+
+_MENTION_WORDS = ["Lenin", "Red Army", "Red", "Army", "U.S.", "'s", "Kamenev's", "Lev D. Bronstein", "Ж", "_x", "a-b"]
+
+
+def _old_mentions(words: list[tuple[str, str]], text: str) -> frozenset[str]:
+    """The reference: one whole-word regex per word (what the loader did before)."""
+    import re
+
+    return frozenset(cid for word, cid in words if word.strip()
+                     and re.search(r"(?<!\w)" + re.escape(word.strip()) + r"(?!\w)", text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([*_MENTION_WORDS, " ", ".", ",", "x", "Redd", "Arm", "é", "\n", "_", "-", "D."]),
+                max_size=30))
+def test_the_mention_index_finds_exactly_what_one_regex_per_word_finds(pieces: list[str]) -> None:
+    from kremlin_tui.mentions import MentionIndex
+
+    text = "".join(pieces)
+    words = [(w, f"id{i}") for i, w in enumerate(_MENTION_WORDS)] + [("  Lenin ", "padded"), ("", "empty")]
+    assert MentionIndex(words).find(text) == _old_mentions(words, text)
+
+
+# -- what only explore found before ---------------------------------------------------------------
+
+TRAP = """\
+nodes:
+  - id: a
+    title: A
+    text: a
+    choices:
+      - {id: end, label: End, goto: end}
+      - {id: in, label: In, goto: b}
+  - id: b
+    title: B
+    text: b
+    choices:
+      - {id: on, label: On, goto: c}
+  - id: c
+    title: C
+    text: c
+    choices:
+      - {id: back, label: Back, goto: b}
+      - {id: stay, label: Stay, goto: c}
+endings:
+  - {id: end, title: End, text: done}
+"""
+
+
+def test_a_loop_with_no_way_out_is_an_error(make_story) -> None:  # type: ignore[no-untyped-def]
+    assert checked(make_story(TRAP)) == [
+        "scenes.yaml:8:5: no way out: the scenes 'b', 'c' lead only to each other, and no ending can be reached "
+        "from there [no-way-out]"]
+
+
+def test_a_scene_that_only_leads_to_itself_is_a_trap(make_story) -> None:  # type: ignore[no-untyped-def]
+    path = make_story(SCENES.replace("{id: go, label: Go, goto: end}", "{id: go, label: Go, goto: end, if: party > 50}\n"
+                                     "      - {id: wait, label: Wait, goto: a}"))
+    assert checked(path) == []  # the condition may hold: not a trap
+    path = make_story(SCENES.replace("goto: end}", "goto: a}") + "  - {id: other, title: O, text: o}\n", name="self")
+    assert "scenes.yaml:2:5: no way out: the scene 'a' leads only back to itself, and no ending can be reached " \
+           "from there [no-way-out]" in checked(path)
+
+
+def test_an_event_that_leads_out_rescues_the_loop(make_story) -> None:  # type: ignore[no-untyped-def]
+    rescue = TRAP.replace("endings:", """\
+  - id: rescue
+    title: Rescue
+    text: r
+    event: {after: 1925}
+    choices:
+      - {id: out, label: Out, goto: end}
+endings:""")
+    assert checked(make_story(rescue)) == []
+    expired = rescue.replace("event: {after: 1925}", "event: {before: 1923}").replace(
+        "    title: B\n", "    title: B\n    date: 1926-01\n").replace("    title: C\n", "    title: C\n    date: 1926-02\n")
+    assert any("[no-way-out]" in f for f in checked(make_story(expired, name="expired")))
+
+
+def test_a_story_with_no_ending_is_an_error(make_story) -> None:  # type: ignore[no-untyped-def]
+    path = make_story(SCENES.replace("goto: end}", "goto: a}").replace("endings:\n  - {id: end, title: End, text: done}\n", ""))
+    assert checked(path) == ["manifest.yaml:2:3: the story has no ending: every game would go on for ever "
+                             "(add one under 'endings') [no-ending]"]
+
+
+def test_a_divisor_that_is_always_zero_is_an_error(make_story) -> None:  # type: ignore[no-untyped-def]
+    path = make_story(with_effect("party = party / 0").replace("text: a", "text: 'share {party % (2 - 2)}'"))
+    assert checked(path) == [
+        "scenes.yaml:4:19: 'party % (2 - 2)' divides by zero: the divisor is always 0 (x % 0 gives 0 in play) "
+        "[division-by-zero]",
+        "scenes.yaml:6:58: 'party / 0' divides by zero: the divisor is always 0 (x / 0 gives 0 in play) "
+        "[division-by-zero]"]
+    assert checked(make_story(with_effect("party = party / (party - 1)"), name="fine")) == []

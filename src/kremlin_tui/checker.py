@@ -17,6 +17,7 @@ from kremlin_tui.diagnostics import Collector, Diagnostic
 from kremlin_tui.expr import BOTH, Expr, ExprError, Scope, VarInfo, analyze
 from kremlin_tui.loader import load_story_with_diagnostics
 from kremlin_tui.model import Choice, Effect, Node, Story
+from kremlin_tui.structure import check_structure
 from kremlin_tui.template import Cond, Template
 
 _WORD = re.compile(r"[A-Za-zÀ-ÿ0-9'’-]+")
@@ -169,6 +170,7 @@ def analyse(story: Story, out: Collector) -> None:
     _reachability(story, out, available, scope)
     _dead_ends(story, out, scope)
     _time_travel(story, out)
+    check_structure(story, out, available, scope, _templates(story))  # no ending, traps, x / 0
     _codex_coverage(story, out)
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from kremlin_tui.dates import GameDate
 from kremlin_tui.diagnostics import NOWHERE, Collector, Diagnostic, Pos, StoryError, article, shown
 from kremlin_tui.expr import CALENDAR, NUMBER_LIMIT, RESERVED, Expr, ExprError, Scope, VarInfo, analyze, parse
+from kremlin_tui.mentions import MentionIndex
 from kremlin_tui.model import (
     Campaign,
     Chapter,
@@ -255,7 +256,7 @@ class _Builder:
         self.raw = _Raw()
         self.lines: dict[str, list[str]] = {}
         self.scope: Scope | None = None
-        self.codex_words: list[tuple[str, re.Pattern[str], str]] = []  # (word, whole-word pattern, codex id)
+        self.mention_index = MentionIndex(())  # the codex match words, filled by prepare_codex
         self.codex_ids: set[str] = set()
         self.event_ids: set[str] = set()
         self.all_ids: set[str] = set()
@@ -438,9 +439,8 @@ class _Builder:
         return template
 
     def mentions(self, text: str) -> frozenset[str]:
-        # the substring test first: a regex per word per text segment cost 4 s on the campaign
-        found = [cid for word, pattern, cid in self.codex_words if word in text and pattern.search(text)]
-        return frozenset(found)
+        # one scan per text, whatever the number of entries (mentions.py)
+        return self.mention_index.find(text) if self.mention_index else frozenset()
 
     # -- passes ---------------------------------------------------------------------------
 
@@ -673,6 +673,7 @@ class _Builder:
         return keys
 
     def prepare_codex(self) -> None:
+        pairs: list[tuple[str, str]] = []
         for values, _pos, _path in self.raw.codex:
             cid = self.text(values.get("id"), "id")
             title = self.text(values.get("title"), "title")
@@ -680,10 +681,8 @@ class _Builder:
                 continue
             self.codex_ids.add(cid)
             words = self.strings(values.get("match"), "match") if "match" in values else ((title,) if title else ())
-            for word in words:
-                if word.strip():
-                    word = word.strip()
-                    self.codex_words.append((word, re.compile(r"(?<!\w)" + re.escape(word) + r"(?!\w)"), cid))
+            pairs.extend((word, cid) for word in words)
+        self.mention_index = MentionIndex(pairs)
 
     def build_codex(self) -> dict[str, CodexEntry]:
         codex: dict[str, CodexEntry] = {}

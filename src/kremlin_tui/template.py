@@ -94,11 +94,27 @@ def _mentions(parts: list[Part], ctx: Any, found: set[str]) -> None:
     for part in parts:
         if isinstance(part, Text):
             found |= part.codex
-        elif isinstance(part, Cond):
+        elif isinstance(part, Cond) and _holds_mentions(part):  # no condition evaluated for nothing
             for cond, body in part.branches:
                 if cond is None or cond(ctx):
                     _mentions(body, ctx, found)
                     break
+
+
+def _holds_mentions(cond: Cond) -> bool:
+    """Whether any passage of this {if} mentions a codex entry (worked out once per Cond)."""
+    known = cond.__dict__.get("_holds_mentions")
+    if known is None:
+        known = False
+        stack: list[Part] = [part for _cond, body in cond.branches for part in body]
+        while stack and not known:
+            part = stack.pop()
+            if isinstance(part, Text):
+                known = bool(part.codex)
+            elif isinstance(part, Cond):
+                stack.extend(p for _c, body in part.branches for p in body)
+        cond.__dict__["_holds_mentions"] = known
+    return known
 
 
 def parse_template(
