@@ -144,7 +144,7 @@ async def test_live_reload_keeps_the_game_where_it_was(tmp_path) -> None:  # typ
 
     story = tmp_path / "live"
     shutil.copytree(Path(__file__).parent.parent / "fixtures" / "mini", story)
-    app = KremlinApp([str(story)], seed=1, profile_dir=tmp_path / "profile", watch=True)
+    app = KremlinApp([str(story)], seed=1, saves_dir=str(tmp_path / "saves"), profile_dir=tmp_path / "profile", watch=True)
     async with app.run_test(size=(100, 30)) as pilot:
         while app.story is None:  # loaded in the background after the first frame
             await pilot.pause(0.02)
