@@ -102,7 +102,7 @@ async def test_play_continue_opens_the_newest_save(make_app, tmp_path: Path) -> 
         await pilot.press("n", "1", "enter")
     app = KremlinApp([mini], saves_dir=str(tmp_path / "saves"), profile_dir=tmp_path / "profile", continue_game=True)
     async with app.run_test(size=(100, 30)) as pilot:
-        for _ in range(100):
+        for _ in range(500):
             await pilot.pause(0.02)
             if isinstance(app.screen, GameScreen):
                 break
