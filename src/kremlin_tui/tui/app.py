@@ -131,7 +131,9 @@ class KremlinApp(App[None]):
                 screen.story_loaded()
         if self.continue_on_start:
             self.continue_on_start = False
-            self.call_after_refresh(self.action_continue_game)  # once the title has settled
+            # after this message (the load starts only after the first frame, so the title is up);
+            # call_after_refresh could wait for a repaint that an idle screen never needs
+            self.call_later(self.action_continue_game)
 
     def watch_theme(self, theme: str) -> None:
         if getattr(self, "profile", None) is not None and theme != self.profile.theme:
