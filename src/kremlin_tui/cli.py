@@ -67,6 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
     explore.add_argument("--story", action="append", metavar="DIR", help="story directory (repeatable)")
     explore.add_argument("--track", action="append", metavar="NAME", default=[],
                          help="report how often each final value of this flag, stat or relation occurs (repeatable)")
+    explore.add_argument("--audit", action="store_true",
+                         help="for every conditional passage shown, the decisions that made its condition true "
+                              "(finds callbacks that name one cause where there are several)")
     explore.add_argument("--to", metavar="NODE", help="find a short (where it can, the shortest) sequence of choices that reaches NODE, "
                                                       "printed as a script for `play --plain --seed S`")
     explore.add_argument("--budget", type=int, default=50_000,
@@ -239,13 +242,18 @@ def cmd_explore(args: argparse.Namespace) -> int:
               "(name a declared flag, stat or relation)", file=sys.stderr)
         return 2
     started = time.perf_counter()
-    result = explore(story, args.runs, args.seed, args.strategy, args.jobs, tuple(args.track))
+    result = explore(story, args.runs, args.seed, args.strategy, args.jobs, tuple(args.track), args.audit)
     elapsed = time.perf_counter() - started
     if args.format == "json":
         print(json.dumps(result, indent=2, ensure_ascii=False))
     else:
         print(format_report(result, elapsed))
-    return 1 if result["errors"] else 0
+        if args.audit:
+            from kremlin_tui.audit import format_audit
+
+            print()
+            print(format_audit(result["audit"]))
+    return 1 if result["errors"] or result["revisits"] else 0
 
 
 def explore_to(story, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]

@@ -15,12 +15,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from kremlin_tui import audit as text_audit
 from kremlin_tui.engine import Game
 from kremlin_tui.expr import format_value
 from kremlin_tui.model import Story
 
 CHUNK = 100
 MAX_STEPS = 1000
+REVISIT_SEEDS = 10  # seeds kept per revisited scene: enough to reproduce it, few enough to read
 
 _STORY: Story | None = None  # set before forking workers: closures don't pickle
 
@@ -36,6 +38,9 @@ class ChunkResult:
     ranges: dict[str, list[float]] = field(default_factory=dict)
     errors: list[dict[str, Any]] = field(default_factory=list)
     tracked: dict[str, Counter[Any]] = field(default_factory=dict)
+    # scenes shown twice in one game: node -> {"games": n, "seeds": first seeds, "path": choices before}
+    revisits: dict[str, dict[str, Any]] = field(default_factory=dict)
+    audit: dict[Any, Any] = field(default_factory=dict)  # `--audit`: passage -> route -> [games, first seed]
 
     def merge(self, other: ChunkResult) -> None:
         self.endings.update(other.endings)
@@ -52,6 +57,11 @@ class ChunkResult:
         self.errors.extend(other.errors)
         for name, values in other.tracked.items():
             self.tracked.setdefault(name, Counter()).update(values)
+        for node, seen in other.revisits.items():
+            mine = self.revisits.setdefault(node, {"games": 0, "seeds": [], "path": seen["path"]})
+            mine["games"] += seen["games"]
+            mine["seeds"] = (mine["seeds"] + seen["seeds"])[:REVISIT_SEEDS]
+        text_audit.merge(self.audit, other.audit)
 
 
 def _targets(story: Story, node_id: str, choice_id: str) -> list[str]:
@@ -63,10 +73,13 @@ def _targets(story: Story, node_id: str, choice_id: str) -> list[str]:
 
 
 def play_one(story: Story, seed: int, strategy: str, memory: ChunkResult, rendered: set[str],
-             track: tuple[str, ...] = ()) -> None:
+             track: tuple[str, ...] = (), auditor: text_audit.Auditor | None = None) -> None:
     """Play one game to its end, recording into `memory` (and the final value of each `track`ed
-    variable, so writers can see how often a flag ends up set)."""
+    variable, so writers can see how often a flag ends up set; and, with an `auditor`, the route
+    to every conditional passage shown)."""
     game = Game.new(story, seed)
+    if auditor is not None:
+        auditor.start(game, seed)
     picker = random.Random(seed * 7919 + 17)
     visible = {s.id for s in story.stats.values() if not s.hidden}
     ranges = memory.ranges
@@ -78,6 +91,7 @@ def play_one(story: Story, seed: int, strategy: str, memory: ChunkResult, render
     per_chapter: Counter[str] = Counter()
     per_year: Counter[int] = Counter()
     first_year = game.state.date.day.year
+    visits = game.state.visits
     try:
         for _ in range(MAX_STEPS):
             node_id = game.state.node
@@ -101,13 +115,19 @@ def play_one(story: Story, seed: int, strategy: str, memory: ChunkResult, render
             per_chapter[story.nodes[node_id].chapter] += 1
             per_year[game.state.date.day.year] += 1
             memory.choices.add(f"{node_id}.{pick}")
-            for change in game.choose(pick, render=False).changes:
+            turn = game.choose(pick, render=False)
+            if auditor is not None:
+                auditor.decided(node_id, pick, turn.outcome, turn.changes)
+            for change in turn.changes:
                 if change.name in visible:
                     bounds = ranges[change.name]
                     if change.new < bounds[0]:
                         bounds[0] = change.new
                     elif change.new > bounds[1]:
                         bounds[1] = change.new
+            shown = game.state.node  # a decision enters exactly one scene, event or ending
+            if visits[shown] == 2 and not story.nodes[shown].repeatable:
+                _revisit(memory, shown, seed, path)
         else:
             raise RuntimeError(f"no ending after {MAX_STEPS} decisions (a loop?) at '{game.state.node}'")
     except Exception as exc:  # every failure is reported with the seed that reproduces it
@@ -138,23 +158,35 @@ def _record_years(memory: ChunkResult, per_year: Counter[int], first: int, last:
         memory.by_year.setdefault(year, []).append(per_year.get(year, 0))
 
 
-def _run_chunk(args: tuple[int, int, str, tuple[str, ...]]) -> ChunkResult:
-    first_seed, count, strategy, track = args
+def _revisit(memory: ChunkResult, node_id: str, seed: int, path: list[str]) -> None:
+    """A scene the player is shown a second time: a story error unless it says `repeatable`."""
+    seen = memory.revisits.setdefault(node_id, {"games": 0, "seeds": [], "path": path[-8:]})
+    seen["games"] += 1
+    if len(seen["seeds"]) < REVISIT_SEEDS:
+        seen["seeds"].append(seed)
+
+
+def _run_chunk(args: tuple[int, int, str, tuple[str, ...], bool]) -> ChunkResult:
+    first_seed, count, strategy, track, audit = args
     assert _STORY is not None
     memory = ChunkResult()
     rendered: set[str] = set()
+    auditor = text_audit.Auditor(_STORY) if audit else None
     for seed in range(first_seed, first_seed + count):
-        play_one(_STORY, seed, strategy, memory, rendered, track)
+        play_one(_STORY, seed, strategy, memory, rendered, track, auditor)
+    if auditor is not None:
+        memory.audit = auditor.routes
     return memory
 
 
 def explore(story: Story, runs: int, seed: int = 0, strategy: str = "random", jobs: int | None = None,
-            track: tuple[str, ...] = ()) -> dict[str, Any]:
+            track: tuple[str, ...] = (), audit: bool = False) -> dict[str, Any]:
     """Play `runs` seeded games. `track` names variables (flags, stats, relations) whose final
-    values are tallied over the games that finished."""
+    values are tallied over the games that finished; `audit` adds the route to every conditional
+    passage shown (see `kremlin_tui.audit`)."""
     global _STORY
     _STORY = story
-    chunks = [(seed + start, min(CHUNK, runs - start), strategy, track) for start in range(0, runs, CHUNK)]
+    chunks = [(seed + start, min(CHUNK, runs - start), strategy, track, audit) for start in range(0, runs, CHUNK)]
     jobs = jobs or os.cpu_count() or 1
     total = ChunkResult()
     if jobs > 1 and len(chunks) > 1 and "fork" in multiprocessing.get_all_start_methods():
@@ -165,7 +197,10 @@ def explore(story: Story, runs: int, seed: int = 0, strategy: str = "random", jo
     else:
         for chunk in chunks:
             total.merge(_run_chunk(chunk))
-    return report(story, runs, seed, strategy, total, track)
+    result = report(story, runs, seed, strategy, total, track)
+    if audit:
+        result["audit"] = text_audit.report(story, total.audit)
+    return result
 
 
 def _chapter_order(story: Story, seen: dict[str, list[int]]) -> list[str]:
@@ -231,6 +266,11 @@ def report(story: Story, runs: int, seed: int, strategy: str, total: ChunkResult
         "stats": {name: {"min": low, "max": high} for name, (low, high) in sorted(total.ranges.items())},
         "tracked": {name: _tally(total.tracked.get(name, Counter())) for name in track},
         "errors": sorted(total.errors, key=lambda e: e["seed"]),
+        "revisits": [
+            {"node": node, "title": story.nodes[node].title, "games": seen["games"], "seeds": seen["seeds"],
+             "path": seen["path"]}
+            for node, seen in sorted(total.revisits.items(), key=lambda kv: (-kv[1]["games"], kv[0]))
+        ],
     }
 
 
@@ -270,6 +310,19 @@ def format_report(result: dict[str, Any], seconds: float | None = None) -> str:
         else:
             lines.append(f"{name} at the end: " + ", ".join(f"{key} {format_value(tally[key])}"
                                                              for key in ("min", "p25", "median", "p75", "max", "mean")))
+    revisits = result.get("revisits", [])
+    if revisits:
+        games = sum(r["games"] for r in revisits)
+        lines.append(f"REVISITS: {len(revisits)} scene(s) shown twice in one game ({games} game(s); "
+                     "a scene that may repeat says `repeatable: true`):")
+        for revisit in revisits[:20]:
+            lines.append(f"  '{revisit['node']}' ({revisit['title']}) in {revisit['games']} game(s), seeds "
+                         + ", ".join(map(str, revisit["seeds"])))
+            if revisit["path"]:
+                lines.append(f"    seed {revisit['seeds'][0]}, choices before it came back: " + " → ".join(revisit["path"]))
+        lines.append("Reproduce one with: kremlin-tui play --plain --seed SEED")
+    else:
+        lines.append("Revisits: none (no scene was shown twice in one game).")
     if result["errors"]:
         lines.append(f"ERRORS: {len(result['errors'])} game(s) failed:")
         for error in result["errors"][:20]:
@@ -278,5 +331,5 @@ def format_report(result: dict[str, Any], seconds: float | None = None) -> str:
                 lines.append("    last choices: " + " → ".join(error["path"]))
         lines.append("Reproduce one with: kremlin-tui play --plain --seed SEED")
     else:
-        lines.append("No errors.")
+        lines.append("No errors." if not revisits else "No game failed.")
     return "\n".join(lines)

@@ -756,6 +756,7 @@ class _Builder:
             is_ending=ending,
             divergence=divergence,
             pos=pos,
+            repeatable=self.boolean(values.get("repeatable"), "repeatable"),
         )
 
     def build_event(self, node: YNode) -> EventTrigger | None:
@@ -980,7 +981,9 @@ class _Builder:
                     continue
                 existing.add(choice.id)
                 added.append(choice)
-            nodes[target] = replace(node, choices=node.choices + tuple(added))
+            # a mod whose side scene returns to the scene it extends makes that scene a hub
+            repeatable = node.repeatable or self.boolean(values.get("repeatable"), "repeatable")
+            nodes[target] = replace(node, choices=node.choices + tuple(added), repeatable=repeatable)
 
     def check_targets(self, nodes: dict[str, Node], campaign: Campaign | None) -> None:
         if self.broken_files:

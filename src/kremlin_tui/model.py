@@ -146,6 +146,7 @@ class Node:
     is_ending: bool
     divergence: Template | None
     pos: Pos
+    repeatable: bool = False  # may be shown more than once in a game; `explore` reports any other revisit
 
     @property
     def kind(self) -> str:

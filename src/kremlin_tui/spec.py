@@ -79,6 +79,8 @@ OBJECTS: dict[str, tuple[Field, ...]] = {
         Field("codex", "ids", doc="Codex entries this scene unlocks."),
         Field("choices", "list:choice"),
         Field("event", "obj:event", doc="Makes the scene an event that fires when due."),
+        Field("repeatable", "bool", doc="The scene may be shown more than once in a game (a hub); "
+              "`explore` reports any other scene shown twice as an error."),
     ),
     "event": (
         Field("after", "date", doc="Not before this date."),
@@ -127,5 +129,7 @@ OBJECTS: dict[str, tuple[Field, ...]] = {
     "extend": (
         Field("node", "id", True, "A scene defined elsewhere."),
         Field("choices", "list:choice", True),
+        Field("repeatable", "bool", doc="The scene may now be shown more than once in a game "
+              "(a choice added here leads to a scene that returns to it)."),
     ),
 }

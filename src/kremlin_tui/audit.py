@@ -1,0 +1,345 @@
+"""`kremlin-tui explore --audit`: which decisions made each conditional passage true.
+
+A callback ("Because his operation was postponed in 1925, Frunze is alive") is only true if
+every way its condition can become true is the cause it names. The audit plays the games
+`explore` plays and, each time a conditional passage is shown (an `{if}`/`{elif}`/`{else}`
+branch of a scene, event or ending text, of a choice's or an outcome's result; an event's text
+as a whole, shown because its trigger held), records the *route*: for every fact the condition
+reads, the decision that last set it. A passage that reads like a callback and was reached by
+more than one route is a false-callback candidate.
+
+Facts are flags (with the decision, and the outcome of a gamble, that last changed them),
+`visited(...)`, `chose(...)` and schedules. Stats and relations are sums of many decisions,
+so a passage's stat reads are listed but do not split its routes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from kremlin_tui.expr import CALENDAR, Ast
+from kremlin_tui.model import Choice, Node, Story
+from kremlin_tui.template import Cond, Interp, Part, Template, Text
+
+START = "(start)"  # a fact still at its initial value: no decision made it so
+ROUTES_SHOWN = 8  # routes listed per passage in the text report; JSON has them all
+
+# Openings that tell the player *why* something is so: such a passage must have one cause.
+CALLBACK = re.compile(r"^(because|since|thanks to|now that|as a result of|after you|having)\b", re.IGNORECASE)
+
+OUTCOME = re.compile(r" \[outcome \d+\]$")
+Key = tuple[str, int, int, int]  # path, line, col of the passage's {if} (or event), branch (-1: event)
+Route = tuple[tuple[str, str], ...]  # (fact, the decision that last set it), in the condition's order
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One conditional passage as a writer finds it in the files."""
+
+    key: Key
+    node: str
+    context: str  # "text", "divergence", "result of CHOICE", "outcome N of CHOICE", "event"
+    branch: str  # "if", "elif", "else" or "event"
+    condition: str
+    opening: str  # the passage's first words
+    facts: tuple[str, ...]  # what splits the routes
+    stats: tuple[str, ...]  # stats and relations read (listed, not attributed)
+
+    @property
+    def where(self) -> str:
+        return f"{self.key[0]}:{self.key[1]}"
+
+
+def _reads(ast: Ast, out: list[str]) -> None:
+    kind = ast[0]
+    if kind == "var":
+        if ast[1] not in CALENDAR and ast[1] not in out:
+            out.append(ast[1])
+    elif kind == "call":
+        name, args = ast[1], ast[2]
+        if name in ("visited", "chose") and args and args[0][0] == "ref":
+            fact = f"{name}({args[0][1]})"
+            if fact not in out:
+                out.append(fact)
+        elif name == "attitude" and args and args[0][0] == "ref":
+            if args[0][1] not in out:
+                out.append(args[0][1])
+        else:
+            for arg in args:
+                _reads(arg, out)
+    elif kind in ("not", "neg"):
+        _reads(ast[1], out)
+    elif kind in ("and", "or"):
+        for item in ast[1]:
+            _reads(item, out)
+    elif kind == "arith":
+        _reads(ast[2], out)
+        _reads(ast[3], out)
+    elif kind == "cmp":
+        for item in ast[2]:
+            _reads(item, out)
+
+
+def _opening(parts: list[Part], words: int = 12) -> str:
+    """The first words a reader sees in a passage (nested conditions skipped)."""
+    text = "".join(p.text if isinstance(p, Text) else "{" + p.expr.source + "}" for p in parts
+                   if isinstance(p, Text | Interp))
+    text = re.sub(r"[*_>#`]", "", " ".join(text.split()))
+    split = text.split(" ")
+    return " ".join(split[:words]) + ("…" if len(split) > words else "")
+
+
+def _split(story: Story, names: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    numeric = [n for n in names if n in story.stats or n in story.relations]
+    return tuple(n for n in names if n not in numeric), tuple(numeric)
+
+
+def _cond_key(cond: Cond) -> tuple[str, int, int]:
+    pos = cond.branches[0][0].pos  # type: ignore[union-attr]
+    return (pos.path, pos.line, pos.col)
+
+
+def _branch_reads(cond: Cond, index: int) -> list[str]:
+    """An {elif} or {else} is shown because the conditions before it failed: it reads them too."""
+    names: list[str] = []
+    for expr, _ in cond.branches[: index + 1]:
+        if expr is not None:
+            _reads(expr.ast, names)
+    return names
+
+
+def _passages_in(story: Story, template: Template | None, node: str, context: str) -> Iterator[Passage]:
+    if template is None:
+        return
+
+    def walk(parts: list[Part]) -> Iterator[Passage]:
+        for part in parts:
+            if not isinstance(part, Cond):
+                continue
+            path, line, col = _cond_key(part)
+            for index, (expr, body) in enumerate(part.branches):
+                branch = "if" if index == 0 else "else" if expr is None else "elif"
+                facts, stats = _split(story, _branch_reads(part, index))
+                shown = expr.source if expr is not None else "not (" + "; ".join(
+                    e.source for e, _ in part.branches[:index] if e is not None) + ")"
+                yield Passage((path, line, col, index), node, context, branch, shown, _opening(body), facts, stats)
+                yield from walk(body)
+
+    yield from walk(template.parts)
+
+
+def _event_passage(story: Story, node: Node) -> Passage | None:
+    trigger = node.event
+    if trigger is None or (trigger.condition is None and not trigger.scheduled):
+        return None
+    names: list[str] = []
+    if trigger.condition is not None:
+        _reads(trigger.condition.ast, names)
+    if trigger.scheduled:
+        names.insert(0, f"scheduled({node.id})")
+    facts, stats = _split(story, names)
+    condition = trigger.condition.source if trigger.condition is not None else f"scheduled({node.id})"
+    pos = node.pos
+    return Passage((pos.path, pos.line, pos.col, -1), node.id, "event", "event", condition,
+                   _opening(node.text.parts), facts, stats)
+
+
+def passages(story: Story) -> dict[Key, Passage]:
+    """Every conditional passage of the story, in file order."""
+    found: dict[Key, Passage] = {}
+    for node in story.nodes.values():
+        event = _event_passage(story, node)
+        items = [event] if event else []
+        items += _passages_in(story, node.text, node.id, "text")
+        items += _passages_in(story, node.divergence, node.id, "divergence")
+        for choice in node.choices:
+            items += _passages_in(story, choice.result, node.id, f"result of {node.id}.{choice.id}")
+            for number, outcome in enumerate(choice.outcomes, start=1):
+                items += _passages_in(story, outcome.result, node.id, f"outcome {number} of {node.id}.{choice.id}")
+        for passage in items:
+            found.setdefault(passage.key, passage)
+    return dict(sorted(found.items()))
+
+
+def decision_name(node: str, choice: Choice, outcome: int | None) -> str:
+    name = f"{node}.{choice.id}"
+    if outcome is not None and len(choice.outcomes) > 1:
+        name += f" [outcome {outcome + 1}]"
+    return name
+
+
+class Auditor:
+    """Follows one game at a time and records, for each passage shown, the route that led there.
+
+    `routes[key][route] = [games, first seed]`; chunks merge in order, so the first seed is the
+    lowest that shows the route."""
+
+    def __init__(self, story: Story) -> None:
+        self.story = story
+        self.routes: dict[Key, dict[Route, list[int]]] = {}
+        self._facts: dict[Key, tuple[str, ...]] = {}
+        self._cause: dict[str, str] = {}
+        self._scheduled: dict[str, str] = {}
+        self._seed = 0
+        self._game: Any = None
+
+    def start(self, game: Any, seed: int) -> None:
+        self._game = game
+        self._seed = seed
+        self._cause = {}
+        self._scheduled = dict(game.state.scheduled)
+        self._entered(game.node)
+
+    def decided(self, node_id: str, choice_id: str, outcome: int | None, changes: Any) -> None:
+        """After `Game.choose`: remember who set what, then audit the results and the next scene."""
+        game = self._game
+        state = game.state
+        node = self.story.nodes[node_id]
+        choice = next(c for c in node.choices if c.id == choice_id)
+        who = decision_name(node_id, choice, outcome)
+        cause = self._cause
+        for change in changes:
+            cause[change.name] = who
+        if state.scheduled != self._scheduled:
+            for event_id, when in state.scheduled.items():
+                if self._scheduled.get(event_id) != when:
+                    cause[f"scheduled({event_id})"] = who
+            self._scheduled = dict(state.scheduled)
+        self._template(choice.result)
+        if outcome is not None and choice.outcomes[outcome].result is not None:
+            self._template(choice.outcomes[outcome].result)
+        self._entered(game.node)
+
+    # -- recording ---------------------------------------------------------------------------
+
+    def _entered(self, node: Node) -> None:
+        if node.event is not None and (node.event.condition is not None or node.event.scheduled):
+            passage = _event_passage(self.story, node)
+            if passage is not None:
+                self._record(passage.key, passage.facts)
+        self._template(node.text)
+        if node.divergence is not None:
+            self._template(node.divergence)
+
+    def _template(self, template: Template | None) -> None:
+        if template is not None and not template.is_static():
+            self._walk(template.parts)
+
+    def _walk(self, parts: list[Part]) -> None:
+        state = self._game.state
+        for part in parts:
+            if not isinstance(part, Cond):
+                continue
+            for index, (expr, body) in enumerate(part.branches):
+                if expr is None or expr(state):
+                    key = (*_cond_key(part), index)
+                    facts = self._facts.get(key)  # type: ignore[arg-type]
+                    if facts is None:
+                        facts = self._facts[key] = _split(self.story, _branch_reads(part, index))[0]  # type: ignore[index]
+                    self._record(key, facts)  # type: ignore[arg-type]
+                    self._walk(body)
+                    break
+
+    def _record(self, key: Key, facts: tuple[str, ...]) -> None:
+        route = tuple((fact, self._why(fact)) for fact in facts)
+        seen = self.routes.setdefault(key, {})
+        entry = seen.get(route)
+        if entry is None:
+            seen[route] = [1, self._seed]
+        else:
+            entry[0] += 1
+
+    def _why(self, fact: str) -> str:
+        state = self._game.state
+        if fact.startswith("visited("):
+            return "visited" if state.visits.get(fact[8:-1]) else "not visited"
+        if fact.startswith("chose("):
+            return "chosen" if fact[6:-1] in state.chosen else "not chosen"
+        return self._cause.get(fact, START)
+
+
+def merge(into: dict[Key, dict[Route, list[int]]], other: dict[Key, dict[Route, list[int]]]) -> None:
+    for key, routes in other.items():
+        mine = into.setdefault(key, {})
+        for route, (games, seed) in routes.items():
+            entry = mine.get(route)
+            if entry is None:
+                mine[route] = [games, seed]
+            else:
+                entry[0] += games
+
+
+def _by_choice(route: Route) -> Route:
+    """The route with the gamble's outcome left out: "Because you levied the forced loan" is
+    true whichever way the loan went, while "because it was postponed" is not true of a
+    surgery that succeeded (a different choice)."""
+    return tuple((fact, OUTCOME.sub("", who)) for fact, who in route)
+
+
+def report(story: Story, routes: dict[Key, dict[Route, list[int]]]) -> dict[str, Any]:
+    """The audit as data: every passage in file order, with its routes (most frequent first)."""
+    out: list[dict[str, Any]] = []
+    never: list[dict[str, Any]] = []
+    for key, passage in passages(story).items():
+        seen = routes.get(key)
+        base = {"where": passage.where, "col": key[2], "node": passage.node, "context": passage.context,
+                "branch": passage.branch, "condition": passage.condition, "opening": passage.opening}
+        if not seen:
+            never.append(base)
+            continue
+        ordered = sorted(seen.items(), key=lambda kv: (-kv[1][0], kv[1][1]))
+        callback = bool(CALLBACK.match(passage.opening))
+        causes = {_by_choice(route) for route in seen}
+        out.append({
+            **base,
+            "shown": sum(games for games, _ in seen.values()),
+            "facts": list(passage.facts),
+            "stats": list(passage.stats),
+            "callback": callback,
+            "causes": len(causes),
+            "false_callback": callback and len(causes) > 1,
+            "routes": [{"causes": dict(route), "shown": games, "seed": seed} for route, (games, seed) in ordered],
+        })
+    return {"passages": out, "never_shown": never,
+            "false_callbacks": [f"{p['where']}" for p in out if p["false_callback"]]}
+
+
+def format_audit(audit: dict[str, Any]) -> str:
+    passages_shown = audit["passages"]
+    flagged = [p for p in passages_shown if p["false_callback"]]
+    lines = [f"Audit: {len(passages_shown)} conditional passage(s) shown, {len(audit['never_shown'])} never shown; "
+             f"{len(flagged)} read like a callback but have more than one cause (different choices made them true)."]
+    if flagged:
+        lines.append("Callbacks with more than one cause (check that the text is true of each route below):")
+        for p in flagged:
+            lines.append(f"  {p['where']}  {_quote(p['opening'])}  ({p['causes']} causes)")
+    lines.append("")
+    lines.append("Passages (file:line, {condition}, first words, times shown; then each route: times, "
+                 "the decision that last set each fact, a seed that shows it):")
+    for p in passages_shown:
+        mark = f"  ⚠ callback with {p['causes']} causes" if p["false_callback"] else ""
+        where = p["context"] if p["context"] != "text" else p["node"]
+        lines.append(f"{p['where']}  [{where}] {{{p['branch']} {p['condition']}}}  {_quote(p['opening'])}  "
+                     f"shown {p['shown']}×{mark}")
+        if p["stats"]:
+            lines.append("    reads " + ", ".join(p["stats"]) + " (stats and relations: not split by route)")
+        for route in p["routes"][:ROUTES_SHOWN]:
+            causes = "; ".join(f"{fact} ← {who}" for fact, who in route["causes"].items()) or "(no facts: stats only)"
+            lines.append(f"    {route['shown']:>7}  {causes}  (seed {route['seed']})")
+        more = p["routes"][ROUTES_SHOWN:]
+        if more:
+            lines.append(f"    {sum(r['shown'] for r in more):>7}  … {len(more)} more route(s) (see --format json)")
+    if audit["never_shown"]:
+        lines.append("")
+        lines.append(f"Never shown in these games ({len(audit['never_shown'])}):")
+        for p in audit["never_shown"]:
+            lines.append(f"  {p['where']}  {{{p['branch']} {p['condition']}}}  {_quote(p['opening'])}")
+    return "\n".join(lines)
+
+
+def _quote(text: str, limit: int = 60) -> str:
+    return '"' + (text if len(text) <= limit else text[: limit - 1].rstrip() + "…") + '"'
+
