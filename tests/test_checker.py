@@ -85,3 +85,97 @@ def test_check_exit_codes_and_json(mini: str, make_story) -> None:  # type: igno
     assert "scenes.yaml:6:35: error: goto: unknown scene 'nowhere'" in text.stdout
     assert "Traceback" not in text.stdout + text.stderr
     assert run_cli("check", "--format", "xml").returncode == 2
+
+
+# -- errors that put the root cause first ---------------------------------------------------------
+
+
+def test_a_broken_scene_is_reported_once_not_as_unknown_gotos_elsewhere(make_story) -> None:  # type: ignore[no-untyped-def]
+    path = make_story("""\
+        nodes:
+          - id: a
+            title: A
+            text: "Open {if flag_a}never closed"
+            choices:
+              - {id: go, label: Go, goto: b}
+          - id: b
+            title: B
+            text: b
+            choices:
+              - {id: back, label: Back, goto: a}
+              - {id: on, label: On, goto: end}
+        endings:
+          - {id: end, title: End, text: The end.}
+        """)
+    report = check_story([path])
+    assert [d.code for d in report.errors] == ["template"]  # no "unknown scene 'a'" echoes
+
+
+def test_root_causes_come_first_and_typos_get_hints(make_story) -> None:  # type: ignore[no-untyped-def]
+    path = make_story("""\
+        nodes:
+          - id: a
+            title: A
+            text: t
+            choices:
+              - {id: go, label: Go, goto: nowhere}
+              - {id: x, label: X, if: party >> 5, goto: end}
+              - id: y
+                label: Y
+                effects: [party = max(party, 40), flag_a = true]
+                goto: end
+        endings:
+          - {id: end, title: End, text: The end.}
+        """)
+    report = check_story([path])
+    codes = [d.code for d in report.errors]
+    assert codes == ["syntax", "split-effect", "unknown-node"]  # the causes first, then the rest
+    syntax, split, _ = (d.message for d in report.errors)
+    assert syntax.endswith("found '>' (did you mean '>'?)")
+    assert "quote the effect: \"party = max(party, 40)\"" in split
+
+
+def test_codex_match_words_that_unlock_more_than_meant(tmp_path, make_story) -> None:  # type: ignore[no-untyped-def]
+    base = make_story("""\
+        nodes:
+          - id: a
+            title: A
+            text: Zinoviev speaks for the Left
+              Opposition.
+            choices:
+              - {id: go, label: Go, goto: end}
+        endings:
+          - {id: end, title: End, text: The end.}
+        codex:
+          - {id: zin, title: Grigory Zinoviev, category: person, match: [Zinoviev], text: t}
+          - {id: zin2, title: Zinoviev again, category: person, match: [Zinoviev], text: t}
+        """)
+    mod = tmp_path / "mod"
+    mod.mkdir()
+    (mod / "codex.yaml").write_text(
+        "codex:\n  - {id: left, title: The Left, category: party, match: [Left Opposition], text: t}\n", encoding="utf-8")
+    report = check_story([base, str(mod)])
+    warnings = [d.message for d in report.warnings if d.code == "codex-match"]
+    assert any("match 'Zinoviev' is also a match of 'zin'" in w for w in warnings)
+    assert any("codex 'left': match 'Left Opposition' also occurs in 1 scene(s)" in w for w in warnings)
+
+
+def test_a_multi_word_match_unlocks_across_a_line_break(make_story) -> None:  # type: ignore[no-untyped-def]
+    from kremlin_tui.engine import Game
+    from kremlin_tui.loader import load_story
+
+    path = make_story("""\
+        nodes:
+          - id: a
+            title: A
+            text: |
+              Zinoviev speaks for the Left
+              Opposition.
+            choices:
+              - {id: go, label: Go, goto: end}
+        endings:
+          - {id: end, title: End, text: The Left is not an opposition.}
+        codex:
+          - {id: left, title: The Left, category: party, match: [Left Opposition], text: t}
+        """)
+    assert Game.new(load_story([path], cache=False)).state.codex == ["left"]

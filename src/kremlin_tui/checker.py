@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from kremlin_tui.diagnostics import Collector, Diagnostic
@@ -56,8 +57,14 @@ def check_story(dirs: list[str], overlay: Mapping[str, str] | None = None) -> Ch
     return report
 
 
-def _order(d: Diagnostic) -> tuple[str, int, int]:
-    return (d.pos.path, d.pos.line, d.pos.col)
+# Problems that cause others: a file that cannot be read or parsed, a broken template or
+# expression. They are listed first, so the writer fixes the cause before its echoes.
+ROOT_CAUSES = frozenset({"io", "encoding", "too-large", "yaml", "control-char", "anchor", "alias", "tag",
+                         "too-deep", "documents", "duplicate-key", "key", "template", "syntax", "split-effect"})
+
+
+def _order(d: Diagnostic) -> tuple[int, str, int, int]:
+    return (0 if d.code in ROOT_CAUSES else 1, d.pos.path, d.pos.line, d.pos.col)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -168,6 +175,7 @@ def analyse(story: Story, out: Collector) -> None:
                 out.error(cond.pos, "never-true", f"in {where}: {{if {cond.source}}} can never hold{flag_hint(cond)}")
 
     _reachability(story, out, available, scope)
+    _codex_matches(story, out)
     _dead_ends(story, out, scope)
     _time_travel(story, out)
     check_structure(story, out, available, scope, _templates(story))  # no ending, traps, x / 0
@@ -360,3 +368,39 @@ def story_stats(story: Story) -> dict[str, Any]:
         "words": total_words,
         "chapters": per_chapter,
     }
+
+
+def _codex_matches(story: Story, out: Collector) -> None:
+    """A `match` word that unlocks more than the writer meant: the same word in two entries
+    (a scene mentioning it unlocks both), or a mod's entry whose word already occurs in scenes
+    of the story it is loaded on (those scenes will unlock it too)."""
+    owner: dict[str, str] = {}
+    for entry in story.codex.values():
+        for word in entry.match:
+            first = owner.setdefault(word, entry.id)
+            if first != entry.id:
+                out.warning(entry.pos, "codex-match",
+                            f"codex '{entry.id}': match '{word}' is also a match of '{first}' "
+                            f"({story.codex[first].pos}); a scene that mentions it unlocks both")
+    if len(story.sources) < 2:
+        return
+    roots = [Path(source).resolve() for source in story.sources]
+
+    def layer(path: str) -> int:
+        resolved = Path(path).resolve()
+        found = [i for i, root in enumerate(roots) if root == resolved or root in resolved.parents]
+        return max(found) if found else 0
+
+    node_layers = [(node, layer(node.pos.path)) for node in story.nodes.values()]
+    for entry in story.codex.values():
+        entry_layer = layer(entry.pos.path)
+        if entry_layer == 0:
+            continue
+        for word in entry.match:
+            pattern = re.compile(r"(?<!\w)" + r"\s+".join(re.escape(w) for w in word.split()) + r"(?!\w)")
+            hits = [node for node, node_layer in node_layers
+                    if node_layer < entry_layer and word.split()[0] in node.text.source and pattern.search(node.text.source)]
+            if hits:
+                out.warning(entry.pos, "codex-match",
+                            f"codex '{entry.id}': match '{word}' also occurs in {len(hits)} scene(s) of {story.sources[0]} "
+                            f"(first: '{hits[0].id}' at {hits[0].pos}); they will unlock the entry too")

@@ -227,7 +227,21 @@ class _Parser:
                 raise ExprError(f"'{value}': a dotted name is only allowed inside chose(...)", offset)
             return ("var", value, offset)
         found = "the end of the expression" if kind == "end" else f"'{value}'"
-        raise ExprError(f"expected a value, found {found}", offset)
+        raise ExprError(f"expected a value, found {found}{self.doubled_hint(kind, value)}", offset)
+
+    def doubled_hint(self, kind: str, value: Any) -> str:
+        """`party >> 5`, `a && b`: an operator typed twice, or one from another language."""
+        if kind != "op" or self.i < 2:
+            return ""
+        before = self.tokens[self.i - 2]
+        if before[0] != "op":
+            return ""
+        pair = f"{before[1]}{value}"
+        if before[1] == value and value in ("<", ">", "+", "-", "*", "/", "%"):
+            return f" (did you mean '{value}'?)"
+        if pair in ("=<", "=>"):
+            return f" (did you mean '{pair[::-1]}'?)"
+        return ""
 
 
 @functools.lru_cache(maxsize=8192)

@@ -48,7 +48,7 @@ from kremlin_tui.yamlsource import (
     scalar_position,
 )
 
-LOADER_VERSION = "1"
+LOADER_VERSION = "2"  # bump when loading gives a different model for the same files (cached stories)
 MAX_DELAY = 9999  # `schedule EVENT in N days|months|years`: N has at most four digits
 _ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _NULL = {"", "~", "null", "Null", "NULL"}
@@ -872,9 +872,20 @@ class _Builder:
 
     def effects(self, node: YNode | None) -> tuple[Effect, ...]:
         built: list[Effect] = []
-        for item in self.items(node, "effects"):
+        items = self.items(node, "effects")
+        skip = False
+        for index, item in enumerate(items):
+            if skip:
+                skip = False
+                continue
             if not isinstance(item, YScalar):
                 self.error(item.pos, "type", "an effect is one line, e.g. 'party += 5'")
+                continue
+            split = _split_by_comma(item, items[index + 1] if index + 1 < len(items) else None)
+            if split is not None:
+                self.error(item.pos, "split-effect",
+                           f"the comma in '{split}' ends the effect in an unquoted list [...]; quote the effect: \"{split}\"")
+                skip = True
                 continue
             effect = self.effect(item)
             if effect is not None:
@@ -990,7 +1001,9 @@ class _Builder:
             return  # the targets may be defined in the file that could not be read
         if campaign is not None:
             start = nodes.get(campaign.start)
-            if start is None:
+            if start is None and campaign.start in self.all_ids:
+                pass  # declared, but it could not be built: its own error says why
+            elif start is None:
                 self.error(campaign.pos, "unknown-node", f"start: unknown scene '{campaign.start}'")
             elif start.is_ending or start.event is not None:
                 self.error(campaign.pos, "bad-start", f"start: '{campaign.start}' must be an ordinary scene")
@@ -1001,12 +1014,24 @@ class _Builder:
                     if target is None:
                         continue
                     dest = nodes.get(target)
+                    if dest is None and target in self.all_ids:
+                        continue  # declared, but it could not be built: its own error says why
                     if dest is None:
                         from kremlin_tui.expr import _unknown
 
                         self.error(where, "unknown-node", f"goto: {_unknown(target, nodes).replace('name', 'scene', 1)}")
                     elif dest.event is not None:
                         self.error(where, "goto-event", f"goto: '{target}' is an event; events fire by themselves")
+
+
+def _split_by_comma(item: YScalar, following: YNode | None) -> str | None:
+    """`effects: [party = max(party, 40)]` reads as two items, `party = max(party` and `40)`:
+    the whole effect as the writer meant it, when an item opens a call the next one closes."""
+    if not item.plain or item.text.count("(") <= item.text.count(")"):
+        return None
+    if not isinstance(following, YScalar) or following.text.count(")") <= following.text.count("("):
+        return None
+    return f"{item.text}, {following.text}"
 
 
 _NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")

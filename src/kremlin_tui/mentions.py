@@ -32,12 +32,13 @@ class MentionIndex:
         self.heads: set[str] = set()
         self.other: list[tuple[str, re.Pattern[str], str]] = []
         for raw, cid in words:
-            word = raw.strip()
+            word = " ".join(raw.split())  # a phrase matches across any run of spaces or a line break
             if not word:
                 continue
             head = _RUN.match(word)
             if head is None:
-                self.other.append((word, re.compile(r"(?<!\w)" + re.escape(word) + r"(?!\w)"), cid))
+                phrase = r"\s+".join(re.escape(part) for part in word.split())
+                self.other.append((word.split()[0], re.compile(r"(?<!\w)" + phrase + r"(?!\w)"), cid))
             elif head.end() == len(word):
                 self.exact.setdefault(word, set()).add(cid)
             else:
@@ -76,10 +77,15 @@ class MentionIndex:
             node = self.trie
             index = match.start()
             while index < size:
-                node = node.get(text[index])  # type: ignore[assignment]
+                if text[index].isspace():  # "Left\n  Opposition" is the phrase "Left Opposition"
+                    node = node.get(" ")  # type: ignore[assignment]
+                    while index < size and text[index].isspace():
+                        index += 1
+                else:
+                    node = node.get(text[index])  # type: ignore[assignment]
+                    index += 1
                 if node is None:
                     break
-                index += 1
                 ids = node.get(_END)
                 if ids and (index == size or not _WORD_CHAR.match(text, index)):
                     found |= ids  # type: ignore[arg-type]
