@@ -13,7 +13,7 @@ from kremlin_tui import __version__
 from kremlin_tui.diagnostics import Diagnostic
 from kremlin_tui.paths import SAVES_ENV, default_saves_dir, default_story_dir
 
-COMMANDS = ("play", "check", "explore", "schema", "graph", "saves", "lsp")
+COMMANDS = ("play", "check", "explore", "schema", "graph", "saves", "lsp", "serve")
 
 
 def _story_dirs(values: list[str] | None) -> list[str]:
@@ -104,6 +104,10 @@ def build_parser() -> argparse.ArgumentParser:
     saves_check.add_argument("--story", action="append", metavar="DIR", help="story directory (repeatable)")
     saves_check.add_argument("--format", choices=("text", "json"), default="text")
 
+    from kremlin_tui.web.command import add_serve_parser
+
+    add_serve_parser(sub)
+
     lsp = sub.add_parser("lsp", help="run the language server for story YAML (for editors; speaks LSP on stdin/stdout)",
                          description="A language server for story files: check's diagnostics as you type, go to definition, "
                                      "find references, completion and hover. Editors start it; see docs/editors.md. "
@@ -135,6 +139,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_saves(args)
         if args.command == "lsp":
             return cmd_lsp(args)
+        if args.command == "serve":
+            from kremlin_tui.web.command import cmd_serve
+
+            return cmd_serve(args)
         if args.command == "schema":
             return cmd_schema(args)
         return cmd_play(args)
@@ -306,7 +314,9 @@ def cmd_play(args: argparse.Namespace) -> int:
     import random
 
     dirs = _story_dirs(args.story)
-    interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    from kremlin_tui.web import web_driver_in_use
+
+    interactive = (sys.stdin.isatty() and sys.stdout.isatty()) or web_driver_in_use()  # textual-serve pipes
     if not args.plain and interactive:
         from kremlin_tui.tui.app import run_tui  # the TUI loads the story itself, after its first frame
 
