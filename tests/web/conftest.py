@@ -25,8 +25,10 @@ def _missing(reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """One Chromium per test module. Not per session: Playwright's sync API keeps an event loop
+    running while it is started, which would break the asyncio tests that pytest runs after it."""
     try:
         import pyte  # noqa: F401
         import textual_serve  # noqa: F401
