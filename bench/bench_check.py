@@ -5,9 +5,13 @@ stay linear. This generates a story of about BYTES of YAML (bench/gen_story.py) 
 codex entries whose match words appear in the text, then times one `check_story` run and,
 separately, the load alone (seconds, one run each: the big cases are slow by design).
 
-Run: python bench/bench_check.py [BYTES] [ENTRIES]
+Run: python bench/bench_check.py [BYTES] [ENTRIES] [--one-text]
      python bench/bench_check.py 8000000 150      the 8 MB case (goal: under 20 s)
      python bench/bench_check.py 1400000 10000    10k entries + 1.4 MB of text
+     python bench/bench_check.py 4000000 150 --one-text
+                                                  plus one scene whose `|` text and one whose
+                                                  quoted text hold an {expression} every 40
+                                                  characters (positions once cost text x exprs)
 """
 
 from __future__ import annotations
@@ -39,13 +43,31 @@ def add_codex(root: Path, entries: int) -> None:
     (root / "codex.yaml").write_text("\n".join(lines) + "\n")
 
 
+def add_long_texts(root: Path, size: int) -> None:
+    """Two scenes of about size/2 bytes each: a `|` block and a double-quoted text."""
+    sentence = "Line {party} and {grain} here, Kremlin."
+    count = max(1, size // 2 // len(sentence))
+    block = [f"      {sentence}" for _ in range(count)]
+    quoted = " ".join([sentence] * count)
+    lines = ["nodes:", "  - id: long_block", "    title: Long", "    text: |", *block,
+             "    choices:", "      - {id: g, label: G, goto: n0_0}",
+             "  - id: long_quoted", "    title: Long", f'    text: "{quoted}"',
+             "    choices:", "      - {id: g, label: G, goto: n0_0}"]
+    (root / "long.yaml").write_text("\n".join(lines) + "\n")
+
+
 def main() -> None:
-    size = int(sys.argv[1]) if len(sys.argv) > 1 else 8_000_000
-    entries = int(sys.argv[2]) if len(sys.argv) > 2 else 150
+    flags = [a for a in sys.argv[1:] if a.startswith("--")]
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    size = int(args[0]) if args else 8_000_000
+    entries = int(args[1]) if len(args) > 1 else 150
     tmp = Path(tempfile.mkdtemp())
     os.environ["KREMLIN_TUI_CACHE"] = str(tmp / "cache")
-    story_dir = generate(tmp / "story", size)
+    one_text = "--one-text" in flags
+    story_dir = generate(tmp / "story", size // 2 if one_text else size)
     add_codex(story_dir, entries)
+    if one_text:
+        add_long_texts(story_dir, size // 2)
     total = sum(f.stat().st_size for f in story_dir.rglob("*.yaml"))
     from kremlin_tui.checker import check_story
     from kremlin_tui.loader import load_story_with_diagnostics

@@ -456,3 +456,107 @@ def test_a_divisor_that_is_always_zero_is_an_error(make_story) -> None:  # type:
         "scenes.yaml:6:58: 'party / 0' divides by zero: the divisor is always 0 (x / 0 gives 0 in play) "
         "[division-by-zero]"]
     assert checked(make_story(with_effect("party = party / (party - 1)"), name="fine")) == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b", " ", "  ", "\n", "\n\n", "\t", "'", '"', "\\", "é", "x y", "#"]), max_size=25),
+       st.lists(st.integers(0, 40), min_size=1, max_size=4),
+       st.sampled_from(['"', "'", None]), st.integers(8, 30))
+def test_every_character_of_a_flow_scalar_maps_to_where_it_is_written(pieces: list[str], marks: list[int],
+                                                                     style: str | None, width: int) -> None:
+    import yaml
+
+    from kremlin_tui.diagnostics import Collector
+    from kremlin_tui.yamlsource import YMap, parse_yaml_text, scalar_position
+
+    value = "".join(pieces)
+    slots = sorted({m % (len(value) + 1) for m in marks})
+    for shift, slot in enumerate(slots):  # a marker written as itself in any style
+        value = value[:slot + shift] + "§" + value[slot + shift:]
+    source = yaml.dump({"k": value}, default_style=style, width=width, allow_unicode=True)
+    tree = parse_yaml_text(source, "f.yaml", Collector())
+    assert isinstance(tree, YMap)
+    scalar = tree.items["k"]
+    if scalar.text != value or scalar.block:
+        return  # the dumper chose a style this test does not cover
+    lines = source.split("\n")
+    memo: dict[int, tuple[int, int, int]] = {}
+    offsets = [i for i, char in enumerate(value) if char == "§"]
+    for offset in offsets + offsets[::-1]:  # forwards, then backwards through the same memo
+        pos = scalar_position(lines, scalar, offset, memo)
+        assert lines[pos.line - 1][pos.col - 1] == "§", (source, offset, pos)
+
+
+# -- saves: edited numbers and dates, files cut short --------------------------------------------
+
+
+def test_a_save_dated_the_last_day_of_the_calendar_plays_on(make_story) -> None:  # type: ignore[no-untyped-def]
+    from kremlin_tui.saves.document import parse_state
+
+    story = load_story([make_story(with_effect("schedule later in 3 months").replace("endings:", LATER))], cache=False)
+    data = Game.new(story, seed=1).state.to_json()
+    data["date"] = "9999-12-31"
+    game = Game(story, parse_state(data))
+    game.choose("go")  # scheduling past the calendar's end no longer crashes
+    assert game.state.scheduled["later"] == "9999-12-31"
+
+
+@pytest.mark.parametrize("value", [10**400, 10**16, -(10**16), 1e300])
+def test_a_save_with_an_out_of_range_number_is_damaged(make_story, value: float) -> None:  # type: ignore[no-untyped-def]
+    from kremlin_tui.saves.document import parse_state
+    from kremlin_tui.saves.errors import DamagedSave
+
+    data = Game.new(load_story([make_story(SCENES)], cache=False), seed=1).state.to_json()
+    data["vars"]["party"] = value
+    with pytest.raises(DamagedSave, match=r"'state\.vars' is missing or is not a mapping of names to numbers"):
+        parse_state(data)
+
+
+@pytest.mark.parametrize("cut", ['{"a": tr', '{"a": 12.', '{"a": 1e', '{"a": "\\u00', '{"a": [1, fals', '{"a": "text'])
+def test_a_save_cut_mid_token_is_cut_short(cut: str) -> None:
+    from kremlin_tui.saves.document import decode
+    from kremlin_tui.saves.errors import DamagedSave
+
+    with pytest.raises(DamagedSave, match=r"^the file is cut short \(truncated JSON\)$"):
+        decode(cut.encode())
+    with pytest.raises(DamagedSave, match="not valid JSON"):
+        decode(cut.replace('{"a"', '{"a" x').encode() + b"}")
+
+
+def _on_a_cycle(edges: dict[str, list[str]], start: str) -> bool:
+    """The reference: a search from each scene (what the checker did, scenes squared)."""
+    seen: set[str] = set()
+    frontier = [start]
+    while frontier:
+        for target in edges.get(frontier.pop(), []):
+            if target == start:
+                return True
+            if target not in seen:
+                seen.add(target)
+                frontier.append(target)
+    return False
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.sampled_from("abcdefgh"), st.lists(st.sampled_from("abcdefghz"), max_size=3), min_size=1))
+def test_scenes_on_a_loop_are_found_in_one_pass(edges: dict[str, list[str]]) -> None:
+    from types import SimpleNamespace
+
+    from kremlin_tui.structure import cyclic_scenes
+
+    nodes = {nid: SimpleNamespace(choices=[SimpleNamespace(goto=t, outcomes=()) for t in targets])
+             for nid, targets in edges.items()}
+    known = {nid: [t for t in targets if t in nodes] for nid, targets in edges.items()}
+    assert cyclic_scenes(SimpleNamespace(nodes=nodes)) == {nid for nid in nodes if _on_a_cycle(known, nid)}  # type: ignore[arg-type]
+
+
+def test_ten_thousand_once_choices_check_in_linear_time(make_story) -> None:  # type: ignore[no-untyped-def]
+    scenes = "\n".join(f"""\
+  - id: s{i}
+    title: S
+    text: s
+    choices:
+      - {{id: go, label: Go, once: true, goto: {f's{i + 1}' if i < 2999 else 'end'}}}
+      - {{id: other, label: Other, once: true, goto: end}}""" for i in range(3000))
+    body = "nodes:\n" + scenes.replace("id: s0\n", "id: a\n") + "\nendings:\n  - {id: end, title: End, text: done}\n"
+    assert checked(make_story(body)) == []  # a search per scene made this 3,000 x 3,000 steps

@@ -18,7 +18,7 @@ from kremlin_tui.diagnostics import Collector, Diagnostic
 from kremlin_tui.expr import BOTH, Expr, ExprError, Scope, VarInfo, analyze
 from kremlin_tui.loader import load_story_with_diagnostics
 from kremlin_tui.model import Choice, Effect, Node, Story
-from kremlin_tui.structure import check_structure
+from kremlin_tui.structure import check_structure, cyclic_scenes
 from kremlin_tui.template import Cond, Template
 
 _WORD = re.compile(r"[A-Za-zÀ-ÿ0-9'’-]+")
@@ -264,6 +264,7 @@ def _reachability(story: Story, out: Collector, available: dict[tuple[str, str],
 
 def _dead_ends(story: Story, out: Collector, scope: Scope) -> None:
     always = frozenset({True})
+    cyclic: set[str] | None = None  # worked out once, on the first 'once' choice
     for node in story.nodes.values():
         if node.is_ending or not node.choices:
             continue
@@ -274,7 +275,9 @@ def _dead_ends(story: Story, out: Collector, scope: Scope) -> None:
                 continue
             if choice.once:
                 if revisitable is None:
-                    revisitable = _on_a_cycle(story, node.id)
+                    if cyclic is None:
+                        cyclic = cyclic_scenes(story)
+                    revisitable = node.id in cyclic
                 if revisitable:
                     continue
             safe = True
@@ -283,24 +286,6 @@ def _dead_ends(story: Story, out: Collector, scope: Scope) -> None:
             out.error(node.pos, "dead-end",
                       f"dead end: every choice in '{node.id}' can be unavailable; give one choice no 'if' "
                       "(and no 'once' if the scene can be revisited), or add 'fallback: true' to one")
-
-
-def _on_a_cycle(story: Story, start: str) -> bool:
-    """Whether the scene can be reached again after leaving it."""
-    seen: set[str] = set()
-    frontier = [start]
-    while frontier:
-        node = story.nodes.get(frontier.pop())
-        if node is None:
-            continue
-        for choice in node.choices:
-            for target in [choice.goto] + [o.goto for o in choice.outcomes]:
-                if target == start:
-                    return True
-                if target and target not in seen:
-                    seen.add(target)
-                    frontier.append(target)
-    return False
 
 
 def _time_travel(story: Story, out: Collector) -> None:

@@ -7,6 +7,7 @@ Whole-story analysis (reachability, dead ends, conditions that never hold) is th
 
 from __future__ import annotations
 
+import bisect
 import errno
 import gc
 import hashlib
@@ -261,6 +262,8 @@ class _Builder:
         self.event_ids: set[str] = set()
         self.all_ids: set[str] = set()
         self.indents: dict[tuple[str, int], int] = {}
+        self.flow_memo: dict[int, tuple[int, int, int]] = {}  # scalar_position's memo (id of a scalar)
+        self.breaks: dict[int, list[int]] = {}  # line-break offsets of long block scalars
         self.analysed: dict[str, ExprError | None] = {}  # stories repeat expressions: check each once
         self.broken_files = False  # a file that did not parse: its ids are missing, so skip cross-checks
 
@@ -366,10 +369,17 @@ class _Builder:
         if offset == 0 and not scalar.block:
             return scalar.pos if not scalar.quote else Pos(scalar.pos.path, scalar.pos.line, scalar.pos.col + 1)
         if not scalar.block:
-            return scalar_position(self.lines.get(scalar.pos.path, []), scalar, offset)
+            return scalar_position(self.lines.get(scalar.pos.path, []), scalar, offset, self.flow_memo)
         text = scalar.text
-        line_offset = text.count("\n", 0, offset)
-        column_in_line = offset - (text.rfind("\n", 0, offset) + 1)
+        if len(text) < 4096:
+            line_offset = text.count("\n", 0, offset)
+            column_in_line = offset - (text.rfind("\n", 0, offset) + 1)
+        else:  # a long text with many {expressions}: index its line breaks once, not per position
+            breaks = self.breaks.get(id(scalar))
+            if breaks is None:
+                breaks = self.breaks[id(scalar)] = [m.start() for m in re.finditer("\n", text)]
+            line_offset = bisect.bisect_left(breaks, offset)
+            column_in_line = offset - (breaks[line_offset - 1] + 1 if line_offset else 0)
         row = scalar.pos.line + line_offset  # 0-based index of the line after the indicator
         return Pos(scalar.pos.path, row + 1, self.block_indent(scalar) + column_in_line + 1)
 

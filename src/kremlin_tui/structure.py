@@ -98,9 +98,34 @@ def _reachable(start: str, edges: dict[str, list[str]], events: list[Node]) -> s
     return seen
 
 
+def cyclic_scenes(story: Story) -> set[str]:
+    """The scenes that can be reached again after leaving them (on a loop of gotos, whatever
+    the conditions): one pass over the story, where a search per scene cost scenes squared."""
+    nodes = story.nodes
+    edges = {nid: [t for c in node.choices for t in (c.goto, *(o.goto for o in c.outcomes)) if t in nodes]
+             for nid, node in nodes.items()}
+    components, _component_of = _components(set(nodes), edges)
+    return {nid for component in components if _looped(component, edges) for nid in component}
+
+
+def _looped(component: set[str], edges: dict[str, list[str]]) -> bool:
+    return len(component) > 1 or any(t in component for nid in component for t in edges[nid])
+
+
 def _bottom_components(members: set[str], edges: dict[str, list[str]]) -> list[set[str]]:
     """The strongly connected components of the subgraph on `members` that no edge leaves,
-    excluding a single scene without a loop to itself (Kosaraju's algorithm, iterative)."""
+    excluding a single scene without a loop to itself."""
+    components, component_of = _components(members, edges)
+    bottom: list[set[str]] = []
+    for index, component in enumerate(components):
+        leaves = any(component_of.get(t, -1) != index for nid in component for t in edges[nid])
+        if not leaves and _looped(component, edges):
+            bottom.append(component)
+    return bottom
+
+
+def _components(members: set[str], edges: dict[str, list[str]]) -> tuple[list[set[str]], dict[str, int]]:
+    """Strongly connected components of the subgraph on `members` (Kosaraju, iterative)."""
     order: list[str] = []
     visited: set[str] = set()
     for root in sorted(members):
@@ -140,14 +165,7 @@ def _bottom_components(members: set[str], edges: dict[str, list[str]]) -> list[s
                     component.add(source)
                     frontier.append(source)
         components.append(component)
-    bottom: list[set[str]] = []
-    for index, component in enumerate(components):
-        leaves = any(component_of.get(t, -1) != index for nid in component for t in edges[nid] if t in members) or any(
-            t not in members for nid in component for t in edges[nid])
-        looped = len(component) > 1 or any(t in component for nid in component for t in edges[nid])
-        if not leaves and looped:
-            bottom.append(component)
-    return bottom
+    return components, component_of
 
 
 # -- division by a divisor that is always zero ---------------------------------------------------

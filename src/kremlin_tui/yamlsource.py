@@ -246,42 +246,63 @@ _SIMPLE_ESCAPES = {"0": "\0", "a": "\a", "b": "\b", "t": "\t", "\t": "\t", "n": 
                    "_": "\xa0", "L": "\u2028", "P": "\u2029"}
 
 
-def scalar_position(lines: list[str], scalar: YScalar, offset: int) -> Pos:
+_VERBATIM = (-1, -1, -1)  # memo: the value is its source, on one line
+
+
+def scalar_position(lines: list[str], scalar: YScalar, offset: int, memo: dict[int, tuple[int, int, int]] | None = None) -> Pos:
     """The file position of character `offset` of a flow (plain or quoted) scalar's value.
 
     A value is not its source: escapes (`\\n` is two characters in the file, one in the value)
     and line folding (a line break in the file is a space in the value) shift every later
     character. Walking the source while decoding it gives exact positions; if the walk does not
     reproduce the value (a case it does not model), the scalar's start is the honest answer.
+    `memo` (one dict per load) keeps, per scalar, whether it is verbatim or where the last walk
+    stopped, so many positions in one long scalar cost one walk, not one each.
     """
     start = scalar.pos
-    if offset >= len(scalar.text):  # just past the end (e.g. "nothing after '='")
-        if not scalar.text:
+    text = scalar.text
+    if offset >= len(text):  # just past the end (e.g. "nothing after '='")
+        if not text:
             return start if not scalar.quote else Pos(start.path, start.line, start.col + 1)
-        last = scalar_position(lines, scalar, len(scalar.text) - 1)
-        return last if last == start else Pos(last.path, last.line, last.col + 1 + offset - len(scalar.text))
+        last = scalar_position(lines, scalar, len(text) - 1, memo)
+        return last if last == start else Pos(last.path, last.line, last.col + 1 + offset - len(text))
     row, col = start.line - 1, start.col - 1
     quote = scalar.quote
-    if row < len(lines):  # the common case: the value is its source, on one line
-        first = col + (1 if quote else 0)
-        if lines[row][first:first + offset + 1] == scalar.text[:offset + 1] and (
-                quote != '"' or "\\" not in lines[row][first:first + offset + 1]) and (
-                quote != "'" or "''" not in lines[row][first:first + offset + 1]):
-            return Pos(start.path, start.line, first + offset + 1)
-    walked = _walk_flow(lines, row, col + (1 if quote else 0), quote, offset, scalar.text)
-    return Pos(start.path, walked[0] + 1, walked[1] + 1) if walked else start
+    first = col + (1 if quote else 0)
+    state = memo.get(id(scalar)) if memo is not None else None
+    if state is None:
+        source = lines[row][first:first + len(text)] if row < len(lines) else ""
+        verbatim = source == text and not (quote == '"' and "\\" in source) and not (quote == "'" and "''" in source)
+        state = _VERBATIM if verbatim else (0, row, first)
+        if memo is not None:
+            memo[id(scalar)] = state
+    if state is _VERBATIM:
+        return Pos(start.path, start.line, first + offset + 1)
+    if state[0] > offset:  # asked for an earlier character than the last walk reached: start over
+        state = (0, row, first)
+    walked = _walk_flow(lines, state[1], state[2], quote, offset, text, state[0])
+    if walked is None:
+        return start
+    place, checkpoint = walked
+    if memo is not None and checkpoint is not None:
+        memo[id(scalar)] = checkpoint
+    return Pos(start.path, place[0] + 1, place[1] + 1)
 
 
-def _walk_flow(lines: list[str], row: int, col: int, quote: str, offset: int, value: str) -> tuple[int, int] | None:
-    """Decode a flow scalar from (row, col) until value character `offset`; its 0-based place."""
+def _walk_flow(lines: list[str], row: int, col: int, quote: str, offset: int, value: str,
+               index: int = 0) -> tuple[tuple[int, int], tuple[int, int, int] | None] | None:
+    """Decode a flow scalar from (row, col), where value character `index` starts, until value
+    character `offset`: its 0-based place, and a checkpoint to resume from (or None)."""
     made: list[str] = []  # decoded characters, to check the walk against the real value
     places: list[tuple[int, int]] = []
     spaces: list[tuple[int, int]] = []  # unescaped blanks: kept only if the line goes on
+    want = offset - index
+    plain_last = False
 
     def emit(char: str, place: tuple[int, int]) -> bool:
         made.append(char)
         places.append(place)
-        return len(made) > offset
+        return len(made) > want
 
     while row < len(lines):
         line = lines[row]
@@ -338,8 +359,10 @@ def _walk_flow(lines: list[str], row: int, col: int, quote: str, offset: int, va
             col += 2 + width
             continue
         if emit(char, (row, col)):
+            plain_last = True
             break
         col += 1
-    if len(made) <= offset or "".join(made) != value[:offset + 1]:
+    if len(made) <= want or "".join(made) != value[index:offset + 1]:
         return None
-    return places[offset]
+    place = places[want]
+    return place, ((offset, place[0], place[1]) if plain_last else None)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -26,6 +27,7 @@ from typing import Any
 from kremlin_tui import __version__
 from kremlin_tui.dates import GameDate
 from kremlin_tui.engine import STATE_VERSION, Game, GameState
+from kremlin_tui.expr import NUMBER_LIMIT
 from kremlin_tui.saves.errors import DamagedSave, IncompatibleSave
 
 FORMAT_VERSION = 1
@@ -155,7 +157,7 @@ def decode(data: bytes) -> dict[str, Any]:
     try:
         value = json.loads(text, parse_constant=_no_constants)
     except json.JSONDecodeError as exc:
-        if exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string"):
+        if _cut_short(text, exc):
             raise DamagedSave("the file is cut short (truncated JSON)") from None
         raise DamagedSave(f"the file is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
     except RecursionError:
@@ -165,6 +167,21 @@ def decode(data: bytes) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise DamagedSave("the file is not a Kremlin TUI save (it holds JSON, but not a save)")
     return value
+
+
+# What the end of a file cut mid-token looks like: part of true/false/null, of a number, or of
+# a string escape ("\u00" of "\u00e9").
+_PARTIAL_TOKEN = re.compile(r"(?:t(?:r(?:ue?)?)?|f(?:a(?:l(?:se?)?)?)?|n(?:u(?:ll?)?)?|-?\d*\.?\d*(?:[eE][-+]?\d*)?)\s*")
+
+
+def _cut_short(text: str, exc: json.JSONDecodeError) -> bool:
+    """Whether the JSON is valid as far as it goes and only its end is missing."""
+    rest = text[exc.pos:]
+    if exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string"):
+        return True
+    if exc.msg.startswith("Invalid \\uXXXX escape") and len(text.rstrip()) - exc.pos < 6:
+        return True
+    return _PARTIAL_TOKEN.fullmatch(rest) is not None
 
 
 def _no_constants(name: str) -> float:
@@ -273,9 +290,13 @@ def _is_int(value: object) -> bool:
 
 
 def _is_scalar(value: object) -> bool:
-    if isinstance(value, float):
-        return math.isfinite(value)
-    return isinstance(value, bool | int | str)
+    """A value a story variable can hold: numbers within the story limit (an edited save with a
+    400-digit number would otherwise overflow the game's arithmetic on the next choice)."""
+    if isinstance(value, bool):
+        return True
+    if isinstance(value, int | float):
+        return -NUMBER_LIMIT <= value <= NUMBER_LIMIT  # False for NaN too
+    return isinstance(value, str)
 
 
 def _is_id(value: object) -> bool:
