@@ -125,6 +125,7 @@ class Screen:
         self.stream = pyte.ByteStream(self.screen)
         self.sockets = 0
         self.closed = False
+        self.last_frame = time.monotonic()
         page.on("websocket", self._on_websocket)
 
     def _on_websocket(self, websocket: Any) -> None:
@@ -142,6 +143,7 @@ class Screen:
     def _on_received(self, payload: bytes | str) -> None:
         if isinstance(payload, bytes):
             self.stream.feed(payload)
+            self.last_frame = time.monotonic()
 
     def _on_sent(self, payload: bytes | str) -> None:
         if isinstance(payload, str) and payload.startswith('["resize"'):
@@ -155,17 +157,14 @@ class Screen:
     def text(self) -> str:
         return "\n".join(line.rstrip() for line in self.screen.display)
 
-    def wait_for(self, condition: str | Callable[[str], bool], timeout: float = 15.0, *, settle: float = 0.2) -> str:
-        """Wait until the screen shows `condition` (a text, or a test of the whole screen) and stays so briefly."""
+    def wait_for(self, condition: str | Callable[[str], bool], timeout: float = 15.0, *, quiet: float = 0.4) -> str:
+        """Wait until the screen shows `condition` (a text, or a test of the whole screen) once the page
+        has received nothing for `quiet` seconds: a screen still being drawn is never taken for the result."""
         test = (lambda text: condition in text) if isinstance(condition, str) else condition
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            text = self.text()
-            if test(text):
-                self.page.wait_for_timeout(settle * 1000)
-                text = self.text()
-                if test(text):
-                    return text
+            if test(self.text()) and time.monotonic() - self.last_frame >= quiet:
+                return self.text()
             self.page.wait_for_timeout(50)
         raise AssertionError(f"the page did not show {condition!r} within {timeout}s; it shows:\n{self.text()}")
 

@@ -67,7 +67,7 @@ def decide(page: Any, screen: Screen) -> str:
 
 def save_as(page: Any, screen: Screen, name: str) -> None:
     page.keyboard.press("s")
-    screen.wait_for("Save the game as:")
+    screen.wait_for("Save the game as:", quiet=0)  # its cursor blinks: never quiet for long
     page.keyboard.press("End")
     page.keyboard.press("Control+u")  # clear the suggested name
     page.keyboard.type(name)
