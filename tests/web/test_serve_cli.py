@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Callable
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -134,3 +137,33 @@ def test_a_port_in_use_is_reported_with_exit_1(home: dict[str, str]) -> None:
     assert result.returncode == 1
     assert result.stderr.startswith(f"kremlin-tui serve: cannot listen on 127.0.0.1:{port}")
     assert "Traceback" not in result.stderr + result.stdout
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_games_end_when_the_server_is_killed(server: ServedGame) -> None:
+    """Each game runs in a session of its own (fair CPU shares), so it must notice its server dying."""
+    host = urlsplit(server.url).netloc
+    upgrade = {"Host": host, "Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13",
+               "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==", "Origin": f"http://{host}"}
+    tab = request(server.url, "/ws?width=80&height=24", upgrade)
+    assert tab.status == 101
+    deadline = time.monotonic() + 30
+    while not server.game_pids() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    (game,) = server.game_pids()
+    while b"kremlin_tui.web.game" not in Path(f"/proc/{game}/cmdline").read_bytes() and time.monotonic() < deadline:
+        time.sleep(0.1)  # forked, not yet the game
+    assert os.getsid(game) == game != os.getsid(server.process.pid)  # type: ignore[union-attr]
+    server.process.kill()  # type: ignore[union-attr]
+    server.process.wait(10)  # type: ignore[union-attr]
+    deadline = time.monotonic() + 15
+    while _alive(game) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _alive(game)

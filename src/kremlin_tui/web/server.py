@@ -58,7 +58,7 @@ class ServeConfig:
 
 def game_command(config: ServeConfig) -> list[str]:
     """The command each tab runs: this Python, this package, the TUI (the web driver selects it)."""
-    argv = [sys.executable, "-m", "kremlin_tui", "play"]
+    argv = [sys.executable, "-m", "kremlin_tui.web.game"]
     for story in config.stories:
         argv += ["--story", story]
     if config.saves is not None and not config.public:
@@ -83,7 +83,9 @@ class GameService(AppService):
     """One tab's game process: textual-serve's process manager, with the tab's own environment.
 
     The process is started without a shell, so stopping it stops the game itself, and `finish`
-    waits for it to end before the tab's folder is removed.
+    waits for it to end before the tab's folder is removed. It runs in a session of its own, like
+    a game in a terminal (see `kremlin_tui.web.game`): with the kernel's per-session CPU groups,
+    games sharing the server's session started several times slower on a busy machine.
     """
 
     def __init__(self, argv: list[str], extra_env: dict[str, str], **kwargs: Any) -> None:
@@ -100,7 +102,7 @@ class GameService(AppService):
         environment = self._build_environment(width=width, height=height)
         self._process = process = await asyncio.create_subprocess_exec(
             *self.argv, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE, env=environment)
+            stderr=asyncio.subprocess.PIPE, env=environment, start_new_session=True)
         assert process.stdin is not None
         self._stdin = process.stdin
         return process
