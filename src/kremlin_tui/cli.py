@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import sys
 import time
 from collections.abc import Sequence
@@ -65,6 +66,11 @@ def build_parser() -> argparse.ArgumentParser:
     explore.add_argument("--jobs", type=int, default=None, help="processes (default: all cores)")
     explore.add_argument("--format", choices=("text", "json"), default="text")
     explore.add_argument("--story", action="append", metavar="DIR", help="story directory (repeatable)")
+    explore.add_argument("--among", metavar="SCENE|CHAPTER",
+                         help="count --track values over the games that reached this scene (or any scene of this "
+                              "chapter) instead of over all finished games")
+    explore.add_argument("--visits", action="store_true", help="list every scene with the games that reached it "
+                                                             "(the text report shows the rarest; JSON always has all)")
     explore.add_argument("--track", action="append", metavar="NAME", default=[],
                          help="report how often each final value of this flag, stat or relation occurs (repeatable)")
     explore.add_argument("--audit", action="store_true",
@@ -241,21 +247,24 @@ def cmd_explore(args: argparse.Namespace) -> int:
         return 1
     if args.to:
         return explore_to(story, args)
-    from kremlin_tui.explore import explore, format_report
+    from kremlin_tui.explore import among_nodes, explore, format_report, visited_target
 
     declared = {*story.stats, *story.relations, *story.flags}
-    unknown = [name for name in args.track if name not in declared]
+    unknown = [name for name in args.track if name not in declared and visited_target(name) not in story.nodes]
     if unknown:
         print(f"kremlin-tui explore: --track: unknown variable {', '.join(map(repr, unknown))} "
-              "(name a declared flag, stat or relation)", file=sys.stderr)
+              "(name a declared flag, stat or relation, or visited(SCENE))", file=sys.stderr)
+        return 2
+    if args.among and not among_nodes(story, args.among):
+        print(f"kremlin-tui explore: --among: '{args.among}' is neither a scene nor a chapter", file=sys.stderr)
         return 2
     started = time.perf_counter()
-    result = explore(story, args.runs, args.seed, args.strategy, args.jobs, tuple(args.track), args.audit)
+    result = explore(story, args.runs, args.seed, args.strategy, args.jobs, tuple(args.track), args.audit, args.among)
     elapsed = time.perf_counter() - started
     if args.format == "json":
         print(json.dumps(result, indent=2, ensure_ascii=False))
     else:
-        print(format_report(result, elapsed))
+        print(format_report(result, elapsed, all_visits=args.visits))
         if args.audit:
             from kremlin_tui.audit import format_audit
 
@@ -282,7 +291,8 @@ def explore_to(story, args: argparse.Namespace) -> int:  # type: ignore[no-untyp
     else:
         kind = "A shortest path" if found.shortest else "A path (found by random play, not proven shortest)"
         print(f"# {kind} to '{args.to}' ({len(found.numbers)} decisions). Replay it with:", file=sys.stderr)
-        print(f"#   kremlin-tui play --plain --seed {found.seed} < script.txt", file=sys.stderr)
+        stories = "".join(f" --story {shlex.quote(d)}" for d in (args.story or []))
+        print(f"#   kremlin-tui play --plain --seed {found.seed}{stories} < script.txt", file=sys.stderr)
         for step in found.steps:
             print(f"#   {step}", file=sys.stderr)
         sys.stdout.write(found.script())

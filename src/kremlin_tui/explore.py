@@ -38,6 +38,8 @@ class ChunkResult:
     ranges: dict[str, list[float]] = field(default_factory=dict)
     errors: list[dict[str, Any]] = field(default_factory=list)
     tracked: dict[str, Counter[Any]] = field(default_factory=dict)
+    tracked_games: int = 0  # the games the `tracked` tallies count (all finished ones, or those `among` reached)
+    reached: Counter[str] = field(default_factory=Counter)  # node -> games that showed it
     # scenes shown twice in one game: node -> {"games": n, "seeds": first seeds, "path": choices before}
     revisits: dict[str, dict[str, Any]] = field(default_factory=dict)
     audit: dict[Any, Any] = field(default_factory=dict)  # `--audit`: passage -> route -> [games, first seed]
@@ -57,6 +59,8 @@ class ChunkResult:
         self.errors.extend(other.errors)
         for name, values in other.tracked.items():
             self.tracked.setdefault(name, Counter()).update(values)
+        self.tracked_games += other.tracked_games
+        self.reached.update(other.reached)
         for node, seen in other.revisits.items():
             mine = self.revisits.setdefault(node, {"games": 0, "seeds": [], "path": seen["path"]})
             mine["games"] += seen["games"]
@@ -72,8 +76,25 @@ def _targets(story: Story, node_id: str, choice_id: str) -> list[str]:
     return []
 
 
+def visited_target(name: str) -> str | None:
+    """The scene of a `--track visited(SCENE)`, else None."""
+    if name.startswith("visited(") and name.endswith(")"):
+        return name[len("visited("):-1].strip()
+    return None
+
+
+def among_nodes(story: Story, among: str | None) -> frozenset[str]:
+    """The scenes whose games `--among` keeps: the scene itself, or every scene of a chapter."""
+    if not among:
+        return frozenset()
+    if among in story.nodes:
+        return frozenset({among})
+    return frozenset(n.id for n in story.nodes.values() if n.chapter == among)
+
+
 def play_one(story: Story, seed: int, strategy: str, memory: ChunkResult, rendered: set[str],
-             track: tuple[str, ...] = (), auditor: text_audit.Auditor | None = None) -> None:
+             track: tuple[str, ...] = (), auditor: text_audit.Auditor | None = None,
+             among: frozenset[str] = frozenset()) -> None:
     """Play one game to its end, recording into `memory` (and the final value of each `track`ed
     variable, so writers can see how often a flag ends up set; and, with an `auditor`, the route
     to every conditional passage shown)."""
@@ -145,9 +166,14 @@ def play_one(story: Story, seed: int, strategy: str, memory: ChunkResult, render
         for chapter, count in per_chapter.items():
             memory.by_chapter.setdefault(chapter, []).append(count)
         _record_years(memory, per_year, first_year, game.state.date.day.year)
-        for name in track:
-            memory.tracked.setdefault(name, Counter())[game.state.vars.get(name)] += 1
-    memory.nodes.update(game.state.visits)
+        if track and (not among or not among.isdisjoint(visits)):
+            memory.tracked_games += 1
+            for name in track:
+                scene = visited_target(name)
+                value = visits.get(scene, 0) if scene is not None else game.state.vars.get(name)
+                memory.tracked.setdefault(name, Counter())[value] += 1
+    memory.nodes.update(visits)
+    memory.reached.update(visits.keys())
 
 
 def _record_years(memory: ChunkResult, per_year: Counter[int], first: int, last: int) -> None:
@@ -166,27 +192,28 @@ def _revisit(memory: ChunkResult, node_id: str, seed: int, path: list[str]) -> N
         seen["seeds"].append(seed)
 
 
-def _run_chunk(args: tuple[int, int, str, tuple[str, ...], bool]) -> ChunkResult:
-    first_seed, count, strategy, track, audit = args
+def _run_chunk(args: tuple[int, int, str, tuple[str, ...], bool, frozenset[str]]) -> ChunkResult:
+    first_seed, count, strategy, track, audit, among = args
     assert _STORY is not None
     memory = ChunkResult()
     rendered: set[str] = set()
     auditor = text_audit.Auditor(_STORY) if audit else None
     for seed in range(first_seed, first_seed + count):
-        play_one(_STORY, seed, strategy, memory, rendered, track, auditor)
+        play_one(_STORY, seed, strategy, memory, rendered, track, auditor, among)
     if auditor is not None:
         memory.audit = auditor.routes
     return memory
 
 
 def explore(story: Story, runs: int, seed: int = 0, strategy: str = "random", jobs: int | None = None,
-            track: tuple[str, ...] = (), audit: bool = False) -> dict[str, Any]:
+            track: tuple[str, ...] = (), audit: bool = False, among: str | None = None) -> dict[str, Any]:
     """Play `runs` seeded games. `track` names variables (flags, stats, relations) whose final
     values are tallied over the games that finished; `audit` adds the route to every conditional
     passage shown (see `kremlin_tui.audit`)."""
     global _STORY
     _STORY = story
-    chunks = [(seed + start, min(CHUNK, runs - start), strategy, track, audit) for start in range(0, runs, CHUNK)]
+    keep = among_nodes(story, among)
+    chunks = [(seed + start, min(CHUNK, runs - start), strategy, track, audit, keep) for start in range(0, runs, CHUNK)]
     jobs = jobs or os.cpu_count() or 1
     total = ChunkResult()
     if jobs > 1 and len(chunks) > 1 and "fork" in multiprocessing.get_all_start_methods():
@@ -198,6 +225,9 @@ def explore(story: Story, runs: int, seed: int = 0, strategy: str = "random", jo
         for chunk in chunks:
             total.merge(_run_chunk(chunk))
     result = report(story, runs, seed, strategy, total, track)
+    if track:
+        result["tracked_over"] = (f"the {total.tracked_games} games that reached {among}" if among
+                                  else f"the {total.tracked_games} finished games")
     if audit:
         result["audit"] = text_audit.report(story, total.audit)
     return result
@@ -264,6 +294,8 @@ def report(story: Story, runs: int, seed: int, strategy: str, total: ChunkResult
             for year, counts in sorted(total.by_year.items())
         },
         "stats": {name: {"min": low, "max": high} for name, (low, high) in sorted(total.ranges.items())},
+        # games (of `runs`) that showed each scene, event and ending, in story order
+        "visits": {node: total.reached.get(node, 0) for node in story.nodes},
         "tracked": {name: _tally(total.tracked.get(name, Counter())) for name in track},
         "errors": sorted(total.errors, key=lambda e: e["seed"]),
         "revisits": [
@@ -274,7 +306,7 @@ def report(story: Story, runs: int, seed: int, strategy: str, total: ChunkResult
     }
 
 
-def format_report(result: dict[str, Any], seconds: float | None = None) -> str:
+def format_report(result: dict[str, Any], seconds: float | None = None, all_visits: bool = False) -> str:
     lines = []
     timing = f" in {seconds:.2f} s" if seconds is not None else ""
     lines.append(f"Explored {result['runs']} games (seed {result['seed']}, strategy {result['strategy']}){timing}.")
@@ -302,6 +334,14 @@ def format_report(result: dict[str, Any], seconds: float | None = None) -> str:
     if result["stats"]:
         lines.append("Stat ranges: " + ", ".join(f"{k} {format_value(v['min'])}–{format_value(v['max'])}"
                                                  for k, v in result["stats"].items()))
+    visits = result.get("visits", {})
+    if visits:
+        ordered = sorted(visits.items(), key=lambda kv: (kv[1], kv[0]))
+        shown_visits = ordered if all_visits else [kv for kv in ordered if kv[1]][:10]
+        title = "Games that reached each scene" if all_visits else "Rarest scenes reached (games)"
+        lines.append(f"{title}: " + ", ".join(f"{node} {n} ({100 * n / runs:.1f}%)" for node, n in shown_visits))
+    if result.get("tracked"):
+        lines.append(f"Tracked values are counted over {result.get('tracked_over', 'the finished games')}.")
     for name, tally in result.get("tracked", {}).items():
         if "counts" in tally:
             finished = max(1, sum(tally["counts"].values()))
