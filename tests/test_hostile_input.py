@@ -560,3 +560,27 @@ def test_ten_thousand_once_choices_check_in_linear_time(make_story) -> None:  # 
       - {{id: other, label: Other, once: true, goto: end}}""" for i in range(3000))
     body = "nodes:\n" + scenes.replace("id: s0\n", "id: a\n") + "\nendings:\n  - {id: end, title: End, text: done}\n"
     assert checked(make_story(body)) == []  # a search per scene made this 3,000 x 3,000 steps
+
+
+def test_a_watcher_poll_never_raises(make_story, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from kremlin_tui import watch
+
+    watcher = watch.StoryWatcher([make_story(SCENES)])
+
+    def explode(_self: object) -> None:
+        raise RuntimeError("Symlink loop")
+
+    monkeypatch.setattr(watch.StoryWatcher, "_signature", explode)
+    assert watcher.changed() is False
+
+
+def test_an_empty_file_in_a_mod_folder_keeps_goto_checking_on(make_story, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    base = make_story(SCENES)
+    mod = tmp_path / "mod"
+    mod.mkdir()
+    (mod / "empty.yaml").write_text("# nothing yet\n")
+    (mod / "scenes.yaml").write_text("extend:\n  - node: a\n    choices:\n      - {id: more, label: More, goto: nowhere}\n")
+    story, diagnostics = load_story_with_diagnostics([base, str(mod)], cache=False)
+    assert story is None
+    assert [f"{Path(d.pos.path).name}:{d.pos.line}:{d.pos.col}: {d.message}" for d in diagnostics] == [
+        "scenes.yaml:4:39: goto: unknown scene 'nowhere'"]

@@ -51,7 +51,12 @@ class StoryWatcher:
         return frozenset(found)
 
     def changed(self) -> bool:
-        current = self._signature()
+        """Never raises (it runs on a timer in the TUI): a folder that cannot be listed now is
+        simply not a change, and is looked at again on the next poll."""
+        try:
+            current = self._signature()
+        except Exception:
+            return False
         if current == self.signature:
             return False
         self.signature = current
