@@ -512,6 +512,16 @@ def test_a_save_with_an_out_of_range_number_is_damaged(make_story, value: float)
         parse_state(data)
 
 
+def test_a_save_with_an_out_of_range_visit_count_is_damaged(make_story) -> None:  # type: ignore[no-untyped-def]
+    from kremlin_tui.saves.document import parse_state
+    from kremlin_tui.saves.errors import DamagedSave
+
+    data = Game.new(load_story([make_story(SCENES)], cache=False), seed=1).state.to_json()
+    data["visits"] = {"a": 10**400}
+    with pytest.raises(DamagedSave, match=r"'state\.visits' is not a mapping of scene ids to counts"):
+        parse_state(data)
+
+
 @pytest.mark.parametrize("cut", ['{"a": tr', '{"a": 12.', '{"a": 1e', '{"a": "\\u00', '{"a": [1, fals', '{"a": "text'])
 def test_a_save_cut_mid_token_is_cut_short(cut: str) -> None:
     from kremlin_tui.saves.document import decode
