@@ -228,7 +228,8 @@ def parse_state(data: object) -> GameState:
     for name in CALENDAR:
         if not _is_int(data["vars"].get(name)):
             raise DamagedSave(f"'state.vars.{name}' is missing or not a whole number")
-    _may(data, "visits", lambda v: isinstance(v, dict) and all(isinstance(k, str) and _is_int(x) and 0 <= x <= NUMBER_LIMIT for k, x in v.items()),
+    _may(data, "visits", lambda v: isinstance(v, dict) and all(isinstance(k, str) and _is_int(x) and 0 <= x <= NUMBER_LIMIT
+                                                              for k, x in v.items()),
          "a mapping of scene ids to counts")
     for name in ("chosen", "fired", "codex"):
         _may(data, name, lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v), "a list of ids")
