@@ -594,3 +594,14 @@ def test_an_empty_file_in_a_mod_folder_keeps_goto_checking_on(make_story, tmp_pa
     assert story is None
     assert [f"{Path(d.pos.path).name}:{d.pos.line}:{d.pos.col}: {d.message}" for d in diagnostics] == [
         "scenes.yaml:4:39: goto: unknown scene 'nowhere'"]
+
+
+def test_no_message_echoes_a_long_value_in_full(make_story) -> None:  # type: ignore[no-untyped-def]
+    long = "x" * 5000
+    path = make_story(SCENES.replace("    text: a\n", f"    text: a\n    codex: [{long}]\n") + textwrap.dedent(f"""\
+        codex:
+          - {{id: c, title: C, category: {long}, text: t}}
+        """))
+    found = problems(path)
+    assert len(found) == 2 and all(len(f) < 200 for f in found), found
+    assert "… (5,000 characters)" in found[0]

@@ -69,6 +69,14 @@ class StoryError(Exception):
         super().__init__(f"{len(errors)} error(s) in the story; first: {errors[0] if errors else '?'}")
 
 
+MAX_MESSAGE_CHARS = 1000
+
+
+def _bounded(message: str) -> str:
+    """The last guard for a message that quotes a story value: never longer than a screenful."""
+    return message if len(message) <= MAX_MESSAGE_CHARS else f"{message[:MAX_MESSAGE_CHARS]}… (cut)"
+
+
 class Collector:
     """Accumulates diagnostics so loading can go on past the first problem."""
 
@@ -76,10 +84,10 @@ class Collector:
         self.items: list[Diagnostic] = []
 
     def error(self, pos: Pos, code: str, message: str) -> None:
-        self.items.append(Diagnostic(pos, code, message, "error"))
+        self.items.append(Diagnostic(pos, code, _bounded(message), "error"))
 
     def warning(self, pos: Pos, code: str, message: str) -> None:
-        self.items.append(Diagnostic(pos, code, message, "warning"))
+        self.items.append(Diagnostic(pos, code, _bounded(message), "warning"))
 
     @property
     def errors(self) -> list[Diagnostic]:

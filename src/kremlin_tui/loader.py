@@ -628,7 +628,7 @@ class _Builder:
                 initial = self.text(initial_node, "initial") if initial_node is not None else options[0]  # type: ignore[assignment]
                 if initial not in options:
                     where = initial_node.pos if initial_node else pos
-                    self.error(where, "enum", f"flag '{fid}': initial '{initial}' is not one of its values")
+                    self.error(where, "enum", f"flag '{fid}': initial '{shown(str(initial))}' is not one of its values")
                     initial = options[0]
             else:
                 initial = self.boolean(initial_node, "initial")
@@ -704,7 +704,7 @@ class _Builder:
             if cid is None or title is None or category is None or text is None:
                 continue
             if category not in ("person", "party", "term", "place", "event"):
-                self.error(values["category"].pos, "enum", f"category '{category}' must be person, party, term, place or event")
+                self.error(values["category"].pos, "enum", f"category '{shown(category)}' must be person, party, term, place or event")
             if cid in codex:
                 self.error(values["id"].pos, "duplicate-id", f"codex entry '{cid}' is already defined at {codex[cid].pos}")
                 continue
@@ -732,7 +732,7 @@ class _Builder:
         codex_refs = self.strings(values.get("codex"), "codex")
         for ref, item in zip(codex_refs, self.items(values.get("codex"), "codex"), strict=False):
             if ref not in self.codex_ids:
-                self.error(item.pos, "unknown-codex", f"unknown codex entry '{ref}'")
+                self.error(item.pos, "unknown-codex", f"unknown codex entry '{shown(ref)}'")
         event = self.build_event(values["event"]) if "event" in values else None
         choices: list[Choice] = []
         if not ending:
@@ -968,9 +968,9 @@ class _Builder:
         pos = self.scalar_pos(item, offset)
         if flag.values is None:
             if const is not None and not isinstance(const, bool):
-                self.error(pos, "type", f"effect: '{flag.id}' is true or false, not {const!r}")
+                self.error(pos, "type", f"effect: '{flag.id}' is true or false, not {shown(repr(const))}")
         elif const is not None and const not in flag.values:
-            self.error(pos, "enum", f"effect: '{flag.id}' is one of {', '.join(flag.values)}; not {const!r}")
+            self.error(pos, "enum", f"effect: '{flag.id}' is one of {shown(', '.join(flag.values), 200)}; not {shown(repr(const))}")
 
     def check_event_ref(self, target: str, item: YScalar, offset: int) -> bool:
         if target not in self.event_ids:
