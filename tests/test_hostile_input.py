@@ -182,11 +182,13 @@ def test_a_watcher_survives_any_exception(make_story, monkeypatch: pytest.Monkey
     def explode(*_args: object, **_kwargs: object) -> None:
         raise RecursionError("maximum recursion depth exceeded")
 
+    original = watch.load_story_with_diagnostics
     monkeypatch.setattr(watch, "load_story_with_diagnostics", explode)
     outcome = watcher.reload(game)
     assert outcome.story is None
     assert "internal error while reloading the story (RecursionError" in str(outcome.errors[0])
-    monkeypatch.undo()
+    # not monkeypatch.undo(): that would also undo the isolation fixtures' environment (the cache folder)
+    monkeypatch.setattr(watch, "load_story_with_diagnostics", original)
     assert watcher.reload(game).story is not None
 
 
