@@ -607,3 +607,29 @@ def test_no_message_echoes_a_long_value_in_full(make_story) -> None:  # type: ig
     found = problems(path)
     assert len(found) == 2 and all(len(f) < 200 for f in found), found
     assert "… (5,000 characters)" in found[0]
+
+
+def test_an_event_that_can_never_fire_rescues_nothing(make_story) -> None:  # type: ignore[no-untyped-def]
+    never = TRAP.replace("endings:", """\
+  - id: rescue
+    title: Rescue
+    text: r
+    event: {if: party > 100}
+    choices:
+      - {id: out, label: Out, goto: end}
+endings:""")
+    assert "scenes.yaml:8:5: no way out: the scenes 'b', 'c' lead only to each other, and no ending can be " \
+           "reached from there [no-way-out]" in checked(make_story(never))
+
+
+def test_an_event_window_closed_before_the_story_starts_is_an_error(make_story) -> None:  # type: ignore[no-untyped-def]
+    path = make_story(SCENES.replace("endings:", """\
+  - id: late
+    title: Late
+    text: late
+    event: {before: 1923-12}
+    choices:
+      - {id: ok, label: OK}
+endings:"""))
+    assert ("scenes.yaml:10:12: event 'late' can never fire: its window closes ('before: 1923-12') before the "
+            "story starts (1924-01-21) [never-open]") in checked(path)

@@ -19,12 +19,13 @@ from kremlin_tui.template import Template
 
 def check_structure(story: Story, out: Collector, available: dict[tuple[str, str], bool], scope: Scope,
                     templates: Iterable[tuple[str, Template]]) -> None:
+    _closed_windows(story, out)
     endings = [n for n in story.nodes.values() if n.is_ending]
     if not endings:
         out.error(story.campaign.pos, "no-ending",
                   "the story has no ending: every game would go on for ever (add one under 'endings')")
     else:
-        _traps(story, out, available)
+        _traps(story, out, available, scope)
     _zero_divisors(story, out, scope, templates)
 
 
@@ -42,12 +43,37 @@ def _targets(node: Node, available: dict[tuple[str, str], bool]) -> Iterator[str
                 yield outcome.goto
 
 
-def _traps(story: Story, out: Collector, available: dict[tuple[str, str], bool]) -> None:
+def _closed_windows(story: Story, out: Collector) -> None:
+    """An event whose `before` is earlier than the story's start can never fire (the calendar
+    only moves forward). (`before` earlier than `after` is the loader's error.)"""
+    start = story.campaign.start_date
+    for node in story.nodes.values():
+        trigger = node.event
+        if trigger is None or trigger.before is None:
+            continue
+        if trigger.last_day < start.day and not (trigger.after and trigger.last_day < trigger.after.day):
+            out.error(trigger.pos, "never-open",
+                      f"event '{node.id}' can never fire: its window closes ('before: {trigger.before.iso()}') "
+                      f"before the story starts ({start.iso()})")
+
+
+def _fires(event: Node, scope: Scope) -> bool:
+    condition = event.event.condition if event.event else None
+    if condition is None:
+        return True
+    try:
+        return True in analyze(condition.ast, scope).truth()
+    except ExprError:
+        return True
+
+
+def _traps(story: Story, out: Collector, available: dict[tuple[str, str], bool], scope: Scope) -> None:
     nodes = story.nodes
     edges = {nid: [t for t in _targets(node, available) if t in nodes] for nid, node in nodes.items()}
     scheduled = {e.target for n in nodes.values() for c in n.choices
                  for e in (*c.effects, *(x for o in c.outcomes for x in o.effects)) if e.op == "schedule"}
-    events = [n for n in nodes.values() if n.event is not None and (not n.event.scheduled or n.id in scheduled)]
+    events = [n for n in nodes.values() if n.event is not None and (not n.event.scheduled or n.id in scheduled)
+              and _fires(n, scope)]
     # Which scenes can still reach an ending: walk the edges backwards from the endings.
     backwards: dict[str, list[str]] = {nid: [] for nid in nodes}
     for nid, targets in edges.items():
