@@ -179,3 +179,34 @@ def test_a_multi_word_match_unlocks_across_a_line_break(make_story) -> None:  # 
           - {id: left, title: The Left, category: party, match: [Left Opposition], text: t}
         """)
     assert Game.new(load_story([path], cache=False)).state.codex == ["left"]
+
+
+def test_a_line_that_would_render_as_a_list_by_accident_is_a_warning(make_story) -> None:  # type: ignore[no-untyped-def]
+    path = make_story("""\
+        nodes:
+          - id: a
+            title: A
+            text: |
+              The Party has had no peace at the top since
+              1923. The country gets the slow road.
+
+              A list meant as one:
+              1. first
+              2. second
+
+              - a list of dashes
+              - is fine too
+            choices:
+              - id: go
+                label: Go
+                result: |
+                  You say it twice
+                  - and mean it.
+                goto: end
+        endings:
+          - {id: end, title: End, text: The end.}
+        """)
+    report = check_story([path])
+    found = [(d.pos.line, d.message) for d in report.warnings if d.code == "accidental-list"]
+    assert [line for line, _ in found] == [6, 19]
+    assert "a line starts with '1923. '" in found[0][1] and "'a'" in found[0][1]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kremlin_tui.diagnostics import Collector, Diagnostic
+from kremlin_tui.diagnostics import Collector, Diagnostic, Pos
 from kremlin_tui.expr import BOTH, Expr, ExprError, Scope, VarInfo, analyze
 from kremlin_tui.loader import load_story_with_diagnostics
 from kremlin_tui.model import Choice, Effect, Node, Story
@@ -176,6 +176,8 @@ def analyse(story: Story, out: Collector) -> None:
 
     _reachability(story, out, available, scope)
     _codex_matches(story, out)
+    for where, template, owner in _templates_with_owner(story):
+        _accidental_lists(where, template, owner, out)
     _dead_ends(story, out, scope)
     _time_travel(story, out)
     check_structure(story, out, available, scope, _templates(story))  # no ending, traps, x / 0
@@ -389,3 +391,57 @@ def _codex_matches(story: Story, out: Collector) -> None:
                 out.warning(entry.pos, "codex-match",
                             f"codex '{entry.id}': match '{word}' also occurs in {len(hits)} scene(s) of {story.sources[0]} "
                             f"(first: '{hits[0].id}' at {hits[0].pos}); they will unlock the entry too")
+
+
+_LIST_ITEM = re.compile(r"^\s*([-*+]|\d+[.)])\s+")
+
+
+def _templates_with_owner(story: Story) -> Iterator[tuple[str, Template, Pos]]:
+    """Every text with the position of what owns it (a template keeps no position of its own)."""
+    for node in story.nodes.values():
+        for template in (node.text, node.divergence):
+            if template is not None:
+                yield f"'{node.id}'", template, node.pos
+        for choice in node.choices:
+            for template in (choice.label, choice.result, *(o.result for o in choice.outcomes)):
+                if template is not None:
+                    yield f"'{node.id}.{choice.id}'", template, choice.pos
+    for entry in story.codex.values():
+        yield f"codex '{entry.id}'", entry.text, entry.pos
+
+
+def _accidental_lists(where: str, template: Template, owner: Pos, out: Collector) -> None:
+    """A line of prose that begins like a list item (`1923. The country...` after a line
+    break, or `- ` where a dash was meant) turns its whole paragraph into a list in both front
+    ends. A year at the start of a line, or a list marker in the middle of a paragraph, is
+    almost never meant."""
+    for paragraph in re.split(r"\n\s*\n", template.source):
+        lines = paragraph.split("\n")
+        items = [bool(_LIST_ITEM.match(line)) for line in lines]
+        first = items.index(True) if True in items else len(lines)
+        # a list meant as one: items from the first line, or a run of two or more items that
+        # ends the paragraph after an introducing line ("Three demands:" then "1. ...")
+        meant = first == 0 or (all(items[first:]) and len(lines) - first >= 2)
+        for line, is_item in zip(lines, items):
+            if not is_item:
+                continue
+            marker = _LIST_ITEM.match(line).group(1)  # type: ignore[union-attr]
+            year_like = marker[:-1].isdigit() and int(marker[:-1]) >= 100
+            if year_like or not meant:
+                out.warning(_line_pos(owner, line.strip()), "accidental-list",
+                            f"in {where}: a line starts with '{marker} ', so its paragraph shows as a list; "
+                            "move the words so the line starts otherwise")
+
+
+def _line_pos(owner: Pos, text: str) -> Pos:
+    """Where a line of a text is in its file: the first line after the owner's that holds it."""
+    try:
+        with open(owner.path, encoding="utf-8") as handle:
+            lines = handle.read().split("\n")
+    except OSError:
+        return owner
+    for row in range(max(owner.line - 1, 0), len(lines)):
+        col = lines[row].find(text)
+        if col >= 0:
+            return Pos(owner.path, row + 1, col + 1)
+    return owner
