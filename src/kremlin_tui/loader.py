@@ -553,6 +553,7 @@ class _Builder:
             premise=self.text(values.get("premise"), "premise") or "",
             content_note=self.text(values.get("content_note"), "content_note") or "",
             pos=pos,
+            tagline=self.text(values.get("tagline"), "tagline") or "",
         )
 
     def build_chapters(self) -> dict[str, Chapter]:

@@ -23,6 +23,7 @@ class Campaign:
     premise: str
     content_note: str
     pos: Pos
+    tagline: str = ""  # one line under the title, e.g. "An alternate history · Moscow, 1924"
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,9 @@
 """Plain line mode: the game for screen readers, pipes and scripts.
 
 Output is deterministic for a given seed and input (no clocks, no random names), text is wrapped
-at a fixed width, and `> ` begins only the prompt: Markdown quotes are drawn with a bar instead.
+to the terminal's width (80 columns when the output is not a terminal, so a transcript is the same
+everywhere) with hanging indents, and `> ` begins only the prompt: Markdown quotes are drawn with
+a bar instead. What to show is computed in `present`, shared with the TUI.
 """
 
 from __future__ import annotations
@@ -12,13 +14,13 @@ import textwrap
 from collections.abc import Callable
 from typing import IO
 
+from kremlin_tui import present
 from kremlin_tui.engine import ChoiceUnavailable, EngineError, Game, Scene, TurnResult
-from kremlin_tui.expr import format_value
 from kremlin_tui.model import Story
 from kremlin_tui.saves import LoadReport, SaveError, Session, listing
-from kremlin_tui.words import changes_words, format_delta, gamble_words
 
-WIDTH = 78
+WIDTH = 80  # when the output is not a terminal
+MIN_WIDTH = 40
 PROMPT = "> "
 _EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1|(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?!\w)")
 _LIST = re.compile(r"^(\s*)([-*+]|\d+[.)])\s+")
@@ -77,6 +79,18 @@ def render_markdown(text: str, width: int = WIDTH) -> str:
     return "\n\n".join(out)
 
 
+def output_width(stream: IO[str]) -> int:
+    """The terminal's width, or WIDTH when writing to a pipe or a file (so transcripts agree)."""
+    import os
+
+    try:
+        if stream.isatty():
+            return max(MIN_WIDTH, os.get_terminal_size(stream.fileno()).columns - 1)
+    except (OSError, ValueError, AttributeError):
+        pass
+    return WIDTH
+
+
 class PlainGame:
     """Reads commands, prints scenes. `write` receives text; input comes from `lines`.
 
@@ -84,8 +98,9 @@ class PlainGame:
     through to it, and assigning `game` (live reload) hands the new game to the session."""
 
     def __init__(self, story: Story, game: Game, write: Callable[[str], None], debug: bool = False,
-                 session: Session | None = None) -> None:
+                 session: Session | None = None, width: int = WIDTH) -> None:
         self.story = story
+        self.width = width
         self.session = session if session is not None else Session(game, None)
         self.write = write
         self.debug = debug
@@ -102,12 +117,19 @@ class PlainGame:
     def say(self, text: str = "") -> None:
         self.write(text + "\n")
 
+    def say_hanging(self, text: str, first: str = "", indent: int | None = None) -> None:
+        """One logical line, wrapped to the width with its continuation under the text."""
+        self.say("\n".join(present.hang(text, self.width, first, indent)))
+
+    def markdown(self, text: str) -> str:
+        return render_markdown(text, self.width)
+
     def show_scene(self) -> None:
         scene = self.game.scene()
         say = self.say
         say()
         if scene.kind == "ending":
-            say("=" * WIDTH)
+            say("=" * self.width)
             say(f"THE END: {scene.title}")
         else:
             say(f"== {scene.title} ==")
@@ -118,7 +140,7 @@ class PlainGame:
         if scene.kind == "event":
             say("(An event interrupts.)")
         say()
-        say(render_markdown(scene.text))
+        say(self.markdown(scene.text))
         if scene.kind == "ending":
             self.show_ending(scene)
             return
@@ -132,41 +154,40 @@ class PlainGame:
 
     def show_choices(self, scene: Scene) -> None:
         for choice in scene.choices:
-            shown = changes_words(choice.preview)
-            preview = f"  [{shown}]" if shown else ""
+            costs = present.choice_costs(choice)
+            preview = f"  [{present.costs_text(costs)}]" if costs else ""
             if choice.available:
-                self.say(f"{choice.number}. {choice.label}{preview}")
-                if choice.gamble is not None:
-                    self.say(textwrap.fill(gamble_words(choice.gamble), WIDTH, initial_indent="   ",
-                                           subsequent_indent="   "))
+                self.say_hanging(f"{choice.label}{preview}", f"{choice.number}. ")
+                if choice.gamble is not None:  # the odds, computed by the engine, whatever the label says
+                    self.say_hanging(present.gamble_words(choice.gamble), "   ")
             else:
-                self.say(f"{choice.number}. (locked: {choice.locked_reason}) {choice.label}")
+                self.say_hanging(f"(locked: {choice.locked_reason}) {choice.label}", f"{choice.number}. ")
 
     def show_ending(self, scene: Scene) -> None:
         if scene.divergence:
             self.say()
             self.say("HOW THIS HISTORY DIVERGED FROM OURS")
             self.say()
-            self.say(render_markdown(scene.divergence))
+            self.say(self.markdown(scene.divergence))
         self.say()
         self.say("Final standing:")
         self.show_stats()
-        self.say("=" * WIDTH)
+        self.say("=" * self.width)
         self.say("The game is over. Type 'journal' to review it, or 'quit'.")
 
     def show_result(self, result: TurnResult) -> None:
         self.say()
-        self.say(f"You chose: {result.label}")
-        if result.result:
+        shown = present.outcome(self.story, result)
+        self.say_hanging(shown.label, "You chose: ")
+        if shown.result:
             self.say()
-            self.say(render_markdown(result.result))
-        visible = [c for c in result.changes if c.kind in ("stat", "relation") and c.delta]
-        if visible:
+            self.say(self.markdown(shown.result))
+        if shown.changes:
             self.say()
-            for change in visible:
-                self.say(f"  {change.label} {format_delta(change.delta)} ({format_value(change.old)} → {format_value(change.new)})")
-        for cid in result.codex:
-            self.say(f"  New in the codex: {self.story.codex[cid].title}")
+            for change in shown.changes:
+                self.say_hanging(change.line, "  ")
+        for title in shown.codex:
+            self.say_hanging(title, "  New in the codex: ")
         if self.debug:
             from kremlin_tui import debugger
 
@@ -174,28 +195,22 @@ class PlainGame:
                 self.say(line)
 
     def show_stats(self) -> None:
-        for _sid, label, value in self.game.visible_stats():
-            self.say(f"  {label:<20} {format_value(value):>4}")
-        relations = self.game.relations()
-        if relations:
-            self.say("  Relations:")
-            from kremlin_tui.expr import attitude_word
-
-            for _rid, name, value in relations:
-                self.say(f"  {name:<20} {format_value(value):>4}  {attitude_word(value)}")
+        rows = present.final_standing(self.game)
+        relations = [row for row in rows if row.attitude]
+        for row in rows:
+            if relations and row is relations[0]:
+                self.say("  Relations:")
+            self.say(f"  {row.label:<20} {row.value:>4}" + (f"  {row.attitude}" if row.attitude else ""))
 
     def show_journal(self) -> None:
-        history = self.game.state.history
-        if not history:
+        entries = present.journal(self.game)
+        if not entries:
             self.say("The journal is empty: you have not decided anything yet.")
             return
-        from kremlin_tui.dates import GameDate
-
-        for step in history:
-            self.say(f"{GameDate.parse(step.date).display()} — {step.title}: {step.label}")
-            shown = [c for c in step.changes if c.kind in ("stat", "relation") and c.delta]
-            if shown:
-                self.say("    " + ", ".join(f"{c.label} {format_delta(c.delta)}" for c in shown))
+        for entry in entries:
+            self.say_hanging(f"{entry.date} — {entry.title}: {entry.label}", indent=4)
+            if entry.changes:
+                self.say_hanging(present.costs_text(entry.changes), "    ")
 
     def show_codex(self, name: str) -> None:
         unlocked = [self.story.codex[c] for c in self.game.state.codex if c in self.story.codex]
@@ -208,7 +223,7 @@ class PlainGame:
         for entry in unlocked:
             if name in (entry.id, entry.title.lower()):
                 self.say(entry.title.upper())
-                self.say(render_markdown(entry.text.render(self.game.state)))
+                self.say(self.markdown(entry.text.render(self.game.state)))
                 return
         self.say(f"No unlocked codex entry '{name}'.")
 
@@ -338,7 +353,7 @@ class PlainGame:
         self.story = self.session.story
         self.say(f"Loaded '{report.slot}'.")
         for line in report.lines():
-            self.say(render_markdown(line))
+            self.say(self.markdown(line))
         self.show_scene()
 
 
@@ -353,18 +368,18 @@ def run_plain(story: Story, game: Game, stdin: IO[str], stdout: IO[str], debug: 
     def write(text: str) -> None:
         stdout.write(text)
 
-    player = PlainGame(story, game, write, debug, session)
+    player = PlainGame(story, game, write, debug, session, width=output_width(stdout))
     game = player.game
     if watch:
         _start_watching(player, watch, lock, stdout)
     echo = not stdin.isatty()  # a piped transcript shows what was typed after each prompt
     for note in notes or ():
-        player.say(render_markdown(note))
+        player.say(player.markdown(note))
     if not game.state.history:
         player.say(story.campaign.title.upper())
         if story.campaign.content_note:
             player.say()
-            player.say(render_markdown("Content note: " + story.campaign.content_note))
+            player.say(player.markdown("Content note: " + story.campaign.content_note))
         player.say()
         player.say("Type 'help' for commands." + (" Debug mode: type ':help' for debug commands." if debug else ""))
     player.show_scene()

@@ -36,6 +36,7 @@ OBJECTS: dict[str, tuple[Field, ...]] = {
         Field("title", "str", True, "The game's title."),
         Field("start", "id", True, "The first scene."),
         Field("start_date", "date", True, "The calendar's first day."),
+        Field("tagline", "str", doc="One line under the title on the title screen."),
         Field("premise", "str", doc="One paragraph shown on the title screen."),
         Field("content_note", "str", doc="What the game depicts, shown before it starts."),
     ),

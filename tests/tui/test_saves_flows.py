@@ -119,7 +119,7 @@ async def test_rename_and_delete_a_save_from_the_list(make_app, tmp_path: Path) 
         table = app.screen.query_one("#saves", DataTable)
         rows = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
         table.move_cursor(row=rows.index("first"))
-        await pilot.press("r")
+        await pilot.press("e")  # e renames: r is redo in the game
         await type_name(pilot, "renamed")
         assert isinstance(app.screen, LoadScreen)
         names = {p.stem for p in saves.glob("*.json")}

@@ -1,13 +1,15 @@
-"""SVG snapshots of the main screens at 80x24 and 120x36 (update with --snapshot-update)."""
+"""SVG snapshots of every main screen at 60x20, 80x24 and 160x48 (update with --snapshot-update,
+and look at each SVG you accept: nothing may be clipped that cannot be scrolled to)."""
 
 from __future__ import annotations
 
 import pytest
 
-SIZES = [(80, 24), (120, 36)]
+SIZES = [(60, 20), (80, 24), (160, 48)]
+IDS = ["60x20", "80x24", "160x48"]
 
 
-@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x36"])
+@pytest.mark.parametrize("size", SIZES, ids=IDS)
 class TestMainScreens:
     def test_title(self, snap_compare, make_app, size) -> None:  # type: ignore[no-untyped-def]
         assert snap_compare(make_app(), terminal_size=size)
@@ -23,6 +25,21 @@ class TestMainScreens:
 
     def test_map(self, snap_compare, make_app, size) -> None:  # type: ignore[no-untyped-def]
         assert snap_compare(make_app(), press=["n", "m"], terminal_size=size)
+
+    def test_charts(self, snap_compare, make_app, size) -> None:  # type: ignore[no-untyped-def]
+        assert snap_compare(make_app(), press=["n", "1", "enter", "1", "enter", "g"], terminal_size=size)
+
+    def test_codex(self, snap_compare, make_app, size) -> None:  # type: ignore[no-untyped-def]
+        assert snap_compare(make_app(), press=["n", "x"], terminal_size=size)
+
+    def test_load(self, snap_compare, make_app, size, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+        monkeypatch.setattr("kremlin_tui.tui.screens.saves.saved_time", lambda _info: "1924-01-21 10:00")
+
+        async def hide_the_temporary_folder(pilot) -> None:  # type: ignore[no-untyped-def]
+            await pilot.press("n", "1", "enter", "f5", "l")
+            pilot.app.screen.query_one(".screen-title").update("Load a saved game · SAVES")
+
+        assert snap_compare(make_app(), run_before=hide_the_temporary_folder, terminal_size=size)
 
     def test_ending(self, snap_compare, make_app, size) -> None:  # type: ignore[no-untyped-def]
         assert snap_compare(make_app(), press=["n", "1", "enter", "1", "enter", "2", "enter"], terminal_size=size)

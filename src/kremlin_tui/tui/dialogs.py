@@ -1,4 +1,4 @@
-"""Small generic modal dialogs: a yes/no question and a one-line text input."""
+"""Small generic modal dialogs: a yes/no question, a one-line text input and a short menu."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label
+from textual.widgets import Button, Input, Label, OptionList
+from textual.widgets.option_list import Option
 
 
 class YesNoDialog(ModalScreen[bool]):
@@ -54,6 +55,31 @@ class InputDialog(ModalScreen[str | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value.strip() or None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class MenuDialog(ModalScreen[str | None]):
+    """A short menu (Escape in the game): returns the chosen item's id, None on Escape."""
+
+    BINDINGS = [Binding("escape", "cancel", "Back")]
+
+    def __init__(self, title: str, items: tuple[tuple[str, str], ...]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.items = items
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog menu-dialog"):
+            yield Label(Content.assemble((self.title_text, "bold")), classes="dialog-question")
+            yield OptionList(*(Option(Content(label), id=item) for item, label in self.items), id="menu-options",
+                             markup=False)
+            yield Label(Content("Enter to choose, Escape to go back"), classes="dialog-hint")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -1,4 +1,4 @@
-"""Turning engine results into safe display text.
+"""Rendering `present`'s plain data as Textual content: styles and Markdown, nothing decided here.
 
 Story and player strings never pass through Rich/Textual markup: Markdown goes to the Markdown
 widget (which has no markup), everything else is built with `Content.assemble`, which treats
@@ -7,80 +7,58 @@ strings literally, so a `[` or `[/]` in a story or a save name can never raise a
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from textual.content import Content
 
-from kremlin_tui.engine import Change, Preview, TurnResult
-from kremlin_tui.expr import format_value
-from kremlin_tui.model import Story
+from kremlin_tui.present import Delta, JournalEntry, Outcome, Verdict
 
-UP, DOWN = "▲", "▼"
+VERDICT_STYLES = {Verdict.GOOD: "$text-success", Verdict.BAD: "$text-error", Verdict.NEUTRAL: "$text-warning"}
 
 
-def amount(delta: float) -> str:
-    return format_value(abs(float(delta)))
+def delta_content(delta: Delta, *, line: bool = False) -> Content:
+    return Content.assemble((delta.line if line else delta.short, VERDICT_STYLES[delta.verdict]))
 
 
-def good(delta: float, polarity: str) -> bool | None:
-    """Whether a change is good news for the player (None: neither)."""
-    if polarity == "neutral" or not delta:
-        return None
-    return (delta > 0) == (polarity == "up")
-
-
-def delta_style(delta: float, polarity: str) -> str:
-    verdict = good(delta, polarity)
-    return "$text-success" if verdict else "$text-error" if verdict is False else "$text-warning"
-
-
-def delta_content(label: str, delta: float, polarity: str) -> Content:
-    arrow = UP if delta > 0 else DOWN
-    return Content.assemble((f"{label} {arrow}{amount(delta)}", delta_style(delta, polarity)))
-
-
-def preview_content(previews: tuple[Preview, ...]) -> Content:
-    parts: list[Content | str] = []
-    for index, p in enumerate(previews):
-        if index:
-            parts.append("  ")
-        parts.append(delta_content(p.label, p.delta, p.polarity))
-    return Content.assemble(*parts)
+def deltas_content(deltas: Iterable[Delta], separator: str = "  ") -> Content:
+    return Content(separator).join(delta_content(d) for d in deltas)
 
 
 def md_escape(text: str) -> str:
     """Make a plain string safe inside Markdown (labels and save names are not Markdown)."""
-    out = []
-    for ch in text:
-        if ch in "\\`*_{}[]<>#|":
-            out.append("\\" + ch)
-        else:
-            out.append(ch)
-    return "".join(out)
+    return "".join("\\" + ch if ch in "\\`*_{}[]<>#|" else ch for ch in text)
 
 
-def change_line(change: Change) -> str:
-    arrow = UP if change.delta > 0 else DOWN
-    return f"{change.label} {arrow}{amount(change.delta)} ({format_value(change.old)} → {format_value(change.new)})"
-
-
-def outcome_markdown(story: Story, result: TurnResult) -> str:
+def outcome_markdown(shown: Outcome) -> str:
     """The consequences of a decision, as Markdown: what happened and what changed."""
-    lines = [f"**You chose:** *{md_escape(result.label)}*", ""]  # a paragraph: headings do not wrap
-    if result.result:
-        lines += [result.result, ""]
-    visible = [c for c in result.changes if c.kind in ("stat", "relation") and c.delta]
-    if visible:
-        lines.append("**What changed**")
+    lines = [f"**You chose:** *{md_escape(shown.label)}*", ""]  # a paragraph: headings do not wrap
+    if shown.result:
+        lines += [shown.result, ""]
+    if shown.changes:
+        lines += ["**What changed**", ""]
+        lines += [f"- {md_escape(c.line)}" for c in shown.changes]
         lines.append("")
-        lines += [f"- {md_escape(change_line(c))}" for c in visible]
-        lines.append("")
-    if any(c.kind == "hidden" for c in result.changes):
+    if shown.hidden_shift:
         lines += ["*Elsewhere, things have shifted that you cannot yet measure.*", ""]
-    for cid in result.codex:
-        entry = story.codex.get(cid)
-        if entry:
-            lines.append(f"- New in the codex: **{md_escape(entry.title)}**")
-    if result.events:
-        lines += ["", f"*Meanwhile: {md_escape(', '.join(result.events))}.*"]
+    lines += [f"- New in the codex: **{md_escape(title)}**" for title in shown.codex]
+    if shown.events:
+        lines += ["", f"*Meanwhile: {md_escape(', '.join(shown.events))}.*"]
     return "\n".join(lines).strip()
 
 
+def journal_content(entries: list[JournalEntry]) -> Content:
+    """The journal as one styled text (a Markdown widget takes seconds for a long game)."""
+    if not entries:
+        return Content.assemble(("The journal is empty: you have not decided anything yet.", "italic"))
+    parts: list[Content | str | tuple[str, str]] = []
+    for entry in entries:
+        if entry.chapter:
+            parts += ["\n" if parts else "", (entry.chapter.upper(), "bold $text-accent"), "\n\n"]
+        parts += [(f"{entry.date} — {entry.title}", "bold"), (" (event)" if entry.is_event else "", "italic"), "\n"]
+        parts += ["You chose: ", (entry.label, "italic"), "\n"]
+        if entry.changes:
+            parts += ["  ", deltas_content(entry.changes, ", "), "\n"]
+        for title in entry.set_off:
+            parts += ["  → This set off: ", (title, "bold"), "\n"]
+        parts.append("\n")
+    return Content.assemble(*parts)

@@ -1,22 +1,19 @@
-"""What every secondary screen shares: a title bar, Escape to close, the footer."""
+"""What every secondary screen shares: a title bar, Escape to close, the footer.
+
+A secondary screen is given what it shows when it is pushed (the game, the story); it never
+reaches into the app for it."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual.binding import Binding
 from textual.screen import Screen
-
-if TYPE_CHECKING:
-    from kremlin_tui.tui.app import KremlinApp
 
 
 class SecondaryScreen(Screen[None]):
     BINDINGS = [Binding("escape", "close", "Back")]
 
-    @property
-    def kremlin(self) -> KremlinApp:
-        return self.app  # type: ignore[return-value]
-
     def action_close(self) -> None:
+        if self.query("HelpPanel"):  # Escape closes the keys panel first
+            self.app.action_hide_help_panel()
+            return
         self.dismiss()

@@ -1,51 +1,60 @@
-"""Charts: each visible stat over the game so far, so the cost of a policy shows as a shape."""
+"""Charts: each visible stat over the game so far, on the stat's own fixed scale (0–100 for
+most), with a time axis, so equal heights mean equal values and the cost of a policy shows."""
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Footer, Sparkline, Static
+from textual.widgets import Footer, Static
 
+from kremlin_tui import present
 from kremlin_tui.engine import Game
 from kremlin_tui.tui.screens.base import SecondaryScreen
 
+LABEL = 18  # the stat's name
+NOW = 5  # " 100 " the latest value
 
-def stat_series(game: Game) -> dict[str, list[float]]:
-    """Each visible stat's value at the start and after every decision, rebuilt from history."""
-    story = game.story
-    values = {s.id: float(s.initial) for s in story.stats.values() if not s.hidden}
-    series = {name: [value] for name, value in values.items()}
-    for step in game.state.history:
-        for change in step.changes:
-            if change.name in values:
-                values[change.name] = float(change.new)
-        for name, value in values.items():
-            series[name].append(value)
-    return series
+
+def charts_content(game: Game, width: int) -> Content:
+    series = present.stat_series(game)
+    dates = present.timeline(game)
+    room = max(10, width - LABEL - NOW)
+    picks = present.resample(series[0].values, room) if series else []
+    parts: list[Content | str | tuple[str, str]] = []
+    for line in series:
+        label = line.label if len(line.label) <= LABEL - 1 else line.label[: LABEL - 2] + "…"
+        parts += [(f"{label:<{LABEL}}", "bold"), (f"{present.number(line.values[-1]):>4} ", ""),
+                  (present.spark(line.values, line.low, line.high, picks), "$accent"), "\n"]
+    if series:
+        parts += [" " * (LABEL + NOW), (present.time_axis(dates, picks, room), "$text-muted"), "\n\n"]
+        low, high = series[0].low, series[0].high
+        same = all(s.low == low and s.high == high for s in series)
+        scale = f"every bar on one scale, {present.number(low)} (▁) to {present.number(high)} (█)" if same else \
+            "each bar on its stat's scale"
+        parts.append((f"One column per decision ({present.plural(len(dates) - 1, 'decision')}); {scale}.",
+                      "italic $text-muted"))
+    return Content.assemble(*parts)
 
 
 class ChartsScreen(SecondaryScreen):
+    def __init__(self, game: Game) -> None:
+        super().__init__()
+        self.game = game
+
     def compose(self) -> ComposeResult:
-        yield Static("Charts · each stat after every decision · Escape to return", classes="screen-title")
-        yield VerticalScroll(id="charts")
+        yield Static("Charts · your stats after every decision · Escape to return", classes="screen-title")
+        with VerticalScroll(id="charts"):
+            yield Static(id="chart-lines")
         yield Footer()
 
     def on_mount(self) -> None:
-        game = self.kremlin.game
-        container = self.query_one("#charts", VerticalScroll)
-        if game is None:
-            container.mount(Static("No game in progress."))
-            return
-        for name, values in stat_series(game).items():
-            stat = game.story.stats[name]
-            first, last = values[0], values[-1]
-            low, high = min(values), max(values)
-            summary = Content.assemble(
-                (f"{stat.label:<18}", "bold"),
-                f" now {last:>3.0f}  (start {first:.0f}, low {low:.0f}, high {high:.0f})",
-            )
-            row = Horizontal(classes="chart-row")
-            container.mount(row)
-            row.mount(Static(summary, classes="chart-label"))
-            row.mount(Sparkline(values if len(values) > 1 else values * 2, classes="chart-line"))
+        self.call_after_refresh(self.draw)
+
+    def on_resize(self, _event: events.Resize) -> None:
+        self.call_after_refresh(self.draw)
+
+    def draw(self) -> None:
+        width = self.query_one("#charts", VerticalScroll).scrollable_content_region.width
+        self.query_one("#chart-lines", Static).update(charts_content(self.game, width or self.size.width - 4))

@@ -1,6 +1,12 @@
-"""The codex: people, parties and terms, unlocked as the story mentions them; searchable."""
+"""The codex: people, parties and terms, unlocked as the story mentions them.
+
+Typing searches at once (the search box has the focus; the arrow keys still move through the
+list), and results come ranked: an entry whose title matches comes before one that mentions
+the word (see `present.search_codex`)."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -9,7 +15,9 @@ from textual.content import Content
 from textual.widgets import Footer, Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
-from kremlin_tui.model import CodexEntry
+from kremlin_tui import present
+from kremlin_tui.engine import GameState
+from kremlin_tui.model import CodexEntry, Story
 from kremlin_tui.tui.screens.base import SecondaryScreen
 from kremlin_tui.tui.text import md_escape
 
@@ -17,55 +25,56 @@ CATEGORY_NAMES = {"person": "People", "party": "Parties and bodies", "term": "Te
 
 
 class CodexScreen(SecondaryScreen):
-    BINDINGS = [Binding("escape", "close", "Back"), Binding("slash", "search", "Search")]
+    BINDINGS = [
+        Binding("escape", "close", "Back"),
+        Binding("down", "move(1)", "Next", show=False),
+        Binding("up", "move(-1)", "Previous", show=False),
+    ]
+
+    def __init__(self, story: Story, unlocked: Iterable[str], state: GameState | None) -> None:
+        super().__init__()
+        self.story = story
+        self.state = state  # renders the entries' {if}s for this game; None on the title
+        self.unlocked = [story.codex[c] for c in unlocked if c in story.codex]
 
     def compose(self) -> ComposeResult:
-        yield Static("Codex · type to search · Escape to return", classes="screen-title")
-        yield Input(placeholder="Search the codex…", id="codex-search")
+        yield Static("Codex · type to search · ↑↓ to browse · Escape to return", classes="screen-title")
+        yield Input(placeholder="Type to search the codex…", id="codex-search")
         with Horizontal(id="codex-body"):
             yield OptionList(id="codex-list", markup=False)
             with VerticalScroll(id="codex-entry"):
                 yield Markdown(id="codex-text")
         yield Footer()
 
-    def entries(self) -> list[CodexEntry]:
-        story = self.kremlin.story
-        if story is None:
-            return []
-        game = self.kremlin.game
-        unlocked = game.state.codex if game is not None else self.kremlin.profile.codex  # title: every game so far
-        return sorted((story.codex[c] for c in unlocked if c in story.codex), key=lambda e: e.title)
-
     def on_mount(self) -> None:
         self.fill("")
-        self.query_one("#codex-list", OptionList).focus()
+        self.query_one("#codex-search", Input).focus()
 
     def fill(self, query: str) -> None:
-        query = query.lower().strip()
         listing = self.query_one("#codex-list", OptionList)
         listing.clear_options()
-        found = [e for e in self.entries() if not query or query in e.title.lower() or query in e.text.source.lower()]
-        for category, name in CATEGORY_NAMES.items():
-            group = [e for e in found if e.category == category]
-            if not group:
-                continue
-            listing.add_option(Option(Content.assemble((name.upper(), "bold $text-accent")), disabled=True))
-            listing.add_options(Option(Content(e.title), id=e.id) for e in group)
-        if not found:
-            message = "No entries match." if query else "No codex entries yet: they unlock as the story mentions them."
-            self.query_one("#codex-text", Markdown).update(f"*{message}*")
+        found = present.search_codex(self.unlocked, query)
+        if query.strip():  # ranked: best match first
+            listing.add_options(Option(Content(e.title), id=e.id) for e in found)
         else:
-            first = next(i for i in range(listing.option_count) if not listing.get_option_at_index(i).disabled)
-            listing.highlighted = first
-            self.show(listing.get_option_at_index(first).id or "")
+            for category, name in CATEGORY_NAMES.items():
+                group = [e for e in found if e.category == category]
+                if group:
+                    listing.add_option(Option(Content.assemble((name.upper(), "bold $text-accent")), disabled=True))
+                    listing.add_options(Option(Content(e.title), id=e.id) for e in group)
+        if not found:
+            message = "No entries match." if query.strip() else "No codex entries yet: they unlock as the story mentions them."
+            self.query_one("#codex-text", Markdown).update(f"*{message}*")
+            return
+        first = next(i for i in range(listing.option_count) if not listing.get_option_at_index(i).disabled)
+        listing.highlighted = first
+        self.show(listing.get_option_at_index(first).id or "")
 
     def show(self, entry_id: str) -> None:
-        story = self.kremlin.story
-        entry = story.codex.get(entry_id) if story else None
+        entry: CodexEntry | None = self.story.codex.get(entry_id)
         if entry is None:
             return
-        game = self.kremlin.game
-        body = entry.text.render(game.state) if game else entry.text.source
+        body = entry.text.render(self.state) if self.state is not None else entry.text.source
         self.query_one("#codex-text", Markdown).update(f"## {md_escape(entry.title)}\n\n{body}")
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -75,5 +84,9 @@ class CodexScreen(SecondaryScreen):
     def on_input_changed(self, event: Input.Changed) -> None:
         self.fill(event.value)
 
-    def action_search(self) -> None:
-        self.query_one("#codex-search", Input).focus()
+    def action_move(self, step: int) -> None:
+        listing = self.query_one("#codex-list", OptionList)
+        if step > 0:
+            listing.action_cursor_down()
+        else:
+            listing.action_cursor_up()

@@ -7,8 +7,8 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Markdown, Static
 
+from kremlin_tui import present
 from kremlin_tui.engine import Game
-from kremlin_tui.expr import attitude_word
 from kremlin_tui.profile import Profile
 from kremlin_tui.tui.screens.base import SecondaryScreen
 from kremlin_tui.tui.text import md_escape
@@ -16,46 +16,40 @@ from kremlin_tui.tui.text import md_escape
 
 def ending_markdown(game: Game, profile: Profile) -> str:
     scene = game.scene()
-    story = game.story
     lines = [f"# {md_escape(scene.title)}", f"*{scene.date}*", "", scene.text, ""]
     if scene.divergence:
         lines += ["## How this history diverged from ours", "", scene.divergence, ""]
-    lines += ["## Final standing", "", "| | |", "|---|---|"]
-    for _sid, label, value in game.visible_stats():
-        lines.append(f"| {md_escape(label)} | {value} |")
-    for _rid, name, value in game.relations():
-        lines.append(f"| {md_escape(name)} | {value} ({attitude_word(value)}) |")
-    lines += ["", f"{game.state.decisions} decisions.", "", "## Endings found", ""]
-    endings = [n for n in story.nodes.values() if n.is_ending]
-    for ending in endings:
-        found = profile.endings.get(ending.id)
-        if found:
-            lines.append(f"- **{md_escape(ending.title)}** — reached {found.get('count', 1)} time(s)")
+    lines += ["## Final standing", "", "| Standing | At the end |", "|---|---|"]
+    for row in present.final_standing(game):
+        shown = f"{row.value} ({row.attitude})" if row.attitude else row.value
+        lines.append(f"| {md_escape(row.label)} | {shown} |")
+    lines += ["", f"{present.plural(game.state.decisions, 'decision')}.", "", "## Endings found", ""]
+    endings = present.endings_found(game.story, profile.endings)
+    for title, count in endings:
+        if count:
+            lines.append(f"- **{md_escape(title)}** — reached {present.plural(count, 'time')}")
         else:
             lines.append("- ??? *not yet found*")
-    lines.append("")
-    lines.append(f"{sum(1 for e in endings if e.id in profile.endings)} of {len(endings)} endings found.")
+    found = sum(1 for _title, count in endings if count)
+    lines += ["", f"{found} of {len(endings)} endings found."]
     return "\n".join(lines)
 
 
 class EndingScreen(SecondaryScreen):
     BINDINGS = [
-        Binding("escape", "close", "Title screen"),
+        Binding("escape", "app.to_title", "Title screen"),
         Binding("u", "app.undo", "Undo"),
         Binding("j", "app.journal", "Journal"),
         Binding("n", "app.new_game", "New game"),
     ]
 
+    def __init__(self, game: Game, profile: Profile) -> None:
+        super().__init__()
+        self.game = game
+        self.profile = profile
+
     def compose(self) -> ComposeResult:
         yield Static("The End", classes="screen-title")
         with VerticalScroll():
-            yield Markdown(id="ending")
+            yield Markdown(ending_markdown(self.game, self.profile), id="ending", classes="reading")
         yield Footer()
-
-    def on_mount(self) -> None:
-        game = self.kremlin.game
-        if game is not None:
-            self.query_one("#ending", Markdown).update(ending_markdown(game, self.kremlin.profile))
-
-    def action_close(self) -> None:
-        self.kremlin.to_title()

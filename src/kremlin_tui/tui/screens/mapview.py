@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.containers import ScrollableContainer
 from textual.content import Content
 from textual.widgets import Footer, Static
 
@@ -85,17 +85,16 @@ def legend(game: Game) -> Content:
 
 
 class MapScreen(SecondaryScreen):
+    def __init__(self, game: Game) -> None:
+        super().__init__()
+        self.game = game
+
     def compose(self) -> ComposeResult:
-        yield Static("Map · attitude toward the USSR · Escape to return", classes="screen-title")
-        with VerticalScroll():
-            yield Static(id="map")
-            yield Static(id="legend")
+        yield Static("Map · attitude toward the USSR · arrows scroll · Escape to return", classes="screen-title")
+        with ScrollableContainer(id="map-scroll"):
+            yield Static(render_map(self.game), id="map")
+            yield Static(legend(self.game), id="legend")
         yield Footer()
 
     def on_mount(self) -> None:
-        game = self.kremlin.game
-        if game is None:
-            self.query_one("#map", Static).update("No game in progress.")
-            return
-        self.query_one("#map", Static).update(render_map(game))
-        self.query_one("#legend", Static).update(legend(game))
+        self.query_one("#map-scroll").focus()

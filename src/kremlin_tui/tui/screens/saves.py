@@ -1,25 +1,25 @@
 """The load screen: every save with its in-game date, chapter, scene, real time and play time;
-damaged saves listed with the reason. Enter loads, `d` deletes, `r` renames."""
+damaged saves listed with the reason. Enter loads, `d` deletes, `e` renames."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import DataTable, Footer, Static
 
-from kremlin_tui.saves import SaveError, SaveStore, SlotInfo, play_time
+from kremlin_tui.saves import SaveError, SlotInfo, play_time
+from kremlin_tui.saves.report import KIND_LABEL, saved_time
 from kremlin_tui.tui.dialogs import InputDialog, YesNoDialog
 from kremlin_tui.tui.screens.base import SecondaryScreen
 
-KIND_NAMES = {"manual": "", "auto": "autosave", "quick": "quick save"}
-
-
-def saved_time(info: SlotInfo) -> str:
-    return info.saved_at.astimezone().strftime("%Y-%m-%d %H:%M")
+if TYPE_CHECKING:
+    from kremlin_tui.saves import Session
 
 
 class LoadScreen(SecondaryScreen):
@@ -27,16 +27,25 @@ class LoadScreen(SecondaryScreen):
         Binding("escape", "close", "Back"),
         Binding("enter", "load", "Load", show=True),
         Binding("d", "delete", "Delete"),
-        Binding("r", "rename", "Rename"),
+        Binding("e", "rename", "Rename"),
     ]
 
-    def __init__(self, store: SaveStore) -> None:
+    class Picked(Message):
+        """The player chose a save to load: the app loads it into `session`."""
+
+        def __init__(self, session: Session, slot: str) -> None:
+            super().__init__()
+            self.session = session
+            self.slot = slot
+
+    def __init__(self, session: Session) -> None:
         super().__init__()
-        self.store = store
+        self.session = session  # lists, deletes and renames through it, so its slot stays right
         self.infos: list[SlotInfo] = []
 
     def compose(self) -> ComposeResult:
-        yield Static(Content(f"Load a saved game · {self.store.directory}"), classes="screen-title")
+        folder = self.session.store.directory if self.session.store is not None else ""
+        yield Static(Content(f"Load a saved game · {folder}"), classes="screen-title")
         yield DataTable(id="saves", cursor_type="row", zebra_stripes=True)
         yield Static(id="saves-empty")
         yield Footer()
@@ -51,13 +60,13 @@ class LoadScreen(SecondaryScreen):
         table = self.query_one("#saves", DataTable)
         table.clear()
         try:
-            self.infos = self.store.list()
+            self.infos = self.session.saves()
         except SaveError as exc:
             self.infos = []
             self.notify(str(exc), severity="error")
         # Cells are rich Text: literal (a save name's "[" is never markup) and measured for width.
         for info in self.infos:
-            kind = KIND_NAMES.get(info.kind, "")
+            kind = KIND_LABEL.get(info.kind, "") if info.kind != "manual" else ""
             name = Text(info.slot)
             if kind:
                 name.append(f"  {kind}", style="italic dim")
@@ -89,7 +98,7 @@ class LoadScreen(SecondaryScreen):
         if not info.ok and not info.backup:
             self.notify(f"'{info.slot}' cannot be loaded: {info.reason}", severity="error")
             return
-        self.kremlin.load_slot(info.slot)
+        self.post_message(self.Picked(self.session, info.slot))
 
     def _change_store(self, change: Callable[[], object]) -> None:
         """Delete or rename: a failing disk is reported, and the list shows what is there now."""
@@ -106,7 +115,7 @@ class LoadScreen(SecondaryScreen):
 
         def answer(yes: bool | None) -> None:
             if yes:
-                self._change_store(lambda: self.store.delete(info.slot))
+                self._change_store(lambda: self.session.delete(info.slot))
 
         self.app.push_screen(YesNoDialog(f"Delete the save '{info.slot}'?"), answer)
 
@@ -117,6 +126,6 @@ class LoadScreen(SecondaryScreen):
 
         def renamed(name: str | None) -> None:
             if name:
-                self._change_store(lambda: self.store.rename(info.slot, name))
+                self._change_store(lambda: self.session.rename(info.slot, name))
 
         self.app.push_screen(InputDialog(f"Rename '{info.slot}' to:", value=info.slot), renamed)

@@ -13,13 +13,16 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 if TYPE_CHECKING:
-    from kremlin_tui.tui.app import KremlinApp
+    from textual.signal import Signal
+
+    from kremlin_tui.model import Story
 
 BANNER = """\
 ╦╔═╦═╗╔═╗╔╦╗╦  ╦╔╗╔   ╔╦╗╦ ╦╦
 ╠╩╗╠╦╝║╣ ║║║║  ║║║║    ║ ║ ║║
 ╩ ╩╩╚═╚═╝╩ ╩╩═╝╩╝╚╝    ╩ ╚═╝╩"""
 
+ACTIONS = {"new": "new_game", "continue": "continue_game", "load": "load", "codex": "codex", "help": "help", "quit": "quit"}
 MENU = (
     ("new", "New game", "n"),
     ("continue", "Continue", "c"),
@@ -31,6 +34,8 @@ MENU = (
 
 
 class TitleScreen(Screen[None]):
+    """Given the story (or, while it loads, the signal that brings it); the menu runs app actions."""
+
     BINDINGS = [
         Binding("n", "app.new_game", "New game"),
         Binding("c", "app.continue_game", "Continue"),
@@ -40,46 +45,42 @@ class TitleScreen(Screen[None]):
         Binding("q", "app.quit", "Quit"),
     ]
 
-    @property
-    def kremlin(self) -> KremlinApp:
-        return self.app  # type: ignore[return-value]
+    def __init__(self, story: Story | None, story_ready: Signal[Story | None] | None = None) -> None:
+        super().__init__()
+        self.story = story
+        self.story_ready = story_ready
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="title-scroll"), Vertical(id="title-box"):
             yield Static(Content(BANNER), id="banner")
-            yield Static(Content("An alternate history · Moscow, 1924"), id="tagline")
-            yield Static(Content("Loading the story…"), id="premise")
-            yield Static(id="content-note")
+            yield Static(id="tagline")
             with Center():
                 yield OptionList(
                     *(Option(Content.assemble((f"{key:>1}  ", "bold $accent"), label), id=oid) for oid, label, key in MENU),
                     id="menu",
                     markup=False,
                 )
-
+            yield Static(Content("Loading the story…"), id="premise")
+            yield Static(id="content-note")
 
     def on_mount(self) -> None:
         self.query_one("#menu", OptionList).focus()
-        self.story_loaded()
+        self.show_story(self.story)
+        if self.story is None and self.story_ready is not None:
+            self.story_ready.subscribe(self, self.show_story)
 
-    def story_loaded(self) -> None:
-        story = self.kremlin.story
+    def show_story(self, story: Story | None) -> None:
         if story is None:
             return
-        self.query_one("#premise", Static).update(Content(story.campaign.premise.strip()))
-        note = story.campaign.content_note.strip()
+        self.story = story
+        campaign = story.campaign
+        if campaign.title.casefold() != "kremlin tui":  # the banner spells this game's name only
+            self.query_one("#banner", Static).update(Content.assemble((campaign.title, "bold")))
+        self.query_one("#tagline", Static).update(Content(campaign.tagline))
+        self.query_one("#premise", Static).update(Content(campaign.premise.strip()))
+        note = campaign.content_note.strip()
         if note:
             self.query_one("#content-note", Static).update(Content.assemble(("Content note: ", "bold"), note))
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        actions = {
-            "new": self.kremlin.action_new_game,
-            "continue": self.kremlin.action_continue_game,
-            "load": self.kremlin.action_load,
-            "codex": self.kremlin.action_codex,
-            "help": self.kremlin.action_help,
-            "quit": self.kremlin.exit,
-        }
-        action = actions.get(event.option.id or "")
-        if action is not None:
-            action()
+    async def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        await self.run_action(f"app.{ACTIONS[event.option.id or 'help']}")

@@ -1,15 +1,20 @@
-"""The sidebar: stats as labelled bars with their last change, and relations by country."""
+"""The sidebar: stats as labelled bars with their last change, relations by country, and the
+description of the stat in focus (or under the mouse). A ◆ marks a stat near a value at which
+the story reacts (computed from the story's own conditions, see `present.thresholds`)."""
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import Static
 
+from kremlin_tui import present
 from kremlin_tui.engine import Game
-from kremlin_tui.expr import attitude_word
-from kremlin_tui.tui.text import DOWN, UP, amount, delta_style
+from kremlin_tui.present import RelationRow, StatRow, Threshold
+from kremlin_tui.tui.text import VERDICT_STYLES
 
 ATTITUDE_STYLES = {
     "hostile": "$text-error",
@@ -20,59 +25,99 @@ ATTITUDE_STYLES = {
     "friendly": "$text-success",
     "allied": "bold $text-success",
 }
+BAR_WIDTH = 8
+TAIL = 1 + BAR_WIDTH + 4 + 4  # " ████░░░░  45 ▲12": what follows a label
+NEAR_MARK = "◆"
 
 
 def bar(value: float, low: float, high: float, width: int) -> str:
     span = (high - low) or 1
-    filled = round((value - low) / span * width)
-    filled = max(0, min(width, filled))
+    filled = max(0, min(width, round((value - low) / span * width)))
     return "█" * filled + "░" * (width - filled)
+
+
+def _fit(label: str, width: int) -> str:
+    return label if len(label) <= width else label[: max(1, width - 1)] + "…"
+
+
+class StandingLine(Static, can_focus=True):
+    """One stat or relation; its description shows in the panel's note on focus or hover."""
+
+    def __init__(self, row: StatRow | RelationRow) -> None:
+        super().__init__(classes="standing-line")
+        self.row = row
+
+    def note(self) -> Content:
+        row = self.row
+        label = row.label if isinstance(row, StatRow) else row.name
+        parts: list[str | tuple[str, str]] = [(label, "bold")]
+        if row.description:
+            parts += [": ", row.description]
+        if isinstance(row, StatRow) and row.near:
+            parts += ["\n", (f"{NEAR_MARK} The story reacts if it {row.near}.", "$text-warning")]
+        return Content.assemble(*parts)
+
+    def draw(self, row: StatRow | RelationRow, width: int) -> None:
+        self.row = row
+        self.tooltip = self.note()
+        label_width = max(6, width - TAIL)
+        if isinstance(row, StatRow):
+            mark = (NEAR_MARK, "$text-warning") if row.near else " "
+            parts: list[str | tuple[str, str]] = [mark, f"{_fit(row.label, label_width - 1):<{label_width - 1}} ",
+                                                  (bar(row.value, row.low, row.high, BAR_WIDTH), "$accent"),
+                                                  f" {present.number(row.value):>3}"]
+        else:
+            parts = [f"{_fit(row.name, label_width):<{label_width}} ", (f"{row.attitude:<8}", ATTITUDE_STYLES[row.attitude]),
+                     f" {present.number(row.value):>3}"[:4]]
+        if row.last is not None:
+            parts.append((f" {present.arrow(row.last.delta)}", VERDICT_STYLES[row.last.verdict]))
+        self.update(Content.assemble(*parts))
+
+    def on_focus(self) -> None:
+        self.post_message(StatsPanel.Noted(self))
+
+    def on_enter(self, _event: events.Enter) -> None:
+        self.post_message(StatsPanel.Noted(self))
 
 
 class StatsPanel(VerticalScroll):
     """Shows the game's visible state; `refresh_from(game)` after every decision."""
 
-    BAR_WIDTH = 8
-    LABEL_WIDTH = 17
+    class Noted(Message):
+        def __init__(self, line: StandingLine) -> None:
+            super().__init__()
+            self.line = line
+
+    def __init__(self, thresholds: dict[str, tuple[Threshold, ...]] | None = None, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.thresholds = thresholds or {}
+        self.rows: list[StatRow | RelationRow] = []
 
     def compose(self) -> ComposeResult:
-        yield Static(id="stats-body")
+        yield Static(Content.assemble(("STANDING", "bold $text-accent")), id="stats-head")
+        yield Static(Content.assemble(("RELATIONS", "bold $text-accent")), id="relations-head")
+        yield Static(id="stat-note")
 
     def refresh_from(self, game: Game) -> None:
-        story = game.story
-        last: dict[str, float] = {}
-        if game.state.history:
-            for change in game.state.history[-1].changes:
-                last[change.name] = change.delta
-        parts: list[Content | str | tuple[str, str]] = [("STANDING\n", "bold $text-accent")]
-        for stat in story.stats.values():
-            if stat.hidden:
-                continue
-            value = game.state.vars[stat.id]
-            delta = last.get(stat.id, 0)
-            parts.append(f"{stat.label[: self.LABEL_WIDTH]:<{self.LABEL_WIDTH}} ")
-            parts.append((bar(value, stat.min, stat.max, self.BAR_WIDTH), "$accent"))
-            parts.append(f" {_num(value):>3}")
-            if delta:
-                arrow = UP if delta > 0 else DOWN
-                parts.append((f" {arrow}{amount(delta)}", delta_style(delta, stat.polarity)))
-            parts.append("\n")
-        if story.relations:
-            parts.append(("\nRELATIONS\n", "bold $text-accent"))
-            for rel in story.relations.values():
-                value = game.state.vars[rel.id]
-                word = attitude_word(value)
-                delta = last.get(rel.id, 0)
-                parts.append(f"{rel.name[: self.LABEL_WIDTH]:<{self.LABEL_WIDTH}} ")
-                parts.append((f"{word:<8}", ATTITUDE_STYLES[word]))
-                if delta:
-                    arrow = UP if delta > 0 else DOWN
-                    parts.append((f" {arrow}{amount(delta)}", delta_style(delta, "up")))
-                parts.append("\n")
-        self.query_one("#stats-body", Static).update(Content.assemble(*parts))
+        stats, relations = present.stat_rows(game, self.thresholds), present.relation_rows(game)
+        rows: list[StatRow | RelationRow] = [*stats, *relations]
+        lines = list(self.query(StandingLine))
+        if [r.id for r in rows] != [line.row.id for line in lines]:
+            for line in lines:
+                line.remove()
+            self.mount_all((StandingLine(r) for r in stats), after="#stats-head")
+            self.mount_all((StandingLine(r) for r in relations), after="#relations-head")
+            self.query_one("#relations-head").display = bool(relations)
+        self.rows = rows
+        self.call_after_refresh(self.redraw)
 
+    def redraw(self) -> None:
+        width = self.scrollable_content_region.width or 34
+        for line, row in zip(self.query(StandingLine), self.rows, strict=False):
+            line.draw(row, width)
 
-def _num(value: object) -> str:
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else f"{value:.1f}"
-    return str(value)
+    def on_resize(self, _event: events.Resize) -> None:
+        self.redraw()  # `t` and new terminal sizes re-fit the labels
+
+    def on_stats_panel_noted(self, message: Noted) -> None:
+        self.query_one("#stat-note", Static).update(message.line.note())

@@ -1,0 +1,491 @@
+"""What a front end shows, computed once: plain data that the TUI and plain mode both render.
+
+The engine says what happened; this module decides what is worth showing and how a value reads
+(numbers, ▲/▼ with an amount, good or bad news, pluralised counts, wrapped lines), so the two
+front ends cannot drift apart. No Textual or Rich here (see tests/test_import_hygiene.py).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+from fractions import Fraction
+from typing import Any
+
+from kremlin_tui.dates import GameDate
+from kremlin_tui.engine import Change, ChoiceView, Game, TurnResult
+from kremlin_tui.expr import Expr, attitude_word, format_value
+from kremlin_tui.model import CodexEntry, Story
+from kremlin_tui.preview import ChoicePreview, Preview
+
+UP, DOWN = "▲", "▼"
+SHOWN_KINDS = ("stat", "relation")  # hidden stats and flags never show as numbers
+
+
+class Verdict(StrEnum):
+    """Whether a change is good news for the player, judged by the stat's polarity."""
+
+    GOOD = "good"
+    BAD = "bad"
+    NEUTRAL = "neutral"
+
+
+def number(value: Any) -> str:
+    """A stat's value as a player reads it: 87, not 87.0; 2.5 stays 2.5."""
+    return format_value(float(value) if isinstance(value, int | float) and not isinstance(value, bool) else value)
+
+
+def arrow(delta: float) -> str:
+    """▲5 or ▼3."""
+    return (UP if delta > 0 else DOWN) + number(abs(float(delta)))
+
+
+def verdict(delta: float, polarity: str) -> Verdict:
+    if polarity == "neutral" or not delta:
+        return Verdict.NEUTRAL
+    return Verdict.GOOD if (delta > 0) == (polarity == "up") else Verdict.BAD
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """"1 time", "2 times"."""
+    return f"{count} {word if count == 1 else many or word + 's'}"
+
+
+@dataclass(frozen=True)
+class Delta:
+    """One change, shown or foreseen: "Party standing ▲5 (45 → 50)"."""
+
+    label: str
+    delta: float
+    verdict: Verdict
+    old: Any = None
+    new: Any = None
+
+    @property
+    def short(self) -> str:
+        return f"{self.label} {arrow(self.delta)}"
+
+    @property
+    def line(self) -> str:
+        if self.old is None:
+            return self.short
+        return f"{self.short} ({number(self.old)} → {number(self.new)})"
+
+
+def worth_showing(changes: Iterable[Change]) -> list[Change]:
+    """The changes a player sees as numbers: stats and relations that moved."""
+    return [c for c in changes if c.kind in SHOWN_KINDS and c.delta]
+
+
+def change_deltas(changes: Iterable[Change]) -> tuple[Delta, ...]:
+    return tuple(Delta(c.label, c.delta, verdict(c.delta, c.polarity), c.old, c.new) for c in worth_showing(changes))
+
+
+def preview_deltas(previews: Iterable[Preview]) -> tuple[Delta, ...]:
+    """Foreseen changes with an amount (a flag's preview has none to show)."""
+    return tuple(Delta(p.label, p.delta, verdict(p.delta, p.polarity)) for p in previews if p.delta)
+
+
+def choice_costs(choice: ChoiceView) -> tuple[Delta, ...]:
+    """The certain changes shown with a choice (the engine's preview)."""
+    return preview_deltas(choice.preview)
+
+
+def costs_text(deltas: Iterable[Delta]) -> str:
+    return ", ".join(d.short for d in deltas)
+
+
+# -- chances and gambles (the engine's odds, in words) ---------------------------------------
+
+
+def chance_words(chance: float) -> str:
+    """A chance as people say it: "1 in 4", "about 2 in 3", "about 1 in 20", "almost certain".
+    Exact when the chance is a simple fraction; otherwise the nearest simple one, "about"."""
+    if chance <= 0:
+        return "no chance"
+    if chance >= 1:
+        return "certain"
+    if chance < 0.01:
+        return "less than 1 in 100"
+    if chance > 0.99:
+        return "almost certain"
+    exact = Fraction(chance).limit_denominator(10)
+    if abs(float(exact) - chance) < 1e-9:
+        return f"{exact.numerator} in {exact.denominator}"
+    if chance < 0.1:
+        return f"about 1 in {round(1 / chance)}"
+    best = min((Fraction(k, n) for n in range(2, 11) for k in range(1, n)),
+               key=lambda f: (abs(float(f) - chance), f.denominator))
+    return f"about {best.numerator} in {best.denominator}"
+
+
+def changes_words(previews: tuple[Preview, ...]) -> str:
+    """Party standing ▲5, Britain ▼3 (stats and relations; flags have no delta to show)."""
+    return costs_text(preview_deltas(previews))
+
+
+def join_words(items: tuple[str, ...] | list[str]) -> str:
+    """a, b and c."""
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+@dataclass(frozen=True)
+class Odds:
+    """One possible result of a gamble, as shown: "1 in 4" and what it changes."""
+
+    chance: str
+    changes: tuple[Delta, ...]
+
+
+def gamble_odds(gamble: ChoicePreview) -> list[Odds]:
+    """The possible results, likeliest first."""
+    return [Odds(chance_words(o.chance), preview_deltas(o.changes)) for o in sorted(gamble.outcomes, key=lambda o: -o.chance)]
+
+
+def gamble_words(gamble: ChoicePreview) -> str:
+    """One line for a choice whose result is not certain, e.g. "A gamble: 1 in 4: Party standing
+    ▼5; 3 in 4: Workers' support ▲3 (depends on Workers' support)"."""
+    odds = gamble_odds(gamble)
+    shown_any = any(o.changes for o in odds)
+    parts = [o.chance + (": " + (costs_text(o.changes) or "no change you can see") if shown_any else "") for o in odds]
+    text = "A gamble: " + ("; " if shown_any else " or ").join(parts)
+    if gamble.depends_on:
+        text += f" (depends on {join_words(gamble.depends_on)})"
+    return text
+
+
+# -- wrapping -------------------------------------------------------------------------------
+
+
+def hang(text: str, width: int, first: str = "", indent: int | None = None) -> list[str]:
+    """Wrap `text` after the prefix `first`; continuation lines start under the text, never
+    under the prefix (a hanging indent). Words are never broken unless one is wider than a line."""
+    pad = " " * (len(first) if indent is None else indent)
+    room = max(8, width)
+    return textwrap.wrap(text, room, initial_indent=first, subsequent_indent=pad, break_on_hyphens=False) or [first.rstrip()]
+
+
+def pack(items: list[str], width: int, first: str = "", sep: str = "  ") -> list[list[int]]:
+    """Fill lines with whole items (e.g. "Party standing ▲5"): which items go on each line, so
+    that no item is split; continuation lines start under the first item, after `first`."""
+    lines: list[list[int]] = [[]]
+    used = len(first)
+    for index, item in enumerate(items):
+        extra = len(item) + (len(sep) if lines[-1] else 0)
+        if lines[-1] and used + extra > width:
+            lines.append([])
+            used, extra = len(first), len(item)
+        lines[-1].append(index)
+        used += extra
+    return lines
+
+
+# -- a decision's consequences --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one decision did, as a player is told it."""
+
+    label: str
+    result: str  # Markdown from the story
+    changes: tuple[Delta, ...]
+    hidden_shift: bool  # something the player cannot measure moved
+    codex: tuple[str, ...]  # titles newly unlocked
+    events: tuple[str, ...]  # titles of the events it set off
+
+
+def outcome(story: Story, result: TurnResult) -> Outcome:
+    return Outcome(
+        label=result.label,
+        result=result.result,
+        changes=change_deltas(result.changes),
+        hidden_shift=any(c.kind == "hidden" for c in result.changes),
+        codex=tuple(story.codex[c].title for c in result.codex if c in story.codex),
+        events=tuple(result.events),
+    )
+
+
+# -- the journal ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    chapter: str  # the chapter's title when this entry opens a chapter, else ""
+    date: str
+    title: str
+    label: str
+    is_event: bool
+    changes: tuple[Delta, ...]
+    set_off: tuple[str, ...]  # titles of the events this decision set off
+
+
+def journal(game: Game) -> list[JournalEntry]:
+    """Every decision so far, oldest first, grouped by chapter."""
+    story = game.story
+    entries: list[JournalEntry] = []
+    chapter = None
+    for step in game.state.history:
+        node = story.nodes.get(step.node)
+        opens = ""
+        if node is not None and node.chapter != chapter:
+            chapter = node.chapter
+            opens = story.chapter_title(chapter)
+        set_off = tuple(event.title for event in (story.nodes.get(e) for e in step.events) if event is not None)
+        entries.append(JournalEntry(opens, GameDate.parse(step.date).display(), step.title, step.label,
+                                    node is not None and node.event is not None, change_deltas(step.changes), set_off))
+    return entries
+
+
+# -- standing: stats and relations ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatRow:
+    id: str
+    label: str
+    value: float
+    low: float
+    high: float
+    description: str
+    last: Delta | None  # the last decision's change, if any
+    near: str = ""  # why the story may soon react ("falls below 30"), else ""
+
+
+@dataclass(frozen=True)
+class RelationRow:
+    id: str
+    name: str
+    value: float
+    attitude: str
+    description: str
+    last: Delta | None
+
+
+def _last_changes(game: Game) -> dict[str, Change]:
+    history = game.state.history
+    return {c.name: c for c in worth_showing(history[-1].changes)} if history else {}
+
+
+def stat_rows(game: Game, thresholds: dict[str, tuple[Threshold, ...]] | None = None) -> list[StatRow]:
+    last = _last_changes(game)
+    rows = []
+    for stat in game.story.stats.values():
+        if stat.hidden:
+            continue
+        value = float(game.state.vars[stat.id])
+        change = last.get(stat.id)
+        delta = Delta(stat.label, change.delta, verdict(change.delta, stat.polarity)) if change else None
+        near = nearest(value, thresholds.get(stat.id, ())) if thresholds else ""
+        rows.append(StatRow(stat.id, stat.label, value, stat.min, stat.max, stat.description, delta, near))
+    return rows
+
+
+def relation_rows(game: Game) -> list[RelationRow]:
+    last = _last_changes(game)
+    rows = []
+    for rel in game.story.relations.values():
+        value = float(game.state.vars[rel.id])
+        change = last.get(rel.id)
+        delta = Delta(rel.name, change.delta, verdict(change.delta, "up")) if change else None
+        rows.append(RelationRow(rel.id, rel.name, value, attitude_word(value), rel.description, delta))
+    return rows
+
+
+# -- thresholds the story reads -------------------------------------------------------------
+
+NEAR = 5  # within this many points of a threshold, a stat is marked
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """A comparison the story makes on a stat: `grain < 30` is Threshold(30, "below")."""
+
+    value: float
+    side: str  # "below" or "above"
+
+
+_FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+
+
+def _comparisons(ast: Any) -> Iterator[tuple[str, str, float]]:
+    """(variable, operator, constant) for every `var OP number` in an expression tree."""
+    if not isinstance(ast, tuple) or not ast:
+        return
+    if ast[0] == "cmp":
+        ops, operands = ast[1], ast[2]
+        for op, left, right in zip(ops, operands, operands[1:], strict=False):
+            if left[0] == "var" and right[0] == "const" and isinstance(right[1], int | float):
+                yield left[1], op, float(right[1])
+            elif right[0] == "var" and left[0] == "const" and isinstance(left[1], int | float):
+                yield right[1], _FLIP[op], float(left[1])
+    for part in ast[1:]:
+        if isinstance(part, tuple):
+            if part and isinstance(part[0], str):
+                yield from _comparisons(part)
+            else:
+                for item in part:
+                    yield from _comparisons(item)
+
+
+def _story_exprs(story: Story) -> Iterator[Expr]:
+    for node in story.nodes.values():
+        if node.event is not None and node.event.condition is not None:
+            yield node.event.condition
+        for choice in node.choices:
+            if choice.condition is not None:
+                yield choice.condition
+            for option in choice.outcomes:
+                yield option.weight
+
+
+def thresholds(story: Story) -> dict[str, tuple[Threshold, ...]]:
+    """Every value at which the story's conditions on a visible stat change their answer.
+    Reads every scene, so front ends compute it once per story, off the UI thread."""
+    visible = {s.id for s in story.stats.values() if not s.hidden}
+    found: dict[str, set[Threshold]] = {}
+    for expr in _story_exprs(story):
+        for name, op, value in _comparisons(expr.ast):
+            if name in visible and op in ("<", "<=", ">", ">="):
+                found.setdefault(name, set()).add(Threshold(value, "below" if op.startswith("<") else "above"))
+    return {name: tuple(sorted(ts, key=lambda t: t.value)) for name, ts in found.items()}
+
+
+def nearest(value: float, marks: Iterable[Threshold]) -> str:
+    """"falls below 30" when the value sits within NEAR points above a "below" threshold (or
+    below an "above" one); "" when no threshold is near."""
+    best: tuple[float, str] | None = None
+    for mark in marks:
+        gap = value - mark.value if mark.side == "below" else mark.value - value
+        if 0 <= gap <= NEAR and (best is None or gap < best[0]):
+            verb = "falls below" if mark.side == "below" else "rises above"
+            best = (gap, f"{verb} {number(mark.value)}")
+    return best[1] if best else ""
+
+
+# -- the ending -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Standing:
+    label: str
+    value: str
+    attitude: str = ""
+
+
+def final_standing(game: Game) -> list[Standing]:
+    rows = [Standing(label, number(value)) for _sid, label, value in game.visible_stats()]
+    rows += [Standing(name, number(value), attitude_word(value)) for _rid, name, value in game.relations()]
+    return rows
+
+
+def endings_found(story: Story, found: dict[str, dict[str, Any]]) -> list[tuple[str, int]]:
+    """Each ending with how often it was reached ("" and 0 for one not yet found)."""
+    out = []
+    for node in story.nodes.values():
+        if node.is_ending:
+            seen = found.get(node.id)
+            out.append((node.title, int(seen.get("count", 1))) if seen else ("", 0))
+    return out
+
+
+# -- charts ---------------------------------------------------------------------------------
+
+BLOCKS = " ▁▂▃▄▅▆▇█"
+
+
+@dataclass(frozen=True)
+class Series:
+    label: str
+    low: float
+    high: float
+    values: tuple[float, ...]  # at the start, then after every decision
+
+
+def stat_series(game: Game) -> list[Series]:
+    """Each visible stat's value at the start and after every decision, rebuilt from history."""
+    stats = [s for s in game.story.stats.values() if not s.hidden]
+    values = {s.id: float(s.initial) for s in stats}
+    series: dict[str, list[float]] = {name: [value] for name, value in values.items()}
+    for step in game.state.history:
+        for change in step.changes:
+            if change.name in values:
+                values[change.name] = float(change.new)
+        for name, value in values.items():
+            series[name].append(value)
+    return [Series(s.label, s.min, s.max, tuple(series[s.id])) for s in stats]
+
+
+def timeline(game: Game) -> tuple[str, ...]:
+    """The date of each point of a series: the start, then each decision's date."""
+    start = game.story.campaign.start_date.iso()
+    return (start, *(step.date for step in game.state.history))
+
+
+def resample(values: tuple[float, ...], width: int) -> list[int]:
+    """Which point each of `width` columns shows (the last column is the latest value)."""
+    count = len(values)
+    if count <= width:
+        return list(range(count))
+    return [round(i * (count - 1) / (width - 1)) for i in range(width)] if width > 1 else [count - 1]
+
+
+def spark(values: tuple[float, ...], low: float, high: float, picks: list[int]) -> str:
+    """A one-line chart on a fixed scale (low..high), so equal heights mean equal values."""
+    span = (high - low) or 1
+    out = []
+    for index in picks:
+        level = round((min(high, max(low, values[index])) - low) / span * (len(BLOCKS) - 1))
+        out.append(BLOCKS[max(1, level)])  # never blank: a zero still shows as the floor
+    return "".join(out)
+
+
+def time_axis(dates: tuple[str, ...], picks: list[int], room: int) -> str:
+    """A year under the column where each year first appears, where there is room for it
+    (`room`: the columns available, which may be more than the chart's)."""
+    axis = [" "] * max(room, len(picks))
+    last_year = ""
+    free = 0
+    for column, index in enumerate(picks):
+        year = dates[index][:4]
+        if year != last_year and column >= free and column + len(year) <= len(axis):
+            axis[column : column + len(year)] = list(year)
+            free = column + len(year) + 1
+        last_year = year
+    return "".join(axis).rstrip()
+
+
+# -- the codex ------------------------------------------------------------------------------
+
+
+def search_codex(entries: Iterable[CodexEntry], query: str) -> list[CodexEntry]:
+    """Entries matching `query`, best first: the title itself, a title starting with it, a word
+    of the title starting with it, the title containing it, then the text (most mentions first)."""
+    words = query.lower().split()
+    if not words:
+        return sorted(entries, key=lambda e: e.title)
+    ranked: list[tuple[int, int, str, CodexEntry]] = []
+    for entry in entries:
+        title = entry.title.lower()
+        text = entry.text.source.lower()
+        if not all(w in title or w in text for w in words):
+            continue
+        phrase = " ".join(words)
+        title_words = title.replace("-", " ").split()
+        if title == phrase:
+            rank = 0
+        elif title.startswith(phrase):
+            rank = 1
+        elif any(t.startswith(phrase) for t in title_words) or all(any(t.startswith(w) for t in title_words) for w in words):
+            rank = 2
+        elif phrase in title:
+            rank = 3
+        else:
+            rank = 4
+        ranked.append((rank, -sum(text.count(w) for w in words), entry.title, entry))
+    return [entry for *_key, entry in sorted(ranked, key=lambda r: r[:3])]

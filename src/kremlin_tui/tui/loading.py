@@ -1,0 +1,99 @@
+"""Loading the story off the UI thread, and live reload (`play --watch`).
+
+The app learns of a loaded or reloaded story through two signals, which the screens that care
+subscribe to: `story_ready` (the title's premise) and `game_reloaded` (the game screen redraws).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import App
+from textual.signal import Signal
+
+if TYPE_CHECKING:
+    from kremlin_tui.engine import Game
+    from kremlin_tui.model import Story
+    from kremlin_tui.present import Threshold
+    from kremlin_tui.saves import Session
+
+
+class StoryLoading(App[None]):
+    """The story half of the app: it holds the story and tells subscribers when it changes."""
+
+    story: Story | None
+    story_dirs: list[str]
+    session: Session | None
+    watch_story: bool
+
+    def init_loading(self) -> None:
+        self.story_errors: list[str] = []
+        self.thresholds: dict[str, tuple[Threshold, ...]] = {}
+        self.story_ready: Signal[Story | None] = Signal(self, "story-ready")
+        self.game_reloaded: Signal[Game] = Signal(self, "game-reloaded")
+
+    def start_loading(self) -> None:
+        if self.story is None:
+            self.call_after_refresh(self.load_story)  # after the first frame, never before it
+        else:
+            self.find_thresholds(self.story)
+        if self.watch_story:
+            from kremlin_tui.watch import POLL_SECONDS, StoryWatcher
+
+            self.watcher = StoryWatcher(self.story_dirs)
+            self.set_interval(POLL_SECONDS, self._poll_story)
+
+    @work(thread=True, exclusive=True)
+    def load_story(self) -> None:
+        """Load (usually from the warm cache) off the UI thread, so the title shows at once."""
+        from kremlin_tui.loader import load_story_with_diagnostics
+
+        story, diagnostics = load_story_with_diagnostics(self.story_dirs)
+        self.call_from_thread(self._story_ready, story, [str(d) for d in diagnostics if d.severity == "error"])
+
+    def _story_ready(self, story: Story | None, errors: list[str]) -> None:
+        self.story = story
+        self.story_errors = errors
+        if story is None:
+            self.notify("The story has errors; run `kremlin-tui check`:\n" + "\n".join(errors[:5]), severity="error", timeout=30)
+        else:
+            self.find_thresholds(story)
+        self.story_ready.publish(story)
+
+    @work(thread=True, exclusive=True, group="thresholds")
+    def find_thresholds(self, story: Story) -> None:
+        """The values at which the story reacts to each stat (reads every scene: off the UI thread)."""
+        from kremlin_tui.present import thresholds
+
+        found = thresholds(story)
+        self.call_from_thread(setattr, self, "thresholds", found)
+
+    def _poll_story(self) -> None:
+        if self.watcher.changed():
+            self.reload_story()
+
+    @work(thread=True, exclusive=True, group="reload")
+    def reload_story(self) -> None:
+        from kremlin_tui.engine import Game
+        from kremlin_tui.watch import load_safely
+
+        if self.session is None:
+            story, diagnostics = load_safely(self.story_dirs)
+            errors = [d for d in diagnostics if d.severity == "error"]
+            self.call_from_thread(self._reloaded, story, errors, None, "story reloaded")
+            return
+        game = self.session.game
+        outcome = self.watcher.reload(Game(game.story, game.state))
+        self.call_from_thread(self._reloaded, outcome.story, outcome.errors, outcome.game, outcome.summary())
+
+    def _reloaded(self, story: Story | None, errors: list, game: Game | None, summary: str) -> None:  # type: ignore[type-arg]
+        if story is None:
+            shown = "\n".join(str(e) for e in errors[:6])
+            self.notify(f"{summary}:\n{shown}", title="Story reload", severity="error", timeout=20)
+            return
+        self.story = story
+        if game is not None and self.session is not None:
+            self.session.replace_game(game)
+            self.game_reloaded.publish(game)
+        self.notify(summary, title="Story reload", timeout=4)

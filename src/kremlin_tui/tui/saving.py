@@ -1,0 +1,132 @@
+"""The save-system half of the app: save, quick save and load, undo and redo.
+
+Everything goes through the session (`saves.Session`), as in plain mode: the session keeps its
+slot, undo stack and autosave rotation right. After a change of game the app shows it again
+with `show_game`, the one place that puts a game screen on the stack.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.app import App
+
+if TYPE_CHECKING:
+    from kremlin_tui.model import Story
+    from kremlin_tui.saves import LoadReport, SaveStore, Session
+
+
+class SaveActions(App[None]):
+    session: Session | None
+    saves_dir: str | None
+
+    def show_game(self, session: Session) -> None:  # provided by the app
+        raise NotImplementedError
+
+    def require_story(self) -> Story | None:  # provided by the app
+        raise NotImplementedError
+
+    @property
+    def store(self) -> SaveStore:
+        from kremlin_tui.paths import default_saves_dir
+        from kremlin_tui.saves import SaveStore
+
+        return SaveStore(self.saves_dir or default_saves_dir())
+
+    def saves_session(self) -> Session | None:
+        """The session whose saves folder the load screen shows: the game's, or on the title an
+        idle one (nothing is written until a save is loaded into it)."""
+        if self.session is not None:
+            return self.session
+        story = self.require_story()
+        if story is None:
+            return None
+        from kremlin_tui.saves import Session
+
+        return Session.new(story, 0, self.store, autosave=False)
+
+    def tell(self, report: LoadReport) -> None:
+        lines = report.lines()
+        message = "\n".join(lines) if lines else f"Loaded '{report.slot}'."
+        self.notify(message, title="Loaded", severity="information" if report.complete else "warning",
+                    timeout=4 if report.complete else 15)
+
+    def load_slot(self, slot: str, session: Session | None = None) -> None:
+        from kremlin_tui.saves import SaveError
+
+        session = session or self.saves_session()
+        if session is None:
+            return
+        try:
+            report = session.load(slot)
+        except SaveError as exc:
+            self.notify(str(exc), title="Cannot load", severity="error", timeout=10)
+            return
+        session.autosave_enabled = session.store is not None
+        self.show_game(session)
+        self.tell(report)
+
+    def action_load(self) -> None:
+        from kremlin_tui.tui.screens.saves import LoadScreen
+
+        session = self.saves_session()
+        if session is not None and not isinstance(self.screen, LoadScreen):
+            self.push_screen(LoadScreen(session))
+
+    def on_load_screen_picked(self, message: object) -> None:
+        self.load_slot(message.slot, message.session)  # type: ignore[attr-defined]
+
+    def action_save(self) -> None:
+        if self.session is None:
+            return
+        from kremlin_tui.tui.dialogs import InputDialog
+
+        session = self.session
+
+        def save(name: str | None) -> None:
+            from kremlin_tui.saves import SaveError
+
+            if not name:
+                return
+            try:
+                slot = session.save(name)
+            except SaveError as exc:
+                self.notify(str(exc), title="Not saved", severity="error", timeout=10)
+                return
+            self.notify(f"Saved as '{slot}'.", timeout=3)
+
+        game = session.game
+        suggestion = f"{game.scene().title}, {game.state.date.display()}"
+        self.push_screen(InputDialog("Save the game as:", value=suggestion, placeholder="a name for this save"), save)
+
+    def action_quicksave(self) -> None:
+        if self.session is None:
+            return
+        from kremlin_tui.saves import SaveError
+
+        try:
+            self.session.quicksave()
+        except SaveError as exc:
+            self.notify(str(exc), title="Not saved", severity="error", timeout=10)
+            return
+        self.notify("Quick saved (F9 to load it).", timeout=3)
+
+    def action_quickload(self) -> None:
+        from kremlin_tui.saves import QUICKSAVE_SLOT
+
+        self.load_slot(QUICKSAVE_SLOT)
+
+    def action_undo(self) -> None:
+        if self.session is None:
+            return
+        if not self.session.undo():
+            self.notify(self.session.undo_problem or "Nothing to undo.", timeout=4)
+            return
+        self.show_game(self.session)
+        self.notify("Undone: the last decision is taken back. Choosing it again gives the same outcome.", timeout=4)
+
+    def action_redo(self) -> None:
+        if self.session is None or not self.session.redo():
+            self.notify("Nothing to redo.", timeout=3)
+            return
+        self.show_game(self.session)

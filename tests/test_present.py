@@ -1,0 +1,72 @@
+"""The headless presentation layer: what both front ends show, computed once."""
+
+from __future__ import annotations
+
+from kremlin_tui import present
+from kremlin_tui.engine import Change, Game
+from kremlin_tui.loader import load_story
+
+
+def test_numbers_arrows_and_verdicts_read_the_same_everywhere() -> None:
+    assert present.number(87.0) == "87" and present.number(2.5) == "2.5" and present.number(3) == "3"
+    assert present.arrow(5) == "▲5" and present.arrow(-2.5) == "▼2.5"
+    assert present.verdict(5, "up") is present.Verdict.GOOD
+    assert present.verdict(5, "down") is present.Verdict.BAD
+    assert present.verdict(-1, "neutral") is present.Verdict.NEUTRAL
+    assert present.plural(1, "time") == "1 time" and present.plural(2, "time") == "2 times"
+
+
+def test_only_stats_and_relations_that_moved_are_worth_showing() -> None:
+    changes = [Change("party", "stat", "Party", 45, 50), Change("x", "hidden", "X", 1, 2),
+               Change("f", "flag", "F", False, True), Change("grain", "stat", "Grain", 5, 5),
+               Change("uk", "relation", "Britain", -20, -25)]
+    shown = present.change_deltas(changes)
+    assert [d.line for d in shown] == ["Party ▲5 (45 → 50)", "Britain ▼5 (-20 → -25)"]
+
+
+def test_hanging_indents_never_break_words() -> None:
+    lines = present.hang("Order a special train north, for the funeral (Party ▲, your health ▼)", 30, "1. ")
+    assert lines[0].startswith("1. ") and all(line.startswith("   ") for line in lines[1:])
+    assert all(len(line) <= 30 for line in lines)
+    label = "Order a special train north, for the funeral (Party ▲, your health ▼)"
+    assert " ".join(line.strip() for line in lines).replace("1. ", "", 1) == label
+    assert present.pack(["Party standing ▲6", "Workers' support ▲2", "War danger ▼3"], 45, "Certain: ") == [[0], [1, 2]]
+
+
+def test_thresholds_come_from_the_story_conditions(mini: str) -> None:
+    story = load_story([mini])
+    found = present.thresholds(story)
+    assert present.Threshold(80, "above") in found["party"]  # the locked door: if party > 80
+    assert present.nearest(77, found["party"]) == "rises above 80"
+    assert present.nearest(60, found["party"]) == ""
+
+
+def test_journal_and_outcome_share_one_view_of_a_decision(mini: str) -> None:
+    story = load_story([mini])
+    game = Game.new(story, 1)
+    result = game.choose(1)
+    shown = present.outcome(story, result)
+    assert [d.line for d in shown.changes] == ["Party standing ▲5 (45 → 50)"]
+    [entry] = present.journal(game)
+    assert entry.chapter == "Chapter One" and entry.changes == shown.changes and entry.date == "21 January 1924"
+
+
+def test_charts_use_the_stat_scale_and_a_time_axis(mini: str) -> None:
+    story = load_story([mini])
+    game = Game.new(story, 1)
+    game.choose(1)
+    series = present.stat_series(game)
+    party = next(s for s in series if s.label == "Party standing")
+    assert party.values == (45.0, 50.0) and (party.low, party.high) == (0, 100)
+    assert present.spark((0.0, 50.0, 100.0), 0, 100, [0, 1, 2]) == "▁▄█"  # the stat's scale, not its own min/max
+    assert present.spark((20.0, 21.0), 0, 100, [0, 1]) == "▂▂"  # a stat at 20 draws a low bar
+    assert present.time_axis(("1924-01-21", "1925-03-01", "1926-01-01"), [0, 1, 2], 12) == "1924"
+    assert present.time_axis(tuple(f"{1924 + i // 6}-01-01" for i in range(18)), list(range(18)), 18) == "1924  1925  1926"
+
+
+def test_codex_search_ranks_title_matches_first(mini: str) -> None:
+    story = load_story([mini])
+    entries = list(story.codex.values())
+    lenin = next(e for e in entries if "Lenin" in e.title)
+    assert present.search_codex(entries, "lenin")[0] is lenin
+    assert present.search_codex(entries, "zzz") == []
