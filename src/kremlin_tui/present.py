@@ -94,7 +94,8 @@ def choice_costs(choice: ChoiceView) -> tuple[Delta, ...]:
 
 
 def costs_text(deltas: Iterable[Delta]) -> str:
-    return ", ".join(d.short for d in deltas)
+    """"Party standing ▲6, Workers' support ▲2": each change stays whole when wrapped."""
+    return ", ".join(unbreakable(d.short) for d in deltas)
 
 
 # -- chances and gambles (the engine's odds, in words) ---------------------------------------
@@ -162,12 +163,21 @@ def gamble_words(gamble: ChoicePreview) -> str:
 # -- wrapping -------------------------------------------------------------------------------
 
 
+NBSP = "\u00a0"  # a space a line is never broken at (textwrap splits on ASCII white space only)
+
+
+def unbreakable(text: str) -> str:
+    """Keep `text` (e.g. "Party standing ▲6") on one line when it is wrapped by `hang`."""
+    return text.replace(" ", NBSP)
+
+
 def hang(text: str, width: int, first: str = "", indent: int | None = None) -> list[str]:
     """Wrap `text` after the prefix `first`; continuation lines start under the text, never
     under the prefix (a hanging indent). Words are never broken unless one is wider than a line."""
     pad = " " * (len(first) if indent is None else indent)
     room = max(8, width)
-    return textwrap.wrap(text, room, initial_indent=first, subsequent_indent=pad, break_on_hyphens=False) or [first.rstrip()]
+    lines = textwrap.wrap(text, room, initial_indent=first, subsequent_indent=pad, break_on_hyphens=False)
+    return [line.replace(NBSP, " ") for line in lines] or [first.rstrip()]
 
 
 def pack(items: list[str], width: int, first: str = "", sep: str = "  ") -> list[list[int]]:

@@ -22,7 +22,7 @@ BANNER = """\
 ╠╩╗╠╦╝║╣ ║║║║  ║║║║    ║ ║ ║║
 ╩ ╩╩╚═╚═╝╩ ╩╩═╝╩╝╚╝    ╩ ╚═╝╩"""
 
-ACTIONS = {"new": "new_game", "continue": "continue_game", "load": "load", "codex": "codex", "help": "help", "quit": "quit"}
+ACTIONS = {"new": "new_game", "continue": "continue_game", "load": "load", "codex": "codex", "help": "help", "quit": "quit_game"}
 MENU = (
     ("new", "New game", "n"),
     ("continue", "Continue", "c"),
@@ -42,7 +42,7 @@ class TitleScreen(Screen[None]):
         Binding("l", "app.load", "Load"),
         Binding("x", "app.codex", "Codex"),
         Binding("question_mark", "app.help", "Help"),
-        Binding("q", "app.quit", "Quit"),
+        Binding("q", "app.quit_game", "Quit"),
     ]
 
     def __init__(self, story: Story | None, story_ready: Signal[Story | None] | None = None) -> None:
