@@ -76,7 +76,8 @@ async def test_every_secondary_screen_opens_and_closes(make_app) -> None:  # typ
             await pilot.press("escape")
             assert isinstance(app.screen, GameScreen), key
         await pilot.press("j")
-        assert "Turn back" in str(app.screen.query_one("#journal").render())
+        await pilot.pause()
+        assert "Turn back" in "\n".join(line.plain for line in app.screen.query_one("#journal").lines)
 
 
 async def test_codex_search(make_app) -> None:  # type: ignore[no-untyped-def]

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from textual.content import Content
 
+from kremlin_tui import present
 from kremlin_tui.present import Delta, JournalEntry, Outcome, Verdict
 
 VERDICT_STYLES = {Verdict.GOOD: "$text-success", Verdict.BAD: "$text-error", Verdict.NEUTRAL: "$text-warning"}
@@ -46,19 +47,22 @@ def outcome_markdown(shown: Outcome) -> str:
     return "\n".join(lines).strip()
 
 
-def journal_content(entries: list[JournalEntry]) -> Content:
-    """The journal as one styled text (a Markdown widget takes seconds for a long game)."""
+def journal_lines(entries: list[JournalEntry], width: int) -> list[Content]:
+    """The journal wrapped to `width`, a styled line each (wrapping plain strings is what makes
+    a 200-entry journal open at once; see bench/bench_journal.py)."""
     if not entries:
-        return Content.assemble(("The journal is empty: you have not decided anything yet.", "italic"))
-    parts: list[Content | str | tuple[str, str]] = []
+        return [Content.assemble(("The journal is empty: you have not decided anything yet.", "italic"))]
+    lines: list[Content] = []
     for entry in entries:
         if entry.chapter:
-            parts += ["\n" if parts else "", (entry.chapter.upper(), "bold $text-accent"), "\n\n"]
-        parts += [(f"{entry.date} — {entry.title}", "bold"), (" (event)" if entry.is_event else "", "italic"), "\n"]
-        parts += ["You chose: ", (entry.label, "italic"), "\n"]
+            lines += [*([Content("")] if lines else []), Content.styled(entry.chapter.upper(), "bold $text-accent"), Content("")]
+        heading = f"{entry.date} — {entry.title}" + (" (event)" if entry.is_event else "")
+        lines += [Content.styled(line, "bold") for line in present.hang(heading, width, indent=2)]
+        lines += [Content.styled(line, "italic") for line in present.hang(entry.label, width, "You chose: ", indent=2)]
         if entry.changes:
-            parts += ["  ", deltas_content(entry.changes, ", "), "\n"]
+            for items in present.pack([c.short for c in entry.changes], width, "  ", ", "):
+                lines.append(Content.assemble("  ", deltas_content((entry.changes[i] for i in items), ", ")))
         for title in entry.set_off:
-            parts += ["  → This set off: ", (title, "bold"), "\n"]
-        parts.append("\n")
-    return Content.assemble(*parts)
+            lines += [Content(line) for line in present.hang(title, width, "  → This set off: ", indent=4)]
+        lines.append(Content(""))
+    return lines

@@ -1,18 +1,18 @@
 """The journal: every decision so far, by date, with what it changed and what it set off.
 
-Drawn as one styled text, not Markdown: a Markdown widget takes seconds for a long game, and
-the journal opens at the latest entry (see bench/bench_journal.py)."""
+Drawn a line at a time, not as Markdown: a Markdown widget takes seconds for a long game; the
+journal opens at the latest entry (see bench/bench_journal.py)."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 
 from kremlin_tui import present
 from kremlin_tui.engine import Game
 from kremlin_tui.tui.screens.base import SecondaryScreen
-from kremlin_tui.tui.text import journal_content
+from kremlin_tui.tui.text import journal_lines
+from kremlin_tui.tui.widgets.lines import LinesView
 
 
 class JournalScreen(SecondaryScreen):
@@ -22,10 +22,11 @@ class JournalScreen(SecondaryScreen):
 
     def compose(self) -> ComposeResult:
         yield Static("Journal · newest at the bottom · Escape to return", classes="screen-title")
-        with VerticalScroll(id="journal-scroll"):
-            yield Static(journal_content(present.journal(self.game)), id="journal", classes="reading")
+        entries = present.journal(self.game)
+        yield LinesView(lambda width: journal_lines(entries, width), id="journal")
         yield Footer()
 
     def on_mount(self) -> None:
-        scroll = self.query_one("#journal-scroll", VerticalScroll)
-        scroll.call_after_refresh(scroll.scroll_end, animate=False, immediate=True)
+        journal = self.query_one(LinesView)
+        journal.focus()
+        journal.call_after_refresh(journal.scroll_end, animate=False, immediate=True)
