@@ -37,7 +37,8 @@ def test_thresholds_come_from_the_story_conditions(mini: str) -> None:
     story = load_story([mini])
     found = present.thresholds(story)
     assert present.Threshold(80, "above") in found["party"]  # the locked door: if party > 80
-    assert present.nearest(77, found["party"]) == "rises above 80"
+    assert present.nearest(78, found["party"]) == "reaches 80"
+    assert present.nearest(81, found["party"]) == "falls below 80"
     assert present.nearest(60, found["party"]) == ""
 
 

@@ -309,7 +309,7 @@ def relation_rows(game: Game) -> list[RelationRow]:
 
 # -- thresholds the story reads -------------------------------------------------------------
 
-NEAR = 5  # within this many points of a threshold, a stat is marked
+NEAR = 3  # within this many points of a threshold, a stat is marked
 
 
 @dataclass(frozen=True)
@@ -367,14 +367,13 @@ def thresholds(story: Story) -> dict[str, tuple[Threshold, ...]]:
 
 
 def nearest(value: float, marks: Iterable[Threshold]) -> str:
-    """"falls below 30" when the value sits within NEAR points above a "below" threshold (or
-    below an "above" one); "" when no threshold is near."""
+    """How the nearest threshold within NEAR points would be crossed: "falls below 30" for a
+    value at or above it, "reaches 30" for one below it ("" when none is near)."""
     best: tuple[float, str] | None = None
     for mark in marks:
-        gap = value - mark.value if mark.side == "below" else mark.value - value
-        if 0 <= gap <= NEAR and (best is None or gap < best[0]):
-            verb = "falls below" if mark.side == "below" else "rises above"
-            best = (gap, f"{verb} {number(mark.value)}")
+        gap = abs(value - mark.value)
+        if gap <= NEAR and (best is None or gap < best[0]):
+            best = (gap, f"falls below {number(mark.value)}" if value >= mark.value else f"reaches {number(mark.value)}")
     return best[1] if best else ""
 
 

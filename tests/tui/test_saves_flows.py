@@ -106,6 +106,7 @@ async def test_play_continue_opens_the_newest_save(make_app, tmp_path: Path) -> 
             await pilot.pause(0.02)
             if isinstance(app.screen, GameScreen):
                 break
+        await pilot.pause()  # let the pushed screen finish mounting before the app shuts down
         assert isinstance(app.screen, GameScreen) and app.game.state.node == "moscow"
 
 

@@ -92,6 +92,8 @@ class ChoiceBox(Vertical):
     def show_detail(self) -> None:
         """The highlighted choice's certain costs and, for a gamble, the engine's odds, on their
         own lines under the list; the list gives up rows so the detail always shows."""
+        if not self.query("#choice-detail"):  # a resize can arrive before the box is composed
+            return
         detail = self.query_one("#choice-detail", Static)
         choice = self.highlighted_choice()
         lines = self._detail_lines(choice) if choice is not None else []

@@ -26,7 +26,7 @@ ATTITUDE_STYLES = {
     "allied": "bold $text-success",
 }
 BAR_WIDTH = 8
-TAIL = 1 + BAR_WIDTH + 4 + 4  # " ████░░░░  45 ▲12": what follows a label
+TAIL = 1 + BAR_WIDTH + 4 + 4 + 2  # " ████░░░░  45 ▲12 ◆": what follows a label
 NEAR_MARK = "◆"
 
 
@@ -62,8 +62,7 @@ class StandingLine(Static, can_focus=True):
         self.tooltip = self.note()
         label_width = max(6, width - TAIL)
         if isinstance(row, StatRow):
-            mark = (NEAR_MARK, "$text-warning") if row.near else " "
-            parts: list[str | tuple[str, str]] = [mark, f"{_fit(row.label, label_width - 1):<{label_width - 1}} ",
+            parts: list[str | tuple[str, str]] = [f"{_fit(row.label, label_width):<{label_width}} ",
                                                   (bar(row.value, row.low, row.high, BAR_WIDTH), "$accent"),
                                                   f" {present.number(row.value):>3}"]
         else:
@@ -71,6 +70,8 @@ class StandingLine(Static, can_focus=True):
                      f" {present.number(row.value):>3}"[:4]]
         if row.last is not None:
             parts.append((f" {present.arrow(row.last.delta)}", VERDICT_STYLES[row.last.verdict]))
+        if isinstance(row, StatRow) and row.near:
+            parts.append((f" {NEAR_MARK}", "$text-warning"))
         self.update(Content.assemble(*parts))
 
     def on_focus(self) -> None:
