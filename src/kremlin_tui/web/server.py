@@ -253,7 +253,9 @@ class GameServer(Server):
 
     def describe(self) -> str:
         if self.config.public:
-            return (f"Kremlin TUI is served publicly at {self.url}\n"
+            wildcard = self.config.host in ("0.0.0.0", "::", "")
+            where = f"{self.url} (every address of this machine, port {self.port})" if wildcard else self.url
+            return (f"Kremlin TUI is served publicly at {where}\n"
                     f"Every visitor gets a temporary saves folder of their own, deleted when their tab closes; "
                     f"at most {self.config.max_games} games at once.")
         saves = self.config.saves or default_saves_dir()
@@ -271,7 +273,7 @@ class GameServer(Server):
         try:
             site = web.TCPSite(runner, self.config.host, self.config.port)
             await site.start()
-            port = runner.addresses[0][1] if runner.addresses else self.config.port
+            port = self.port = runner.addresses[0][1] if runner.addresses else self.config.port
             shown = self.config.host
             if shown in ("0.0.0.0", "::", ""):
                 shown = "127.0.0.1" if shown != "::" else "::1"
