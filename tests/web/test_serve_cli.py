@@ -167,3 +167,15 @@ def test_games_end_when_the_server_is_killed(server: ServedGame) -> None:
     while _alive(game) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not _alive(game)
+
+
+def test_open_shows_the_page_in_the_default_browser(serve: Callable[..., ServedGame], home: dict[str, str],
+                                                    tmp_path: Path) -> None:
+    pytest.importorskip("textual_serve", reason="needs the [web] extra")
+    opened = tmp_path / "opened.txt"
+    home["BROWSER"] = f"{sys.executable} -c \"import sys; open({str(opened)!r}, 'w').write(sys.argv[1])\" %s"
+    server = serve("--open")
+    deadline = time.monotonic() + 20
+    while not (opened.exists() and opened.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert opened.read_text() == server.url
