@@ -633,3 +633,40 @@ def test_an_event_window_closed_before_the_story_starts_is_an_error(make_story) 
 endings:"""))
     assert ("scenes.yaml:10:12: event 'late' can never fire: its window closes ('before: 1923-12') before the "
             "story starts (1924-01-21) [never-open]") in checked(path)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b", " ", "\n", "\n\n", "  x", "word", "é"]), min_size=1, max_size=30),
+       st.lists(st.integers(0, 60), min_size=1, max_size=4), st.integers(10, 30))
+def test_every_character_of_a_folded_block_maps_to_where_it_is_written(pieces: list[str], marks: list[int],
+                                                                      width: int) -> None:
+    import yaml
+
+    from kremlin_tui.diagnostics import Collector
+    from kremlin_tui.yamlsource import YMap, folded_position, parse_yaml_text
+
+    value = "".join(pieces).strip(" \n") + "\n"
+    slots = sorted({m % len(value) for m in marks})
+    for shift, slot in enumerate(slots):
+        value = value[:slot + shift] + "§" + value[slot + shift:]
+    source = yaml.dump({"k": value}, default_style=">", width=width, allow_unicode=True)
+    tree = parse_yaml_text(source, "f.yaml", Collector())
+    assert isinstance(tree, YMap)
+    scalar = tree.items["k"]
+    if scalar.text != value or not scalar.block or ">" not in source.split("\n")[0]:
+        return
+    lines = source.split("\n")
+    first = next(line for line in lines[1:] if line.strip())
+    indent = len(first) - len(first.lstrip(" "))
+    memo: dict[int, list[tuple[int, int]] | None] = {}
+    for offset in [i for i, char in enumerate(value) if char == "§"]:
+        pos = folded_position(lines, scalar, offset, indent, memo)
+        assert pos is not None and lines[pos.line - 1][pos.col - 1] == "§", (source, offset, pos)
+
+
+def test_positions_in_a_folded_text(make_story) -> None:  # type: ignore[no-untyped-def]
+    path = make_story(SCENES.replace("    text: a\n", "    text: >\n      A folded text\n      reads on {partyy}\n\n"
+                                                    "      and on {moodd}.\n"))
+    assert problems(path) == [
+        "scenes.yaml:6:17: text: unknown name 'partyy' (did you mean 'party'?) [unknown-name]",
+        "scenes.yaml:8:15: text: unknown name 'moodd' (did you mean 'mood'?) [unknown-name]"]

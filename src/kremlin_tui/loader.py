@@ -44,6 +44,7 @@ from kremlin_tui.yamlsource import (
     YScalar,
     YSeq,
     decode,
+    folded_position,
     parse_yaml_text,
     read_limited,
     scalar_position,
@@ -264,6 +265,7 @@ class _Builder:
         self.indents: dict[tuple[str, int], int] = {}
         self.flow_memo: dict[int, tuple[int, int, int]] = {}  # scalar_position's memo (id of a scalar)
         self.breaks: dict[int, list[int]] = {}  # line-break offsets of long block scalars
+        self.folded_memo: dict[int, list[tuple[int, int]] | None] = {}  # folded_position's alignments
         self.analysed: dict[str, ExprError | None] = {}  # stories repeat expressions: check each once
         self.broken_files = False  # a file that did not parse: its ids are missing, so skip cross-checks
 
@@ -370,6 +372,12 @@ class _Builder:
             return scalar.pos if not scalar.quote else Pos(scalar.pos.path, scalar.pos.line, scalar.pos.col + 1)
         if not scalar.block:
             return scalar_position(self.lines.get(scalar.pos.path, []), scalar, offset, self.flow_memo)
+        lines = self.lines.get(scalar.pos.path, [])
+        row = scalar.pos.line - 1
+        if row < len(lines) and lines[row][scalar.pos.col - 1:scalar.pos.col] == ">":  # folded: lines joined by spaces
+            folded = folded_position(lines, scalar, offset, self.block_indent(scalar), self.folded_memo)
+            if folded is not None:
+                return folded
         text = scalar.text
         if len(text) < 4096:
             line_offset = text.count("\n", 0, offset)

@@ -8,6 +8,7 @@ scalar as the text the writer typed (so a label `No` stays "No", not YAML 1.1's 
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 import stat
@@ -366,3 +367,48 @@ def _walk_flow(lines: list[str], row: int, col: int, quote: str, offset: int, va
         return None
     place = places[want]
     return place, ((offset, place[0], place[1]) if plain_last else None)
+
+
+def folded_position(lines: list[str], scalar: YScalar, offset: int, indent: int,
+                    memo: dict[int, list[tuple[int, int]] | None] | None = None) -> Pos | None:
+    """The file position of character `offset` of a `>` (folded) block's value, or None if the
+    source cannot be aligned with the value. Folding joins lines with a space (or keeps line
+    breaks), so each source line is found in the value once; `memo` keeps that alignment."""
+    key = id(scalar)
+    starts = memo.get(key, ()) if memo is not None else ()
+    if starts == ():
+        starts = _align_folded(lines, scalar, indent)
+        if memo is not None:
+            memo[key] = starts
+    if not starts:
+        return None
+    index = bisect.bisect_right(starts, (offset, len(lines))) - 1
+    if index < 0:
+        return None
+    begin, row = starts[index]
+    width = len(lines[row]) - indent
+    column = indent + min(offset - begin, width)  # a folding space or break: the end of its line
+    return Pos(scalar.pos.path, row + 1, column + 1)
+
+
+def _align_folded(lines: list[str], scalar: YScalar, indent: int) -> list[tuple[int, int]] | None:
+    value = scalar.text
+    starts: list[tuple[int, int]] = []
+    index, row = 0, scalar.pos.line  # the line after the `>` indicator (0-based)
+    while row < len(lines) and index < len(value):
+        line = lines[row]
+        if not line.strip():
+            row += 1
+            continue
+        if len(line) - len(line.lstrip(" ")) < indent:
+            break  # the block has ended
+        content = line[indent:]
+        start = index
+        while not value.startswith(content, start):
+            if start >= len(value) or value[start] not in " \n" or start - index > 1000:
+                return None
+            start += 1
+        starts.append((start, row))
+        index = start + len(content)
+        row += 1
+    return starts or None
