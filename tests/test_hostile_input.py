@@ -670,3 +670,13 @@ def test_positions_in_a_folded_text(make_story) -> None:  # type: ignore[no-unty
     assert problems(path) == [
         "scenes.yaml:6:17: text: unknown name 'partyy' (did you mean 'party'?) [unknown-name]",
         "scenes.yaml:8:15: text: unknown name 'moodd' (did you mean 'mood'?) [unknown-name]"]
+
+
+@pytest.mark.parametrize("command", [["play", "--plain"], ["explore", "--runs", "1"], ["graph"], ["saves", "check"]])
+def test_every_command_exits_2_without_a_story_folder(tmp_path: Path, command: list[str]) -> None:
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent / "src"),
+           "KREMLIN_TUI_SAVES": str(tmp_path / "saves"), "HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "kremlin_tui", *command, "--story", str(tmp_path / "missing")],
+                          capture_output=True, text=True, timeout=60, env=env, stdin=subprocess.DEVNULL)
+    assert done.returncode == 2
+    assert done.stderr == f"kremlin-tui: the story folder '{tmp_path / 'missing'}' does not exist\n"

@@ -168,6 +168,11 @@ def _load(dirs: list[str]):  # type: ignore[no-untyped-def]
 
     story, diagnostics = load_story_with_diagnostics(dirs)
     if story is None:
+        cannot_run = [d.message for d in diagnostics if d.code == "no-story"]
+        if cannot_run:  # no story folder to read: the command could not run (exit 2, like check)
+            for message in cannot_run:
+                print(f"kremlin-tui: {message}", file=sys.stderr)
+            raise SystemExit(2)
         _print_diagnostics([d for d in diagnostics if d.severity == "error"])
         errors = sum(1 for d in diagnostics if d.severity == "error")
         print(f"The story has {errors} error(s); run `kremlin-tui check` for details.", file=sys.stderr)
