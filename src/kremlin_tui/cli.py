@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shlex
 import sys
@@ -13,6 +12,7 @@ from collections.abc import Sequence
 from kremlin_tui import __version__
 from kremlin_tui.diagnostics import Diagnostic
 from kremlin_tui.paths import SAVES_ENV, default_saves_dir, default_story_dir
+from kremlin_tui.safetext import json_text
 
 COMMANDS = ("play", "check", "explore", "schema", "graph", "saves", "lsp", "serve")
 
@@ -129,33 +129,40 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command. Whatever happens, the user gets a message, never a traceback: 1 for a
+    problem in their input, 2 when the command could not run (an internal error says so, with
+    a hint to report it), 130 on Ctrl-C."""
+    from kremlin_tui.guard import guarded
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    command = args[0] if args and args[0] in COMMANDS else "play"
+    # `lsp` speaks a binary protocol on stdin/stdout (its JSON escapes control characters itself).
+    return guarded(lambda: _run(argv), stdin_needed=command in ("play", "lsp"), filter_output=command != "lsp")
+
+
+def _run(argv: Sequence[str] | None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if not args_list or (args_list[0] not in COMMANDS and args_list[0] not in ("-h", "--help", "--version")):
         args_list.insert(0, "play")
     parser = build_parser()
     args = parser.parse_args(args_list)
-    try:
-        if args.command == "check":
-            return cmd_check(args)
-        if args.command == "explore":
-            return cmd_explore(args)
-        if args.command == "graph":
-            return cmd_graph(args)
-        if args.command == "saves":
-            return cmd_saves(args)
-        if args.command == "lsp":
-            return cmd_lsp(args)
-        if args.command == "serve":
-            from kremlin_tui.web.command import cmd_serve
+    if args.command == "check":
+        return cmd_check(args)
+    if args.command == "explore":
+        return cmd_explore(args)
+    if args.command == "graph":
+        return cmd_graph(args)
+    if args.command == "saves":
+        return cmd_saves(args)
+    if args.command == "lsp":
+        return cmd_lsp(args)
+    if args.command == "serve":
+        from kremlin_tui.web.command import cmd_serve
 
-            return cmd_serve(args)
-        if args.command == "schema":
-            return cmd_schema(args)
-        return cmd_play(args)
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:
-        return 0
+        return cmd_serve(args)
+    if args.command == "schema":
+        return cmd_schema(args)
+    return cmd_play(args)
 
 
 def _print_diagnostics(diagnostics: list[Diagnostic]) -> None:
@@ -230,7 +237,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(f"kremlin-tui check: {problem}", file=sys.stderr)
         return 2
     if args.format == "json":
-        print(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+        print(json_text(report.to_json(), indent=2))
     else:
         for diagnostic in report.errors + report.warnings:
             print(diagnostic)
@@ -267,7 +274,7 @@ def cmd_explore(args: argparse.Namespace) -> int:
     result = explore(story, args.runs, args.seed, args.strategy, args.jobs, tuple(args.track), args.audit, args.among)
     elapsed = time.perf_counter() - started
     if args.format == "json":
-        print(json.dumps(result, indent=2, ensure_ascii=False))
+        print(json_text(result, indent=2))
     else:
         print(format_report(result, elapsed, all_visits=args.visits))
         if args.audit:
@@ -291,7 +298,7 @@ def explore_to(story, args: argparse.Namespace) -> int:  # type: ignore[no-untyp
               file=sys.stderr)
         return 1
     if args.format == "json":
-        print(json.dumps({"to": args.to, "seed": found.seed, "shortest": found.shortest,
+        print(json_text({"to": args.to, "seed": found.seed, "shortest": found.shortest,
                           "script": list(found.numbers), "steps": list(found.steps)}))
     else:
         kind = "A shortest path" if found.shortest else "A path (found by random play, not proven shortest)"
@@ -332,6 +339,14 @@ def cmd_play(args: argparse.Namespace) -> int:
     from kremlin_tui.web import web_driver_in_use
 
     interactive = (sys.stdin.isatty() and sys.stdout.isatty()) or web_driver_in_use()  # textual-serve pipes
+    if not args.plain and interactive:
+        from kremlin_tui.terminal import tui_unsupported
+
+        reason = tui_unsupported()
+        if reason is not None:
+            print(f"kremlin-tui: {reason}; playing in plain mode (`play --plain` does so without this note).",
+                  file=sys.stderr)
+            interactive = False
     if not args.plain and interactive:
         from kremlin_tui.tui.app import run_tui  # the TUI loads the story itself, after its first frame
 
@@ -385,9 +400,9 @@ def cmd_saves(args: argparse.Namespace) -> int:
         print(f"kremlin-tui saves: {exc}", file=sys.stderr)
         return 1
     if args.format == "json":
-        print(json.dumps({"dir": str(store.directory), "story": story.campaign.id,
+        print(json_text({"dir": str(store.directory), "story": story.campaign.id,
                           "saves": [{"slot": r.slot, "status": r.status, "detail": r.detail, "kept": r.kept,
-                                     "total": r.total} for r in results]}, indent=2, ensure_ascii=False))
+                                     "total": r.total} for r in results]}, indent=2))
     else:
         for line in check_lines(results, story, store.directory):
             print(line)

@@ -258,10 +258,12 @@ class PlainGame:
             self.show_codex(rest.strip().lower())
         elif word in SAVE_COMMANDS:
             self.save_command(word, rest.strip())
-        elif command.isdigit():
+        elif _DIGITS.fullmatch(command) and len(command) > 7:
+            self.say(f"There is no choice {_shorten(command, 20)}. Type a choice's number, or 'help'.")
+        elif _DIGITS.fullmatch(command):
             self.pick(int(command))
         else:
-            self.say(f"I don't understand '{command}'. Type a choice's number, or 'help'.")
+            self.say(f"I don't understand '{_shorten(command)}'. Type a choice's number, or 'help'.")
         return True
 
     def pick(self, number: int) -> None:
@@ -329,7 +331,7 @@ class PlainGame:
             self.say(str(exc))
 
     def undo_redo(self, word: str, rest: str) -> None:
-        count = int(rest) if rest.isdigit() and int(rest) > 0 else 1 if not rest else 0
+        count = _number(rest) if _DIGITS.fullmatch(rest) else 1 if not rest else 0
         if count == 0:
             self.say(f"Type '{word}' or '{word} N' with a number of decisions.")
             return
@@ -447,6 +449,20 @@ USAGE = {
     "delete": "Type 'delete NAME' to delete a saved game ('saves' lists them).",
     "rename": "Type 'rename OLD NEW' to rename a saved game (quote names with spaces: rename \"my game\" other).",
 }
+
+
+_DIGITS = re.compile(r"[0-9]+")  # ASCII only: '²'.isdigit() is true, but int('²') fails
+_MAX_NUMBER = 10**6  # past any choice or undo count; keeps a 5,000-digit number from int()'s limit
+
+
+def _number(digits: str) -> int:
+    """A typed number, capped: any number past the cap is as unavailable as the cap itself."""
+    return _MAX_NUMBER if len(digits) > 7 else min(int(digits), _MAX_NUMBER)
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    """An echoed input, cut so a pasted page does not come back whole."""
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _unquote(name: str) -> str:

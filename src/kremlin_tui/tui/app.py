@@ -17,12 +17,16 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from kremlin_tui.profile import Profile
+from kremlin_tui.safetext import safe, safe_line
+from kremlin_tui.tui import safe_render, signals
 from kremlin_tui.tui.loading import StoryLoading
 from kremlin_tui.tui.navigation import ScreenActions
 from kremlin_tui.tui.saving import SaveActions
 from kremlin_tui.tui.screens.title import TitleScreen
 
 if TYPE_CHECKING:  # the engine and the other screens load after the title's first frame
+    from textual.notifications import SeverityLevel
+
     from kremlin_tui.engine import Game
     from kremlin_tui.model import Story
     from kremlin_tui.saves import Session
@@ -38,6 +42,7 @@ class KremlinApp(StoryLoading, SaveActions, ScreenActions):
     def __init__(self, story_dirs: list[str], *, seed: int | None = None, saves_dir: str | None = None,
                  profile_dir: Path | None = None, story: Story | None = None, debug: bool = False,
                  watch: bool = False, continue_game: bool = False) -> None:
+        safe_render.install()  # no control character from a story or save reaches the terminal
         super().__init__()
         self.continue_on_start = continue_game  # `play --continue`: resume the newest save once loaded
         self.watch_story = watch
@@ -52,6 +57,12 @@ class KremlinApp(StoryLoading, SaveActions, ScreenActions):
         if self.profile.theme and self.profile.theme in self.available_themes:
             self.theme = self.profile.theme
 
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Every notification is plain text: messages quote save names, paths and story values,
+        which must never be read as markup (`[/]` would raise) nor carry control characters."""
+        super().notify(safe(message), title=safe_line(title), severity=severity, timeout=timeout, markup=False)
+
     @property
     def game(self) -> Game | None:
         return self.session.game if self.session is not None else None
@@ -60,6 +71,7 @@ class KremlinApp(StoryLoading, SaveActions, ScreenActions):
         return TitleScreen(self.story, self.story_ready)
 
     def on_mount(self) -> None:
+        signals.install(self)  # SIGTERM, SIGHUP, SIGINT: autosave, then restore the terminal and exit
         self.story_ready.subscribe(self, self._continue_on_start)
         self.start_loading()
 
@@ -176,5 +188,6 @@ class KremlinApp(StoryLoading, SaveActions, ScreenActions):
 
 def run_tui(story_dirs: list[str], *, seed: int | None = None, saves: str | None = None, debug: bool = False,
             watch: bool = False, continue_game: bool = False) -> int:
-    KremlinApp(story_dirs, seed=seed, saves_dir=saves, debug=debug, watch=watch, continue_game=continue_game).run()
-    return 0
+    app = KremlinApp(story_dirs, seed=seed, saves_dir=saves, debug=debug, watch=watch, continue_game=continue_game)
+    app.run()
+    return app.return_code or 0
