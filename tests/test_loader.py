@@ -178,11 +178,11 @@ def test_the_cache_is_used_when_warm_and_ignored_when_damaged(make_story, tmp_pa
 
     path = make_story(GOOD_SCENE)
     first = load_story([path])
-    files = list(Path(os.environ["KREMLIN_TUI_CACHE"]).glob("story-*.pickle"))
-    entry = next(f for f in files if first.content_hash[:32] in f.name)
-    assert cache.read(first.content_hash) is not None
+    key = cache.cache_key(first.content_hash, [path])
+    entry = Path(os.environ["KREMLIN_TUI_CACHE"]) / f"story-{key[:40]}.json"
+    assert cache.read(first.content_hash, [path]) is not None
     entry.write_bytes(entry.read_bytes()[:-10] + b"0123456789")  # damaged payload
-    assert cache.read(first.content_hash) is None
+    assert cache.read(first.content_hash, [path]) is None
     again = load_story([path])  # rebuilt, not taken from the damaged file
     assert set(again.nodes) == set(first.nodes)
     Path(path, "scenes.yaml").write_text(GOOD_SCENE.replace("title: A", "title: Changed"))

@@ -219,7 +219,7 @@ def _load(dirs: list[str], cache: bool, overlay: Mapping[str, str] | None = None
     if cache:
         from kremlin_tui import cache as story_cache
 
-        cached = story_cache.read(key)
+        cached = story_cache.read(key, [str(d) for d in dirs])
         if cached is not None:
             return cached, []
     story = _Builder(out, files, [str(d) for d in dirs], key).build()
@@ -228,7 +228,7 @@ def _load(dirs: list[str], cache: bool, overlay: Mapping[str, str] | None = None
     if cache and story is not None:
         from kremlin_tui import cache as story_cache
 
-        story_cache.write(key, story)
+        story_cache.write(key, [str(d) for d in dirs], story)
     return story, out.items
 
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import pickle
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -164,40 +163,6 @@ class CodexEntry:
     pos: Pos
 
 
-class LazyNodes(Mapping[str, "Node"]):
-    """Scenes kept pickled until first used, so a cached story starts in milliseconds:
-    a game touches a few scenes at start, not all of them."""
-
-    def __init__(self, packed: dict[str, bytes]) -> None:
-        self._packed = packed
-        self._nodes: dict[str, Node] = {}
-
-    @classmethod
-    def pack(cls, nodes: Mapping[str, Node]) -> LazyNodes:
-        return cls({nid: pickle.dumps(node, protocol=pickle.HIGHEST_PROTOCOL) for nid, node in nodes.items()})
-
-    def __getitem__(self, key: str) -> Node:
-        node = self._nodes.get(key)
-        if node is None:
-            node = self._nodes[key] = pickle.loads(self._packed[key])
-        return node
-
-    def get(self, key: str, default: Node | None = None) -> Node | None:  # type: ignore[override]
-        return self[key] if key in self._packed else default
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._packed
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._packed)
-
-    def __len__(self) -> int:
-        return len(self._packed)
-
-    def __reduce__(self) -> tuple[type[LazyNodes], tuple[dict[str, bytes]]]:
-        return (LazyNodes, (self._packed,))
-
-
 @dataclass(frozen=True)
 class Story:
     campaign: Campaign
@@ -206,7 +171,7 @@ class Story:
     relations: dict[str, RelationDef]
     flags: dict[str, FlagDef]
     nodes: Mapping[str, Node]
-    codex: dict[str, CodexEntry]
+    codex: Mapping[str, CodexEntry]  # a dict, or decoded on use from the cache
     events: tuple[str, ...]  # event node ids, highest priority first
     content_hash: str
     sources: tuple[str, ...]

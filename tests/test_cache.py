@@ -1,0 +1,179 @@
+"""The story cache holds data, never code: a planted, foreign or garbled file is ignored.
+
+Everything here goes through the real loader with KREMLIN_TUI_CACHE pointing at a temporary
+folder (the conftest fixture, or a folder of the test's own).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import stat
+from pathlib import Path
+
+import pytest
+
+from kremlin_tui import cache
+from kremlin_tui.diagnostics import Collector
+from kremlin_tui.loader import content_hash, load_story, story_files
+
+MINI = str(Path(__file__).parent / "fixtures" / "mini")
+POSIX = hasattr(os, "getuid")
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    directory = tmp_path / "cache"
+    monkeypatch.setenv("KREMLIN_TUI_CACHE", str(directory))
+    return directory
+
+
+def _entry(directory: Path, story_dir: str = MINI) -> Path:
+    files = story_files([story_dir], Collector())
+    return directory / f"story-{cache.cache_key(content_hash(files), [story_dir])[:40]}.json"
+
+
+def _seal(directory: Path, payload: bytes, story_dir: str = MINI) -> Path:
+    """Write `payload` as the cache file the loader will look for, with a correct magic, key and
+    digest: what someone who could write the cache folder would plant."""
+    path = _entry(directory, story_dir)
+    key = path.name[len("story-"):-len(".json")]
+    files = story_files([story_dir], Collector())
+    full_key = cache.cache_key(content_hash(files), [story_dir])
+    assert full_key.startswith(key)
+    blob = cache.MAGIC + full_key.encode() + b"\n" + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.write_bytes(blob)
+    path.chmod(0o600)
+    return path
+
+
+def _structure(story) -> object:  # type: ignore[no-untyped-def]
+    return cache._Encoder().enc({"nodes": {k: story.nodes[k] for k in story.nodes}, "codex": {k: story.codex[k] for k in story.codex},
+                       "stats": story.stats, "flags": story.flags, "campaign": [story.campaign], "events": story.events})
+
+
+def test_warm_load_gives_the_same_story_decoding_scenes_lazily(cache_dir: Path) -> None:
+    cold = load_story([MINI])
+    path = _entry(cache_dir)
+    assert path.is_file()
+    warm = load_story([MINI])
+    assert type(warm.nodes) is cache.LazyMap and type(warm.codex) is cache.LazyMap
+    assert warm.nodes._items == {} and warm.codex._items == {}  # nothing decoded until asked for
+    assert _structure(warm) == _structure(cold)
+    assert warm.nodes["start"].choices[0].label.render is not None
+
+
+@pytest.mark.skipif(not POSIX, reason="POSIX permissions")
+def test_cache_folder_and_files_are_owner_only(cache_dir: Path) -> None:
+    load_story([MINI])
+    assert stat.S_IMODE(cache_dir.stat().st_mode) == 0o700
+    files = list(cache_dir.iterdir())
+    assert files and all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in files)
+
+
+@pytest.mark.skipif(not POSIX, reason="POSIX permissions")
+def test_a_loose_folder_of_ours_is_tightened(cache_dir: Path) -> None:
+    cache_dir.mkdir(mode=0o777)
+    cache_dir.chmod(0o777)
+    load_story([MINI])
+    assert stat.S_IMODE(cache_dir.stat().st_mode) == 0o700
+
+
+def test_a_planted_pickle_never_runs(cache_dir: Path, tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+
+    class Boom:
+        def __reduce__(self):  # type: ignore[no-untyped-def]
+            return (os.system, (f"touch {marker}",))
+
+    planted = pickle.dumps(Boom())
+    _seal(cache_dir, planted)  # at the name the loader reads, with a valid digest
+    (cache_dir / _entry(cache_dir).name.replace(".json", ".pickle")).write_bytes(planted)  # and the old name
+    story = load_story([MINI])
+    assert not marker.exists()
+    assert story.nodes["start"].title == "The Telegram"
+
+
+@pytest.mark.parametrize("payload", [
+    b'2\n{}',
+    b'999999\n{"story": {}, "index": {}}',
+    b'99\n{"story": {"__class__": "os.system", "args": ["touch pwned"]}, "index": {"nodes": [], "codex": []}}',
+    b'10\n["Node", 1]',
+    # a well-formed header whose values name things that are not the model's classes
+    None,
+], ids=["empty", "bad-length", "object-like", "not-a-header", "unknown-tags"])
+def test_malicious_or_garbled_json_is_ignored(cache_dir: Path, tmp_path: Path, payload: bytes | None) -> None:
+    if payload is None:
+        header = json.dumps({"story": {"campaign": ["os.system", "touch pwned"], "chapters": ["__import__", "os"]},
+                             "index": {"nodes": [["start", 0, 30]], "codex": []}}).encode()
+        payload = str(len(header)).encode() + b"\n" + header + b'["subprocess.Popen", ["id"]]   '
+    _seal(cache_dir, payload)
+    files = story_files([MINI], Collector())
+    assert cache.read(content_hash(files), [MINI]) is None
+    story = load_story([MINI])  # rebuilt from the files, and the bad entry replaced
+    assert story.nodes["start"].title == "The Telegram"
+    assert cache.read(content_hash(files), [MINI]) is not None
+    assert not Path("pwned").exists() and not (tmp_path / "pwned").exists()
+
+
+def test_a_json_node_of_the_wrong_shape_is_refused() -> None:
+    decoder = cache._Decoder(["a.yaml"])
+    for bad in (["Node", "a", "b"], ["builtins.eval", "1+1"], [1, 2], ["P", 5, 1, 1], ["P", 0, "1", 1],
+                ["M", "x", [], [], [[9, "x"]]], ["M", "{a}", [], [0], [[1, 0]]], ["m", "x", [1]], ["D", "x", "day"]):
+        with pytest.raises(cache.CacheError):
+            decoder.dec(bad)
+    assert decoder.dec({"x": ["t", 1, ["l", "a"]]}) == {"x": (1, ["a"])}
+    assert decoder.dec(["P", 0, 3, 4]) == ("a.yaml", 3, 4)
+
+
+@pytest.mark.skipif(not POSIX, reason="POSIX permissions and owners")
+def test_files_others_could_have_written_are_ignored(cache_dir: Path, tmp_path: Path) -> None:
+    load_story([MINI])
+    path = _entry(cache_dir)
+    files = story_files([MINI], Collector())
+    key = content_hash(files)
+    assert cache.read(key, [MINI]) is not None
+    path.chmod(0o620)  # group-writable
+    assert cache.read(key, [MINI]) is None
+    path.chmod(0o600)
+    assert cache.read(key, [MINI]) is not None
+    target = tmp_path / "elsewhere.json"
+    target.write_bytes(path.read_bytes())
+    target.chmod(0o600)
+    path.unlink()
+    path.symlink_to(target)  # a symlink, even to a valid file, is not followed
+    assert cache.read(key, [MINI]) is None
+    path.unlink()
+    os.mkfifo(path)  # a FIFO neither hangs nor is read
+    assert cache.read(key, [MINI]) is None
+    assert load_story([MINI]).nodes["start"].title == "The Telegram"
+    if os.getuid() == 0:  # root can hand a file to another user: a foreign file is ignored
+        path.unlink()
+        load_story([MINI])
+        assert cache.read(key, [MINI]) is not None
+        os.chown(path, 12345, 12345)
+        assert cache.read(key, [MINI]) is None
+
+
+@pytest.mark.skipif(not POSIX or os.getuid() == 0, reason="root may write anywhere")
+def test_a_folder_we_cannot_write_never_fails_loading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    monkeypatch.setenv("KREMLIN_TUI_CACHE", str(locked / "cache"))
+    assert load_story([MINI]).nodes["start"].title == "The Telegram"
+
+
+def test_the_key_changes_with_the_folders_and_the_working_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = cache.cache_key("abc", [MINI])
+    assert cache.cache_key("abc", [MINI, MINI]) != first
+    monkeypatch.chdir(tmp_path)  # positions in messages are relative to the working directory
+    assert cache.cache_key("abc", [MINI]) != first
+
+
+def test_nothing_in_the_cache_module_can_unpickle() -> None:
+    source = Path(cache.__file__).read_text(encoding="utf-8")
+    for word in ("pickle", "marshal", "eval(", "exec(", "__import__", "importlib", "getattr(sys.modules"):
+        assert word not in source.split('"""', 2)[2], word
