@@ -3,6 +3,11 @@
 Game i is seeded with seed + i. Games run in fixed chunks, each chunk with its own coverage
 memory, and chunks are merged in order, so the report depends on the seed and the run count,
 never on how many processes ran it.
+
+Memory does not grow with the number of games: chunks are handed out as workers free up (never
+listed up front), per-game figures are kept as counts per value, and only the first
+MAX_ERRORS failed games are kept in full. `--runs 100000000000` runs until it is done or
+interrupted, in the memory of `--runs 1000`. Ctrl-C stops the workers quietly.
 """
 
 from __future__ import annotations
@@ -10,8 +15,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 import random
+import signal
 import traceback
-from collections import Counter
+from collections import Counter, deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +30,7 @@ from kremlin_tui.model import Story
 CHUNK = 100
 MAX_STEPS = 1000
 REVISIT_SEEDS = 10  # seeds kept per revisited scene: enough to reproduce it, few enough to read
+MAX_ERRORS = 1000  # failed games kept in full (all are counted)
 
 _STORY: Story | None = None  # set before forking workers: closures don't pickle
 
@@ -32,11 +40,13 @@ class ChunkResult:
     endings: Counter[str] = field(default_factory=Counter)
     nodes: set[str] = field(default_factory=set)
     choices: set[str] = field(default_factory=set)
-    decisions: list[int] = field(default_factory=list)
-    by_chapter: dict[str, list[int]] = field(default_factory=dict)  # decisions made in each chapter, per game
-    by_year: dict[int, list[int]] = field(default_factory=dict)  # decisions made in each year a game reached
+    # Per-game figures as {value: number of games}, so memory stays bounded however many games run.
+    decisions: Counter[int] = field(default_factory=Counter)
+    by_chapter: dict[str, Counter[int]] = field(default_factory=dict)  # decisions made in each chapter
+    by_year: dict[int, Counter[int]] = field(default_factory=dict)  # decisions made in each year a game reached
     ranges: dict[str, list[float]] = field(default_factory=dict)
-    errors: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)  # the first MAX_ERRORS, in seed order
+    error_count: int = 0
     tracked: dict[str, Counter[Any]] = field(default_factory=dict)
     tracked_games: int = 0  # the games the `tracked` tallies count (all finished ones, or those `among` reached)
     reached: Counter[str] = field(default_factory=Counter)  # node -> games that showed it
@@ -48,15 +58,16 @@ class ChunkResult:
         self.endings.update(other.endings)
         self.nodes |= other.nodes
         self.choices |= other.choices
-        self.decisions.extend(other.decisions)
+        self.decisions.update(other.decisions)
         for chapter, counts in other.by_chapter.items():
-            self.by_chapter.setdefault(chapter, []).extend(counts)
+            self.by_chapter.setdefault(chapter, Counter()).update(counts)
         for year, counts in other.by_year.items():
-            self.by_year.setdefault(year, []).extend(counts)
+            self.by_year.setdefault(year, Counter()).update(counts)
         for name, (low, high) in other.ranges.items():
             mine = self.ranges.setdefault(name, [low, high])
             mine[0], mine[1] = min(mine[0], low), max(mine[1], high)
-        self.errors.extend(other.errors)
+        self.errors.extend(other.errors[: max(0, MAX_ERRORS - len(self.errors))])
+        self.error_count += other.error_count
         for name, values in other.tracked.items():
             self.tracked.setdefault(name, Counter()).update(values)
         self.tracked_games += other.tracked_games
@@ -152,6 +163,7 @@ def play_one(story: Story, seed: int, strategy: str, memory: ChunkResult, render
         else:
             raise RuntimeError(f"no ending after {MAX_STEPS} decisions (a loop?) at '{game.state.node}'")
     except Exception as exc:  # every failure is reported with the seed that reproduces it
+        memory.error_count += 1
         memory.errors.append({
             "seed": seed,
             "node": game.state.node,
@@ -162,9 +174,9 @@ def play_one(story: Story, seed: int, strategy: str, memory: ChunkResult, render
     else:
         if game.state.ending:
             memory.endings[game.state.ending] += 1
-        memory.decisions.append(game.state.decisions)
+        memory.decisions[game.state.decisions] += 1
         for chapter, count in per_chapter.items():
-            memory.by_chapter.setdefault(chapter, []).append(count)
+            memory.by_chapter.setdefault(chapter, Counter())[count] += 1
         _record_years(memory, per_year, first_year, game.state.date.day.year)
         if track and (not among or not among.isdisjoint(visits)):
             memory.tracked_games += 1
@@ -181,7 +193,7 @@ def _record_years(memory: ChunkResult, per_year: Counter[int], first: int, last:
     without a decision (a jump from 1937 to 1939) counts as 0 there: the mean over the games
     that reached a year is then the weight that year carries in play."""
     for year in range(first, max(last, *per_year, first) + 1):
-        memory.by_year.setdefault(year, []).append(per_year.get(year, 0))
+        memory.by_year.setdefault(year, Counter())[per_year.get(year, 0)] += 1
 
 
 def _revisit(memory: ChunkResult, node_id: str, seed: int, path: list[str]) -> None:
@@ -213,14 +225,13 @@ def explore(story: Story, runs: int, seed: int = 0, strategy: str = "random", jo
     global _STORY
     _STORY = story
     keep = among_nodes(story, among)
-    chunks = [(seed + start, min(CHUNK, runs - start), strategy, track, audit, keep) for start in range(0, runs, CHUNK)]
+    chunks = _chunks(runs, seed, strategy, track, audit, keep)
+    count = -(-runs // CHUNK)
     jobs = jobs or os.cpu_count() or 1
     total = ChunkResult()
-    if jobs > 1 and len(chunks) > 1 and "fork" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("fork")
-        with context.Pool(min(jobs, len(chunks))) as pool:
-            for result in pool.imap(_run_chunk, chunks):
-                total.merge(result)
+    if jobs > 1 and count > 1 and "fork" in multiprocessing.get_all_start_methods():
+        for result in _in_workers(chunks, min(jobs, count)):
+            total.merge(result)
     else:
         for chunk in chunks:
             total.merge(_run_chunk(chunk))
@@ -233,6 +244,51 @@ def explore(story: Story, runs: int, seed: int = 0, strategy: str = "random", jo
     return result
 
 
+Chunk = tuple[int, int, str, tuple[str, ...], bool, frozenset[str]]
+
+
+def _chunks(runs: int, seed: int, strategy: str, track: tuple[str, ...], audit: bool,
+            keep: frozenset[str]) -> Iterator[Chunk]:
+    """The work, one chunk at a time (a list of 10^9 chunks would not fit in memory)."""
+    for start in range(0, runs, CHUNK):
+        yield (seed + start, min(CHUNK, runs - start), strategy, track, audit, keep)
+
+
+def _quiet_worker() -> None:
+    """Workers leave Ctrl-C to the parent, which stops them: one message, not one traceback each."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _in_workers(chunks: Iterator[Chunk], jobs: int) -> Iterator[ChunkResult]:
+    """Run chunks in `jobs` forked processes, yielding results in order. At most a few chunks per
+    worker are queued at a time (Pool.imap would queue the whole iterator), and on Ctrl-C or any
+    error the workers are terminated before the exception goes on."""
+    context = multiprocessing.get_context("fork")
+    try:  # workers are forked ignoring SIGINT (the initializer alone would leave a window)
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread: nothing to restore
+        previous = None
+    try:
+        pool = context.Pool(jobs, initializer=_quiet_worker)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+    try:
+        pending: deque[Any] = deque()
+        for chunk in chunks:
+            pending.append(pool.apply_async(_run_chunk, (chunk,)))
+            if len(pending) >= 4 * jobs:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
+        pool.close()
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
+
+
 def _chapter_order(story: Story, seen: dict[str, list[int]]) -> list[str]:
     """The manifest's chapters in order, then any a mod's files name that it does not declare."""
     declared = [chapter.id for chapter in story.chapters]
@@ -243,11 +299,19 @@ def _tally(values: Counter[Any]) -> dict[str, Any]:
     """Counts per value for flags and other few-valued variables; a summary for stats."""
     numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
     if numeric and len(values) > 12:
-        ordered = sorted(values.elements())
+        ordered = sorted(values.items())  # (value, games): never one entry per game
+        size = values.total()
+
         def at(q: float) -> Any:
-            return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-        return {"min": ordered[0], "p25": at(0.25), "median": at(0.5), "p75": at(0.75), "max": ordered[-1],
-                "mean": round(sum(ordered) / len(ordered), 1)}
+            rank = min(size - 1, int(q * size))
+            seen = 0
+            for value, games in ordered:
+                seen += games
+                if rank < seen:
+                    return value
+            return ordered[-1][0]
+        return {"min": ordered[0][0], "p25": at(0.25), "median": at(0.5), "p75": at(0.75), "max": ordered[-1][0],
+                "mean": round(sum(v * n for v, n in ordered) / size, 1)}
     return {"counts": {_show(v): n for v, n in sorted(values.items(), key=lambda kv: (-kv[1], _show(kv[0])))}}
 
 
@@ -261,7 +325,7 @@ def report(story: Story, runs: int, seed: int, strategy: str, total: ChunkResult
            track: tuple[str, ...] = ()) -> dict[str, Any]:
     all_choices = [f"{n.id}.{c.id}" for n in story.nodes.values() for c in n.choices]
     endings = [n.id for n in story.nodes.values() if n.is_ending]
-    decisions = total.decisions or [0]
+    decisions = total.decisions or Counter({0: 1})
     return {
         "runs": runs,
         "seed": seed,
@@ -279,18 +343,18 @@ def report(story: Story, runs: int, seed: int, strategy: str, total: ChunkResult
         },
         "decisions": {
             "min": min(decisions),
-            "mean": round(sum(decisions) / len(decisions), 1),
+            "mean": round(_mean(decisions), 1),
             "max": max(decisions),
             # over the games that made at least one decision in the chapter, in story order
             "by_chapter": {
-                chapter: {"games": len(counts), "min": min(counts), "mean": round(sum(counts) / len(counts), 1),
+                chapter: {"games": counts.total(), "min": min(counts), "mean": round(_mean(counts), 1),
                           "max": max(counts)}
                 for chapter in _chapter_order(story, total.by_chapter) if (counts := total.by_chapter.get(chapter))
             },
         },
         # mean decisions made in each year, over the games whose calendar reached that year
         "decisions_per_year": {
-            str(year): {"games": len(counts), "mean": round(sum(counts) / len(counts), 2)}
+            str(year): {"games": counts.total(), "mean": round(_mean(counts), 2)}
             for year, counts in sorted(total.by_year.items())
         },
         "stats": {name: {"min": low, "max": high} for name, (low, high) in sorted(total.ranges.items())},
@@ -303,7 +367,13 @@ def report(story: Story, runs: int, seed: int, strategy: str, total: ChunkResult
              "path": seen["path"]}
             for node, seen in sorted(total.revisits.items(), key=lambda kv: (-kv[1]["games"], kv[0]))
         ],
+        "error_count": total.error_count,
     }
+
+
+def _mean(counts: Counter[int]) -> float:
+    """The mean of per-game figures kept as {value: games}."""
+    return sum(value * games for value, games in counts.items()) / counts.total()
 
 
 def format_report(result: dict[str, Any], seconds: float | None = None, all_visits: bool = False) -> str:
@@ -364,7 +434,7 @@ def format_report(result: dict[str, Any], seconds: float | None = None, all_visi
     else:
         lines.append("Revisits: none (no scene was shown twice in one game).")
     if result["errors"]:
-        lines.append(f"ERRORS: {len(result['errors'])} game(s) failed:")
+        lines.append(f"ERRORS: {result.get('error_count', len(result['errors']))} game(s) failed:")
         for error in result["errors"][:20]:
             lines.append(f"  seed {error['seed']} at '{error['node']}': {error['error']}")
             if error["path"]:
