@@ -176,3 +176,25 @@ def test_ctrl_c_during_explore_jobs_2_is_one_line_and_memory_stays_bounded(tmp_p
     assert b"Traceback" not in err
     assert err.decode() == "kremlin-tui: interrupted\n"
     assert process.returncode == 130
+
+
+def test_a_failed_rename_says_rename_not_save(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from kremlin_tui.engine import Game
+    from kremlin_tui.loader import load_story
+    from kremlin_tui.saves import SaveError, SaveStore, Session
+
+    store = SaveStore(tmp_path / "saves")
+    session = Session.new(load_story([MINI]), 1, store, autosave=False)
+    session.save("first")
+
+    def full(_fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(SaveError) as caught:
+        session.rename("first", "second")
+    assert str(caught.value).startswith("Could not rename the save: the disk holding")
+    assert "save the game" not in str(caught.value)
+    assert isinstance(session.game, Game)

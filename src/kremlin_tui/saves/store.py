@@ -118,7 +118,7 @@ class SaveStore:
         self._write_bytes(path, data, keep_backup=True)
         return path
 
-    def _write_bytes(self, path: Path, data: bytes, *, keep_backup: bool) -> None:
+    def _write_bytes(self, path: Path, data: bytes, *, keep_backup: bool, action: str = "save") -> None:
         temp: Path | None = None
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
@@ -144,7 +144,7 @@ class SaveStore:
             temp = None
             _fsync_directory(self.directory)
         except OSError as exc:
-            raise SaveError(_os_message(exc, "save", self.directory)) from None
+            raise SaveError(_os_message(exc, action, self.directory)) from None
         finally:
             if temp is not None:
                 with contextlib.suppress(OSError):
@@ -302,7 +302,7 @@ class SaveStore:
                 # a damaged file moves as it is, byte for byte: it may still be rescued by hand
                 os.replace(source, target)
             else:
-                self._write_bytes(target, _renamed(_read_limited(source), name), keep_backup=False)
+                self._write_bytes(target, _renamed(_read_limited(source), name), keep_backup=False, action="rename")
             with contextlib.suppress(FileNotFoundError):
                 os.replace(self.backup_path(old), self.backup_path(name))
             if not moved:
