@@ -251,9 +251,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_explore(args: argparse.Namespace) -> int:
-    if args.runs < 1:
-        print("kremlin-tui explore: --runs must be at least 1", file=sys.stderr)
-        return 2
+    for option, value in (("--runs", args.runs), ("--jobs", args.jobs), ("--budget", args.budget)):
+        if value is not None and value < 1:
+            print(f"kremlin-tui explore: {option} must be at least 1", file=sys.stderr)
+            return 2
     story = _load(_story_dirs(args.story))
     if story is None:
         return 1
