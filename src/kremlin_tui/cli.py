@@ -339,8 +339,9 @@ def cmd_play(args: argparse.Namespace) -> int:
     dirs = _story_dirs(args.story)
     from kremlin_tui.web import web_driver_in_use
 
-    interactive = (sys.stdin.isatty() and sys.stdout.isatty()) or web_driver_in_use()  # textual-serve pipes
-    if not args.plain and interactive:
+    web = web_driver_in_use()
+    interactive = (sys.stdin.isatty() and sys.stdout.isatty()) or web  # textual-serve pipes
+    if not args.plain and interactive and not web:  # a browser draws the screen, whatever TERM says
         from kremlin_tui.terminal import tui_unsupported
 
         reason = tui_unsupported()
