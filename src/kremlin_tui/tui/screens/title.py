@@ -64,7 +64,10 @@ class TitleScreen(Screen[None]):
             yield Static(id="content-note")
 
     def on_mount(self) -> None:
-        self.query_one("#menu", OptionList).focus()
+        # `query`, not `query_one`: when the app is told to quit while the title is still being
+        # mounted (textual-serve's "quit" packet at once), the menu may not be there, and that is fine.
+        for menu in self.query("#menu").results(OptionList):
+            menu.focus()
         self.show_story(self.story)
         if self.story is None and self.story_ready is not None:
             self.story_ready.subscribe(self, self.show_story)
