@@ -9,7 +9,7 @@ always give the same game.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kremlin_tui import rng
 from kremlin_tui.dates import GameDate
@@ -19,7 +19,12 @@ from kremlin_tui.preview import ChoicePreview, Preview, preview_choice
 from kremlin_tui.preview import OutcomeChance as OutcomeChance  # re-exported: part of the engine API
 from kremlin_tui.template import Template
 
+if TYPE_CHECKING:
+    from kremlin_tui.why import Why
+
 STATE_VERSION = 1
+PROVENANCE_DEPTH = 3  # decisions remembered per variable: the last ones that changed it
+DEBUGGER = 0  # a provenance entry for a value set by hand in the writers' debugger
 
 
 class EngineError(Exception):
@@ -104,6 +109,9 @@ class GameState:
     history: list[Step] = field(default_factory=list)
     story_id: str = ""
     story_hash: str = ""
+    # for each stat, relation and flag, the decisions (1-based numbers into `history`, oldest
+    # first, at most PROVENANCE_DEPTH) that last changed it: "why is Party standing 12?"
+    provenance: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     @property
     def decisions(self) -> int:
@@ -122,6 +130,7 @@ class GameState:
             scheduled=dict(self.scheduled),
             codex=list(self.codex),
             history=list(self.history) if history else [],
+            provenance=dict(self.provenance),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -142,10 +151,22 @@ class GameState:
             "resume": self.resume,
             "ending": self.ending,
             "history": [s.to_json() for s in self.history],
+            "provenance": {name: list(numbers) for name, numbers in self.provenance.items()},
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> GameState:
+        """A state from `to_json()`; a state saved before provenance was recorded gets it rebuilt
+        from its history, which lists every change each decision made."""
+        state = cls._from_json(data)
+        if "provenance" in data:
+            state.provenance = {str(k): tuple(int(n) for n in v) for k, v in data["provenance"].items()}
+        else:
+            state.provenance = provenance_from_history(state.history)
+        return state
+
+    @classmethod
+    def _from_json(cls, data: dict[str, Any]) -> GameState:
         return cls(
             seed=int(data["seed"]),
             rng=int(data["rng"]),
@@ -163,6 +184,15 @@ class GameState:
             story_id=data.get("story_id", ""),
             story_hash=data.get("story_hash", ""),
         )
+
+
+def provenance_from_history(history: list[Step]) -> dict[str, tuple[int, ...]]:
+    """The provenance a game records, recomputed from the changes in its history."""
+    provenance: dict[str, tuple[int, ...]] = {}
+    for number, step in enumerate(history, start=1):
+        for change in step.changes:
+            provenance[change.name] = (*provenance.get(change.name, ())[1 - PROVENANCE_DEPTH:], number)
+    return provenance
 
 
 @dataclass(frozen=True)
@@ -367,6 +397,10 @@ class Game:
             result = "\n\n".join(t for t in texts if t)
             label = choice.label.render(state).strip()
         changes = self._diff(before)
+        provenance = state.provenance
+        number = state.vars["decisions"]
+        for change in changes:
+            provenance[change.name] = (*provenance.get(change.name, ())[1 - PROVENANCE_DEPTH:], number)
         step = Step(node.id, choice.id, state.date.iso(), node.title, label, outcome_index, result, changes)
         state.history.append(step)
         fired = self._advance(target)
@@ -519,6 +553,9 @@ class Game:
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise ValueError(f"'{name}' is a number")
             value = min(max(value, bounds[0]), bounds[1])
+        if self.state.vars.get(name) != value:
+            provenance = self.state.provenance
+            provenance[name] = (*provenance.get(name, ())[1 - PROVENANCE_DEPTH:], DEBUGGER)
         self.state.vars[name] = value
         return value
 
@@ -531,6 +568,15 @@ class Game:
         self.state.resume = self.state.node if node.event is not None and not self.node.is_ending else None
         self.state.ending = None
         self._enter(node, None)
+
+    # -- "Why?" ----------------------------------------------------------------------------------
+
+    def why(self, name: str | None = None) -> Why:
+        """Why the current scene or event is here (its condition in words and the decisions that
+        made it true), or, given a stat or relation id, why that variable has its value."""
+        from kremlin_tui import why
+
+        return why.why_here(self) if name is None else why.why_stat(self, name)
 
     # -- helpers for front ends ------------------------------------------------------------------
 

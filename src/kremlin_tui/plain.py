@@ -30,6 +30,8 @@ Type the number of a choice and press Enter.
 Commands:
   stats      your standing: stats and relations
   journal    the decisions you have taken, by date
+  why        why this scene or event is here, and the decisions behind it
+  why STAT   why a stat or relation has its value (why party, why britain)
   codex      the codex entries you have unlocked (codex NAME to read one)
   undo       take back the last decision (undo N: the last N); redo puts it back
   save NAME  save the game under a name; load NAME loads it
@@ -209,8 +211,28 @@ class PlainGame:
             return
         for entry in entries:
             self.say_hanging(f"{entry.date} — {entry.title}: {entry.label}", indent=4)
+            if entry.causes:  # the decisions that set the event off
+                self.say_hanging("An event, set off by: " + "; ".join(entry.causes), "    ")
             if entry.changes:
                 self.say_hanging(present.costs_text(entry.changes), "    ")
+
+    def show_why(self, subject: str) -> None:
+        from kremlin_tui.why import find_variable
+
+        if subject:
+            name = find_variable(self.story, subject)
+            if name is None:
+                self.say(f"No stat or relation '{subject}'. Type 'why' for this scene, or 'why' and a stat: why party.")
+                return
+            why = self.game.why(name)
+        else:
+            why = self.game.why()
+        self.say(f"WHY: {why.subject.upper()}")
+        for line in why.lines():
+            body = line.lstrip(" ")
+            indent = " " * (len(line) - len(body))
+            marker = next((m for m in ("• ", "← ") if body.startswith(m)), "")
+            self.say_hanging(body, indent, len(indent) + len(marker))
 
     def show_codex(self, name: str) -> None:
         unlocked = [self.story.codex[c] for c in self.game.state.codex if c in self.story.codex]
@@ -254,6 +276,8 @@ class PlainGame:
             self.show_stats()
         elif word == "journal":
             self.show_journal()
+        elif word == "why":
+            self.show_why(rest.strip())
         elif word == "codex":
             self.show_codex(rest.strip().lower())
         elif word in SAVE_COMMANDS:

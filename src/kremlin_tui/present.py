@@ -233,6 +233,7 @@ class JournalEntry:
     is_event: bool
     changes: tuple[Delta, ...]
     set_off: tuple[str, ...]  # titles of the events this decision set off
+    causes: tuple[str, ...] = ()  # an event's entry: the decisions that set it off ("Why?")
 
 
 def journal(game: Game) -> list[JournalEntry]:
@@ -240,15 +241,19 @@ def journal(game: Game) -> list[JournalEntry]:
     story = game.story
     entries: list[JournalEntry] = []
     chapter = None
-    for step in game.state.history:
+    from kremlin_tui.why import event_causes
+
+    for number, step in enumerate(game.state.history, start=1):
         node = story.nodes.get(step.node)
         opens = ""
         if node is not None and node.chapter != chapter:
             chapter = node.chapter
             opens = story.chapter_title(chapter)
         set_off = tuple(event.title for event in (story.nodes.get(e) for e in step.events) if event is not None)
+        is_event = node is not None and node.event is not None
+        causes = tuple(c.short() for c in event_causes(game, node, number - 1)) if is_event else ()  # type: ignore[arg-type]
         entries.append(JournalEntry(opens, GameDate.parse(step.date).display(), step.title, step.label,
-                                    node is not None and node.event is not None, change_deltas(step.changes), set_off))
+                                    is_event, change_deltas(step.changes), set_off, causes))
     return entries
 
 

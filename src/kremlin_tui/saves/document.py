@@ -244,6 +244,9 @@ def parse_state(data: object) -> GameState:
         raise DamagedSave("'state.history' is not a list of decisions")
     for number, step in enumerate(history, start=1):
         _check_step(step, number)
+    _may(data, "provenance", lambda v: isinstance(v, dict) and all(
+        isinstance(k, str) and isinstance(x, list) and all(_is_int(n) and 0 <= n <= len(history) for n in x)
+        for k, x in v.items()), "a mapping of names to decision numbers")
     try:
         return GameState.from_json(data)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:  # belt and braces: the checks above should catch all

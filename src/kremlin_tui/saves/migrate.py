@@ -257,6 +257,7 @@ def update_state(story: Story, state: GameState) -> list[str]:
     removed = sorted(name for name in state.vars if name not in declared)
     for name in removed:
         del state.vars[name]
+        state.provenance.pop(name, None)
     if removed:
         notes.append(f"No longer in the story: {', '.join(removed)}.")
     nodes = story.nodes
