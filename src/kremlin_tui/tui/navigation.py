@@ -36,6 +36,13 @@ class ScreenActions(App[None]):
         if self.game is not None:
             self._open(JournalScreen(self.game))
 
+    def action_why(self, subject: str = "") -> None:
+        """Why this scene is here, or (given a stat id) why that stat has its value."""
+        from kremlin_tui.tui.screens.why import WhyScreen
+
+        if self.game is not None:
+            self._open(WhyScreen(self.game, subject or None))
+
     def action_map(self) -> None:
         from kremlin_tui.tui.screens.mapview import MapScreen
 

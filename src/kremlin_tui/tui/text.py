@@ -59,6 +59,9 @@ def journal_lines(entries: list[JournalEntry], width: int) -> list[Content]:
         heading = f"{entry.date} — {entry.title}" + (" (event)" if entry.is_event else "")
         lines += [Content.styled(line, "bold") for line in present.hang(heading, width, indent=2)]
         lines += [Content.styled(line, "italic") for line in present.hang(entry.label, width, "You chose: ", indent=2)]
+        if entry.causes:  # why the event came (y on the game screen says more)
+            lines += [Content.styled(line, "$text-muted") for line in
+                      present.hang("; ".join(entry.causes), width, "  Set off by: ", indent=4)]
         if entry.changes:
             for items in present.pack([c.short for c in entry.changes], width, "  ", ", "):
                 lines.append(Content.assemble("  ", deltas_content((entry.changes[i] for i in items), ", ")))

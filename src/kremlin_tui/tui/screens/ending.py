@@ -40,6 +40,7 @@ class EndingScreen(SecondaryScreen):
         Binding("escape", "app.to_title", "Title screen"),
         Binding("u", "app.undo", "Undo"),
         Binding("j", "app.journal", "Journal"),
+        Binding("y", "app.why", "Why?"),
         Binding("n", "app.new_game", "New game"),
     ]
 

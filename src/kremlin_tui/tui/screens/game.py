@@ -44,6 +44,7 @@ class GameScreen(Screen[None]):
         Binding("enter", "take_highlighted", "Choose", show=False),
         Binding("escape", "app.game_menu", "Menu"),
         Binding("j", "app.journal", "Journal"),
+        Binding("y", "app.why", "Why?"),
         Binding("m", "app.map", "Map"),
         Binding("g", "app.charts", "Charts"),
         Binding("x", "app.codex", "Codex"),

@@ -14,7 +14,8 @@ KEYS: tuple[tuple[str, str, str], ...] = (
     ("1–9, ↑ ↓ + Enter, mouse", "take a choice", "game"),
     ("Page Up / Page Down, mouse wheel", "scroll the story", "game"),
     ("Escape", "game menu: resume, save, load, title screen, help, quit", "game"),
-    ("j", "journal: your decisions by date", "game, ending"),
+    ("j", "journal: your decisions by date, and what set off each event", "game, ending"),
+    ("y", "why? why this scene or event is here, and which decisions moved each stat", "game, ending"),
     ("m", "map: who stands where", "game"),
     ("g", "charts: your stats over time", "game"),
     ("x", "codex: people, parties and terms you have met", "title, game"),
@@ -36,6 +37,7 @@ KEYS: tuple[tuple[str, str, str], ...] = (
 COMMANDS: tuple[tuple[str, str, str, bool], ...] = (
     ("New game", "Start a new game from the beginning", "new_game", False),
     ("Journal", "Your decisions so far, by date (j)", "journal", True),
+    ("Why?", "Why this scene is here; what moved each stat (y)", "why", True),
     ("Map", "Who stands where (m)", "map", True),
     ("Charts", "Your stats over time (g)", "charts", True),
     ("Save", "Save the game under a name (s)", "save", True),
@@ -63,10 +65,13 @@ HOW_TO_PLAY = """\
 
 You are Leon Trotsky, from Lenin's death in January 1924 onward. Each scene ends with a
 choice. Some choices are **locked** 🔒 until earlier decisions or your standing allow them;
-the reason is shown. Under the list, the highlighted choice's certain costs are shown
-(▲ up, ▼ down, green good, red bad); many consequences are hidden and arrive years later,
-as events that say what caused them. The journal keeps the thread. In the sidebar, a ◆ marks
-a stat close to a value at which the story reacts.
+the reason is shown. Under the list, the stat changes the highlighted choice will certainly
+cause are shown (▲ up, ▼ down, green good, red bad), computed by the game from the situation
+you are in; a choice whose result is not certain is marked *a gamble*, with its odds and what
+they depend on. Many consequences are hidden and arrive years later, as events; press `y` to
+ask why a scene or an event is here and which of your decisions made it so, or which moved a
+stat. The journal keeps the thread. In the sidebar, a ◆ marks a stat close to a value at
+which the story reacts.
 
 ## Keys
 
