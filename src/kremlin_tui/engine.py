@@ -186,12 +186,20 @@ class GameState:
         )
 
 
+def _record(provenance: dict[str, tuple[int, ...]], changes: list[Change], number: int) -> None:
+    """Decision `number` is the latest cause of each change (a few dict operations per decision:
+    provenance must not slow the play-tester)."""
+    for change in changes:
+        name = change.name
+        old = provenance.get(name)
+        provenance[name] = (number,) if old is None else (*old[1 - PROVENANCE_DEPTH:], number)
+
+
 def provenance_from_history(history: list[Step]) -> dict[str, tuple[int, ...]]:
     """The provenance a game records, recomputed from the changes in its history."""
     provenance: dict[str, tuple[int, ...]] = {}
     for number, step in enumerate(history, start=1):
-        for change in step.changes:
-            provenance[change.name] = (*provenance.get(change.name, ())[1 - PROVENANCE_DEPTH:], number)
+        _record(provenance, step.changes, number)
     return provenance
 
 
@@ -397,10 +405,7 @@ class Game:
             result = "\n\n".join(t for t in texts if t)
             label = choice.label.render(state).strip()
         changes = self._diff(before)
-        provenance = state.provenance
-        number = state.vars["decisions"]
-        for change in changes:
-            provenance[change.name] = (*provenance.get(change.name, ())[1 - PROVENANCE_DEPTH:], number)
+        _record(state.provenance, changes, state.vars["decisions"])
         step = Step(node.id, choice.id, state.date.iso(), node.title, label, outcome_index, result, changes)
         state.history.append(step)
         fired = self._advance(target)
