@@ -1,7 +1,7 @@
 """Why?: why this scene or event is here, and why each stat has its value (key `y`).
 
 The report is the engine's (`Game.why`); this screen only lays it out. The list on the left
-asks about the scene or any visible stat or relation; the sidebar opens it on a clicked stat.
+asks about the scene or any visible stat or relation.
 """
 
 from __future__ import annotations
