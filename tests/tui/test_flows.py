@@ -223,3 +223,18 @@ async def test_long_choice_labels_wrap_under_the_label_not_the_number(make_app) 
         await pilot.resize_terminal(30, 24)  # and back, narrower still: no crash, wrapped again
         await pilot.pause()
         assert "\n   " in str(choices.get_option_at_index(0).prompt)
+
+
+async def test_the_debug_panel_fits_at_100x30_with_room_for_the_story(make_app) -> None:  # type: ignore[no-untyped-def]
+    from textual.widgets import Footer, Input
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("n", "f12")
+        await pilot.pause()
+        screen = app.screen
+        command_line = screen.query_one("#debug-input", Input).region
+        footer = screen.query_one(Footer).region
+        story = screen.query_one("#scene-scroll").region
+        assert command_line.height and command_line.bottom <= footer.y <= 29 and footer.height == 1  # both on screen
+        assert story.height >= 6  # the story keeps room to read

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 NARROW = 96  # below this width the sidebar gives its room to the story
 CHOICES_SHARE = 0.4  # the choice box never takes more than this share of the height
+CHOICES_SHARE_DEBUGGING = 0.25  # with the F12 panel open (it takes a third), the story keeps room
 
 
 class GameScreen(Screen[None]):
@@ -98,8 +99,8 @@ class GameScreen(Screen[None]):
     def on_mount(self) -> None:
         # before the first layout, or a 40-column terminal squeezes the choices to width 0
         self.set_class(self.app.size.width < NARROW, "narrow")
-        self._limit_choices(self.app.size.height)
         self.query_one(DebugPanel).display = self.debug_on_start
+        self._limit_choices(self.app.size.height)
         self.show_scene()
         self.choice_box.list.focus()
         if self.reloaded is not None:
@@ -112,7 +113,8 @@ class GameScreen(Screen[None]):
 
     def _limit_choices(self, height: int) -> None:
         box = self.choice_box
-        box.max_rows = max(5, int(height * CHOICES_SHARE))
+        share = CHOICES_SHARE_DEBUGGING if self.query_one(DebugPanel).display else CHOICES_SHARE
+        box.max_rows = max(5, int(height * share))
         box.styles.max_height = box.max_rows
         box.show_detail()
 
@@ -172,6 +174,7 @@ class GameScreen(Screen[None]):
     def action_toggle_debug(self) -> None:
         panel = self.query_one(DebugPanel)
         panel.display = not panel.display
+        self._limit_choices(self.app.size.height)
         self._refresh_debug(self.showing_outcome)
         if panel.display:
             self.query_one("#debug-input").focus()
