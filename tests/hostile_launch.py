@@ -12,4 +12,11 @@ from kremlin_tui.cli import main
 
 if os.environ.get("HOSTILE_PLANT", "1") == "1":
     hostile.patch_loader()
+if os.environ.get("HOSTILE_BREAK") == "1":  # a planted bug: starting a new game raises
+    from kremlin_tui.tui.app import KremlinApp
+
+    def broken(self: KremlinApp) -> None:
+        raise ZeroDivisionError("planted \x1b[2J bug")
+
+    KremlinApp.action_new_game = broken  # type: ignore[method-assign]
 raise SystemExit(main(sys.argv[1:]))

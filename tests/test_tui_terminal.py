@@ -107,3 +107,22 @@ def test_signals_autosave_and_restore_the_terminal(tmp_path: Path, signum: signa
     assert MOUSE_OFF in tail
     assert b"Traceback" not in bytes(run.output)
     assert status == 128 + signum
+
+
+def test_an_internal_error_in_the_tui_is_one_line(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    env["HOSTILE_BREAK"] = "1"
+    run = spawn([sys.executable, LAUNCH, "play", "--story", MINI, "--saves", str(tmp_path / "saves")], env)
+    try:
+        assert run.pump(20, until=b"New game"), bytes(run.output[-500:])
+        run.pump(1.0)
+        mark = len(run.output)
+        run.send(b"n", 2.0)
+        status = run.wait()
+    finally:
+        run.close()
+    tail = bytes(run.output[mark:])
+    assert b"kremlin-tui: internal error: ZeroDivisionError: planted \\x1b[2J bug" in tail, tail[-800:]
+    assert b"Traceback" not in tail and b"locals" not in tail
+    assert ALT_SCREEN_OFF in tail
+    assert status == 2

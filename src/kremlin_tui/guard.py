@@ -80,6 +80,15 @@ def _silence(stream: Any) -> None:
         pass
 
 
+def internal_error_line(exc: BaseException) -> str:
+    """What a user sees of a bug: one line, with a hint to report it."""
+    detail = safe_line(str(exc))
+    if len(detail) > 200:
+        detail = detail[:200] + "…"
+    tail = "" if os.environ.get(TRACEBACK_ENV) else f" ({TRACEBACK_ENV}=1 shows the details)"
+    return f"kremlin-tui: internal error: {type(exc).__name__}{': ' + detail if detail else ''}; {REPORT_HINT}{tail}"
+
+
 def guarded(run: Callable[[], int], *, stdin_needed: bool = False, filter_output: bool = True) -> int:
     """Run a command (`run` returns its exit status) with safe streams and every failure
     turned into a message and an exit status. `filter_output=False` leaves stdout as it is, for a
@@ -138,12 +147,7 @@ def guarded(run: Callable[[], int], *, stdin_needed: bool = False, filter_output
     except Exception as exc:  # the last resort: one line, never a traceback
         if os.environ.get(TRACEBACK_ENV):
             say(traceback.format_exc().rstrip())
-        detail = safe_line(str(exc))
-        if len(detail) > 200:
-            detail = detail[:200] + "…"
-        name = type(exc).__name__
-        tail = "" if os.environ.get(TRACEBACK_ENV) else f" ({TRACEBACK_ENV}=1 shows the details)"
-        say(f"kremlin-tui: internal error: {name}{': ' + detail if detail else ''}; {REPORT_HINT}{tail}")
+        say(internal_error_line(exc))
         return 2
     finally:
         with contextlib.suppress(OutputError, OSError, ValueError):

@@ -63,6 +63,23 @@ class KremlinApp(StoryLoading, SaveActions, ScreenActions):
         which must never be read as markup (`[/]` would raise) nor carry control characters."""
         super().notify(safe(message), title=safe_line(title), severity=severity, timeout=timeout, markup=False)
 
+    internal_error: BaseException | None = None
+
+    def _print_error_renderables(self) -> None:
+        """A bug in the TUI ends like one in the command line: `run_tui` prints one line with a
+        hint to report it, instead of Textual's traceback with its locals (which
+        KREMLIN_TUI_TRACEBACK=1 still shows). Overrides a private Textual method: the pty test
+        `test_an_internal_error_in_the_tui_is_one_line` fails if Textual renames it."""
+        import os
+
+        from kremlin_tui.guard import TRACEBACK_ENV
+
+        error = getattr(self, "_exception", None)
+        if error is not None and self._exit_renderables and not os.environ.get(TRACEBACK_ENV):
+            self._exit_renderables.clear()
+            self.internal_error = error
+        super()._print_error_renderables()
+
     @property
     def game(self) -> Game | None:
         return self.session.game if self.session is not None else None
@@ -190,4 +207,11 @@ def run_tui(story_dirs: list[str], *, seed: int | None = None, saves: str | None
             watch: bool = False, continue_game: bool = False) -> int:
     app = KremlinApp(story_dirs, seed=seed, saves_dir=saves, debug=debug, watch=watch, continue_game=continue_game)
     app.run()
+    if app.internal_error is not None:
+        import sys
+
+        from kremlin_tui.guard import internal_error_line
+
+        print(internal_error_line(app.internal_error), file=sys.stderr)
+        return 2
     return app.return_code or 0
