@@ -208,3 +208,82 @@ def test_the_audit_finds_the_frunze_callback_in_the_campaign() -> None:
     for passage in audit["passages"]:
         if passage["condition"] == "frunze_alive" and passage["callback"]:
             assert passage["false_callback"] == (passage["causes"] > 1)
+
+
+STUCK = """
+    nodes:
+      - id: a
+        title: The Fall
+        chapter: one
+        text: "Your standing is {party}."
+        choices:
+          - {id: crash, label: Crash, effects: [party = 0], goto: hub}
+          - {id: keep, label: Keep, effects: [party = 50], goto: hub}
+      - id: hub
+        title: The Waiting Room
+        chapter: two
+        repeatable: true
+        text: You wait.
+        choices:
+          - {id: wait, label: Wait, if: hidden_x < 20, effects: [hidden_x += 1], goto: hub}
+          - {id: leave, label: Leave, if: hidden_x >= 20, goto: end}
+    endings:
+      - {id: end, title: End, text: done, chapter: two}
+"""
+
+
+def test_a_stat_stuck_at_its_bound_is_reported_with_its_longest_stretch(make_story) -> None:  # type: ignore[no-untyped-def]
+    story = load_story([make_story(STUCK)], cache=False)
+    result = explore(story, 40, 0, "random", jobs=1)
+    party = result["dead_stats"]["party"]
+    crashed = [s for s in range(40) if Game.new(story, s).available_ids() and _first_pick(story, s) == "crash"]
+    # crash at decision 1, then 15 waits and the leaving: 16 decisions at 0
+    assert party["at_bound"]["min"] == {"value": 0, "longest": 16, "seed": crashed[0], "from": "1924-01-21",
+                                        "to": "1924-01-21", "games_over_10": len(crashed),
+                                        "share_over_10": round(100 * len(crashed) / 40, 1)}
+    assert "max" not in party["at_bound"]
+    # hidden_x starts at 5 and reaches 20, never a bound; nothing in chapter two reads party
+    assert result["dead_stats"]["hidden_x"]["at_bound"] == {}
+    assert party["unread_in"] == ["two"] and result["dead_stats"]["hidden_x"]["unread_in"] == ["one"]
+    text = format_report(result)
+    assert f"party        at    0: longest  16 (seed {crashed[0]}, 1924-01-21 → 1924-01-21)" in text
+    assert "  party        two" in text
+
+
+def _first_pick(story, seed: int) -> str:  # type: ignore[no-untyped-def]
+    """The play-tester's first choice in game `seed` (its picker is seeded from the game's seed)."""
+    import random
+
+    ids = Game.new(story, seed).available_ids()
+    return ids[0] if len(ids) == 1 else random.Random(seed * 7919 + 17).choice(ids)
+
+
+AT_ZERO = """\
+campaign: {id: t, title: Test, start: a, start_date: 1924-01-21}
+stats:
+  - {id: party, label: Party standing, initial: 0}
+  - {id: hidden_x, label: Hidden, initial: 5, hidden: true}
+"""
+
+
+def test_a_stat_that_starts_at_its_bound_is_not_stuck_by_play(make_story) -> None:  # type: ignore[no-untyped-def]
+    story = load_story([make_story(STUCK.replace("effects: [party = 0]", "effects: [hidden_x += 0]")
+                                   .replace("hidden_x < 20", "hidden_x < 20 and party >= 0"),
+                                   manifest=AT_ZERO)], cache=False)
+    result = explore(story, 20, 0, "random", jobs=1)
+    assert "min" not in result["dead_stats"]["party"]["at_bound"]
+
+
+def test_dead_stats_do_not_depend_on_the_number_of_jobs(make_story) -> None:  # type: ignore[no-untyped-def]
+    story = load_story([make_story(STUCK)], cache=False)
+    assert explore(story, 450, 3, "random", jobs=1)["dead_stats"] == explore(story, 450, 3, "random", jobs=2)["dead_stats"]
+
+
+def test_the_campaigns_stats_are_read_in_the_chapters_that_move_them() -> None:
+    """The static half of the dead-stat report on the shipped story: Party standing is read in
+    every chapter (it gates choices throughout), and every chapter reads some stat."""
+    from kremlin_tui.dead_stats import reads_by_chapter, unread_chapters
+
+    story = load_story([STORY])
+    assert unread_chapters(story)["party"] == []
+    assert set(reads_by_chapter(story)) == {c.id for c in story.chapters}

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kremlin_tui import audit as text_audit
+from kremlin_tui import dead_stats
 from kremlin_tui.engine import Game
 from kremlin_tui.expr import format_value
 from kremlin_tui.model import Story
@@ -53,6 +54,7 @@ class ChunkResult:
     # scenes shown twice in one game: node -> {"games": n, "seeds": first seeds, "path": choices before}
     revisits: dict[str, dict[str, Any]] = field(default_factory=dict)
     audit: dict[Any, Any] = field(default_factory=dict)  # `--audit`: passage -> route -> [games, first seed]
+    at_bound: dict[str, Any] = field(default_factory=dict)  # stats stuck at a bound (see dead_stats)
 
     def merge(self, other: ChunkResult) -> None:
         self.endings.update(other.endings)
@@ -77,6 +79,7 @@ class ChunkResult:
             mine["games"] += seen["games"]
             mine["seeds"] = (mine["seeds"] + seen["seeds"])[:REVISIT_SEEDS]
         text_audit.merge(self.audit, other.audit)
+        dead_stats.merge(self.at_bound, other.at_bound)
 
 
 def _targets(story: Story, node_id: str, choice_id: str) -> list[str]:
@@ -105,13 +108,17 @@ def among_nodes(story: Story, among: str | None) -> frozenset[str]:
 
 def play_one(story: Story, seed: int, strategy: str, memory: ChunkResult, rendered: set[str],
              track: tuple[str, ...] = (), auditor: text_audit.Auditor | None = None,
-             among: frozenset[str] = frozenset()) -> None:
+             among: frozenset[str] = frozenset(),
+             bound_runs: dead_stats.BoundRuns | None = None) -> None:
     """Play one game to its end, recording into `memory` (and the final value of each `track`ed
     variable, so writers can see how often a flag ends up set; and, with an `auditor`, the route
     to every conditional passage shown)."""
     game = Game.new(story, seed)
     if auditor is not None:
         auditor.start(game, seed)
+    limits = bound_runs.limits if bound_runs is not None else {}
+    if bound_runs is not None:
+        bound_runs.start()
     picker = random.Random(seed * 7919 + 17)
     visible = {s.id for s in story.stats.values() if not s.hidden}
     ranges = memory.ranges
@@ -151,6 +158,8 @@ def play_one(story: Story, seed: int, strategy: str, memory: ChunkResult, render
             if auditor is not None:
                 auditor.decided(node_id, pick, turn.outcome, turn.changes)
             for change in turn.changes:
+                if change.name in limits:
+                    bound_runs.changed(change.name, change.new, game.state)  # type: ignore[union-attr]
                 if change.name in visible:
                     bounds = ranges[change.name]
                     if change.new < bounds[0]:
@@ -175,6 +184,8 @@ def play_one(story: Story, seed: int, strategy: str, memory: ChunkResult, render
         if game.state.ending:
             memory.endings[game.state.ending] += 1
         memory.decisions[game.state.decisions] += 1
+        if bound_runs is not None:
+            bound_runs.finish(seed, game.state)
         for chapter, count in per_chapter.items():
             memory.by_chapter.setdefault(chapter, Counter())[count] += 1
         _record_years(memory, per_year, first_year, game.state.date.day.year)
@@ -210,8 +221,10 @@ def _run_chunk(args: tuple[int, int, str, tuple[str, ...], bool, frozenset[str]]
     memory = ChunkResult()
     rendered: set[str] = set()
     auditor = text_audit.Auditor(_STORY) if audit else None
+    bound_runs = dead_stats.BoundRuns(_STORY)
     for seed in range(first_seed, first_seed + count):
-        play_one(_STORY, seed, strategy, memory, rendered, track, auditor, among)
+        play_one(_STORY, seed, strategy, memory, rendered, track, auditor, among, bound_runs)
+    memory.at_bound = {"longest": bound_runs.longest, "long_games": bound_runs.long_games}
     if auditor is not None:
         memory.audit = auditor.routes
     return memory
@@ -360,6 +373,9 @@ def report(story: Story, runs: int, seed: int, strategy: str, total: ChunkResult
         "stats": {name: {"min": low, "max": high} for name, (low, high) in sorted(total.ranges.items())},
         # games (of `runs`) that showed each scene, event and ending, in story order
         "visits": {node: total.reached.get(node, 0) for node in story.nodes},
+        # per stat: the longest stretch at each bound, the share of games with one over 10 decisions,
+        # and the chapters where nothing reads it
+        "dead_stats": dead_stats.report(story, total.at_bound, sum(total.decisions.values())),
         "tracked": {name: _tally(total.tracked.get(name, Counter())) for name in track},
         "errors": sorted(total.errors, key=lambda e: e["seed"]),
         "revisits": [
@@ -412,6 +428,8 @@ def format_report(result: dict[str, Any], seconds: float | None = None, all_visi
         lines.append(f"{title}: " + ", ".join(f"{node} {n} ({100 * n / runs:.1f}%)" for node, n in shown_visits))
     if result.get("tracked"):
         lines.append(f"Tracked values are counted over {result.get('tracked_over', 'the finished games')}.")
+    if result.get("dead_stats"):
+        lines.extend(dead_stats.format_report(result["dead_stats"]))
     for name, tally in result.get("tracked", {}).items():
         if "counts" in tally:
             finished = max(1, sum(tally["counts"].values()))
