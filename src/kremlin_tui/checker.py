@@ -16,6 +16,7 @@ from typing import Any
 
 from kremlin_tui.diagnostics import Collector, Diagnostic, Pos
 from kremlin_tui.expr import BOTH, Expr, ExprError, Scope, VarInfo, analyze
+from kremlin_tui.label_hints import check_callbacks, check_labels
 from kremlin_tui.loader import load_story_with_diagnostics
 from kremlin_tui.model import Choice, Effect, Node, Story
 from kremlin_tui.structure import check_structure, cyclic_scenes
@@ -182,6 +183,8 @@ def analyse(story: Story, out: Collector) -> None:
     _time_travel(story, out)
     check_structure(story, out, available, scope, _templates(story))  # no ending, traps, x / 0
     _codex_coverage(story, out)
+    check_labels(story, scope, out)  # hand-written hints that contradict the effects
+    check_callbacks(story, out)  # "Because …" texts on flags several choices set
 
 
 def _flag_hint(story: Story, scope: Scope) -> Any:

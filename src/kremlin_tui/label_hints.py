@@ -1,0 +1,269 @@
+"""`check`'s consequence warnings: labels whose hand-written hints lie, and false callbacks.
+
+The engine shows what a choice will do (`preview.py`), so a label needs no hint; but a hint a
+writer does put in a label ("Legalise factions (Party ▲)", "(a gamble)") must be true, since
+the player reads it first. Read statically from the choice's effects:
+
+- `label-hint`: a hint names a stat or relation the choice never changes, changes the other
+  way, or changes only in some of its outcomes or situations (unless the label also says it is
+  a gamble); or the label says "a gamble" and the choice has one possible result.
+- `gamble-hint`: the label lists consequences as if they were certain, but its outcomes have
+  different results and the label does not say it is a gamble.
+- `false-callback`: a flag set by more than one choice, while a text conditioned on it begins
+  "Because" (or "Since", "Thanks to", ...): the text names one cause where there are several.
+  `explore --audit` shows which of them really reach the text.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from kremlin_tui.audit import CALLBACK
+from kremlin_tui.diagnostics import Collector
+from kremlin_tui.expr import Expr, ExprError, Scope, analyze
+from kremlin_tui.model import Choice, Effect, Node, Story
+from kremlin_tui.template import Cond, Interp, Part, Template, Text
+
+HINT_GROUP = re.compile(r"\(([^()]*[▲▼][^()]*|[^()]*\bgamble\b[^()]*)\)")
+HINT_ITEM = re.compile(r"^(?P<name>[^▲▼]+?)\s*(?P<arrows>[▲▼]+)(?P<rest>.*)$")
+GAMBLE_WORDS = re.compile(r"\b(gamble|risk|a vote)\b", re.IGNORECASE)
+STOP = {"the", "of", "and", "a", "an"}
+
+Span = tuple[float, float]  # the range a stat's change can take on one path through a choice
+UNKNOWN: Span = (-math.inf, math.inf)
+
+
+@dataclass(frozen=True)
+class Hint:
+    text: str  # as written: "Party ▲"
+    names: frozenset[str]  # the stats/relations it can mean (empty: not a variable we know)
+    up: bool
+
+
+def _norm(text: str) -> str:
+    text = text.lower().replace("’", "'").replace("'s", "").replace("'", "").replace("–", " ").replace("-", " ")
+    return " ".join(word[:-1] if word.endswith("s") and len(word) > 3 else word for word in text.split())
+
+
+def aliases(story: Story) -> dict[str, set[str]]:
+    """What a hint may call a stat or relation: its label or name, its id, and their words
+    ("Party" for "Party standing", "Army" for "Red Army", "KMT" for `kmt`)."""
+    found: dict[str, set[str]] = {}
+    named = [(s.id, s.label) for s in story.stats.values()] + [(r.id, r.name) for r in story.relations.values()]
+    for var, label in named:
+        keys = {_norm(label), _norm(var.replace("_", " "))}
+        keys |= {w for w in _norm(var.replace("_", " ")).split() if len(w) >= 3}
+        keys |= {w for w in _norm(label).split() if len(w) >= 4 and w not in STOP}
+        keys.add(_norm(label).split()[0] if label.strip() else "")
+        for key in keys - {""}:
+            found.setdefault(key, set()).add(var)
+    return found
+
+
+def parse_hints(label: str, names: dict[str, set[str]]) -> tuple[list[Hint], bool, bool]:
+    """The stat hints of a label, whether it says it is a gamble, and whether it has hints at all."""
+    hints: list[Hint] = []
+    gamble = False
+    any_group = False
+    for group in HINT_GROUP.finditer(label):
+        any_group = True
+        for item in re.split(r"[,;]| or ", group.group(1)):
+            item = item.strip()
+            if GAMBLE_WORDS.search(item) and not re.search("[▲▼]", item):
+                gamble = True
+                continue
+            match = HINT_ITEM.match(item)
+            if match is None:
+                continue
+            if match.group("rest").strip():  # "Army ▲ later", "War danger ▼ if granted": qualified
+                continue
+            arrows = match.group("arrows")
+            if "▲" in arrows and "▼" in arrows:
+                continue
+            name = match.group("name").strip()
+            hints.append(Hint(f"{name} {arrows}", frozenset(names.get(_norm(name), ())), "▲" in arrows))
+    return hints, gamble, any_group
+
+
+def _span(effect: Effect, scope: Scope) -> Span:
+    if effect.value is None or effect.op not in ("+=", "-="):
+        return UNKNOWN  # "=" sets a value: the change depends on what it was
+    try:
+        value = analyze(effect.value.ast, scope)
+    except ExprError:
+        return UNKNOWN
+    if value.kind != "num":
+        return UNKNOWN
+    return (value.lo, value.hi) if effect.op == "+=" else (-value.hi, -value.lo)
+
+
+def paths(choice: Choice) -> list[tuple[Effect, ...]]:
+    """Every way through a choice: its own effects, then each outcome's."""
+    if not choice.outcomes:
+        return [choice.effects]
+    return [choice.effects + outcome.effects for outcome in choice.outcomes]
+
+
+def change_span(path: tuple[Effect, ...], name: str, scope: Scope) -> Span | None:
+    """How much one path changes `name` (None: it does not touch it)."""
+    total: Span | None = None
+    for effect in path:
+        if effect.target != name or effect.op in ("schedule", "unlock"):
+            continue
+        lo, hi = _span(effect, scope)
+        total = (lo, hi) if total is None else (total[0] + lo, total[1] + hi)
+    return total
+
+
+def _results_differ(choice: Choice) -> bool:
+    if len(choice.outcomes) < 2:
+        return False
+    seen = {(tuple((e.op, e.target, e.value.source if e.value else "", e.delay, e.on) for e in o.effects),
+             o.goto or choice.goto) for o in choice.outcomes}
+    return len(seen) > 1
+
+
+def _check_hint(hint: Hint, choice: Choice, scope: Scope, gamble_said: bool) -> str | None:
+    """Why `hint` is untrue of `choice`, or None. A hint may mean several variables ("CCP":
+    the relation and the hidden stat); it is true if one of them moves its way on every path."""
+    up = hint.up
+    moved: list[list[Span]] = []
+    for name in sorted(hint.names):
+        per_path = [change_span(path, name, scope) or (0.0, 0.0) for path in paths(choice)]
+        if all(span == (0.0, 0.0) for span in per_path):
+            continue
+        if any(math.isinf(lo) or math.isinf(hi) for lo, hi in per_path):
+            return None  # set to a value, or by an expression the checker cannot bound: no claim
+        if all((lo > 0) if up else (hi < 0) for lo, hi in per_path):
+            return None
+        moved.append(per_path)
+    word, other = ("rise", "fall") if up else ("fall", "rise")
+    if not moved:
+        return "the choice never changes it"
+    if all(((hi <= 0) if up else (lo >= 0)) for per_path in moved for lo, hi in per_path):
+        if all(((hi < 0) if up else (lo > 0)) for per_path in moved for lo, hi in per_path):
+            return f"the choice makes it {other}"
+        return f"the choice never makes it {word}"
+    if gamble_said:
+        return None  # "(Party ▲, a gamble)": it rises in some outcomes, and the label says so
+    if len(choice.outcomes) > 1:
+        return f"it does not {word} in every outcome (say it is a gamble, or drop the hint)"
+    return f"it does not always {word} (the change depends on the situation)"
+
+
+def check_labels(story: Story, scope: Scope, out: Collector) -> None:
+    names = aliases(story)
+    for node in story.nodes.values():
+        for choice in node.choices:
+            hints, gamble_said, any_group = parse_hints(choice.label.source, names)
+            if not any_group:
+                continue
+            where = f"'{node.id}.{choice.id}'"
+            for hint in hints:
+                if not hint.names:
+                    continue  # "(your health ▼)": not a stat the checker knows
+                problem = _check_hint(hint, choice, scope, gamble_said)
+                if problem:
+                    out.warning(choice.pos, "label-hint",
+                                f"the label of {where} says ({hint.text}), but {problem}")
+            differ = _results_differ(choice)
+            if gamble_said and not differ:
+                out.warning(choice.pos, "label-hint", f"the label of {where} says it is a gamble, but it has one possible result")
+            elif differ and not gamble_said and hints:
+                out.warning(choice.pos, "gamble-hint",
+                            f"the label of {where} lists consequences as if certain, but its outcomes have "
+                            "different results: add 'a gamble' to the hint, or drop the hint (the game shows the odds)")
+
+
+# -- callbacks ------------------------------------------------------------------------------------
+
+
+def _setters(story: Story) -> dict[str, dict[str, set[str]]]:
+    """flag -> value -> the choices ("scene.choice") that set it to that value."""
+    found: dict[str, dict[str, set[str]]] = {}
+    for node in story.nodes.values():
+        for choice in node.choices:
+            for path_effects in [choice.effects, *(o.effects for o in choice.outcomes)]:
+                for effect in path_effects:
+                    if effect.op != "=" or effect.target not in story.flags or effect.value is None:
+                        continue
+                    value = effect.value.constant()
+                    key = repr(value) if value is not None else "?"
+                    found.setdefault(effect.target, {}).setdefault(key, set()).add(f"{node.id}.{choice.id}")
+    return found
+
+
+def _texts(node: Node) -> Iterator[Template]:
+    yield node.text
+    if node.divergence is not None:
+        yield node.divergence
+    for choice in node.choices:
+        if choice.result is not None:
+            yield choice.result
+        for outcome in choice.outcomes:
+            if outcome.result is not None:
+                yield outcome.result
+
+
+def _opening(parts: list[Part]) -> str:
+    text = "".join(p.text if isinstance(p, Text) else "{…}" for p in parts if isinstance(p, Text | Interp))
+    return re.sub(r"[*_>#`\"“]", "", " ".join(text.split()))
+
+
+def _conditional_passages(template: Template) -> Iterator[tuple[Expr, list[Part]]]:
+    stack = list(template.parts)
+    while stack:
+        part = stack.pop()
+        if isinstance(part, Cond):
+            for expr, body in part.branches:
+                if expr is not None:
+                    yield expr, body
+                stack.extend(body)
+
+
+def _flag_value(ast: tuple, story: Story) -> tuple[str, str] | None:  # type: ignore[type-arg]
+    """The flag and value a condition requires: `flag` -> (flag, 'True'), `flag == 'x'` -> (flag, "'x'")."""
+    if ast[0] == "var" and ast[1] in story.flags:
+        return ast[1], repr(True)
+    if ast[0] == "cmp" and ast[1] == ("==",):
+        left, right = ast[2]
+        if left[0] == "var" and left[1] in story.flags and right[0] == "const":
+            return left[1], repr(right[1])
+    return None
+
+
+def check_callbacks(story: Story, out: Collector) -> None:
+    setters = _setters(story)
+    for node in story.nodes.values():
+        candidates: list[tuple[Expr, list[Part], str]] = []
+        if node.event is not None and node.event.condition is not None:
+            candidates.append((node.event.condition, node.text.parts, f"event '{node.id}'"))
+        for template in _texts(node):
+            candidates += [(expr, body, f"'{node.id}'") for expr, body in _conditional_passages(template)]
+        for expr, body, where in candidates:
+            opening = _opening(body)
+            if not CALLBACK.match(opening):
+                continue
+            flags = _required_flags(expr.ast, story)
+            for flag, value in flags:
+                choices = setters.get(flag, {}).get(value, set())
+                if len(choices) > 1:
+                    shown = ", ".join(sorted(choices)[:4]) + (f" and {len(choices) - 4} more" if len(choices) > 4 else "")
+                    first = " ".join(opening.split()[:6])
+                    out.warning(expr.pos, "false-callback",
+                                f"in {where}: \"{first} …\" gives one cause, but {len(choices)} choices set "
+                                f"{flag}{'' if value == repr(True) else ' = ' + value}: {shown} "
+                                "(see `explore --audit`)")
+
+
+def _required_flags(ast: tuple, story: Story) -> list[tuple[str, str]]:  # type: ignore[type-arg]
+    """The flag values a condition needs to hold: the whole condition, or each part of an `and`."""
+    direct = _flag_value(ast, story)
+    if direct is not None:
+        return [direct]
+    if ast[0] == "and":
+        return [found for item in ast[1] if (found := _flag_value(item, story)) is not None]
+    return []
