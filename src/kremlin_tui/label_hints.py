@@ -162,17 +162,19 @@ def check_labels(story: Story, scope: Scope, out: Collector) -> None:
             if not any_group:
                 continue
             where = f"'{node.id}.{choice.id}'"
+            warned = False
             for hint in hints:
                 if not hint.names:
                     continue  # "(your health ▼)": not a stat the checker knows
                 problem = _check_hint(hint, choice, scope, gamble_said)
                 if problem:
+                    warned = True
                     out.warning(choice.pos, "label-hint",
                                 f"the label of {where} says ({hint.text}), but {problem}")
             differ = _results_differ(choice)
             if gamble_said and not differ:
                 out.warning(choice.pos, "label-hint", f"the label of {where} says it is a gamble, but it has one possible result")
-            elif differ and not gamble_said and hints:
+            elif differ and not gamble_said and hints and not warned:
                 out.warning(choice.pos, "gamble-hint",
                             f"the label of {where} lists consequences as if certain, but its outcomes have "
                             "different results: add 'a gamble' to the hint, or drop the hint (the game shows the odds)")

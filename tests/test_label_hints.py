@@ -1,0 +1,104 @@
+"""`check` warns where a label's hand-written hint is untrue, and about one-cause callbacks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kremlin_tui.checker import check_story
+
+STORY = str(Path(__file__).resolve().parents[1] / "story")
+
+HINTS = """
+    flags:
+      - {id: saved, description: He was saved.}
+    nodes:
+      - id: a
+        title: A
+        date: 1925
+        text: Choose.
+        choices:
+          - {id: true_hint, label: Rise (Party ▲), effects: [party += 5], goto: b}
+          - {id: wrong_way, label: Fall (Party ▲), effects: [party -= 5], goto: b}
+          - {id: untouched, label: Nothing (Britain ▼), effects: [party += 1], goto: b}
+          - {id: never_rises, label: Even (Party ▲), effects: ["party += if(saved, 0, -3)"], goto: b}
+          - id: some_outcomes
+            label: A vote (Party ▲)
+            goto: b
+            outcomes:
+              - {weight: party, effects: [party += 5]}
+              - {weight: 100 - party, effects: [party -= 5]}
+          - id: declared
+            label: A vote (Party ▲, a gamble)
+            goto: b
+            outcomes:
+              - {weight: party, effects: [party += 5]}
+              - {weight: 100 - party, effects: [party -= 5]}
+          - id: quiet_gamble
+            label: A toss (Britain ▲)
+            effects: [britain += 5]
+            goto: b
+            outcomes:
+              - {weight: 1, effects: [saved = true]}
+              - {weight: 1}
+          - id: no_hint_gamble
+            label: A toss with no hint
+            goto: b
+            outcomes:
+              - {weight: 1, effects: [saved = true]}
+              - {weight: 1}
+          - {id: false_gamble, label: Sure thing (a gamble), effects: [party += 1], goto: b}
+          - {id: situation, label: Maybe (Party ▲), effects: ["party += if(saved, 3, 0)"], goto: b}
+          - {id: unknown_name, label: Cough (your health ▼), goto: b}
+          - {id: hidden_and_relation, label: Hide (Hidden ▲), effects: [hidden_x += 2], goto: b}
+      - id: b
+        title: B
+        date: 1926
+        text: "{if saved}Because you tossed a coin, he lives.{end}"
+        choices:
+          - {id: on, label: On, goto: end}
+    endings:
+      - {id: end, title: End, text: done}
+"""
+
+
+def _warnings(path: str, code: str) -> list[str]:
+    return [d.message for d in check_story([path]).warnings if d.code == code]
+
+
+def test_hints_that_contradict_the_effects_are_warned_about(make_story) -> None:  # type: ignore[no-untyped-def]
+    path = make_story(HINTS)
+    warned = _warnings(path, "label-hint")
+    assert sorted(warned) == sorted([
+        "the label of 'a.wrong_way' says (Party ▲), but the choice makes it fall",
+        "the label of 'a.untouched' says (Britain ▼), but the choice never changes it",
+        "the label of 'a.never_rises' says (Party ▲), but the choice never makes it rise",
+        "the label of 'a.some_outcomes' says (Party ▲), but it does not rise in every outcome "
+        "(say it is a gamble, or drop the hint)",
+        "the label of 'a.false_gamble' says it is a gamble, but it has one possible result",
+        "the label of 'a.situation' says (Party ▲), but it does not always rise (the change depends on the situation)",
+    ])
+    assert _warnings(path, "gamble-hint") == [
+        "the label of 'a.quiet_gamble' lists consequences as if certain, but its outcomes have different results: "
+        "add 'a gamble' to the hint, or drop the hint (the game shows the odds)"]
+
+
+def test_a_flag_set_by_several_choices_under_a_because_text_is_a_false_callback(make_story) -> None:  # type: ignore[no-untyped-def]
+    body = HINTS.replace("{id: false_gamble, label: Sure thing (a gamble), effects: [party += 1], goto: b}",
+                         "{id: other_cause, label: Pray, effects: [saved = true], goto: b}")
+    path = make_story(body)
+    [warning] = [d for d in check_story([path]).warnings if d.code == "false-callback"]
+    assert warning.pos.line == 46  # the {if saved} of scene b
+    assert warning.message == (
+        "in 'b': \"Because you tossed a coin, he …\" gives one cause, but 3 choices set saved: a.no_hint_gamble, "
+        "a.other_cause, a.quiet_gamble (see `explore --audit`)")
+    # one choice setting it (in any of its outcomes) is one cause: no warning
+    single = HINTS.replace("- {weight: 1, effects: [saved = true]}\n              - {weight: 1}\n          - id: no_hint_gamble",
+                           "- {weight: 1}\n              - {weight: 1}\n          - id: no_hint_gamble")
+    assert _warnings(make_story(single, name="single"), "false-callback") == []
+
+
+def test_the_shipped_labels_tell_the_truth() -> None:
+    """Every hand-written hint in the campaign's labels agrees with the choice's effects (the
+    labels were cleaned: wrong hints removed, gambles declared)."""
+    warnings = [str(d) for d in check_story([STORY]).warnings if d.code in ("label-hint", "gamble-hint")]
+    assert warnings == []
