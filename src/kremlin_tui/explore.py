@@ -426,10 +426,10 @@ def format_report(result: dict[str, Any], seconds: float | None = None, all_visi
         shown_visits = ordered if all_visits else [kv for kv in ordered if kv[1]][:10]
         title = "Games that reached each scene" if all_visits else "Rarest scenes reached (games)"
         lines.append(f"{title}: " + ", ".join(f"{node} {n} ({100 * n / runs:.1f}%)" for node, n in shown_visits))
-    if result.get("tracked"):
-        lines.append(f"Tracked values are counted over {result.get('tracked_over', 'the finished games')}.")
     if result.get("dead_stats"):
         lines.extend(dead_stats.format_report(result["dead_stats"]))
+    if result.get("tracked"):
+        lines.append(f"Tracked values are counted over {result.get('tracked_over', 'the finished games')}.")
     for name, tally in result.get("tracked", {}).items():
         if "counts" in tally:
             finished = max(1, sum(tally["counts"].values()))
