@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -91,17 +92,19 @@ def test_saves_check_tells_loads_replays_and_damage_apart(tmp_path: Path, checke
     before = {p.name: p.read_bytes() for p in checked_dir.iterdir()}
     status, out, err = run(["saves", "check", str(checked_dir), "--story", str(story)])
     assert status == 1, err  # a damaged save and a lossy replay: a writer must look
-    lines = {line.split(":")[0].split()[-1]: line for line in out.splitlines() if line.startswith("  ")}
-    assert lines["fresh"].startswith("  ok") and "Red Army (30)" in lines["fresh"]
-    assert lines["back"].startswith("  replay") and "keeps the only decision" in lines["back"]
-    assert lines["sukhumi"].startswith("  LOSSY") and "keeps 1 of 2 decisions" in lines["sukhumi"]
+    lines = {line.split(":")[0].split()[-1]: line for line in out.splitlines() if line.startswith("    ")}
+    assert lines["fresh"].startswith("    ok") and "Red Army (30)" in lines["fresh"]
+    assert lines["back"].startswith("    replay") and "keeps the only decision" in lines["back"]
+    assert lines["sukhumi"].startswith("    LOSSY") and "keeps 1 of 2 decisions" in lines["sukhumi"]
     assert "'sukhumi'" in lines["sukhumi"]
-    assert lines["story"].startswith("  other")
-    assert lines["broken"].startswith("  DAMAGED") and "cut short" in lines["broken"]
-    assert lines["future"].startswith("  CANNOT") and "newer version" in lines["future"]
+    assert lines["story"].startswith("    other")
+    assert lines["broken"].startswith("    DAMAGED") and "cut short" in lines["broken"]
+    assert lines["future"].startswith("    CANNOT") and "newer version" in lines["future"]
     assert out.splitlines()[-1] == ("1 load, 1 need replay, 1 lose decisions on replay, 1 damaged, 1 cannot load, "
                                     "1 of another story.")
     assert {p.name: p.read_bytes() for p in checked_dir.iterdir()} == before  # checking changes nothing
+    headers = [line for line in out.splitlines() if line.startswith("  ") and not line.startswith("    ")]
+    assert len(headers) == 5 and headers[-1] == "  Files that cannot be read:"  # one game per save here
 
     status, out, _ = run(["saves", "check", str(checked_dir), "--story", str(story), "--format", "json"])
     data = json.loads(out)
@@ -110,6 +113,8 @@ def test_saves_check_tells_loads_replays_and_damage_apart(tmp_path: Path, checke
         "fresh": "updated", "after back": "replay", "via sukhumi": "replay-lossy", "other story": "other-story",
         "broken": "damaged", "future": "incompatible"}
     assert {s["slot"]: (s["kept"], s["total"]) for s in data["saves"]}["via sukhumi"] == (1, 2)
+    games = {s["slot"]: s["game"] for s in data["saves"]}
+    assert games["broken"] is None and games["fresh"]["name"].startswith("Game of ")
 
 
 def test_saves_check_passes_when_every_save_loads(checked_dir: Path) -> None:
@@ -136,7 +141,9 @@ def test_saves_list_and_the_default_action(checked_dir: Path, monkeypatch: pytes
     assert status == 0 and "No saves yet." in out
     monkeypatch.setattr(cli, "default_saves_dir", lambda: checked_dir)
     status, out, _ = run(["saves"])
-    assert status == 0 and out.splitlines()[0] == f"Saves in {checked_dir}:" and len(out.splitlines()) == 7
+    # a line per game (four), a line per save (four), and the two files that cannot be loaded
+    assert status == 0 and out.splitlines()[0] == f"Saves in {checked_dir}:" and len(out.splitlines()) == 12
+    assert "Files that cannot be loaded:" in out
 
 
 def test_help_shows_where_saves_live(tmp_path: Path) -> None:
@@ -150,17 +157,22 @@ def test_help_shows_where_saves_live(tmp_path: Path) -> None:
 
 def test_plain_mode_save_load_undo_redo_delete_rename(tmp_path: Path) -> None:
     saves = tmp_path / "saves"
-    out = play(saves, "1\nsave before the vote\n1\nundo\nredo\nredo\nload before the vote\nsaves\n"
-                      "rename \"before the vote\" kept\ndelete kept\ndelete kept\nload kept\nundo 9\n")
+    out = play(saves, "1\nsave before the vote\n1\nundo\nredo\nredo\nload before the vote\ny\nsaves\n"
+                      "rename \"before the vote\" kept\ndelete kept\ny\ndelete kept\nload kept\nundo 9\n")
     assert "Saved as 'before the vote'." in out
     assert "Undid 1 decision." in out and "Redid 1 decision." in out and "Nothing to redo." in out
+    assert ("Load 'before the vote'? You would lose 1 decision made since the save 'before the vote' of 27 January "
+            "1924 (undo takes the load back).") in " ".join(out.split())
     assert "Loaded 'before the vote'." in out
     assert f"Saves in {saves}:" in out and "  before the vote — 27 January 1924 — Chapter One: Moscow — saved " in out
-    assert "Renamed 'before the vote' to 'kept'." in out and "Deleted 'kept'." in out
+    assert "Renamed 'before the vote' to 'kept'." in out
+    assert "Delete the save 'kept' (1 decision, 27 January 1924)? This cannot be undone." in out
+    assert "Deleted 'kept'." in out
     assert "There is no save named 'kept'." in out
-    assert "Undid 1 decision." in out.split("> undo 9")[1]  # only one decision to undo after the load
-    assert sorted(p.name for p in saves.iterdir() if not p.name.endswith(".bak")) == [
-        "autosave-1.json", "autosave-2.json", "autosave-3.json"]
+    # the first undo after a load takes the load back; then the two decisions made before it
+    assert "Undid 2 decisions and the load." in out.split("> undo 9")[1]
+    names = sorted(p.name for p in saves.iterdir() if not p.name.endswith(".bak"))
+    assert len(names) == 3 and all(re.fullmatch(r"autosave-[0-9a-f]{8}-[123]\.json", n) for n in names)
 
 
 def test_only_the_prompt_starts_with_the_prompt_marker_with_save_commands(tmp_path: Path) -> None:
@@ -211,14 +223,15 @@ def test_piped_plain_mode_autosaves_only_when_given_a_saves_folder(tmp_path: Pat
         assert sorted(p.name for p in default.iterdir()) == ["asked for.json"]  # an explicit save still works
     monkeypatch.setenv("KREMLIN_TUI_SAVES", str(tmp_path / "env-saves"))
     play(None, "1\n")
-    assert sorted(p.name for p in (tmp_path / "env-saves").iterdir()) == ["autosave-1.json"]
+    (autosave,) = (tmp_path / "env-saves").iterdir()
+    assert re.fullmatch(r"autosave-[0-9a-f]{8}-1\.json", autosave.name)
 
 
 def test_play_continue_resumes_the_newest_save(tmp_path: Path) -> None:
     saves = tmp_path / "saves"
     play(saves, "1\nsave early\n1\n")  # the autosave after the vote is the newest
     out = play(saves, "journal\n", "--continue", seed=999)
-    assert out.startswith("Continuing 'autosave-2'.")
+    assert re.match(r"Continuing 'Game of [^']+' from its autosave\.", out)
     assert "Call a vote" in out.split("> journal")[1]
     assert "MINI STORY" not in out  # no title screen when resuming a game in progress
 

@@ -3,6 +3,7 @@ autosave rotation, continue, play time and unsaved progress."""
 
 from __future__ import annotations
 
+import os
 import random
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -16,7 +17,6 @@ from kremlin_tui.engine import ChoiceUnavailable
 from kremlin_tui.loader import load_story
 from kremlin_tui.model import Story
 from kremlin_tui.saves import (
-    AUTOSAVE_SLOTS,
     IDLE_CAP_SECONDS,
     UNDO_LIMIT,
     NoSuchSave,
@@ -273,26 +273,67 @@ def test_a_failed_choice_changes_nothing(mini_story: Story) -> None:
 # -- autosave, quick save, continue --------------------------------------------------------------
 
 
-def test_autosave_after_every_decision_rotates_three_files(tmp_path: Path, loop_story: Story) -> None:
+def test_autosave_after_every_decision_rotates_three_files_of_this_game(tmp_path: Path, loop_story: Story) -> None:
     store = SaveStore(tmp_path)
     clock = FakeClock()
     session = Session.new(loop_story, 4, store, clock=clock, now=clock.utc)
+    ring = [f"autosave-{session.game_id}-{n}" for n in (1, 2, 3)]
     assert store.list() == []  # starting a game writes nothing
     for number in range(1, 6):
         clock.advance(1)
         session.choose("steady")
-        assert session.last_autosave == AUTOSAVE_SLOTS[(number - 1) % 3]
-    decisions = {slot: store.read(slot).save.state.decisions for slot in AUTOSAVE_SLOTS}
-    assert decisions == {"autosave-1": 4, "autosave-2": 5, "autosave-3": 3}
-    assert {i.slot for i in store.list()} == set(AUTOSAVE_SLOTS)
-    assert all(i.kind == "auto" for i in store.list())
+        assert session.last_autosave == ring[(number - 1) % 3]
+    decisions = {slot: store.read(slot).save.state.decisions for slot in ring}
+    assert decisions == {ring[0]: 4, ring[1]: 5, ring[2]: 3}
+    assert {i.slot for i in store.list()} == set(ring)
+    assert all(i.kind == "auto" and i.game is not None and i.game.id == session.game_id for i in store.list())
     # a later session continues the rotation after the newest autosave, overwriting the oldest
     resumed, report = Session.resume(loop_story, store, clock=clock, now=clock.utc)  # type: ignore[misc]
-    assert report.slot == "autosave-2" and resumed.state.decisions == 5
+    assert report.slot == ring[1] and resumed.state.decisions == 5 and resumed.game_id == session.game_id
+    assert resumed.game_name == session.game_name
     clock.advance(1)
     resumed.choose("steady")
-    assert resumed.last_autosave == "autosave-3"
-    assert resumed.undo() == 1 and resumed.last_autosave == "autosave-1"  # undo autosaves too
+    assert resumed.last_autosave == ring[2]
+    assert resumed.undo() == 1 and resumed.last_autosave == ring[0]  # undo autosaves too
+
+
+def test_each_game_has_its_own_ring_and_old_games_keep_their_latest_autosave(tmp_path: Path,
+                                                                           loop_story: Story) -> None:
+    store = SaveStore(tmp_path)
+    clock = FakeClock()
+    first = Session.new(loop_story, 4, store, clock=clock, now=clock.utc)
+    for _ in range(5):
+        clock.advance(1)
+        first.choose("steady")
+    latest_of_first = first.state.to_json()
+    clock.advance(60)
+    second = Session.new(loop_story, 5, store, clock=clock, now=clock.utc)
+    assert second.game_id != first.game_id
+    for _ in range(3):
+        clock.advance(1)
+        second.choose("steady")
+    games, bad = store.games(loop_story.campaign.id)
+    assert bad == [] and [g.game.id for g in games] == [second.game_id, first.game_id]
+    assert len([i for i in games[0].saves if not i.is_backup]) == 3  # the game being played: its ring of 3
+    kept = [i for i in games[1].saves if not i.is_backup]
+    assert len(kept) == 1  # another game: its latest autosave
+    assert store.read(kept[0].slot).save.state.to_json() == latest_of_first
+
+
+def test_autosaves_are_kept_for_at_most_twenty_games(tmp_path: Path, loop_story: Story) -> None:
+    store = SaveStore(tmp_path)
+    clock = FakeClock()
+    ids = []
+    for seed in range(22):
+        clock.advance(10)
+        session = Session.new(loop_story, seed + 1, store, clock=clock, now=clock.utc)
+        session.choose("steady")
+        ids.append(session.game_id)
+        os.utime(store.path_for(session.last_autosave or ""), (1000 + seed, 1000 + seed))
+    autosaved = {i.game.id for i in store.list() if i.game is not None}
+    assert autosaved == set(ids[2:])  # the two played first are gone
+    session.save("named")
+    assert "named" in [i.slot for i in store.list()]  # named saves are never pruned
 
 
 def test_continue_picks_the_newest_save_of_any_kind_of_this_story(tmp_path: Path, loop_story: Story,
@@ -309,12 +350,12 @@ def test_continue_picks_the_newest_save_of_any_kind_of_this_story(tmp_path: Path
     session.quicksave()
     assert Session.resume(loop_story, store)[1].slot == "quicksave"  # type: ignore[index]
     clock.advance(5)
-    session.choose("steady")  # autosave-3 is now the newest
+    session.choose("steady")  # its third autosave is now the newest
     clock.advance(5)
     other = Session.new(mini_story, 1, store, clock=clock, now=clock.utc)
     other.save("another story, newer")
     resumed, report = Session.resume(loop_story, store)  # type: ignore[misc]
-    assert report.slot == "autosave-3" and resumed.state == session.state
+    assert report.slot == f"autosave-{session.game_id}-3" and resumed.state == session.state
     assert resumed.slot is None  # an autosave is not "the save you are playing"
     assert Session.resume(loop_story, SaveStore(tmp_path / "empty")) is None
 
@@ -362,6 +403,7 @@ def test_save_names_are_checked(tmp_path: Path, mini_story: Story) -> None:
         session.save("../..")
     assert session.save("../my game") == "my game"
     assert session.slot == "my game" and (tmp_path / "my game.json").is_file()
+    assert session.save("my game") == "my game"  # the same save again: allowed (front ends ask first)
     assert session.rename("my game", "renamed") == "renamed" and session.slot == "renamed"
     session.delete("renamed")
     assert session.slot is None and session.saves() == []

@@ -146,13 +146,28 @@ def test_without_hard_links_the_backup_is_a_copy(tmp_path: Path, story: Story, m
 def test_stale_temporary_files_are_cleaned_and_never_listed(tmp_path: Path, story: Story) -> None:
     store = SaveStore(tmp_path)
     store.write("game", document(story))
-    stale = tmp_path / ".save-123-abcd.tmp"
-    fresh = tmp_path / ".save-124-abcd.tmp"
-    stale.write_bytes(b"{half a save")
-    fresh.write_bytes(b"{half a save")
+    stale = tmp_path / f".save-{os.getppid()}-abcd.tmp"  # a live process, but 15 minutes old
+    fresh = tmp_path / f".save-{os.getppid()}-dcba.tmp"
+    orphan = tmp_path / f".save-{dead_pid()}-abcd.tmp"  # its process is gone: removed at once
+    for path in (stale, fresh, orphan):
+        path.write_bytes(b"{half a save")
     os.utime(stale, (1, 1))
     assert [i.slot for i in store.list()] == ["game"]
     assert not stale.exists() and fresh.exists()  # a fresh one may belong to a game saving right now
+    assert not orphan.exists()
+    orphan.write_bytes(b"{half a save")
+    store.write("game", document(story))  # the next write removes it too
+    assert not orphan.exists() and fresh.exists()
+
+
+def dead_pid() -> int:
+    """The id of a process that has exited."""
+    import subprocess
+    import sys
+
+    child = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                           check=True)
+    return int(child.stdout)
 
 
 # -- failing disks -------------------------------------------------------------------------------
@@ -244,7 +259,7 @@ def test_slot_names_are_cleaned(typed: str, stored: str | None) -> None:
 
 
 def test_the_games_own_slots_are_reserved_for_player_saves() -> None:
-    for name in (*AUTOSAVE_SLOTS, "quicksave", "QuickSave", "autosave-1.json"):
+    for name in (*AUTOSAVE_SLOTS, "quicksave", "QuickSave", "autosave-1.json", "autosave-0123abcd-2", "AUTOSAVE-0123ABCD-7"):
         with pytest.raises(SlotNameError, match="reserved"):
             player_slot_name(name)
     assert player_slot_name("autosave-4") == "autosave-4"
@@ -362,7 +377,8 @@ def test_listing_shows_the_metadata_a_player_needs(tmp_path: Path, story: Story)
         "before the vote", "manual", "27 January 1924", "Chapter One", "Moscow")
     assert info.saved_at == datetime(2024, 5, 1, 12, 0, tzinfo=UTC) and meta.play_seconds == 61.5
     assert info.story_id == "mini" and info.story_hash == story.content_hash
-    (line,) = listing([info], "mini")
+    header, line = listing([info], "mini")
+    assert header.startswith("Earlier game of ") and header.endswith(" — 1 decision, 27 January 1924")
     assert line.startswith("  before the vote — 27 January 1924 — Chapter One: Moscow — saved 2024-05-01")
     assert line.endswith("played 0:01")
     assert store.newest("mini") == info and store.newest("another") is None

@@ -358,7 +358,7 @@ def cmd_play(args: argparse.Namespace) -> int:
     if story is None:
         return 1
     from kremlin_tui.plain import run_plain
-    from kremlin_tui.saves import SaveError, SaveStore, Session
+    from kremlin_tui.saves import SaveError, SaveStore, Session, slot_kind
 
     store = SaveStore(args.saves or default_saves_dir())
     # A player at a terminal always gets autosaves; a piped script only when it names a saves
@@ -376,12 +376,17 @@ def cmd_play(args: argparse.Namespace) -> int:
             notes.append("There is no saved game of this story to continue; starting a new game.")
         else:
             session, report = resumed
-            notes += [f"Continuing '{report.slot}'.", *report.lines()]
+            kind = slot_kind(report.slot)
+            source = {"auto": "its autosave", "quick": "the quick save"}.get(kind, f"the save '{report.slot}'")
+            notes += [f"Continuing '{session.game_name}' from {source}.", *report.lines()]
+
+    def new_seed() -> int:  # a fixed --seed gives every new game the same start: transcripts repeat
+        return args.seed if args.seed is not None else random.SystemRandom().randrange(1, 2**31)
+
     if session is None:
-        seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1, 2**31)
-        session = Session.new(story, seed, store, autosave=autosave)
+        session = Session.new(story, new_seed(), store, autosave=autosave)
     return run_plain(story, session.game, sys.stdin, sys.stdout, debug=args.debug,
-                     watch=dirs if args.watch else None, session=session, notes=notes)
+                     watch=dirs if args.watch else None, session=session, notes=notes, new_seed=new_seed)
 
 
 def cmd_saves(args: argparse.Namespace) -> int:
@@ -391,7 +396,7 @@ def cmd_saves(args: argparse.Namespace) -> int:
     try:
         if args.saves_command != "check":
             print(f"Saves in {store.directory}:")
-            for line in listing(store.list()):
+            for line in listing([*store.list(), *store.backups()]):
                 print(line)
             return 0
         story = _load(_story_dirs(args.story))
@@ -404,7 +409,8 @@ def cmd_saves(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json_text({"dir": str(store.directory), "story": story.campaign.id,
                           "saves": [{"slot": r.slot, "status": r.status, "detail": r.detail, "kept": r.kept,
-                                     "total": r.total} for r in results]}, indent=2))
+                                     "total": r.total, "game": r.game.to_json() if r.game else None}
+                                    for r in results]}, indent=2))
     else:
         for line in check_lines(results, story, store.directory):
             print(line)

@@ -17,11 +17,23 @@ from typing import IO
 from kremlin_tui import present
 from kremlin_tui.engine import ChoiceUnavailable, EngineError, Game, Scene, TurnResult
 from kremlin_tui.model import Story
-from kremlin_tui.saves import LoadReport, SaveError, Session, listing
+from kremlin_tui.saves import (
+    LoadReport,
+    SaveError,
+    Session,
+    clean_slot_name,
+    delete_question,
+    listing,
+    load_question,
+    new_game_question,
+    overwrite_question,
+    quickload_question,
+)
 
 WIDTH = 80  # when the output is not a terminal
 MIN_WIDTH = 40
 PROMPT = "> "
+QUESTION = "y/n? "  # the prompt of a yes/no question (never "> ": that is the command prompt only)
 _EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1|(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?!\w)")
 _LIST = re.compile(r"^(\s*)([-*+]|\d+[.)])\s+")
 
@@ -34,13 +46,17 @@ Commands:
   why STAT   why a stat or relation has its value (why party, why britain)
   codex      the codex entries you have unlocked (codex NAME to read one)
   undo       take back the last decision (undo N: the last N); redo puts it back
-  save NAME  save the game under a name; load NAME loads it
-  saves      list the saved games
+  save NAME  save the game under a name; load NAME loads a save (or a game's latest)
+  saves      list the saved games, grouped by game
+  new        start a new game (this one stays in its autosave)
   quicksave  save to the quick slot; quickload loads it
   delete NAME, rename OLD NEW   manage saves (quote names with spaces)
+  restore NAME   bring back the previous version of a save
+  name NEW   rename the game being played
   help       this text
   quit       leave the game (end of input also leaves)
-The game saves itself after every decision (three rotating autosaves)."""
+The game saves itself after every decision (the last three moments of each game).
+Before anything is lost, the game asks: answer y or n (end of input means n)."""
 
 
 def strip_emphasis(text: str) -> str:
@@ -100,11 +116,14 @@ class PlainGame:
     through to it, and assigning `game` (live reload) hands the new game to the session."""
 
     def __init__(self, story: Story, game: Game, write: Callable[[str], None], debug: bool = False,
-                 session: Session | None = None, width: int = WIDTH) -> None:
+                 session: Session | None = None, width: int = WIDTH, ask: Callable[[str], bool] | None = None,
+                 new_seed: Callable[[], int] | None = None) -> None:
         self.story = story
         self.width = width
         self.session = session if session is not None else Session(game, None)
         self.write = write
+        self.ask = ask or (lambda _question: False)  # without input to answer, nothing is discarded
+        self.new_seed = new_seed or (lambda: self.session.state.seed)
         self.debug = debug
         self._autosave_error: str | None = None
 
@@ -325,23 +344,40 @@ class PlainGame:
             elif word == "saves":
                 if session.store is not None:
                     self.say(f"Saves in {session.store.directory}:")
-                for line in listing(session.saves(), self.story.campaign.id):
+                for line in listing([*session.saves(), *session.backups()], self.story.campaign.id):
                     self.say(line)
             elif word == "quicksave":
                 session.quicksave()
                 self.say("Saved to the quick save slot.")
             elif word == "quickload":
-                self.after_load(session.quickload())
-            elif word in ("delete", "rename", "save", "load") and not rest:
+                if self.confirm(quickload_question(session)):
+                    self.after_load(session.quickload())
+            elif word == "new":
+                self.new_game()
+            elif word == "name":
+                if rest:
+                    self.say(f"This game is now called '{session.rename_game(_unquote(rest))}'.")
+                else:
+                    self.say(f"This game is called '{session.game_name}'. Type 'name NEW' to rename it.")
+            elif word in ("delete", "rename", "save", "load", "restore") and not rest:
                 self.say(USAGE[word])
             elif word == "save":
-                self.say(f"Saved as '{session.save(_unquote(rest))}'.")
+                name = _unquote(rest)
+                if self.confirm(overwrite_question(session, name)):
+                    self.say(f"Saved as '{session.save(name)}'.")
             elif word == "load":
-                self.after_load(session.load(_unquote(rest)))
+                slot = self.find_save(_unquote(rest))
+                if self.confirm(load_question(session, slot)):
+                    self.after_load(session.load(slot))
             elif word == "delete":
                 name = _unquote(rest)
-                session.delete(name)
-                self.say(f"Deleted '{name}'.")
+                if self.confirm(delete_question(session, name)):
+                    session.delete(name)
+                    self.say(f"Deleted '{name}'.")
+            elif word == "restore":
+                name = session.restore_backup(_unquote(rest))
+                self.say(f"Restored the previous version of '{name}'; the version it replaced is now its backup "
+                         f"(restore {name} again to swap back).")
             elif word == "rename":
                 try:
                     names = shlex.split(rest)
@@ -353,6 +389,39 @@ class PlainGame:
                 self.say(f"Renamed '{names[0]}' to '{session.rename(names[0], names[1])}'.")
         except SaveError as exc:
             self.say(str(exc))
+
+    def confirm(self, question: str | None) -> bool:
+        """Ask before something is lost (None: nothing would be, go ahead)."""
+        if question is None:
+            return True
+        if self.ask(question):
+            return True
+        self.say("Nothing was changed.")
+        return False
+
+    def find_save(self, name: str) -> str:
+        """A save's slot by its name, else the latest save of the game of that name."""
+        session = self.session
+        try:
+            if session.has_save(name):
+                return clean_slot_name(name)
+        except SaveError:
+            pass
+        if session.store is not None:
+            groups, _bad = session.store.games(self.story.campaign.id)
+            for group in groups:
+                if group.game.name.casefold() == " ".join(name.split()).casefold():
+                    return group.latest.slot
+        return name  # loading reports that there is no such save
+
+    def new_game(self) -> None:
+        old = self.session
+        if not self.confirm(new_game_question(old)):
+            return
+        self.session = Session.new(self.story, self.new_seed(), old.store, autosave=old.autosave_enabled)
+        self._autosave_error = None
+        self.say("A new game begins.")
+        self.show_scene()
 
     def undo_redo(self, word: str, rest: str) -> None:
         count = _number(rest) if _DIGITS.fullmatch(rest) else 1 if not rest else 0
@@ -368,8 +437,13 @@ class PlainGame:
             else:
                 self.say("Nothing to undo: you have not decided anything yet.")
             return
-        plural = "s" if done != 1 else ""
-        self.say(f"{'Undid' if word == 'undo' else 'Redid'} {done} decision{plural}.")
+        loads = self.session.undone_loads if word == "undo" else 0
+        decisions = done - loads
+        plural = "s" if decisions != 1 else ""
+        took = f"{'Undid' if word == 'undo' else 'Redid'} {decisions} decision{plural}"
+        if loads:
+            took = (took + " and " if decisions else "Took back ") + ("the load" if loads == 1 else f"{loads} loads")
+        self.say(took + ".")
         if word == "undo" and done < count and self.session.undo_problem:
             self.say(f"Cannot undo further: {self.session.undo_problem}.")
         self.report_autosave()
@@ -384,7 +458,8 @@ class PlainGame:
 
 
 def run_plain(story: Story, game: Game, stdin: IO[str], stdout: IO[str], debug: bool = False,
-              watch: list[str] | None = None, session: Session | None = None, notes: list[str] | None = None) -> int:
+              watch: list[str] | None = None, session: Session | None = None, notes: list[str] | None = None,
+              new_seed: Callable[[], int] | None = None) -> int:
     """Play in line mode. `session` brings saves, autosave and undo (without one, undo still
     works and saving says it is unavailable); `notes` are printed before the first scene."""
     import threading
@@ -394,11 +469,25 @@ def run_plain(story: Story, game: Game, stdin: IO[str], stdout: IO[str], debug: 
     def write(text: str) -> None:
         stdout.write(text)
 
-    player = PlainGame(story, game, write, debug, session, width=output_width(stdout))
+    echo = not stdin.isatty()  # a piped transcript shows what was typed after each prompt
+
+    def ask(question: str) -> bool:
+        """A y/n question; anything but y or yes, and the end of input, mean no."""
+        player.say(player.markdown(question))
+        stdout.write(QUESTION)
+        stdout.flush()
+        answer = stdin.readline()
+        if not answer:
+            stdout.write("\n")
+            return False
+        if echo:
+            stdout.write(answer if answer.endswith("\n") else answer + "\n")
+        return answer.strip().lower() in ("y", "yes")
+
+    player = PlainGame(story, game, write, debug, session, width=output_width(stdout), ask=ask, new_seed=new_seed)
     game = player.game
     if watch:
         _start_watching(player, watch, lock, stdout)
-    echo = not stdin.isatty()  # a piped transcript shows what was typed after each prompt
     for note in notes or ():
         player.say(player.markdown(note))
     if not game.state.history:
@@ -466,11 +555,13 @@ def _start_watching(player: PlainGame, dirs: list[str], lock: object, stdout: IO
     threading.Thread(target=loop, name="story-watcher", daemon=True).start()
 
 
-SAVE_COMMANDS = ("save", "load", "saves", "undo", "redo", "delete", "rename", "quicksave", "quickload")
+SAVE_COMMANDS = ("save", "load", "saves", "undo", "redo", "delete", "rename", "quicksave", "quickload", "new",
+                 "restore", "name")
 USAGE = {
     "save": "Type 'save NAME' to save the game under a name.",
     "load": "Type 'load NAME' to load a saved game ('saves' lists them).",
     "delete": "Type 'delete NAME' to delete a saved game ('saves' lists them).",
+    "restore": "Type 'restore NAME' to bring back the previous version of a save ('saves' lists them).",
     "rename": "Type 'rename OLD NEW' to rename a saved game (quote names with spaces: rename \"my game\" other).",
 }
 

@@ -12,13 +12,21 @@ Pure Python and headless (no Textual, no Rich): the TUI and plain mode are thin 
 See docs/saves.md for the file format and the guarantees.
 """
 
-from kremlin_tui.saves.document import FORMAT_VERSION, MAX_BYTES, SaveFile, SaveMeta, build_document
+from kremlin_tui.saves.document import FORMAT_VERSION, MAX_BYTES, GameIdentity, SaveFile, SaveMeta, build_document
 from kremlin_tui.saves.errors import DamagedSave, IncompatibleSave, NoSuchSave, SaveError, SlotNameError
 from kremlin_tui.saves.migrate import MIGRATIONS, LoadReport, assess, read_save_bytes, restore, upgrade
+from kremlin_tui.saves.questions import (
+    delete_question,
+    describe,
+    load_question,
+    new_game_question,
+    overwrite_question,
+    quickload_question,
+)
 from kremlin_tui.saves.report import CheckResult, check_lines, check_saves, listing, play_time
 from kremlin_tui.saves.session import IDLE_CAP_SECONDS, UNDO_LIMIT, Session
 from kremlin_tui.saves.slots import AUTOSAVE_SLOTS, QUICKSAVE_SLOT, clean_slot_name, player_slot_name, slot_kind
-from kremlin_tui.saves.store import ReadResult, SaveStore, SlotInfo
+from kremlin_tui.saves.store import GameGroup, ReadResult, SaveStore, SlotInfo, group_by_game
 
 __all__ = [
     "AUTOSAVE_SLOTS",
@@ -30,6 +38,8 @@ __all__ = [
     "UNDO_LIMIT",
     "CheckResult",
     "DamagedSave",
+    "GameGroup",
+    "GameIdentity",
     "IncompatibleSave",
     "LoadReport",
     "NoSuchSave",
@@ -46,9 +56,16 @@ __all__ = [
     "check_lines",
     "check_saves",
     "clean_slot_name",
+    "delete_question",
+    "describe",
+    "group_by_game",
     "listing",
+    "load_question",
+    "new_game_question",
+    "overwrite_question",
     "play_time",
     "player_slot_name",
+    "quickload_question",
     "read_save_bytes",
     "restore",
     "slot_kind",

@@ -7,6 +7,7 @@ Layout (format 1):
       "kremlin_tui_save": 1,                  # format version; also marks the file as ours
       "meta": {...},                          # for listings only: never needed to load
       "story": {"id", "title", "hash"},       # which story, and which exact text of it
+      "game": {"id", "name", "started_at"},   # which game (play-through) this save belongs to
       "state": {...}                          # GameState.to_json(): seed, rng, scene, vars,
     }                                         #   visits, calendar, events, history, ...
 
@@ -17,9 +18,12 @@ traceback in the middle of play).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
+import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -42,6 +46,7 @@ class SaveMeta:
     """What a listing shows about a save. Informational: loading never depends on it."""
 
     slot: str = ""
+    name: str = ""  # the name as the player typed it ("a/b" for the slot "a-b"); "" for the game's own
     kind: str = "manual"  # "manual", "auto" or "quick"
     saved_at: str = ""  # real time of saving, ISO 8601 in UTC ("" if unknown)
     play_seconds: float = 0.0
@@ -57,7 +62,7 @@ class SaveMeta:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "slot": self.slot, "kind": self.kind, "saved_at": self.saved_at, "play_seconds": round(self.play_seconds, 3),
+            "slot": self.slot, "name": self.name, "kind": self.kind, "saved_at": self.saved_at, "play_seconds": round(self.play_seconds, 3),
             "date": self.date, "chapter": self.chapter, "chapter_title": self.chapter_title, "scene": self.scene,
             "scene_title": self.scene_title, "decisions": self.decisions, "ended": self.ended,
             "story_title": self.story_title, "app_version": self.app_version,
@@ -89,6 +94,74 @@ class SaveMeta:
         return parse_time(self.saved_at)
 
 
+GAME_ID = re.compile(r"[0-9a-f]{8,32}")
+GAME_NAME_CHARS = 60
+
+
+@dataclass(frozen=True)
+class GameIdentity:
+    """Which play-through a save belongs to. Every new game gets a random `id` and a name the
+    player can read (and change); autosaves form a ring per game, and listings group by it.
+
+    Saves written before games had an identity carry none: they are given one derived from
+    their story and seed (`legacy`), so the autosaves of one old game (one seed) still group
+    together, and a game started later (another seed) is another game."""
+
+    id: str
+    name: str
+    started_at: str = ""  # ISO 8601, UTC ("" if unknown)
+
+    @classmethod
+    def new(cls, now: datetime) -> GameIdentity:
+        return cls(secrets.token_hex(4), default_game_name(now), format_time(now))
+
+    @classmethod
+    def legacy(cls, story_id: str, seed: int, saved_at: str) -> GameIdentity:
+        digest = hashlib.sha256(f"{story_id}\0{seed}".encode()).hexdigest()[:8]
+        moment = parse_time(saved_at)
+        name = f"Earlier game of {_day_and_time(moment)}" if moment is not None else "Earlier game"
+        return cls(digest, name, "")
+
+    def to_json(self) -> dict[str, str]:
+        return {"id": self.id, "name": self.name, "started_at": self.started_at}
+
+    @classmethod
+    def from_json(cls, data: object) -> GameIdentity | None:
+        """None when the section is missing or malformed (the caller derives a legacy identity)."""
+        if not isinstance(data, dict):
+            return None
+        ident, name, started = data.get("id"), data.get("name"), data.get("started_at", "")
+        if not isinstance(ident, str) or not GAME_ID.fullmatch(ident) or not isinstance(name, str):
+            return None
+        try:
+            name = clean_game_name(name)
+        except ValueError:
+            return None
+        started = started if isinstance(started, str) and parse_time(started) is not None else ""
+        return cls(ident, name, started)
+
+
+def default_game_name(now: datetime) -> str:
+    """"Game of 4 Dec, 23:10": when it was started, in the player's local time."""
+    return f"Game of {_day_and_time(now)}"
+
+
+def _day_and_time(moment: datetime) -> str:
+    local = moment.astimezone()
+    return f"{local.day} {local.strftime('%b')}, {local.strftime('%H:%M')}"
+
+
+def clean_game_name(text: str) -> str:
+    """A game's name as the player typed it, made safe to show: no control or invisible
+    characters, one space between words, at most GAME_NAME_CHARS. ValueError if nothing is left."""
+    name = "".join(" " if ch.isspace() else ch for ch in unicodedata.normalize("NFC", str(text)))
+    name = "".join(ch for ch in name if not unicodedata.category(ch).startswith("C"))
+    name = " ".join(name.split())[:GAME_NAME_CHARS].strip()
+    if not name:
+        raise ValueError("A game's name needs at least one letter or digit.")
+    return name
+
+
 @dataclass
 class SaveFile:
     """A checked save, upgraded to the current format version."""
@@ -99,6 +172,7 @@ class SaveFile:
     story_title: str
     story_hash: str
     state: GameState
+    identity: GameIdentity
 
 
 def utc_now() -> datetime:
@@ -118,12 +192,13 @@ def parse_time(text: str) -> datetime | None:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
-def build_document(game: Game, *, slot: str, kind: str, saved_at: datetime, play_seconds: float) -> dict[str, Any]:
+def build_document(game: Game, *, slot: str, kind: str, saved_at: datetime, play_seconds: float,
+                   identity: GameIdentity | None = None, name: str = "") -> dict[str, Any]:
     story = game.story
     state = game.state
     node = game.node
     meta = SaveMeta(
-        slot=slot, kind=kind, saved_at=format_time(saved_at), play_seconds=max(0.0, play_seconds),
+        slot=slot, name=name, kind=kind, saved_at=format_time(saved_at), play_seconds=max(0.0, play_seconds),
         date=state.date.display(), chapter=node.chapter, chapter_title=story.chapter_title(node.chapter) if node.chapter else "",
         scene=node.id, scene_title=node.title, decisions=state.decisions, ended=game.ended,
         story_title=story.campaign.title, app_version=__version__,
@@ -131,12 +206,15 @@ def build_document(game: Game, *, slot: str, kind: str, saved_at: datetime, play
     state_json = state.to_json()
     state_json["story_id"] = story.campaign.id
     state_json["story_hash"] = story.content_hash
-    return {
+    document: dict[str, Any] = {
         MAGIC: FORMAT_VERSION,
         "meta": meta.to_json(),
         "story": {"id": story.campaign.id, "title": story.campaign.title, "hash": story.content_hash},
-        "state": state_json,
     }
+    if identity is not None:
+        document["game"] = identity.to_json()
+    document["state"] = state_json
+    return document
 
 
 def encode(document: dict[str, Any]) -> bytes:
@@ -206,7 +284,8 @@ def parse_document(document: dict[str, Any], original_format: int = FORMAT_VERSI
         raise DamagedSave("the save's story section is malformed")
     state = parse_state(document.get("state"))
     meta = SaveMeta.from_json(document.get("meta"))
-    return SaveFile(original_format, meta, story_id, title, story_hash, state)
+    identity = GameIdentity.from_json(document.get("game")) or GameIdentity.legacy(story_id, state.seed, meta.saved_at)
+    return SaveFile(original_format, meta, story_id, title, story_hash, state, identity)
 
 
 def parse_state(data: object) -> GameState:

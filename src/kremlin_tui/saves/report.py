@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kremlin_tui.model import Story
+from kremlin_tui.saves.document import GameIdentity
 from kremlin_tui.saves.errors import SaveError
 from kremlin_tui.saves.migrate import plural, restore
-from kremlin_tui.saves.store import SaveStore, SlotInfo
+from kremlin_tui.saves.store import SaveStore, SlotInfo, group_by_game
 
 KIND_LABEL = {"auto": "autosave", "quick": "quick save", "manual": "save"}
 
@@ -27,24 +28,42 @@ def saved_time(info: SlotInfo) -> str:
 
 
 def listing(infos: list[SlotInfo], story_id: str | None = None) -> list[str]:
-    """One line per save (newest first), then the damaged ones with the reason."""
+    """The saves grouped by game (the game saved last first; in a game, newest first; a
+    backup follows as "previous version" with the command that restores it), then the files
+    that cannot be loaded, with the reason."""
     if not infos:
         return ["No saves yet."]
+    groups, bad = group_by_game(infos)
     lines: list[str] = []
-    for info in infos:
-        if not info.ok:
+    for group in groups:
+        lines.append(_game_line(group.game, group.latest, story_id))
+        for info in group.saves:
+            lines.append(_save_line(info))
+    if bad:
+        lines.append("Files that cannot be loaded:")
+        for info in bad:
             backup = " (its previous version is sound: loading it uses that)" if info.backup else ""
             label = "DAMAGED" if info.damaged else "CANNOT LOAD"
-            lines.append(f"  {info.slot}  [{label}: {info.reason}]{backup}")
-            continue
-        meta = info.meta
-        where = ": ".join(x for x in (meta.chapter_title, meta.scene_title or meta.scene) if x)
-        kind = "" if info.kind == "manual" else f" ({KIND_LABEL[info.kind]})"
-        other = f" [another story: {info.story_id}]" if story_id is not None and info.story_id != story_id else ""
-        ended = " [ended]" if meta.ended else ""
-        lines.append(f"  {info.slot}{kind} — {meta.date} — {where}{ended} — saved {saved_time(info)}, "
-                     f"played {play_time(meta.play_seconds)}{other}")
+            lines.append(f"  {info.slot}{'.json.bak' if info.is_backup else ''}  [{label}: {info.reason}]{backup}")
     return lines
+
+
+def _game_line(game: GameIdentity, latest: SlotInfo, story_id: str | None) -> str:
+    meta = latest.meta
+    other = f" [another story: {latest.story_id}]" if story_id is not None and latest.story_id != story_id else ""
+    ended = ", ended" if meta.ended else ""
+    return f"{game.name} — {plural(meta.decisions, 'decision')}, {meta.date}{ended}{other}"
+
+
+def _save_line(info: SlotInfo) -> str:
+    meta = info.meta
+    where = ": ".join(x for x in (meta.chapter_title, meta.scene_title or meta.scene) if x)
+    kind = "" if info.kind == "manual" else f" ({KIND_LABEL[info.kind]})"
+    if info.is_backup:
+        kind += f" previous version (restore {info.slot})"
+    ended = " [ended]" if meta.ended else ""
+    return (f"  {info.slot}{kind} — {meta.date} — {where}{ended} — saved {saved_time(info)}, "
+            f"played {play_time(meta.play_seconds)}")
 
 
 @dataclass(frozen=True)
@@ -58,6 +77,7 @@ class CheckResult:
     detail: str
     kept: int = 0
     total: int = 0
+    game: GameIdentity | None = None  # None: the file cannot be read
 
     @property
     def problem(self) -> bool:
@@ -66,35 +86,37 @@ class CheckResult:
 
 
 def check_saves(store: SaveStore, story: Story) -> list[CheckResult]:
-    results: list[CheckResult] = []
-    for info in store.list():
-        if not info.ok:
-            backup = " (a sound backup exists: loading uses it)" if info.backup else ""
-            results.append(CheckResult(info.slot, info.status, info.reason + backup))
-            continue
-        try:
-            save = store.read_path(info.path)
-            if save.story_id != story.campaign.id:
-                results.append(CheckResult(info.slot, "other-story", f"belongs to the story '{save.story_id}'"))
-                continue
-            _game, report = restore(story, save, info.slot)
-        except SaveError as exc:
-            results.append(CheckResult(info.slot, "incompatible", str(exc)))
-            continue
-        total = report.total
-        if report.mode == "exact":
-            results.append(CheckResult(info.slot, "loads", "loads as saved", total, total))
-        elif report.mode == "updated":
-            extra = (" " + " ".join(report.notes)) if report.notes else ""
-            results.append(CheckResult(info.slot, "updated", "the story changed; every scene and choice it refers to "
-                                       f"still exists.{extra}", total, total))
-        elif report.complete:
-            kept = "the only decision" if total == 1 else f"all {total} decisions"
-            results.append(CheckResult(info.slot, "replay", f"needs replay: keeps {kept}", total, total))
-        else:
-            results.append(CheckResult(info.slot, "replay-lossy", f"needs replay: keeps {report.kept} of "
-                                       f"{plural(total, 'decision')} (stopped: {report.stopped})", report.kept, total))
-    return results
+    """Every save as the game would load it, grouped by game like the listing (the files that
+    cannot be read last)."""
+    groups, bad = group_by_game(store.list())
+    results = [_check(store, story, info) for group in groups for info in group.saves]
+    return results + [_check(store, story, info) for info in bad]
+
+
+def _check(store: SaveStore, story: Story, info: SlotInfo) -> CheckResult:
+    if not info.ok:
+        backup = " (a sound backup exists: loading uses it)" if info.backup else ""
+        return CheckResult(info.slot, info.status, info.reason + backup)
+    slot, game = info.slot, info.game
+    try:
+        save = store.read_path(info.path)
+        if save.story_id != story.campaign.id:
+            return CheckResult(slot, "other-story", f"belongs to the story '{save.story_id}'", game=game)
+        _game, report = restore(story, save, slot)
+    except SaveError as exc:
+        return CheckResult(slot, "incompatible", str(exc), game=game)
+    total = report.total
+    if report.mode == "exact":
+        return CheckResult(slot, "loads", "loads as saved", total, total, game)
+    if report.mode == "updated":
+        extra = (" " + " ".join(report.notes)) if report.notes else ""
+        return CheckResult(slot, "updated", "the story changed; every scene and choice it refers to "
+                           f"still exists.{extra}", total, total, game)
+    if report.complete:
+        kept = "the only decision" if total == 1 else f"all {total} decisions"
+        return CheckResult(slot, "replay", f"needs replay: keeps {kept}", total, total, game)
+    return CheckResult(slot, "replay-lossy", f"needs replay: keeps {report.kept} of {plural(total, 'decision')} "
+                       f"(stopped: {report.stopped})", report.kept, total, game)
 
 
 _TAGS = {"loads": "ok", "updated": "ok", "replay": "replay", "replay-lossy": "LOSSY", "other-story": "other",
@@ -105,8 +127,15 @@ def check_lines(results: list[CheckResult], story: Story, directory: Path) -> li
     lines = [f"Saves in {directory}, checked against '{story.campaign.id}' ({story.campaign.title}):"]
     if not results:
         lines.append("  no saves")
+    game: object = ""
     for result in results:
-        lines.append(f"  {_TAGS[result.status]:<8} {result.slot}: {result.detail}")
+        if result.game is not None and result.game.id != game:
+            game = result.game.id
+            lines.append(f"  {result.game.name}:")
+        elif result.game is None and game is not None:
+            game = None
+            lines.append("  Files that cannot be read:")
+        lines.append(f"    {_TAGS[result.status]:<8} {result.slot}: {result.detail}")
     count = {status: sum(1 for r in results if r.status == status) for status in _TAGS}
     lines.append(
         f"{count['loads'] + count['updated']} load, {count['replay']} need replay, "

@@ -13,16 +13,25 @@ state that was undone.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from kremlin_tui.engine import EngineError, Game, GameState, TurnResult
 from kremlin_tui.model import Story
-from kremlin_tui.saves.document import build_document, utc_now
-from kremlin_tui.saves.errors import SaveError
-from kremlin_tui.saves.migrate import LoadReport, restore
-from kremlin_tui.saves.slots import AUTOSAVE_SLOTS, QUICKSAVE_SLOT, clean_slot_name, player_slot_name, slot_kind
+from kremlin_tui.saves.document import GameIdentity, SaveFile, build_document, clean_game_name, utc_now
+from kremlin_tui.saves.errors import NoSuchSave, SaveError, SlotNameError
+from kremlin_tui.saves.migrate import LoadReport, plural, restore
+from kremlin_tui.saves.slots import (
+    AUTOSAVE_COUNT,
+    QUICKSAVE_SLOT,
+    autosave_slot,
+    clean_slot_name,
+    player_slot_name,
+    slot_kind,
+)
 from kremlin_tui.saves.store import SaveStore, SlotInfo
 
 UNDO_LIMIT = 50  # snapshots kept in memory; older decisions are undone by replaying from the seed
@@ -32,6 +41,47 @@ IDLE_CAP_SECONDS = 600.0  # a game left open counts at most ten minutes between 
 def copy_state(state: GameState) -> GameState:
     """An independent copy of a state (see `GameState.copy`)."""
     return state.copy()
+
+
+@dataclass
+class _BeforeLoad:
+    """Everything a load replaced, so that undo can take the load back."""
+
+    game: Game
+    identity: GameIdentity
+    slot: str | None
+    play: float
+    undo: list[GameState]
+    saved: object
+    next_autosave: int | None
+    loaded: object = None  # the state as loaded: undo goes back only from exactly there
+    redo: list[GameState] = field(default_factory=list)
+
+
+def typed_name(text: str) -> str:
+    """A save's name as the player typed it, safe to show: no control or invisible characters,
+    single spaces. What listings show for a slot whose file name had to be cleaned (`a/b`)."""
+    name = "".join(" " if ch.isspace() else ch for ch in unicodedata.normalize("NFC", str(text)))
+    name = "".join(ch for ch in name if not unicodedata.category(ch).startswith("C"))
+    return " ".join(name.split())
+
+
+def _separators(typed: str) -> str:
+    """The characters of a typed name that cleaning turns into `-` (and the `-` themselves),
+    after the leading and trailing ones cleaning drops: two names that map to one file but
+    differ here were meant as two saves."""
+    core = typed.lstrip(" .-/\\").rstrip(" .")
+    return "".join(ch for ch in core if ch in '/\\:*?"<>|-')
+
+
+def common_decisions(a: Sequence[Any], b: Sequence[Any]) -> int:
+    """How many decisions two histories share from the start (same scene, same choice)."""
+    count = 0
+    for x, y in zip(a, b, strict=False):
+        if x.node != y.node or x.choice != y.choice:
+            break
+        count += 1
+    return count
 
 
 class Session:
@@ -48,15 +98,18 @@ class Session:
         undo_limit: int = UNDO_LIMIT,
         clock: Callable[[], float] = time.monotonic,
         now: Callable[[], datetime] = utc_now,
+        identity: GameIdentity | None = None,
     ) -> None:
         self.game = game
         self.store = store
+        self.identity = identity or GameIdentity.new(now())  # which game this is (id, name)
         self.autosave_enabled = autosave and store is not None
         self.slot = slot  # the named or quick save this game was last saved to or loaded from
         self.undo_limit = max(1, undo_limit)
         self.autosave_error: str | None = None  # why the last autosave failed (None: it worked)
         self.last_autosave: str | None = None  # the autosave slot written last
         self.undo_problem: str | None = None  # why the last undo could not go further back
+        self.undone_loads = 0  # how many of the steps the last undo took back were loads
         self._undo: list[GameState] = []
         self._redo: list[GameState] = []
         self._clock = clock
@@ -64,6 +117,7 @@ class Session:
         self._play = max(0.0, play_seconds)
         self._last_tick = clock()
         self._next_autosave: int | None = None
+        self._loads: list[_BeforeLoad] = []  # loads that undo can take back, the latest last
         self._saved = self._snapshot_json()
 
     # -- building ----------------------------------------------------------------------------
@@ -77,6 +131,7 @@ class Session:
         """Load a save into a new session; raises SaveError (NoSuchSave, DamagedSave, IncompatibleSave)."""
         session = cls(Game.new(story, 0), store, **options)
         report = session.load(slot)
+        session._loads.clear()  # nothing was played before: there is no load to take back
         return session, report
 
     @classmethod
@@ -114,7 +169,15 @@ class Session:
 
     @property
     def can_undo(self) -> bool:
-        return bool(self._undo) or bool(self.state.history)
+        return bool(self._undo) or bool(self.state.history) or self._can_undo_load()
+
+    @property
+    def game_id(self) -> str:
+        return self.identity.id
+
+    @property
+    def game_name(self) -> str:
+        return self.identity.name
 
     @property
     def can_redo(self) -> bool:
@@ -148,7 +211,13 @@ class Session:
         self._tick()
         done = 0
         self.undo_problem = None
+        self.undone_loads = 0
         while done < steps:
+            if not self._undo and self._can_undo_load():
+                self._undo_load()
+                self.undone_loads += 1
+                done += 1
+                continue
             if not self._undo and not self._rebuild_undo():
                 break
             self._redo.append(copy_state(self.state))
@@ -170,6 +239,17 @@ class Session:
         if done:
             self.autosave()
         return done
+
+    def _can_undo_load(self) -> bool:
+        return bool(self._loads) and self._loads[-1].loaded == self._snapshot_json()
+
+    def _undo_load(self) -> None:
+        """Go back to the game as it was before the latest load (its undo stack included)."""
+        before = self._loads.pop()
+        self.game, self.identity, self.slot, self._play = before.game, before.identity, before.slot, before.play
+        self._undo, self._redo = before.undo, []
+        self._saved, self._next_autosave = before.saved, before.next_autosave
+        self._last_tick = self._clock()
 
     def _rebuild_undo(self) -> bool:
         """Refill the undo stack by replaying the history from the seed (after a load, or past
@@ -202,6 +282,7 @@ class Session:
         self.game = game
         self._undo.clear()
         self._redo.clear()
+        self._loads.clear()
 
     # -- saving ------------------------------------------------------------------------------
 
@@ -210,20 +291,52 @@ class Session:
             raise SaveError("Saving is not available: there is no saves folder.")
         return self.store
 
-    def _write(self, slot: str) -> None:
+    def _write(self, slot: str, name: str = "") -> None:
         self._tick()
         document = build_document(self.game, slot=slot, kind=slot_kind(slot), saved_at=self._now(),
-                                  play_seconds=self._play)
+                                  play_seconds=self._play, identity=self.identity, name=name)
         self._require_store().write(slot, document)
+
+    def existing_save(self, name: str) -> SlotInfo | None:
+        """The save that `save(name)` would replace (None if the slot is free). Raises
+        SlotNameError when the name is not allowed, or when the file it maps to holds a save
+        whose name differs only in characters a file name cannot hold (`a/b`, `a\\b` and `a-b`
+        all become `a-b.json`): replacing it would be a silent overwrite, so it is refused."""
+        slot = player_slot_name(name)
+        try:
+            info = self._require_store().info(slot)
+        except NoSuchSave:
+            return None
+        typed = typed_name(name)
+        if info.status != "damaged" and _separators(info.meta.name or info.slot) != _separators(typed):
+            shown = typed_name(info.meta.name) or info.slot
+            raise SlotNameError(
+                f"'{typed}' would be stored in the same file ({slot}.json) as the save '{shown}': the names "
+                "differ only in characters a file name cannot hold. Choose another name "
+                f"(or save as '{shown}' to replace that save).")
+        return info
 
     def save(self, name: str) -> str:
         """Save under a player's name (cleaned; autosave and quick save names are reserved);
-        returns the name used. Raises SaveError."""
+        returns the name used. Front ends ask first when `existing_save(name)` is not None.
+        Raises SaveError (SlotNameError for a refused name)."""
         slot = player_slot_name(name)
-        self._write(slot)
+        self.existing_save(name)  # refuses a name that would take another save's file
+        self._write(slot, typed_name(name))
         self.slot = slot
         self._saved = self._snapshot_json()
         return slot
+
+    def rename_game(self, name: str) -> str:
+        """Give the game being played a new name (also in its saves on disk); returns it."""
+        try:
+            clean = clean_game_name(name)
+        except ValueError as exc:
+            raise SaveError(str(exc)) from None
+        self.identity = GameIdentity(self.identity.id, clean, self.identity.started_at)
+        if self.store is not None:
+            self.store.rename_game(self.identity.id, clean)
+        return clean
 
     def quicksave(self) -> str:
         self._write(QUICKSAVE_SLOT)
@@ -240,23 +353,27 @@ class Session:
         if not self.autosave_enabled or self.store is None:
             return None
         try:
-            slot = AUTOSAVE_SLOTS[self._autosave_index()]
+            index = self._autosave_index()
+            slot = autosave_slot(self.identity.id, index + 1)
             self._write(slot)
         except SaveError as exc:
             self.autosave_error = str(exc)
             return None
-        self._next_autosave = (AUTOSAVE_SLOTS.index(slot) + 1) % len(AUTOSAVE_SLOTS)
+        self._next_autosave = (index + 1) % AUTOSAVE_COUNT
         self.autosave_error = None
         self.last_autosave = slot
+        self.store.prune_autosaves(self.identity.id)
         return slot
 
     def _autosave_index(self) -> int:
-        """The slot after the newest existing autosave: the oldest (or a missing or damaged one)."""
+        """The slot of this game's ring after its newest autosave: the oldest (or a missing or
+        damaged one)."""
         if self._next_autosave is not None:
             return self._next_autosave
         store = self._require_store()
         ages: list[tuple[datetime, int]] = []
-        for index, slot in enumerate(AUTOSAVE_SLOTS):
+        for index in range(AUTOSAVE_COUNT):
+            slot = autosave_slot(self.identity.id, index + 1)
             try:
                 info = store.info(slot)
             except SaveError:
@@ -274,20 +391,63 @@ class Session:
         game, report = restore(self.story, read.save, clean_slot_name(slot))
         report.from_backup = read.from_backup
         report.backup_reason = read.damage
+        self._tick()
+        before = _BeforeLoad(self.game, self.identity, self.slot, self._play, self._undo, self._saved,
+                             self._next_autosave)
+        if read.save.identity.id != self.identity.id:
+            self._next_autosave = None  # another game: find where its ring stands
         self.game = game
-        self._undo.clear()
+        self.identity = read.save.identity
+        self._undo = []
         self._redo.clear()
         self._play = read.save.meta.play_seconds
         self._last_tick = self._clock()
         kind = slot_kind(report.slot)
         self.slot = report.slot if kind != "auto" else None
         self._saved = self._snapshot_json()
+        before.loaded = self._saved
+        self._loads.append(before)
+        del self._loads[:-10]
         return report
+
+    # -- what a front end asks before discarding something ------------------------------------
+
+    def read_save(self, slot: str) -> SaveFile:
+        return self._require_store().read(slot).save
+
+    def loss_if_loading(self, slot: str) -> str | None:
+        """What loading a save of this same game would discard, as a phrase ("14 decisions made
+        since the quick save of March 1930"); None when nothing would be (the save is this very
+        state, the game has gone no further than it, or it is another game's). Raises SaveError
+        if the save cannot be read."""
+        save = self.read_save(slot)
+        mine = self.state.history
+        name = clean_slot_name(slot)
+        what = "the quick save" if name == QUICKSAVE_SLOT else f"the save '{name}'"
+        if save.identity.id != self.identity.id:
+            return None  # another game: see questions.load_question
+        if save.state.to_json() == self.state.to_json():
+            return None
+        shared = common_decisions(mine, save.state.history)
+        later = len(mine) - shared
+        if later <= 0:
+            return None
+        if shared == len(save.state.history):
+            return f"{plural(later, 'decision')} made since {what} of {save.meta.date or 'that moment'}"
+        return f"{plural(later, 'decision')} of this game that {what} does not have"
 
     # -- the saves folder --------------------------------------------------------------------
 
     def saves(self) -> list[SlotInfo]:
         return self._require_store().list()
+
+    def backups(self) -> list[SlotInfo]:
+        """The sound previous versions of saves (see SaveStore.backups)."""
+        return self._require_store().backups()
+
+    def restore_backup(self, slot: str) -> str:
+        """Make the previous version of a save current (see SaveStore.restore_backup)."""
+        return self._require_store().restore_backup(slot)
 
     def delete(self, slot: str) -> None:
         self._require_store().delete(slot)

@@ -18,10 +18,12 @@ MAX_CHARS = 64
 # A file name may hold 255 bytes on common file systems; keep room for ".json.bak".
 MAX_BYTES = 160
 
-AUTOSAVE_COUNT = 3
+AUTOSAVE_COUNT = 3  # the ring of one game: its last three moments
+AUTOSAVE_GAMES = 20  # games whose latest autosave is kept
+# The slots of the shared ring written before games had an identity; still read, never written.
 AUTOSAVE_SLOTS: tuple[str, ...] = tuple(f"autosave-{n}" for n in range(1, AUTOSAVE_COUNT + 1))
 QUICKSAVE_SLOT = "quicksave"
-RESERVED = frozenset((*AUTOSAVE_SLOTS, QUICKSAVE_SLOT))
+_AUTOSAVE = re.compile(r"autosave-(?:(?P<game>[0-9a-f]{8,32})-)?(?P<n>[0-9]+)", re.IGNORECASE)
 
 _FORBIDDEN = re.compile(r'[/\\:*?"<>|]')
 _DOTS = re.compile(r"\.{2,}")
@@ -69,9 +71,29 @@ def is_clean(name: str) -> bool:
         return False
 
 
+def autosave_slot(game_id: str, number: int) -> str:
+    """The slot of a game's ring: `autosave-<game id>-<1..AUTOSAVE_COUNT>`."""
+    return f"autosave-{game_id}-{number}"
+
+
+def autosave_parts(name: str) -> tuple[str | None, int] | None:
+    """(game id or None for the old shared ring, number) of an autosave slot; None otherwise."""
+    match = _AUTOSAVE.fullmatch(name)
+    if match is None:
+        return None
+    game, number = match.group("game"), int(match.group("n"))
+    if game is None and not 1 <= number <= AUTOSAVE_COUNT:
+        return None  # "autosave-4" was never the game's: a player may use it
+    return (game.lower() if game else None), number
+
+
+def is_reserved(name: str) -> bool:
+    return name.lower() == QUICKSAVE_SLOT or autosave_parts(name) is not None
+
+
 def slot_kind(name: str) -> str:
     """"auto", "quick" or "manual": how a listing labels the slot."""
-    if name in AUTOSAVE_SLOTS:
+    if autosave_parts(name) is not None:
         return "auto"
     if name == QUICKSAVE_SLOT:
         return "quick"
@@ -82,6 +104,6 @@ def player_slot_name(text: str) -> str:
     """A name the player may save under: cleaned, and not one the game writes by itself
     (so a manual save is never overwritten by the autosave rotation)."""
     name = clean_slot_name(text)
-    if name.lower() in RESERVED:
+    if is_reserved(name):
         raise SlotNameError(f"'{name}' is reserved for the game's own saves; choose another name.")
     return name

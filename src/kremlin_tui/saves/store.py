@@ -27,15 +27,24 @@ import os
 import secrets
 import stat
 import time
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from kremlin_tui.saves.document import MAX_BYTES, SaveFile, SaveMeta, encode
+from kremlin_tui.saves.document import MAX_BYTES, GameIdentity, SaveFile, SaveMeta, encode
 from kremlin_tui.saves.errors import DamagedSave, IncompatibleSave, NoSuchSave, SaveError
 from kremlin_tui.saves.migrate import read_save_bytes
-from kremlin_tui.saves.slots import clean_slot_name, is_clean, player_slot_name, slot_kind
+from kremlin_tui.saves.slots import (
+    AUTOSAVE_COUNT,
+    AUTOSAVE_GAMES,
+    autosave_parts,
+    clean_slot_name,
+    is_clean,
+    player_slot_name,
+    slot_kind,
+)
 
 SUFFIX = ".json"
 BACKUP_SUFFIX = ".json.bak"
@@ -43,6 +52,7 @@ DAMAGED_SUFFIX = ".json.damaged"  # a damaged save that a new save replaced, kep
 TEMP_PREFIX = ".save-"
 TEMP_SUFFIX = ".tmp"
 STALE_TEMP_SECONDS = 15 * 60  # a temporary file this old was left by a process that died mid-write
+# (a temporary file whose process is gone is removed at once: see cleanup_temp)
 
 
 @dataclass(frozen=True)
@@ -60,6 +70,19 @@ class SlotInfo:
     story_hash: str
     modified: float  # the file's modification time (seconds since the epoch)
     backup: bool  # a sound previous version (<slot>.json.bak) exists
+    game: GameIdentity | None = None  # which game it belongs to (None: unreadable)
+    is_backup: bool = False  # this entry is the previous version (<slot>.json.bak) of the slot
+
+    @property
+    def name(self) -> str:
+        """The name to show: as the player typed it (`a/b`), else the slot (file) name."""
+        typed = self.meta.name
+        if not typed or any(unicodedata.category(ch).startswith("C") for ch in typed):
+            return self.slot
+        try:
+            return typed if clean_slot_name(typed) == self.slot else self.slot
+        except SaveError:
+            return self.slot
 
     @property
     def ok(self) -> bool:
@@ -73,6 +96,43 @@ class SlotInfo:
     def saved_at(self) -> datetime:
         """When it was saved: the time recorded in the save, else the file's modification time."""
         return self.meta.saved_datetime() or datetime.fromtimestamp(self.modified, UTC)
+
+
+@dataclass(frozen=True)
+class GameGroup:
+    """The saves of one game, newest first (backups included, after the slot they belong to)."""
+
+    game: GameIdentity
+    saves: tuple[SlotInfo, ...]
+
+    @property
+    def latest(self) -> SlotInfo:
+        return next((i for i in self.saves if not i.is_backup), self.saves[0])
+
+    @property
+    def saved_at(self) -> datetime:
+        return max(i.saved_at for i in self.saves)
+
+
+def group_by_game(infos: list[SlotInfo]) -> tuple[list[GameGroup], list[SlotInfo]]:
+    """Sound saves (and sound backups) grouped by game, the game saved last first; and the
+    files that cannot be read (damaged, from a newer version), by name."""
+    groups: dict[str, list[SlotInfo]] = {}
+    identities: dict[str, GameIdentity] = {}
+    bad: list[SlotInfo] = []
+    for info in infos:
+        if not info.ok or info.game is None:
+            bad.append(info)
+            continue
+        groups.setdefault(info.game.id, []).append(info)
+    result = []
+    for game_id, members in groups.items():
+        members.sort(key=lambda i: (i.saved_at, i.modified, not i.is_backup), reverse=True)
+        # the name the game had when it was saved last (a rename rewrites the newest saves)
+        identities[game_id] = members[0].game  # type: ignore[assignment]
+        result.append(GameGroup(identities[game_id], tuple(members)))
+    result.sort(key=lambda g: g.saved_at, reverse=True)
+    return result, sorted(bad, key=lambda i: (i.slot, i.is_backup))
 
 
 @dataclass(frozen=True)
@@ -122,6 +182,7 @@ class SaveStore:
         temp: Path | None = None
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
+            self.cleanup_temp()
             temp = self._temp_path()
             fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o644)
             try:
@@ -166,10 +227,12 @@ class SaveStore:
                 os.close(fd)
         try:
             os.replace(temp, backup)
-        except OSError:
+        finally:
+            # When `backup` already is a link to the same file (another process just made it, or
+            # someone linked the two), rename() succeeds and does nothing: the temporary name
+            # stays. It is ours and is no longer needed either way.
             with contextlib.suppress(OSError):
                 os.unlink(temp)
-            raise
 
     def _condition(self, path: Path) -> str:
         """"missing", "ok", "incompatible" (intact, e.g. from a newer version) or "damaged"."""
@@ -215,31 +278,52 @@ class SaveStore:
             raise NoSuchSave(f"There is no save named '{clean_slot_name(slot)}'.")
         return self._info(path)
 
-    def _info(self, path: Path) -> SlotInfo:
-        slot = path.name[: -len(SUFFIX)]
+    def _info(self, path: Path, is_backup: bool = False) -> SlotInfo:
+        slot = path.name[: -len(BACKUP_SUFFIX if is_backup else SUFFIX)]
         try:
             modified = path.stat().st_mtime
         except OSError:
             modified = 0.0
         backup_path = path.with_name(slot + BACKUP_SUFFIX)
         status, reason, meta, story_id, story_hash = "ok", "", SaveMeta(slot=slot, kind=slot_kind(slot)), "", ""
+        game: GameIdentity | None = None
         try:
             if not is_clean(slot):
                 raise DamagedSave("the file name is not a valid save name; rename the file")
             save = self.read_path(path)
-            meta, story_id, story_hash = save.meta, save.story_id, save.story_hash
+            meta, story_id, story_hash, game = save.meta, save.story_id, save.story_hash, save.identity
         except DamagedSave as exc:
             status, reason = "damaged", exc.reason
         except IncompatibleSave as exc:
             status, reason = "incompatible", str(exc)
         backup = False
-        if os.path.lexists(backup_path):
+        if not is_backup and os.path.lexists(backup_path):
             try:
                 self.read_path(backup_path)
                 backup = True
             except SaveError:
                 backup = False
-        return SlotInfo(slot, path, slot_kind(slot), status, reason, meta, story_id, story_hash, modified, backup)
+        return SlotInfo(slot, path, slot_kind(slot), status, reason, meta, story_id, story_hash, modified, backup,
+                        game, is_backup)
+
+    def backups(self) -> list[SlotInfo]:
+        """The sound previous versions (`<slot>.json.bak`) in the folder, newest first. A backup
+        may belong to another game than its slot now does (an old shared autosave ring)."""
+        try:
+            entries = sorted(os.scandir(self.directory), key=lambda e: e.name)
+        except OSError:
+            return []
+        infos = [self._info(Path(entry.path), is_backup=True) for entry in entries
+                 if entry.name.endswith(BACKUP_SUFFIX) and not entry.name.startswith(".")]
+        return sorted((i for i in infos if i.ok), key=lambda i: (i.saved_at, i.modified), reverse=True)
+
+    def games(self, story_id: str | None = None) -> tuple[list[GameGroup], list[SlotInfo]]:
+        """Saves and backups grouped by game, the game saved last first (of one story, if
+        given); and the files that cannot be read."""
+        infos = [*self.list(), *self.backups()]
+        if story_id is not None:
+            infos = [i for i in infos if not i.ok or i.story_id == story_id]
+        return group_by_game(infos)
 
     def list(self) -> list[SlotInfo]:
         """Every `*.json` file of the directory: sound saves newest first, then the others by name."""
@@ -312,8 +396,103 @@ class SaveStore:
             raise SaveError(_os_message(exc, "rename", self.directory)) from None
         return name
 
+    def restore_backup(self, slot: str) -> str:
+        """Make the previous version of a slot current again; the current version becomes the
+        backup (so a restore can itself be taken back by restoring again), a damaged one is set
+        aside as `<slot>.json.damaged`. Returns the cleaned slot name."""
+        name = clean_slot_name(slot)
+        path, backup = self.path_for(name), self.backup_path(name)
+        if not os.path.lexists(backup):
+            raise NoSuchSave(f"The save '{name}' has no previous version to restore.")
+        try:
+            self.read_path(backup)
+        except SaveError as exc:
+            raise DamagedSave(f"The previous version of '{name}' cannot be used: {exc}.") from None
+        try:
+            condition = self._condition(path)
+            if condition in ("ok", "incompatible"):
+                temp = self._temp_path()
+                try:
+                    os.link(path, temp)
+                except OSError:  # no hard links on this file system
+                    _copy_file(path, temp)
+                try:
+                    os.replace(backup, path)
+                    os.replace(temp, backup)
+                finally:
+                    with contextlib.suppress(OSError):
+                        os.unlink(temp)
+            else:
+                if condition == "damaged":
+                    os.replace(path, path.with_name(name + DAMAGED_SUFFIX))
+                os.replace(backup, path)
+            _fsync_directory(self.directory)
+        except OSError as exc:
+            raise SaveError(_os_message(exc, "restore", self.directory)) from None
+        return name
+
+    def rename_game(self, game_id: str, name: str) -> int:
+        """Give a game a new name: rewrite it into the saves of that game (each written
+        atomically; backups are left as they were). Returns how many saves were renamed."""
+        count = 0
+        for info in self.list():
+            if not info.ok or info.game is None or info.game.id != game_id:
+                continue
+            try:
+                data = _read_limited(info.path)
+                document = json.loads(data.decode("utf-8-sig"))
+            except (SaveError, ValueError, RecursionError):
+                continue
+            if not isinstance(document, dict):
+                continue
+            document["game"] = GameIdentity(game_id, name, info.game.started_at).to_json()
+            try:
+                self._write_bytes(info.path, encode(document), keep_backup=False)
+            except SaveError:
+                raise
+            count += 1
+        return count
+
+    def prune_autosaves(self, game_id: str) -> list[str]:
+        """Keep the last AUTOSAVE_COUNT autosaves of `game_id`, the latest autosave of each other
+        game, and autosaves of at most AUTOSAVE_GAMES games (those played last); delete the
+        rest. Named and quick saves are never touched. Returns the slots deleted. Best effort:
+        a file that cannot be removed stays."""
+        try:
+            entries = [e for e in os.scandir(self.directory) if e.name.endswith(SUFFIX) and not e.name.startswith(".")]
+        except OSError:
+            return []
+        by_game: dict[str, list[tuple[float, str]]] = {}
+        for entry in entries:
+            slot = entry.name[: -len(SUFFIX)]
+            parts = autosave_parts(slot)
+            if parts is None or not is_clean(slot):
+                continue
+            owner = parts[0]
+            try:
+                modified = entry.stat(follow_symlinks=False).st_mtime
+                if owner is None:  # the old shared ring: the game is in the file
+                    info = self._info(Path(entry.path))
+                    if not info.ok or info.game is None:
+                        continue  # a damaged old autosave is left for the player to see
+                    owner, modified = info.game.id, info.saved_at.timestamp()
+            except OSError:
+                continue
+            by_game.setdefault(owner, []).append((modified, slot))
+        order = sorted(by_game, key=lambda g: (g == game_id, max(by_game[g])), reverse=True)
+        doomed: list[str] = []
+        for rank, owner in enumerate(order):
+            slots = sorted(by_game[owner], reverse=True)
+            keep = 0 if rank >= AUTOSAVE_GAMES else AUTOSAVE_COUNT if owner == game_id else 1
+            doomed.extend(slot for _time, slot in slots[keep:])
+        for slot in doomed:
+            with contextlib.suppress(SaveError):
+                self.delete(slot)
+        return doomed
+
     def cleanup_temp(self, max_age: float = STALE_TEMP_SECONDS) -> None:
-        """Remove temporary files left by processes that died while saving (best effort)."""
+        """Remove temporary files left by processes that died while saving (best effort): at
+        once when the process that made it is gone, else after `max_age` seconds."""
         try:
             entries = list(os.scandir(self.directory))
         except OSError:
@@ -322,7 +501,11 @@ class SaveStore:
         for entry in entries:
             if entry.name.startswith(TEMP_PREFIX) and entry.name.endswith(TEMP_SUFFIX):
                 with contextlib.suppress(OSError):
-                    if now - entry.stat(follow_symlinks=False).st_mtime > max_age:
+                    owner = _temp_owner(entry.name)
+                    if owner == os.getpid():
+                        continue  # one of ours, being written right now (another thread)
+                    dead = owner is not None and not _pid_alive(owner)
+                    if dead or now - entry.stat(follow_symlinks=False).st_mtime > max_age:
                         os.unlink(entry.path)
 
 
@@ -343,6 +526,36 @@ def _read_limited(path: Path) -> bytes:
     if len(data) > MAX_BYTES:
         raise DamagedSave(f"the file is too large for a save (more than {MAX_BYTES // 1048576} MB)")
     return data
+
+
+def _temp_owner(filename: str) -> int | None:
+    """The process id in `.save-<pid>-<random>.tmp`."""
+    middle = filename[len(TEMP_PREFIX): -len(TEMP_SUFFIX)]
+    pid = middle.split("-", 1)[0]
+    return int(pid) if pid.isdigit() else None
+
+
+def _pid_alive(pid: int) -> bool:
+    """Whether a process of this id runs on this machine (True when it cannot be told)."""
+    if os.name != "posix" or pid <= 0:
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # e.g. another user's process
+    return True
+
+
+def _copy_file(source: Path, target: Path) -> None:
+    data = source.read_bytes()
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o644)
+    try:
+        os.write(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _renamed(data: bytes, name: str) -> bytes:
@@ -386,7 +599,7 @@ def _os_message(exc: OSError, action: str, directory: Path) -> str:
     """An OSError as a sentence a player can act on."""
     where = str(directory)
     verb = {"save": "save the game", "list": "list the saves", "delete": "delete the save",
-            "rename": "rename the save"}.get(action, action)
+            "rename": "rename the save", "restore": "restore the previous version"}.get(action, action)
     code = exc.errno
     if code in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
         return f"Could not {verb}: the disk holding {where} is full. Free some space and try again."
