@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Label
 
 from kremlin_tui.tui.screens.game import GameScreen
 from kremlin_tui.tui.screens.saves import LoadScreen
@@ -33,10 +33,13 @@ async def test_save_with_a_name_then_load_it(make_app, tmp_path: Path) -> None: 
         assert isinstance(app.screen, LoadScreen)
         table = app.screen.query_one("#saves", DataTable)
         rows = [table.get_row_at(i) for i in range(table.row_count)]
-        mine = next(i for i, row in enumerate(rows) if str(row[0]).startswith("[bold]Moscow"))
+        mine = next(i for i, row in enumerate(rows) if str(row[0]).strip().startswith("[bold]Moscow"))
         assert "27 January 1924" in str(rows[mine][1]) and "Moscow" in str(rows[mine][2])
         table.move_cursor(row=mine)
         await pilot.press("enter")
+        question = app.screen.query_one(".dialog-question", Label)
+        assert "You would lose 1 decision made since the save '[bold]Moscow q1j[-]'" in str(question.render())
+        await pilot.press("y")
         assert isinstance(app.screen, GameScreen)
         assert app.game.state.decisions == 1 and app.game.state.node == "moscow"
 
@@ -49,6 +52,12 @@ async def test_quick_save_quick_load_undo_and_redo(make_app) -> None:  # type: i
         vote = app.game.state.history[-1].outcome
         assert app.game.state.decisions == 2
         await pilot.press("f9")
+        assert app.game.state.decisions == 2  # not yet: the game asks first
+        question = str(app.screen.query_one(".dialog-question", Label).render())
+        assert "Load the quick save? You would lose 1 decision made since the quick save of 27 January 1924" in question
+        await pilot.press("n")
+        assert app.game.state.decisions == 2 and isinstance(app.screen, GameScreen)  # "no" keeps everything
+        await pilot.press("f9", "y")
         assert app.game.state.decisions == 1 and isinstance(app.screen, GameScreen)
         await pilot.press("1", "enter")
         assert app.game.state.history[-1].outcome == vote  # the same draw: loading never re-rolls
@@ -118,18 +127,18 @@ async def test_rename_and_delete_a_save_from_the_list(make_app, tmp_path: Path) 
         await type_name(pilot, "first")
         await pilot.press("l")
         table = app.screen.query_one("#saves", DataTable)
-        rows = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        rows = [str(table.get_row_at(i)[0]).strip() for i in range(table.row_count)]
         table.move_cursor(row=rows.index("first"))
         await pilot.press("e")  # e renames: r is redo in the game
         await type_name(pilot, "renamed")
         assert isinstance(app.screen, LoadScreen)
         names = {p.stem for p in saves.glob("*.json")}
         assert "renamed" in names and "first" not in names
-        rows = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        rows = [str(table.get_row_at(i)[0]).strip() for i in range(table.row_count)]
         assert "renamed" in rows and "first" not in rows  # the list shows the disk as it is now
         table.move_cursor(row=rows.index("renamed"))
         await pilot.press("d")
         await pilot.press("y")
         await pilot.pause()
         assert "renamed" not in {p.stem for p in saves.glob("*.json")}
-        assert "renamed" not in [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        assert "renamed" not in [str(table.get_row_at(i)[0]).strip() for i in range(table.row_count)]

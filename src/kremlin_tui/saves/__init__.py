@@ -12,7 +12,7 @@ Pure Python and headless (no Textual, no Rich): the TUI and plain mode are thin 
 See docs/saves.md for the file format and the guarantees.
 """
 
-from kremlin_tui.saves.document import FORMAT_VERSION, MAX_BYTES, GameIdentity, SaveFile, SaveMeta, build_document
+from kremlin_tui.saves.document import FORMAT_VERSION, MAX_BYTES, GameIdentity, SaveFile, SaveMeta, build_document, clean_game_name
 from kremlin_tui.saves.errors import DamagedSave, IncompatibleSave, NoSuchSave, SaveError, SlotNameError
 from kremlin_tui.saves.migrate import MIGRATIONS, LoadReport, assess, read_save_bytes, restore, upgrade
 from kremlin_tui.saves.questions import (
@@ -55,6 +55,7 @@ __all__ = [
     "build_document",
     "check_lines",
     "check_saves",
+    "clean_game_name",
     "clean_slot_name",
     "delete_question",
     "describe",

@@ -406,8 +406,9 @@ class Session:
         self.slot = report.slot if kind != "auto" else None
         self._saved = self._snapshot_json()
         before.loaded = self._saved
-        self._loads.append(before)
-        del self._loads[:-10]
+        if before.game.state.history or before.undo:  # a game to go back to (not an idle or fresh one)
+            self._loads.append(before)
+            del self._loads[:-10]
         return report
 
     # -- what a front end asks before discarding something ------------------------------------

@@ -315,7 +315,20 @@ class SaveStore:
             return []
         infos = [self._info(Path(entry.path), is_backup=True) for entry in entries
                  if entry.name.endswith(BACKUP_SUFFIX) and not entry.name.startswith(".")]
-        return sorted((i for i in infos if i.ok), key=lambda i: (i.saved_at, i.modified), reverse=True)
+        shown = [i for i in infos if i.ok and self._worth_showing(i)]
+        return sorted(shown, key=lambda i: (i.saved_at, i.modified), reverse=True)
+
+    def _worth_showing(self, backup: SlotInfo) -> bool:
+        """An autosave's backup is just an older moment of the same game (the ring keeps
+        enough of those): shown only when it is another game's (the old shared ring) or the
+        autosave itself is damaged or gone. Every other backup is shown."""
+        if backup.kind != "auto":
+            return True
+        try:
+            current = self.info(backup.slot)
+        except SaveError:
+            return True
+        return not current.ok or current.game is None or backup.game is None or current.game.id != backup.game.id
 
     def games(self, story_id: str | None = None) -> tuple[list[GameGroup], list[SlotInfo]]:
         """Saves and backups grouped by game, the game saved last first (of one story, if
@@ -479,6 +492,11 @@ class SaveStore:
             except OSError:
                 continue
             by_game.setdefault(owner, []).append((modified, slot))
+        for owner, slots in by_game.items():
+            if owner != game_id and len(slots) > 1:
+                # which one is the latest matters here: the time inside the file, not the file's
+                # (several autosaves are written within one tick of a coarse file-system clock)
+                by_game[owner] = [(self._saved_at(slot, modified), slot) for modified, slot in slots]
         order = sorted(by_game, key=lambda g: (g == game_id, max(by_game[g])), reverse=True)
         doomed: list[str] = []
         for rank, owner in enumerate(order):
@@ -489,6 +507,13 @@ class SaveStore:
             with contextlib.suppress(SaveError):
                 self.delete(slot)
         return doomed
+
+    def _saved_at(self, slot: str, fallback: float) -> float:
+        try:
+            info = self.info(slot)
+        except SaveError:
+            return fallback
+        return info.saved_at.timestamp() if info.ok else fallback
 
     def cleanup_temp(self, max_age: float = STALE_TEMP_SECONDS) -> None:
         """Remove temporary files left by processes that died while saving (best effort): at

@@ -144,10 +144,14 @@ class KremlinApp(StoryLoading, SaveActions, ScreenActions):
             return
         import random
 
-        from kremlin_tui.saves import Session
+        from kremlin_tui.saves import Session, new_game_question
+        from kremlin_tui.tui.dialogs import ask_first
 
-        seed = self.seed if self.seed is not None else random.SystemRandom().randrange(1, 2**31)
-        self.show_game(Session.new(story, seed, self.store))
+        def start_new() -> None:
+            seed = self.seed if self.seed is not None else random.SystemRandom().randrange(1, 2**31)
+            self.show_game(Session.new(story, seed, self.store))
+
+        ask_first(self, new_game_question(self.session), start_new)  # says what happens to the game in play
 
     def action_continue_game(self) -> None:
         """Resume the game in progress, else the newest save of any kind."""

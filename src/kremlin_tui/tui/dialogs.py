@@ -2,13 +2,31 @@
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+from collections.abc import Callable
+
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList
 from textual.widgets.option_list import Option
+
+
+def ask_first(app: App[object], question: str | None, then: Callable[[], object]) -> None:
+    """Run `then` at once when there is nothing to ask (None), else after a "yes".
+
+    The question comes from the save system (kremlin_tui.saves.questions) and says what would
+    be lost; "no", Escape and closing the dialog all keep everything as it is."""
+    if question is None:
+        then()
+        return
+
+    def answer(yes: bool | None) -> None:
+        if yes:
+            then()
+
+    app.push_screen(YesNoDialog(question), answer)
 
 
 class YesNoDialog(ModalScreen[bool]):

@@ -52,19 +52,30 @@ class SaveActions(App[None]):
                     timeout=4 if report.complete else 15)
 
     def load_slot(self, slot: str, session: Session | None = None) -> None:
-        from kremlin_tui.saves import SaveError
+        from kremlin_tui.saves import SaveError, load_question
+        from kremlin_tui.tui.dialogs import ask_first
 
         session = session or self.saves_session()
         if session is None:
             return
-        try:
-            report = session.load(slot)
+        target = session
+
+        def load() -> None:
+            try:
+                report = target.load(slot)
+            except SaveError as exc:
+                self.notify(str(exc), title="Cannot load", severity="error", timeout=10)
+                return
+            target.autosave_enabled = target.store is not None
+            self.show_game(target)
+            self.tell(report)
+
+        try:  # the question is about the game in play (none on the title screen)
+            question = load_question(self.session, slot) if self.session is not None else None
         except SaveError as exc:
             self.notify(str(exc), title="Cannot load", severity="error", timeout=10)
             return
-        session.autosave_enabled = session.store is not None
-        self.show_game(session)
-        self.tell(report)
+        ask_first(self, question, load)
 
     def action_load(self) -> None:
         from kremlin_tui.tui.screens.saves import LoadScreen
@@ -84,16 +95,26 @@ class SaveActions(App[None]):
         session = self.session
 
         def save(name: str | None) -> None:
-            from kremlin_tui.saves import SaveError
+            from kremlin_tui.saves import SaveError, overwrite_question
+            from kremlin_tui.tui.dialogs import ask_first
 
             if not name:
                 return
-            try:
-                slot = session.save(name)
+
+            def write() -> None:
+                try:
+                    slot = session.save(name)
+                except SaveError as exc:
+                    self.notify(str(exc), title="Not saved", severity="error", timeout=10)
+                    return
+                self.notify(f"Saved as '{slot}'.", timeout=3)
+
+            try:  # a name that would take another save's file is refused; replacing a save asks
+                question = overwrite_question(session, name)
             except SaveError as exc:
                 self.notify(str(exc), title="Not saved", severity="error", timeout=10)
                 return
-            self.notify(f"Saved as '{slot}'.", timeout=3)
+            ask_first(self, question, write)
 
         game = session.game
         suggestion = f"{game.scene().title}, {game.state.date.display()}"
@@ -123,6 +144,9 @@ class SaveActions(App[None]):
             self.notify(self.session.undo_problem or "Nothing to undo.", timeout=4)
             return
         self.show_game(self.session)
+        if self.session.undone_loads:
+            self.notify("Undone: the load is taken back; the game is as it was before it.", timeout=4)
+            return
         self.notify("Undone: the last decision is taken back. Choosing it again gives the same outcome.", timeout=4)
 
     def action_redo(self) -> None:

@@ -1,9 +1,16 @@
-"""The load screen: every save with its in-game date, chapter, scene, real time and play time;
-damaged saves listed with the reason. Enter loads, `d` deletes, `e` renames."""
+"""The load screen: the saves grouped by game (the game played last first), each with its
+in-game date, chapter, scene, real time and play time; previous versions (backups) under the
+save they belong to; files that cannot be loaded last, with the reason.
+
+Enter loads a save (on a game's line: its latest save; on a previous version: restores it),
+`d` deletes a save, `e` renames a save (on a game's line: the game). Whatever would be lost is
+asked first. Screens receive what they show: everything goes through the session, and a load
+is posted up (`Picked`) for the app to do."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -13,13 +20,25 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Static
 
-from kremlin_tui.saves import SaveError, SlotInfo, play_time
-from kremlin_tui.saves.report import KIND_LABEL, saved_time
-from kremlin_tui.tui.dialogs import InputDialog, YesNoDialog
+from kremlin_tui.saves import GameGroup, SaveError, SlotInfo, clean_game_name, delete_question, play_time
+from kremlin_tui.saves.migrate import plural
+from kremlin_tui.saves.report import saved_time
+from kremlin_tui.tui.dialogs import InputDialog, ask_first
 from kremlin_tui.tui.screens.base import SecondaryScreen
 
 if TYPE_CHECKING:
     from kremlin_tui.saves import Session
+
+KIND_NAMES = {"manual": "", "auto": "autosave", "quick": "quick save"}
+
+
+@dataclass(frozen=True)
+class Row:
+    """What one line of the table stands for: a game, a save, or a save's previous version."""
+
+    kind: str  # "game", "save", "backup" or "bad"
+    info: SlotInfo
+    group: GameGroup | None = None
 
 
 class LoadScreen(SecondaryScreen):
@@ -41,7 +60,11 @@ class LoadScreen(SecondaryScreen):
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session  # lists, deletes and renames through it, so its slot stays right
-        self.infos: list[SlotInfo] = []
+        self.rows: list[Row] = []
+
+    @property
+    def infos(self) -> list[SlotInfo]:
+        return [row.info for row in self.rows if row.kind != "game"]
 
     def compose(self) -> ComposeResult:
         folder = self.session.store.directory if self.session.store is not None else ""
@@ -60,48 +83,86 @@ class LoadScreen(SecondaryScreen):
         table = self.query_one("#saves", DataTable)
         table.clear()
         try:
-            self.infos = self.session.saves()
+            if self.session.store is None:
+                raise SaveError("Saving is not available: there is no saves folder.")
+            groups, bad = self.session.store.games(self.session.story.campaign.id)
         except SaveError as exc:
-            self.infos = []
+            groups, bad = [], []
             self.notify(str(exc), severity="error")
+        self.rows = []
+        for group in groups:
+            self.rows.append(Row("game", group.latest, group))
+            self.rows.extend(Row("backup" if info.is_backup else "save", info, group) for info in group.saves)
+        self.rows.extend(Row("bad", info) for info in bad)
         # Cells are rich Text: literal (a save name's "[" is never markup) and measured for width.
-        for info in self.infos:
-            kind = KIND_LABEL.get(info.kind, "") if info.kind != "manual" else ""
-            name = Text(info.slot)
-            if kind:
-                name.append(f"  {kind}", style="italic dim")
-            if info.ok:
-                meta = info.meta
-                where = " · ".join(x for x in (meta.chapter_title, meta.scene_title) if x)
-                row = (name, Text(meta.date), Text(where), Text(saved_time(info)), Text(play_time(meta.play_seconds)))
-            else:
-                label = "damaged" if info.damaged else "cannot load"
-                row = (name, Text(f"{label}: {info.reason}", style="red"), Text(""), Text(saved_time(info)), Text(""))
-            table.add_row(*row, key=info.slot)
+        for index, row in enumerate(self.rows):
+            table.add_row(*self._cells(row), key=str(index))
         empty = self.query_one("#saves-empty", Static)
-        empty.display = not self.infos
+        empty.display = not self.rows
         empty.update(Content("No saves yet. Press s in the game to save; the game also autosaves after every decision."))
 
-    def selected(self) -> SlotInfo | None:
+    def _cells(self, row: Row) -> tuple[Text, ...]:
+        info = row.info
+        meta = info.meta
+        if row.kind == "game" and row.group is not None:
+            count = len([i for i in row.group.saves if not i.is_backup])
+            title = Text(row.group.game.name, style="bold")
+            title.append(f"  {count} save{'s' if count != 1 else ''}", style="dim")
+            return (title, Text(meta.date, style="bold"), Text(plural(meta.decisions, "decision"), style="dim"),
+                    Text(saved_time(info)), Text(""))
+        if row.kind == "bad":
+            label = "damaged" if info.damaged else "cannot load"
+            backup = " (its previous version loads)" if info.backup else ""
+            name = Text(info.slot + (".json.bak" if info.is_backup else ""))
+            return (name, Text(f"{label}: {info.reason}{backup}", style="red"), Text(""), Text(saved_time(info)), Text(""))
+        name = Text("  " + info.slot)
+        kind = KIND_NAMES.get(info.kind, "")
+        if row.kind == "backup":
+            name = Text("    ↳ previous version", style="italic")
+            kind = "Enter restores"
+        if kind:
+            name.append(f"  {kind}", style="italic dim")
+        where = " · ".join(x for x in (meta.chapter_title, meta.scene_title) if x)
+        return (name, Text(meta.date), Text(where), Text(saved_time(info)), Text(play_time(meta.play_seconds)))
+
+    def selected_row(self) -> Row | None:
         table = self.query_one("#saves", DataTable)
-        if not self.infos or table.cursor_row < 0 or table.cursor_row >= len(self.infos):
+        if not self.rows or table.cursor_row < 0 or table.cursor_row >= len(self.rows):
             return None
-        return self.infos[table.cursor_row]
+        return self.rows[table.cursor_row]
+
+    def selected(self) -> SlotInfo | None:
+        row = self.selected_row()
+        return None if row is None or row.kind == "game" else row.info
 
     def on_data_table_row_selected(self, _event: DataTable.RowSelected) -> None:
         self.action_load()
 
     def action_load(self) -> None:
-        info = self.selected()
-        if info is None:
+        row = self.selected_row()
+        if row is None:
+            return
+        info = row.info
+        if row.kind == "backup":
+            self._restore(info)
             return
         if not info.ok and not info.backup:
             self.notify(f"'{info.slot}' cannot be loaded: {info.reason}", severity="error")
             return
         self.post_message(self.Picked(self.session, info.slot))
 
+    def _restore(self, info: SlotInfo) -> None:
+        question = (f"Restore the previous version of '{info.slot}' ({info.meta.decisions} decisions, "
+                    f"{info.meta.date})? The present version becomes its previous version: nothing is lost.")
+
+        def restore() -> None:
+            self._change_store(lambda: self.session.restore_backup(info.slot))
+            self.notify(f"Restored the previous version of '{info.slot}'. Enter loads it.", timeout=4)
+
+        ask_first(self.app, question, restore)
+
     def _change_store(self, change: Callable[[], object]) -> None:
-        """Delete or rename: a failing disk is reported, and the list shows what is there now."""
+        """Delete, rename or restore: a failing disk is reported, and the list shows what is there now."""
         try:
             change()
         except SaveError as exc:
@@ -109,23 +170,50 @@ class LoadScreen(SecondaryScreen):
         self.refresh_list()
 
     def action_delete(self) -> None:
-        info = self.selected()
-        if info is None:
+        row = self.selected_row()
+        if row is None or row.kind in ("game", "backup"):
             return
-
-        def answer(yes: bool | None) -> None:
-            if yes:
-                self._change_store(lambda: self.session.delete(info.slot))
-
-        self.app.push_screen(YesNoDialog(f"Delete the save '{info.slot}'?"), answer)
+        info = row.info
+        try:
+            question = delete_question(self.session, info.slot)
+        except SaveError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        ask_first(self.app, question, lambda: self._change_store(lambda: self.session.delete(info.slot)))
 
     def action_rename(self) -> None:
-        info = self.selected()
-        if info is None:
+        row = self.selected_row()
+        if row is None:
             return
+        if row.kind == "game":
+            self._rename_game(row)
+            return
+        info = row.info
 
         def renamed(name: str | None) -> None:
             if name:
                 self._change_store(lambda: self.session.rename(info.slot, name))
 
         self.app.push_screen(InputDialog(f"Rename '{info.slot}' to:", value=info.slot), renamed)
+
+    def _rename_game(self, row: Row) -> None:
+        if row.group is None:
+            return
+        game = row.group.game
+        session = self.session
+
+        def renamed(name: str | None) -> None:
+            if not name:
+                return
+            try:
+                clean = clean_game_name(name)
+            except ValueError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            if session.game_id == game.id:
+                self._change_store(lambda: session.rename_game(clean))
+            elif session.store is not None:
+                store = session.store
+                self._change_store(lambda: store.rename_game(game.id, clean))
+
+        self.app.push_screen(InputDialog("Rename the game to:", value=game.name), renamed)
