@@ -202,7 +202,7 @@ yaml_text = st.recursive(
 
 
 @given(st.one_of(st.binary(max_size=200), yaml_text.map(str.encode)))
-@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_arbitrary_files_never_raise(make_story, data: bytes) -> None:  # type: ignore[no-untyped-def]
     path = make_story(GOOD_SCENE)
     Path(path, "scenes.yaml").write_bytes(b"nodes: " + data)

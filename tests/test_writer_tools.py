@@ -120,13 +120,30 @@ def test_plain_watch_reloads_the_story(mini: str, tmp_path) -> None:  # type: ig
     process = subprocess.Popen([sys.executable, "-m", "kremlin_tui", "play", "--plain", "--watch", "--seed", "1",
                                 "--story", str(story)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     assert process.stdin is not None
+    import threading
+
+    lines: list[str] = []
+    assert process.stdout is not None
+    reader = threading.Thread(target=lambda: lines.extend(iter(process.stdout.readline, "")), daemon=True)  # type: ignore[union-attr]
+    reader.start()
+
+    def wait_for(text: str) -> None:  # a loaded machine may take seconds, not the one a sleep allowed
+        deadline = time.monotonic() + 60
+        while text not in "".join(lines) and time.monotonic() < deadline:
+            time.sleep(0.05)
+
     process.stdin.write("1\n")
     process.stdin.flush()
-    time.sleep(1.0)
+    wait_for("Red Square in the frost.")
+    time.sleep(0.2)  # the watcher has taken its first look at the files
     scenes = Path(story, "one.yaml")
     scenes.write_text(scenes.read_text().replace("Red Square in the frost.", "Red Square, edited live."))
-    time.sleep(1.0)
-    out, _ = process.communicate("quit\n", timeout=30)
+    wait_for("[watch] story reloaded")
+    process.stdin.write("quit\n")
+    process.stdin.flush()
+    process.wait(timeout=30)
+    reader.join(timeout=10)
+    out = "".join(lines)
     assert "[watch] story reloaded; 1 of 1 decisions replayed" in out
     assert "Red Square, edited live." in out
 
