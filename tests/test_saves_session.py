@@ -306,9 +306,10 @@ def test_each_game_has_its_own_ring_and_old_games_keep_their_latest_autosave(tmp
         clock.advance(1)
         first.choose("steady")
     latest_of_first = first.state.to_json()
-    clock.advance(60)
+    clock.advance(1)
     second = Session.new(loop_story, 5, store, clock=clock, now=clock.utc)
     assert second.game_id != first.game_id
+    assert second.game_name == first.game_name + " (2)"  # started in the same minute: named apart
     for _ in range(3):
         clock.advance(1)
         second.choose("steady")

@@ -113,7 +113,9 @@ async def test_play_continue_opens_the_newest_save(make_app, tmp_path: Path) -> 
     async with app.run_test(size=(100, 30)) as pilot:
         for _ in range(500):
             await pilot.pause(0.02)
-            if isinstance(app.screen, GameScreen):
+            # app.screen is the new screen as soon as it is pushed; leaving the test before it has
+            # mounted its widgets shuts the app down under it (NoMatches in on_mount)
+            if isinstance(app.screen, GameScreen) and app.screen.query("#scene-text"):
                 break
         await pilot.pause()  # let the pushed screen finish mounting before the app shuts down
         assert isinstance(app.screen, GameScreen) and app.game.state.node == "moscow"

@@ -124,7 +124,23 @@ class Session:
 
     @classmethod
     def new(cls, story: Story, seed: int, store: SaveStore | None = None, **options: Any) -> Session:
-        return cls(Game.new(story, seed), store, **options)
+        session = cls(Game.new(story, seed), store, **options)
+        session._name_apart()
+        return session
+
+    def _name_apart(self) -> None:
+        """Two games started in the same minute would share a name: the second gets " (2)"."""
+        if self.store is None:
+            return
+        try:
+            taken = {info.game.name for info in self.store.list() if info.game is not None}
+        except SaveError:
+            return
+        name, number = self.identity.name, 2
+        while name in taken:
+            name = f"{self.identity.name} ({number})"
+            number += 1
+        self.identity = GameIdentity(self.identity.id, name, self.identity.started_at)
 
     @classmethod
     def from_slot(cls, story: Story, store: SaveStore, slot: str, **options: Any) -> tuple[Session, LoadReport]:
