@@ -30,7 +30,8 @@ KEYS: tuple[tuple[str, str, str], ...] = (
     ("q, ctrl+q", "quit (every decision is already saved)", "title, game"),
     ("ctrl+p", "command palette: every command, the keys panel, themes, screenshot", "everywhere"),
     ("Escape", "close a screen, a dialog or the keys panel", "other screens"),
-    ("Enter / e / d", "load / rename / delete the highlighted save", "load screen"),
+    ("Enter / e / d", "load / rename / delete the highlighted save (on a game's line: load its latest, rename the game; "
+     "Enter on a previous version restores it)", "load screen"),
 )
 
 # (name in the command palette, description, app action, only with a game in progress)
