@@ -34,6 +34,10 @@ class TestMainScreens:
 
     def test_load(self, snap_compare, make_app, size, monkeypatch) -> None:  # type: ignore[no-untyped-def]
         monkeypatch.setattr("kremlin_tui.tui.screens.saves.saved_time", lambda _info: "1924-01-21 10:00")
+        from kremlin_tui.saves import GameIdentity
+
+        # a game's id is random and its name holds the time it was started: fixed for the picture
+        monkeypatch.setattr(GameIdentity, "new", classmethod(lambda cls, _now: cls("0123abcd", "Game of 21 Jan, 10:00")))
 
         async def hide_the_temporary_folder(pilot) -> None:  # type: ignore[no-untyped-def]
             await pilot.press("n", "1", "enter", "f5", "l")
