@@ -195,3 +195,32 @@ def test_the_forbidden_list_would_catch_the_raw_payload() -> None:
     assert set(forbidden_in(PAYLOAD.encode())) == set(FORBIDDEN)
     assert not forbidden_in(safe(PAYLOAD).encode())
     assert MARK not in PAYLOAD
+
+
+async def test_the_tui_shows_a_saves_control_characters_escaped(tmp_path: Path) -> None:
+    """The load screen and the journal show what an edited save holds as visible escapes."""
+    from textual.widgets import DataTable
+
+    from kremlin_tui import present
+    from kremlin_tui.saves import Session
+    from kremlin_tui.tui.app import KremlinApp
+
+    saves = _hostile_save(tmp_path)
+    story = load_story([MINI], cache=False)
+    app = KremlinApp([MINI], seed=1, saves_dir=str(saves), profile_dir=tmp_path / "profile", story=story)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press("l")
+        await pilot.pause()
+        table = app.screen.query_one(DataTable)
+        cells = [str(cell) for row in range(table.row_count) for cell in table.get_row_at(row)]
+        shown = "\n".join(cells)
+        assert "\\x1b" in shown and "scene_title" in shown
+        assert not any(ch in shown for ch in "\x1b\x07")
+    session = Session(Game.new(story, 1), SaveStore(saves))
+    session.load("evil")
+    entries = present.journal(session.game)
+    assert entries and all("\x1b" not in e.title + e.label for e in entries)
+    assert "\\x1b" in entries[0].title

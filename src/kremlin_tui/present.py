@@ -19,6 +19,7 @@ from kremlin_tui.engine import Change, ChoiceView, Game, TurnResult
 from kremlin_tui.expr import Expr, attitude_word, format_value
 from kremlin_tui.model import CodexEntry, Story
 from kremlin_tui.preview import ChoicePreview, Preview
+from kremlin_tui.safetext import safe_line
 
 UP, DOWN = "▲", "▼"
 SHOWN_KINDS = ("stat", "relation")  # hidden stats and flags never show as numbers
@@ -252,7 +253,8 @@ def journal(game: Game) -> list[JournalEntry]:
         set_off = tuple(event.title for event in (story.nodes.get(e) for e in step.events) if event is not None)
         is_event = node is not None and node.event is not None
         causes = tuple(c.short() for c in event_causes(game, node, number - 1)) if is_event else ()  # type: ignore[arg-type]
-        entries.append(JournalEntry(opens, GameDate.parse(step.date).display(), step.title, step.label,
+        # a step's title and label are read back from the save file: shown escaped, never raw
+        entries.append(JournalEntry(opens, GameDate.parse(step.date).display(), safe_line(step.title), safe_line(step.label),
                                     is_event, change_deltas(step.changes), set_off, causes))
     return entries
 

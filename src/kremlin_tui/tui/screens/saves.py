@@ -20,6 +20,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Static
 
+from kremlin_tui.safetext import safe_line
 from kremlin_tui.saves import GameGroup, SaveError, SlotInfo, clean_game_name, delete_question, play_time
 from kremlin_tui.saves.migrate import plural
 from kremlin_tui.saves.report import saved_time
@@ -30,6 +31,11 @@ if TYPE_CHECKING:
     from kremlin_tui.saves import Session
 
 KIND_NAMES = {"manual": "", "auto": "autosave", "quick": "quick save"}
+
+
+def _cell(text: str, style: str = "") -> Text:
+    """A literal table cell (a "[" is never markup) with control characters made visible."""
+    return Text(safe_line(text), style=style)
 
 
 @dataclass(frozen=True)
@@ -102,28 +108,30 @@ class LoadScreen(SecondaryScreen):
         empty.update(Content("No saves yet. Press s in the game to save; the game also autosaves after every decision."))
 
     def _cells(self, row: Row) -> tuple[Text, ...]:
+        """The row's cells. Every text here comes from a save file, which anyone may have edited:
+        control characters are shown escaped (`\\x1b`), never sent to the terminal."""
         info = row.info
         meta = info.meta
         if row.kind == "game" and row.group is not None:
             count = len([i for i in row.group.saves if not i.is_backup])
-            title = Text(row.group.game.name, style="bold")
+            title = _cell(row.group.game.name, style="bold")
             title.append(f"  {count} save{'s' if count != 1 else ''}", style="dim")
-            return (title, Text(meta.date, style="bold"), Text(plural(meta.decisions, "decision"), style="dim"),
-                    Text(saved_time(info)), Text(""))
+            return (title, _cell(meta.date, style="bold"), _cell(plural(meta.decisions, "decision"), style="dim"),
+                    _cell(saved_time(info)), _cell(""))
         if row.kind == "bad":
             label = "damaged" if info.damaged else "cannot load"
             backup = " (its previous version loads)" if info.backup else ""
-            name = Text(info.slot + (".json.bak" if info.is_backup else ""))
-            return (name, Text(f"{label}: {info.reason}{backup}", style="red"), Text(""), Text(saved_time(info)), Text(""))
-        name = Text("  " + info.slot)
+            name = _cell(info.slot + (".json.bak" if info.is_backup else ""))
+            return (name, _cell(f"{label}: {info.reason}{backup}", style="red"), _cell(""), _cell(saved_time(info)), _cell(""))
+        name = _cell("  " + info.slot)
         kind = KIND_NAMES.get(info.kind, "")
         if row.kind == "backup":
-            name = Text("    ↳ previous version", style="italic")
+            name = _cell("    ↳ previous version", style="italic")
             kind = "Enter restores"
         if kind:
             name.append(f"  {kind}", style="italic dim")
         where = " · ".join(x for x in (meta.chapter_title, meta.scene_title) if x)
-        return (name, Text(meta.date), Text(where), Text(saved_time(info)), Text(play_time(meta.play_seconds)))
+        return (name, _cell(meta.date), _cell(where), _cell(saved_time(info)), _cell(play_time(meta.play_seconds)))
 
     def selected_row(self) -> Row | None:
         table = self.query_one("#saves", DataTable)
