@@ -36,9 +36,9 @@ def test_hanging_indents_never_break_words() -> None:
 def test_thresholds_come_from_the_story_conditions(mini: str) -> None:
     story = load_story([mini])
     found = present.thresholds(story)
-    assert present.Threshold(80, "above") in found["party"]  # the locked door: if party > 80
-    assert present.nearest(78, found["party"]) == "reaches 80"
-    assert present.nearest(81, found["party"]) == "falls below 80"
+    assert found["party"] == (present.Threshold(45, "below"),)  # the crisis: event if party < 45 (not the door's 80)
+    assert present.nearest(47, found["party"]) == "falls below 45"
+    assert present.nearest(43, found["party"]) == "reaches 45"
     assert present.nearest(60, found["party"]) == ""
 
 

@@ -351,18 +351,15 @@ def _comparisons(ast: Any) -> Iterator[tuple[str, str, float]]:
 
 
 def _story_exprs(story: Story) -> Iterator[Expr]:
+    """The conditions of events: what happens to the player by itself when a stat crosses a
+    value (a choice's condition only opens or locks that choice, and shows its reason)."""
     for node in story.nodes.values():
         if node.event is not None and node.event.condition is not None:
             yield node.event.condition
-        for choice in node.choices:
-            if choice.condition is not None:
-                yield choice.condition
-            for option in choice.outcomes:
-                yield option.weight
 
 
 def thresholds(story: Story) -> dict[str, tuple[Threshold, ...]]:
-    """Every value at which the story's conditions on a visible stat change their answer.
+    """Every value at which an event's condition on a visible stat changes its answer.
     Reads every scene, so front ends compute it once per story, off the UI thread."""
     visible = {s.id for s in story.stats.values() if not s.hidden}
     found: dict[str, set[Threshold]] = {}

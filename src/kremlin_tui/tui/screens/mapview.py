@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import ScrollableContainer
 from textual.content import Content
@@ -9,7 +10,7 @@ from textual.widgets import Footer, Static
 
 from kremlin_tui.engine import Game
 from kremlin_tui.expr import ATTITUDES, attitude_word
-from kremlin_tui.tui.mapdata import CODES, LABELS, ROWS
+from kremlin_tui.tui.mapdata import CODES, EUROPE, GAP, LABELS, ROWS
 from kremlin_tui.tui.screens.base import SecondaryScreen
 
 # Friends of the USSR in reds, its enemies in blues.
@@ -44,16 +45,23 @@ def alignment(game: Game, country: str) -> str:
     return str(value).replace("_", " ")
 
 
-def render_map(game: Game) -> Content:
+def render_map(game: Game, stacked: bool = False) -> Content:
+    """Europe and East Asia side by side, or (`stacked`, for narrow screens) East Asia under
+    Europe, so Japan is never off the edge."""
     colours = country_colours(game)
     labels: dict[tuple[int, int], str] = {}
     for row, col, text in LABELS:
         for offset, ch in enumerate(text):
             labels[(row, col + offset)] = ch
+    europe = len(EUROPE[0]) + len(GAP)
+    rows = [(r, 0, row) for r, row in enumerate(ROWS)]
+    if stacked:  # each row's Asian half goes below, read from the same grid (labels included)
+        rows = [(r, 0, row[: len(EUROPE[0])]) for r, row in enumerate(ROWS)] + [(0, 0, "")] + [
+            (r, europe, row[europe:]) for r, row in enumerate(ROWS)]
     lines: list[Content] = []
-    for r, row in enumerate(ROWS):
+    for r, start, row in rows:
         parts: list[tuple[str, str]] = []
-        for c, cell in enumerate(row):
+        for c, cell in enumerate(row, start=start):
             if cell == "~":
                 colour = SEA
             elif cell == " ":
@@ -90,7 +98,7 @@ class MapScreen(SecondaryScreen):
         self.game = game
 
     def compose(self) -> ComposeResult:
-        yield Static("Map · attitude toward the USSR · arrows scroll · Escape to return", classes="screen-title")
+        yield Static("Map · attitude toward the USSR · Escape: back", classes="screen-title")
         with ScrollableContainer(id="map-scroll"):
             yield Static(render_map(self.game), id="map")
             yield Static(legend(self.game), id="legend")
@@ -98,3 +106,6 @@ class MapScreen(SecondaryScreen):
 
     def on_mount(self) -> None:
         self.query_one("#map-scroll").focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.query_one("#map", Static).update(render_map(self.game, stacked=event.size.width < len(ROWS[0]) + 4))

@@ -101,6 +101,7 @@ class ChoiceBox(Vertical):
         detail.update(Content("\n").join(lines))
         room = self.max_rows - 2 - (len(lines) + 1 if lines else 0)  # the border, the detail and its rule
         self.list.styles.max_height = max(2, room)
+        self.list.call_after_refresh(self.list.scroll_to_highlight)  # a taller detail must not hide it
 
     def _detail_lines(self, choice: ChoiceView) -> list[Content]:
         width = self._width()
@@ -117,7 +118,10 @@ class ChoiceBox(Vertical):
         costs = present.choice_costs(choice)
         if costs:
             fill("Certain: ", costs)
-        if choice.gamble is not None:
+        if choice.gamble is not None and not any(odds.changes for odds in present.gamble_odds(choice.gamble)):
+            words = present.gamble_words(choice.gamble)  # "A gamble: about 5 in 9 or about 4 in 9"
+            lines += [Content.styled(line, "bold $text-warning") for line in present.hang(words, width, indent=2)]
+        elif choice.gamble is not None:
             depends = f" (depends on {present.join_words(choice.gamble.depends_on)})" if choice.gamble.depends_on else ""
             lines += [Content.styled(line, "bold $text-warning") for line in present.hang("A gamble" + depends, width, indent=2)]
             for odds in present.gamble_odds(choice.gamble):

@@ -25,8 +25,8 @@ ATTITUDE_STYLES = {
     "friendly": "$text-success",
     "allied": "bold $text-success",
 }
-BAR_WIDTH = 8
-TAIL = 1 + BAR_WIDTH + 4 + 4 + 2  # " ████░░░░  45 ▲12 ◆": what follows a label
+BAR_WIDTH = 6
+TAIL = 1 + BAR_WIDTH + 4 + 4 + 2  # " ███░░░  45 ▲12 ◆": what follows a label
 NEAR_MARK = "◆"
 
 
