@@ -185,36 +185,32 @@ def build_server(dirs: Sequence[str] = ()) -> StoryServer:
     def did_save(ls: StoryServer, params: types.DidSaveTextDocumentParams) -> None:
         ls.schedule_check()
 
-    @server.feature(types.TEXT_DOCUMENT_DEFINITION)
-    def definition(ls: StoryServer, params: types.DefinitionParams) -> list[types.Location] | None:
+    def symbol_under(ls: StoryServer, params: types.TextDocumentPositionParams) -> tuple[StoryIndex, tuple[str, str]] | None:
+        """The index and the id under the cursor, for definition, references and hover."""
         path = path_of(params.text_document.uri)
         ls.ensure_story(path)
         if ls.index is None:
             return None
         key = ls.index.symbol_at(path, params.position.line, params.position.character)
-        if key is None:
-            return None
-        return [_location(d.span) for d in ls.index.definition(key)] or None
+        return None if key is None else (ls.index, key)
+
+    @server.feature(types.TEXT_DOCUMENT_DEFINITION)
+    def definition(ls: StoryServer, params: types.DefinitionParams) -> list[types.Location] | None:
+        found = symbol_under(ls, params)
+        return ([_location(d.span) for d in found[0].definition(found[1])] or None) if found else None
 
     @server.feature(types.TEXT_DOCUMENT_REFERENCES)
     def references(ls: StoryServer, params: types.ReferenceParams) -> list[types.Location] | None:
-        path = path_of(params.text_document.uri)
-        ls.ensure_story(path)
-        if ls.index is None:
+        found = symbol_under(ls, params)
+        if found is None:
             return None
-        key = ls.index.symbol_at(path, params.position.line, params.position.character)
-        if key is None:
-            return None
-        return [_location(span) for span in ls.index.references(key, params.context.include_declaration)]
+        index, key = found
+        return [_location(span) for span in index.references(key, params.context.include_declaration)]
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def hover(ls: StoryServer, params: types.HoverParams) -> types.Hover | None:
-        path = path_of(params.text_document.uri)
-        ls.ensure_story(path)
-        if ls.index is None:
-            return None
-        key = ls.index.symbol_at(path, params.position.line, params.position.character)
-        text = ls.index.hover(key) if key else None
+        found = symbol_under(ls, params)
+        text = found[0].hover(found[1]) if found else None
         if not text:
             return None
         return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text))
