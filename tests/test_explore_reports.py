@@ -7,9 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from kremlin_tui.engine import Game
 from kremlin_tui.explore import explore, format_report
-from kremlin_tui.loader import load_story
+from kremlin_tui.loader import StoryError, load_story
 
 ROOT = Path(__file__).resolve().parents[1]
 STORY = str(ROOT / "story")
@@ -240,7 +242,7 @@ def test_a_stat_stuck_at_its_bound_is_reported_with_its_longest_stretch(make_sto
     # crash at decision 1, then 15 waits and the leaving: 16 decisions at 0
     assert party["at_bound"]["min"] == {"value": 0, "longest": 16, "seed": crashed[0], "from": "1924-01-21",
                                         "to": "1924-01-21", "games_over_10": len(crashed),
-                                        "share_over_10": round(100 * len(crashed) / 40, 1)}
+                                        "share_over_10": round(100 * len(crashed) / 40, 1), "at_rest": False}
     assert "max" not in party["at_bound"]
     # hidden_x starts at 5 and reaches 20, never a bound; nothing in chapter two reads party
     assert result["dead_stats"]["hidden_x"]["at_bound"] == {}
@@ -272,6 +274,41 @@ def test_a_stat_that_starts_at_its_bound_is_not_stuck_by_play(make_story) -> Non
                                    manifest=AT_ZERO)], cache=False)
     result = explore(story, 20, 0, "random", jobs=1)
     assert "min" not in result["dead_stats"]["party"]["at_bound"]
+
+
+RESTING = """\
+campaign: {id: t, title: Test, start: a, start_date: 1924-01-21}
+stats:
+  - {id: party, label: Party standing, initial: 45}
+  - {id: hidden_x, label: Hidden, initial: 5, hidden: true}
+  - {id: famine, label: Famine severity, initial: 10, hidden: true, rests_at: min}
+"""
+
+
+def test_a_hidden_counter_at_its_declared_rest_is_listed_apart_not_as_stuck(make_story) -> None:  # type: ignore[no-untyped-def]
+    """`rests_at: min` says 0 means "it never happened": the stay is still measured and shown,
+    marked as the counter's rest, and `stuck()` (what the campaign's bound is held on) leaves
+    it out, while the same stay of an unmarked stat counts."""
+    from kremlin_tui.dead_stats import stuck
+
+    body = STUCK.replace("effects: [party = 0]", "effects: [party = 0, famine = 0]")
+    result = explore(load_story([make_story(body, manifest=RESTING)], cache=False), 40, 0, "random", jobs=1)
+    famine, party = result["dead_stats"]["famine"]["at_bound"]["min"], result["dead_stats"]["party"]["at_bound"]["min"]
+    assert famine["at_rest"] and not party["at_rest"]
+    assert famine["longest"] == party["longest"] == 16 and famine["share_over_10"] == party["share_over_10"] > 0
+    assert ("famine", "min") not in stuck(result["dead_stats"])
+    assert stuck(result["dead_stats"])[("party", "min")] == party["share_over_10"]
+    text = format_report(result)
+    assert "famine       at    0: longest  16" in text and "[Famine severity (hidden); its rest: rests_at]" in text
+    assert text.index("party        at    0") < text.index("famine       at    0")  # the stuck first
+
+
+def test_rests_at_is_refused_on_a_visible_stat(make_story) -> None:  # type: ignore[no-untyped-def]
+    manifest = RESTING.replace("initial: 45}", "initial: 45, rests_at: min}")
+    with pytest.raises(StoryError, match="rests_at is only for hidden counters"):
+        load_story([make_story(STUCK, manifest=manifest)], cache=False)
+    with pytest.raises(StoryError, match="rests_at must be min or max"):
+        load_story([make_story(STUCK, manifest=RESTING.replace("rests_at: min", "rests_at: zero"))], cache=False)
 
 
 def test_dead_stats_do_not_depend_on_the_number_of_jobs(make_story) -> None:  # type: ignore[no-untyped-def]

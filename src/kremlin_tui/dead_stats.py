@@ -5,6 +5,11 @@ and a stat no condition, weight, text or effect reads in a chapter changes nothi
 play-tester measures the first over the games it plays (cheaply: only from the changes each
 decision reports); the second is a static reading of the story's expressions, chapter by
 chapter.
+
+A hidden counter may declare `rests_at: min` (or `max`) in its manifest: its bound means "it
+never happened" (Famine severity 0: no famine; Bonapartism 0: nobody suspects a coup), so a
+stay there is the story at rest, not a stat the player's choices no longer reach. Those stays
+are still measured and listed, marked "at rest", but `stuck()` leaves them out.
 """
 
 from __future__ import annotations
@@ -161,10 +166,18 @@ def report(story: Story, totals: dict[str, Any], finished: int) -> dict[str, Any
             games = long_games.get((stat.id, bound), 0)
             bounds[bound] = {"value": value, "longest": stretch.length, "seed": stretch.seed,
                              "from": stretch.start, "to": stretch.end, "games_over_10": games,
-                             "share_over_10": round(100 * games / max(1, finished), 1)}
+                             "share_over_10": round(100 * games / max(1, finished), 1),
+                             "at_rest": stat.rests_at == bound}
         out[stat.id] = {"label": stat.label, "hidden": stat.hidden, "at_bound": bounds,
                         "unread_in": unread.get(stat.id, [])}
     return out
+
+
+def stuck(stats: dict[str, Any]) -> dict[tuple[str, str], float]:
+    """(stat, bound) -> share of games (percent) with a stay over LONG decisions at that bound,
+    leaving out the bounds a hidden counter declares as its rest (`rests_at`)."""
+    return {(name, bound): info["share_over_10"] for name, entry in stats.items()
+            for bound, info in entry["at_bound"].items() if not info.get("at_rest")}
 
 
 def format_report(stats: dict[str, Any]) -> list[str]:
@@ -172,11 +185,14 @@ def format_report(stats: dict[str, Any]) -> list[str]:
              f"stretch over {LONG}):"]
     rows = [(name, bound, info) for name, entry in stats.items() for bound, info in entry["at_bound"].items()]
     rows.sort(key=lambda r: (-r[2]["share_over_10"], -r[2]["longest"], r[0], r[1]))
+    rows.sort(key=lambda r: bool(r[2].get("at_rest")))  # stable: the stuck first, the resting after
     shown = [r for r in rows if r[2]["longest"] > 0]
     if not shown:
         lines.append("  none")
     for name, _bound, info in shown:
         label = stats[name]["label"] + (" (hidden)" if stats[name]["hidden"] else "")
+        if info.get("at_rest"):
+            label += "; its rest: rests_at"
         lines.append(f"  {name:<12} at {_num(info['value']):>4}: longest {info['longest']:>3} (seed {info['seed']}, "
                      f"{info['from']} → {info['to']}), over {LONG} in {info['share_over_10']:.1f}% of games  [{label}]")
     unread = {name: entry["unread_in"] for name, entry in stats.items() if entry["unread_in"] and not entry["hidden"]}

@@ -609,8 +609,18 @@ class _Builder:
             polarity = self.text(values.get("polarity"), "polarity") or "up"
             if polarity not in ("up", "down", "neutral"):
                 self.error(values["polarity"].pos, "enum", "polarity must be up, down or neutral")
+            hidden = self.boolean(values.get("hidden"), "hidden")
+            rests_at = self.text(values.get("rests_at"), "rests_at")
+            if rests_at is not None and rests_at not in ("min", "max"):
+                self.error(values["rests_at"].pos, "enum", "rests_at must be min or max")
+                rests_at = None
+            elif rests_at is not None and not hidden:
+                # a visible stat stuck at a bound is what the dead-stat report exists to catch
+                self.error(values["rests_at"].pos, "rests-at-visible",
+                           f"stat '{sid}': rests_at is only for hidden counters; give a visible stat consequences")
+                rests_at = None
             stats[sid] = StatDef(sid, label, low, high, initial, self.text(values.get("description"), "description") or "",
-                                 self.boolean(values.get("hidden"), "hidden"), polarity, pos)
+                                 hidden, polarity, pos, rests_at)
         for values, pos in self.raw.relations:
             rid = claim(values.get("id"), "relation id")
             name = self.text(values.get("name"), "name")

@@ -44,6 +44,9 @@ class StatDef:
     hidden: bool
     polarity: str  # "up": higher is better; "down": higher is worse; "neutral"
     pos: Pos
+    # "min" or "max": a hidden counter whose bound means "it never happened" (no famine, no
+    # suspicion of a coup); the dead-stat report lists its stays there apart, as at rest
+    rests_at: str | None = None
 
 
 @dataclass(frozen=True)

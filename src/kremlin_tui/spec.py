@@ -54,6 +54,8 @@ OBJECTS: dict[str, tuple[Field, ...]] = {
         Field("description", "str"),
         Field("hidden", "bool", doc="Never shown as a number."),
         Field("polarity", "str", doc="up: higher is good; down: higher is bad.", enum=("up", "down", "neutral")),
+        Field("rests_at", "str", doc="A hidden counter whose bound means 'it never happened': min or max. "
+              "The dead-stat report lists its stays there as at rest, not stuck.", enum=("min", "max")),
     ),
     "relation": (
         Field("id", "id", True),
