@@ -61,9 +61,10 @@ def played(story: Story) -> list[tuple[str, int, int, int]]:
 
 def test_the_war_is_played_not_told(played: list[tuple[str, int, int, int]]) -> None:
     # issue 15: a full game averages at least 8 decisions dated September 1939 – May 1945
-    # (measured 8.5 over the 7,538 full games of `explore --runs 10000 --seed 1`; 6.4 before)
+    # (measured 8.5 over the 7,538 full games of `explore --runs 10000 --seed 1`; 6.4 before);
+    # with Kuibyshev, the International and Warsaw 9.9 over these 600 games: the floor is 9
     war = [at_war for ending, _, _, at_war in played if ending not in EARLY_ENDINGS]
-    assert sum(war) / len(war) >= 8, sum(war) / len(war)
+    assert sum(war) / len(war) >= 9, sum(war) / len(war)
     assert min(war) >= 4
 
 
