@@ -175,8 +175,11 @@ def unbreakable(text: str) -> str:
 def hang(text: str, width: int, first: str = "", indent: int | None = None) -> list[str]:
     """Wrap `text` after the prefix `first`; continuation lines start under the text, never
     under the prefix (a hanging indent). Words are never broken unless one is wider than a line."""
-    pad = " " * (len(first) if indent is None else indent)
     room = max(8, width)
+    if len(first) + len(text) <= room and text and text == text.strip() and text.isprintable():
+        # fits as it is (most titles and labels): textwrap would return it unchanged, only slower
+        return [(first + text).replace(NBSP, " ")]
+    pad = " " * (len(first) if indent is None else indent)
     lines = textwrap.wrap(text, room, initial_indent=first, subsequent_indent=pad, break_on_hyphens=False)
     return [line.replace(NBSP, " ") for line in lines] or [first.rstrip()]
 

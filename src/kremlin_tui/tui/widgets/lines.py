@@ -24,18 +24,25 @@ class LinesView(ScrollView, can_focus=True):
         self.lines: list[Content] = []
         self._wrapped_at = 0
 
-    def _wrap(self, width: int) -> None:
-        width = max(10, min(MAX_WIDTH, width))
+    def _text_width(self) -> int:
+        """The width to wrap at: the content less a vertical scrollbar, shown or not. Deciding it
+        from the widget's size alone means the text is wrapped once, not again each time the
+        scrollbar comes or goes (which wrapped a 200-entry journal four times as it opened)."""
+        width = self.outer_size.width - self.styles.gutter.width - self.styles.scrollbar_size_vertical
+        return max(10, min(MAX_WIDTH, width))
+
+    def _wrap(self) -> None:
+        width = self._text_width()
         if width != self._wrapped_at:
             self._wrapped_at = width
             self.lines = self.wrap(width)
             self.virtual_size = Size(width, len(self.lines))
 
     def on_resize(self, event: events.Resize) -> None:
-        self._wrap(event.size.width)
+        self._wrap()
 
     def render_line(self, y: int) -> Strip:
-        self._wrap(self.scrollable_content_region.width)
+        self._wrap()
         index = y + self.scroll_offset.y
         width = self.scrollable_content_region.width
         if index >= len(self.lines):
