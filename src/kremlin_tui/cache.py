@@ -46,18 +46,23 @@ from kremlin_tui.model import (
     Effect,
     EventTrigger,
     FlagDef,
+    MapCountry,
+    MapLabel,
+    MapRegion,
     Node,
     Outcome,
     RelationDef,
     StatDef,
     Story,
+    StoryMap,
 )
 from kremlin_tui.template import Cond, Interp, Template, Text
 
 FORMAT = 2  # format 1 was not data-only
 MAGIC = b"KTUI-STORY-CACHE-JSON-2\n"
 MAX_BYTES = 256 * 1024 * 1024  # far beyond any story the loader accepts
-_MODEL = (Campaign, Chapter, StatDef, RelationDef, FlagDef, Effect, Outcome, Choice, EventTrigger, Node, CodexEntry)
+_MODEL = (Campaign, StoryMap, MapCountry, MapRegion, MapLabel, Chapter, StatDef, RelationDef, FlagDef, Effect, Outcome, Choice,
+          EventTrigger, Node, CodexEntry)
 
 
 class CacheError(Exception):

@@ -37,6 +37,7 @@ from kremlin_tui.model import (
     Story,
 )
 from kremlin_tui.spec import OBJECTS
+from kremlin_tui.storymap import build_map
 from kremlin_tui.template import Template, TemplateError, parse_template
 from kremlin_tui.yamlsource import (
     YMap,
@@ -479,6 +480,8 @@ class _Builder:
         campaign = self.build_campaign()
         chapters = self.build_chapters()
         stats, relations, flags = self.build_state()
+        if campaign is not None:  # the map reads the relations: built after them (storymap.py)
+            campaign = replace(campaign, map=build_map(self, self.raw.campaign[0][0].get("map"), relations))
         node_ids = self.declare_nodes()
         choice_keys = self.declare_choices()
         variables = self.variables(stats, relations, flags)

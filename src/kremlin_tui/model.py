@@ -14,6 +14,43 @@ from kremlin_tui.template import Template
 
 
 @dataclass(frozen=True)
+class MapCountry:
+    """A letter of the map's grid: the player's own country, or a relation's (coloured by its
+    attitude)."""
+
+    letter: str
+    relation: str  # a relation id; "" for the player's own country
+    name: str  # the legend's name for the player's own country
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class MapLabel:
+    row: int  # 0-based in the region's grid
+    col: int
+    text: str
+
+
+@dataclass(frozen=True)
+class MapRegion:
+    """One panel of the map; regions stand side by side, or one under another on narrow screens."""
+
+    name: str
+    rows: tuple[str, ...]  # all the same width
+    labels: tuple[MapLabel, ...]
+
+
+@dataclass(frozen=True)
+class StoryMap:
+    title: str
+    sea: str  # the sea's letter
+    land: str  # the letter of land that belongs to no listed country
+    countries: tuple[MapCountry, ...]
+    regions: tuple[MapRegion, ...]
+    pos: Pos
+
+
+@dataclass(frozen=True)
 class Campaign:
     id: str
     title: str
@@ -23,6 +60,7 @@ class Campaign:
     content_note: str
     pos: Pos
     tagline: str = ""  # one line under the title, e.g. "An alternate history · Moscow, 1924"
+    map: StoryMap | None = None  # the map screen's grid; None: the story has no map
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,30 @@ OBJECTS: dict[str, tuple[Field, ...]] = {
         Field("tagline", "str", doc="One line under the title on the title screen."),
         Field("premise", "str", doc="One paragraph shown on the title screen."),
         Field("content_note", "str", doc="What the game depicts, shown before it starts."),
+        Field("map", "obj:map", doc="The map screen: regions drawn as grids of letters, one letter per country."),
+    ),
+    "map": (
+        Field("title", "str", doc="The line above the map (default: Map)."),
+        Field("sea", "str", doc="The letter that draws the sea (default ~)."),
+        Field("land", "str", doc="The letter that draws land of no listed country (default .)."),
+        Field("countries", "list:map_country", True, "What each letter of the grids stands for."),
+        Field("regions", "list:map_region", True, "The panels, side by side (one under another on narrow screens)."),
+    ),
+    "map_country": (
+        Field("letter", "str", True, "One character, used in the regions' rows."),
+        Field("relation", "id", doc="The relation whose attitude colours this country."),
+        Field("home", "bool", doc="The player's own country (drawn in its own colour); give `name`, not `relation`."),
+        Field("name", "str", doc="The legend's name for the player's own country."),
+    ),
+    "map_region": (
+        Field("name", "str", True, "e.g. Europe (named in messages)."),
+        Field("rows", "text", True, "A `|` block: one line per row, all the same width."),
+        Field("labels", "list:map_label", doc="Names written onto the map."),
+    ),
+    "map_label": (
+        Field("row", "int", True, "Counted from 1, top row first."),
+        Field("col", "int", True, "Counted from 1, leftmost letter first."),
+        Field("text", "str", True, "Must fit inside the row."),
     ),
     "chapter": (
         Field("id", "id", True),

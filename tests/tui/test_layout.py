@@ -55,3 +55,44 @@ async def test_the_title_menu_highlight_is_on_screen_at_80x24(make_app) -> None:
         await pilot.press("down", "down", "down", "down", "down")
         assert menu.get_option_at_index(menu.highlighted).id == "quit"  # what Enter would do, shown
         assert menu.region.bottom <= 24 and menu.has_focus
+
+
+@pytest.mark.parametrize(("size", "stacked"), [((60, 20), True), ((80, 24), False), ((160, 48), False)])
+async def test_the_campaign_map_comes_from_the_manifest_and_every_country_can_be_reached(tmp_path, size, stacked) -> None:  # type: ignore[no-untyped-def]
+    from kremlin_tui.tui.screens.mapview import MapScreen
+
+    app = KremlinApp([STORY], seed=1, saves_dir=str(tmp_path / "saves"), profile_dir=tmp_path / "p",
+                     story=load_story([STORY]))
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, MapScreen)
+        drawn = str(app.screen.query_one("#map").render())
+        lines = drawn.split("\n")
+        assert "JAPAN" in drawn and "FRANCE" in drawn
+        japan = next(i for i, line in enumerate(lines) if "JAPAN" in line)
+        france = next(i for i, line in enumerate(lines) if "FRANCE" in line)
+        assert (japan > france) == stacked  # East Asia under Europe when the screen is narrow
+        assert max(len(line) for line in lines) <= size[0] - 2  # nothing off the right edge
+        assert "attitude toward the USSR" in str(app.screen.query_one(".screen-title").render())
+
+
+async def test_a_story_without_a_map_says_so_and_lists_its_countries(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    story = tmp_path / "story"
+    shutil.copytree(Path(__file__).parent.parent / "fixtures" / "mini", story)
+    manifest = story / "manifest.yaml"
+    text = manifest.read_text(encoding="utf-8")
+    manifest.write_text(text[: text.index("  map:")] + text[text.index("chapters:"):], encoding="utf-8")
+    app = KremlinApp([str(story)], seed=1, saves_dir=str(tmp_path / "saves"), profile_dir=tmp_path / "p",
+                     story=load_story([str(story)]))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press("m")
+        await pilot.pause()
+        assert "This story has no map" in str(app.screen.query_one("#map").render())
+        assert "Britain" in str(app.screen.query_one("#legend").render())

@@ -41,8 +41,9 @@ _SECTION_OBJECTS = {
     "nodes": "node", "endings": "ending", "codex": "codex", "flags": "flag", "stats": "stat",
     "relations": "relation", "chapters": "chapter", "extend": "extend", "campaign": "campaign",
 }
-_NESTED_OBJECTS = {"choices": "choice", "outcomes": "outcome", "event": "event"}
-_ID_KEYS = {"goto": Kind.NODE, "start": Kind.NODE, "node": Kind.NODE, "chapter": Kind.CHAPTER}
+_NESTED_OBJECTS = {"choices": "choice", "outcomes": "outcome", "event": "event", "map": "map",
+                   "countries": "map_country", "regions": "map_region", "labels": "map_label"}
+_ID_KEYS = {"goto": Kind.NODE, "start": Kind.NODE, "node": Kind.NODE, "chapter": Kind.CHAPTER, "relation": Kind.RELATION}
 _EXPR_KEYS = {"if", "weight", "effects"}
 _TEMPLATE_KEYS = {"text", "label", "result", "divergence"}
 _KEY_LINE = re.compile(r"^(\s*)(-\s+)?([A-Za-z_][A-Za-z0-9_]*):(?:\s+|$)(.*)$")

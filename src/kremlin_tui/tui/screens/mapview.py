@@ -1,4 +1,5 @@
-"""The map: Europe and East Asia, each country coloured by its attitude toward the USSR."""
+"""The map: the story's regions (`campaign.map`), each country coloured by its attitude toward
+the player's country."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from textual.widgets import Footer, Static
 
 from kremlin_tui.engine import Game
 from kremlin_tui.expr import ATTITUDES, attitude_word
-from kremlin_tui.tui.mapdata import CODES, EUROPE, GAP, LABELS, ROWS
+from kremlin_tui.model import MapLabel, StoryMap
 from kremlin_tui.tui.screens.base import SecondaryScreen
 
 # Friends of the USSR in reds, its enemies in blues.
@@ -23,15 +24,25 @@ ATTITUDE_COLOURS = {
     "cold": "#3f6fb5",
     "hostile": "#1d3a7a",
 }
-USSR_COLOUR = "#e0a800"
+HOME_COLOUR = "#e0a800"
 LAND, SEA = "#5a5a4a", "#0f2a3a"
+GAP = "  "  # between regions side by side
 
 
-def country_colours(game: Game) -> dict[str, str]:
-    colours = {"ussr": USSR_COLOUR}
-    for rel in game.story.relations.values():
-        colours[rel.id] = ATTITUDE_COLOURS[attitude_word(game.state.vars[rel.id])]
+def letter_colours(game: Game, story_map: StoryMap) -> dict[str, str]:
+    """Each letter of the grids -> its colour now ("" draws nothing)."""
+    colours = {story_map.sea: SEA, story_map.land: LAND, " ": ""}
+    for country in story_map.countries:
+        if country.relation:
+            colours[country.letter] = ATTITUDE_COLOURS[attitude_word(game.state.vars[country.relation])]
+        else:
+            colours[country.letter] = HOME_COLOUR
     return colours
+
+
+def map_width(story_map: StoryMap) -> int:
+    """The width of the regions side by side."""
+    return sum(len(region.rows[0]) for region in story_map.regions) + len(GAP) * (len(story_map.regions) - 1)
 
 
 def alignment(game: Game, country: str) -> str:
@@ -45,38 +56,37 @@ def alignment(game: Game, country: str) -> str:
     return str(value).replace("_", " ")
 
 
-def render_map(game: Game, stacked: bool = False) -> Content:
-    """Europe and East Asia side by side, or (`stacked`, for narrow screens) East Asia under
-    Europe, so Japan is never off the edge."""
-    colours = country_colours(game)
-    labels: dict[tuple[int, int], str] = {}
-    for row, col, text in LABELS:
-        for offset, ch in enumerate(text):
-            labels[(row, col + offset)] = ch
-    europe = len(EUROPE[0]) + len(GAP)
-    rows = [(r, 0, row) for r, row in enumerate(ROWS)]
-    if stacked:  # each row's Asian half goes below, read from the same grid (labels included)
-        rows = [(r, 0, row[: len(EUROPE[0])]) for r, row in enumerate(ROWS)] + [(0, 0, "")] + [
-            (r, europe, row[europe:]) for r, row in enumerate(ROWS)]
-    lines: list[Content] = []
-    for r, start, row in rows:
-        parts: list[tuple[str, str]] = []
-        for c, cell in enumerate(row, start=start):
-            if cell == "~":
-                colour = SEA
-            elif cell == " ":
-                colour = ""
-            else:
-                colour = colours.get(CODES.get(cell, ""), LAND)
-            ch = labels.get((r, c), " ")
-            style = f"bold #ffffff on {colour}" if colour else ""
-            parts.append((ch, style))
-        lines.append(Content.assemble(*parts))
+def render_map(game: Game, story_map: StoryMap, stacked: bool = False) -> Content:
+    """The regions side by side, or (`stacked`, for narrow screens) one under another, so no
+    country is ever off the edge."""
+    colours = letter_colours(game, story_map)
+    drawn = [_region_lines(region.rows, region.labels, colours) for region in story_map.regions]
+    if stacked:
+        lines = [line for index, region in enumerate(drawn) for line in ([Content("")] if index else []) + region]
+    else:
+        height = max(len(region) for region in drawn)
+        blank = [Content(" " * len(region.rows[0])) for region in story_map.regions]
+        lines = [Content(GAP).join(region[row] if row < len(region) else blank[index] for index, region in enumerate(drawn))
+                 for row in range(height)]
     return Content("\n").join(lines)
 
 
+def _region_lines(rows: tuple[str, ...], labels: tuple[MapLabel, ...], colours: dict[str, str]) -> list[Content]:
+    written = {(label.row, label.col + offset): ch for label in labels for offset, ch in enumerate(label.text)}
+    lines = []
+    for r, row in enumerate(rows):
+        parts = []
+        for c, cell in enumerate(row):
+            colour = colours.get(cell, LAND)
+            parts.append((written.get((r, c), " "), f"bold #ffffff on {colour}" if colour else ""))
+        lines.append(Content.assemble(*parts))
+    return lines
+
+
 def legend(game: Game) -> Content:
-    parts: list[tuple[str, str] | str] = [("  ", f"on {USSR_COLOUR}"), " Soviet Union\n"]
+    story_map = game.story.campaign.map
+    homes = [c.name for c in story_map.countries if not c.relation and c.name] if story_map else []
+    parts: list[tuple[str, str] | str] = [part for name in homes[:1] for part in (("  ", f"on {HOME_COLOUR}"), f" {name}\n")]
     for rel in game.story.relations.values():
         value = game.state.vars[rel.id]
         word = attitude_word(value)
@@ -98,9 +108,12 @@ class MapScreen(SecondaryScreen):
         self.game = game
 
     def compose(self) -> ComposeResult:
-        yield Static("Map · attitude toward the USSR · Escape: back", classes="screen-title")
+        story_map = self.game.story.campaign.map
+        title = story_map.title if story_map else "Map"
+        yield Static(f"{title} · Escape: back", classes="screen-title")
         with ScrollableContainer(id="map-scroll"):
-            yield Static(render_map(self.game), id="map")
+            yield Static(Content.styled("This story has no map: its countries are listed below.", "italic")
+                         if story_map is None else render_map(self.game, story_map), id="map")
             yield Static(legend(self.game), id="legend")
         yield Footer()
 
@@ -108,4 +121,7 @@ class MapScreen(SecondaryScreen):
         self.query_one("#map-scroll").focus()
 
     def on_resize(self, event: events.Resize) -> None:
-        self.query_one("#map", Static).update(render_map(self.game, stacked=event.size.width < len(ROWS[0]) + 4))
+        story_map = self.game.story.campaign.map
+        if story_map is not None:
+            stacked = event.size.width < map_width(story_map) + 4
+            self.query_one("#map", Static).update(render_map(self.game, story_map, stacked=stacked))
