@@ -14,12 +14,17 @@ words are indexed once, when the story loads, and each text is scanned once:
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
+
+from kremlin_tui.memo import enabled as memo_enabled
+from kremlin_tui.memo import memo
 
 _RUN = re.compile(r"\w+")
 _WORD_CHAR = re.compile(r"\w")
 _END = ""  # trie key of the codex ids whose word ends at this node
+_FOUND = memo(50_000)  # (the index's words, text) -> ids: texts the server saw before (memo.py)
 
 
 class MentionIndex:
@@ -27,6 +32,8 @@ class MentionIndex:
 
     def __init__(self, words: Iterable[tuple[str, str]]) -> None:
         """`words`: (match word, codex id) pairs; words are stripped, empty ones ignored."""
+        words = list(words)
+        self.key = hashlib.sha256(repr(sorted(words)).encode("utf-8", "surrogateescape")).hexdigest() if memo_enabled() else ""
         self.exact: dict[str, set[str]] = {}
         self.trie: dict[str, dict] = {}  # type: ignore[type-arg]
         self.heads: set[str] = set()
@@ -54,6 +61,15 @@ class MentionIndex:
 
     def find(self, text: str) -> frozenset[str]:
         """The codex ids whose words `text` mentions."""
+        if self.key:
+            known = _FOUND.get((self.key, text))
+            if known is None:
+                known = self._find(text)
+                _FOUND.put((self.key, text), known)
+            return known
+        return self._find(text)
+
+    def _find(self, text: str) -> frozenset[str]:
         found: set[str] = set()
         runs = set(_RUN.findall(text))
         exact, heads = self.exact, self.heads

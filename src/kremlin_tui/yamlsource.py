@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 import yaml
 
 from kremlin_tui.diagnostics import Collector, Pos
+from kremlin_tui.memo import enabled as memo_enabled
+from kremlin_tui.memo import memo
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 64
@@ -104,8 +106,25 @@ def decode(data: bytes, display_path: str, out: Collector) -> str | None:
         return None
 
 
+_TREES = memo(64)  # (path, text) -> (tree, what parsing reported): files the server saw unchanged
+
+
 def parse_yaml_text(text: str, display_path: str, out: Collector) -> YNode | None:
-    """The file's tree; an empty or comment-only file is an empty scalar (it declares nothing)."""
+    """The file's tree; an empty or comment-only file is an empty scalar (it declares nothing).
+    Nothing downstream changes a tree, so a remembered one (see memo.py) is shared."""
+    if not memo_enabled():
+        return _parse_yaml_text(text, display_path, out)
+    key = (display_path, text)
+    known = _TREES.get(key)
+    if known is None:
+        reported = Collector()
+        known = (_parse_yaml_text(text, display_path, reported), reported.items)
+        _TREES.put(key, known)
+    out.items.extend(known[1])
+    return known[0]
+
+
+def _parse_yaml_text(text: str, display_path: str, out: Collector) -> YNode | None:
     loader = _Loader(text)
     try:
         root = _build(loader, display_path, out, text)

@@ -17,7 +17,7 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
-from kremlin_tui import __version__
+from kremlin_tui import __version__, memo
 from kremlin_tui.diagnostics import Diagnostic
 from kremlin_tui.lsp.index import Completion, Span, StoryIndex, completions
 from kremlin_tui.lsp.workspace import story_dirs_for, story_texts
@@ -39,6 +39,7 @@ class StoryServer(LanguageServer):
 
     def __init__(self, dirs: Sequence[str] = ()) -> None:
         super().__init__("kremlin-tui", __version__)
+        memo.remember()  # between two checks most files are unchanged: keep their trees (memo.py)
         self.dirs: list[str] = [str(Path(d).resolve()) for d in dirs]
         self.overlay: dict[str, str] = {}  # absolute path -> unsaved text
         self.index: StoryIndex | None = None
