@@ -96,3 +96,34 @@ async def test_a_story_without_a_map_says_so_and_lists_its_countries(tmp_path) -
         await pilot.pause()
         assert "This story has no map" in str(app.screen.query_one("#map").render())
         assert "Britain" in str(app.screen.query_one("#legend").render())
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24)])
+async def test_the_load_screen_shows_every_column_and_whole_scene_names(tmp_path, size) -> None:  # type: ignore[no-untyped-def]
+    from rich.console import Console
+    from textual.geometry import Region
+    from textual.widgets import DataTable
+
+    from kremlin_tui.tui.screens.saves import LoadScreen
+
+    app = KremlinApp([STORY], seed=1, saves_dir=str(tmp_path / "saves"), profile_dir=tmp_path / "p",
+                     story=load_story([STORY]))
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("n")
+        for _ in range(12):  # into 1926: long chapter and scene names ("The Triumvirs · The General Strike")
+            await pilot.press("1", "enter")
+        scene = app.game.story.nodes[app.game.state.node].title
+        await pilot.press("f5", "l")
+        await pilot.pause()
+        assert isinstance(app.screen, LoadScreen)
+        table = app.screen.query_one("#saves", DataTable)
+        widths = [column.width for column in table.columns.values()]
+        assert sum(widths) + 2 * table.cell_padding * len(widths) <= table.size.width  # no column off the edge
+        header = "".join(segment.text for segment in table.render_lines(Region(0, 0, table.size.width, 1))[0])
+        assert header.split() == ["Save", "In", "the", "game", "Saved", "Played"]
+        console = Console(width=200)
+        for index in range(table.row_count):
+            for cell, width in zip(table.get_row_at(index), widths, strict=True):
+                for line in cell.wrap(console, width):  # each line of each cell fits its column: nothing cut
+                    assert line.cell_len <= width, (index, str(cell))
+        assert any(scene in str(table.get_row_at(i)[1]) for i in range(table.row_count))

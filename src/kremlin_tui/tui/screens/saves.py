@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -80,14 +81,29 @@ class LoadScreen(SecondaryScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#saves", DataTable)
-        table.add_columns("Save", "In-game date", "Chapter · scene", "Saved", "Played")
         self.refresh_list()
-        table.focus()
+        self.query_one("#saves", DataTable).focus()
+
+    def on_resize(self, _event: events.Resize) -> None:
+        self.refresh_list()  # the columns share the width: a narrower screen wraps the scene names
+
+    def _columns(self, table: DataTable[Text]) -> None:
+        """Save, in the game (the in-game date over chapter · scene, wrapped), real time, play
+        time: every column whole on screen at 60 columns and up."""
+        width = self.size.width or 80
+        self._saved_width = 16 if width >= 100 else 11  # "2026-12-05 01:04" or "12-05 01:04"
+        name = min(28, max(22 if width >= 80 else 14, width // 4))  # an autosave's name whole at 80
+        where = max(12, width - name - self._saved_width - 6 - 4 * 2 - 2)  # 2 columns of padding each; a scrollbar
+        table.clear(columns=True)
+        table.add_column("Save", width=name)
+        table.add_column("In the game", width=where)
+        table.add_column("Saved", width=self._saved_width)
+        table.add_column("Played", width=6)
 
     def refresh_list(self) -> None:
         table = self.query_one("#saves", DataTable)
-        table.clear()
+        cursor = table.cursor_row
+        self._columns(table)
         try:
             if self.session.store is None:
                 raise SaveError("Saving is not available: there is no saves folder.")
@@ -102,36 +118,45 @@ class LoadScreen(SecondaryScreen):
         self.rows.extend(Row("bad", info) for info in bad)
         # Cells are rich Text: literal (a save name's "[" is never markup) and measured for width.
         for index, row in enumerate(self.rows):
-            table.add_row(*self._cells(row), key=str(index))
+            table.add_row(*self._cells(row), key=str(index), height=None)  # as many lines as the wrapped cells need
+        if self.rows:
+            table.move_cursor(row=max(0, min(cursor, len(self.rows) - 1)))
         empty = self.query_one("#saves-empty", Static)
         empty.display = not self.rows
         empty.update(Content("No saves yet. Press s in the game to save; the game also autosaves after every decision."))
 
     def _cells(self, row: Row) -> tuple[Text, ...]:
-        """The row's cells. Every text here comes from a save file, which anyone may have edited:
-        control characters are shown escaped (`\\x1b`), never sent to the terminal."""
+        """The row's cells: a save's kind under its name, the in-game date over chapter · scene.
+        Every text here comes from a save file, which anyone may have edited: control characters
+        are shown escaped (`\\x1b`), never sent to the terminal."""
         info = row.info
         meta = info.meta
+        saved = _cell(saved_time(info)[-self._saved_width:])
         if row.kind == "game" and row.group is not None:
             count = len([i for i in row.group.saves if not i.is_backup])
             title = _cell(row.group.game.name, style="bold")
-            title.append(f"  {count} save{'s' if count != 1 else ''}", style="dim")
-            return (title, _cell(meta.date, style="bold"), _cell(plural(meta.decisions, "decision"), style="dim"),
-                    _cell(saved_time(info)), _cell(""))
+            title.append(f"\n{count} save{'s' if count != 1 else ''}", style="dim")
+            where = _cell(meta.date, style="bold")
+            where.append("\n" + plural(meta.decisions, "decision"), style="dim")
+            return title, where, saved, _cell("")
         if row.kind == "bad":
             label = "damaged" if info.damaged else "cannot load"
             backup = " (its previous version loads)" if info.backup else ""
             name = _cell(info.slot + (".json.bak" if info.is_backup else ""))
-            return (name, _cell(f"{label}: {info.reason}{backup}", style="red"), _cell(""), _cell(saved_time(info)), _cell(""))
+            return name, _cell(f"{label}: {info.reason}{backup}", style="red"), saved, _cell("")
         name = _cell("  " + info.slot)
         kind = KIND_NAMES.get(info.kind, "")
         if row.kind == "backup":
-            name = _cell("    ↳ previous version", style="italic")
+            name = _cell("  ↳ previous version", style="italic")
             kind = "Enter restores"
         if kind:
-            name.append(f"  {kind}", style="italic dim")
-        where = " · ".join(x for x in (meta.chapter_title, meta.scene_title) if x)
-        return (name, _cell(meta.date), _cell(where), _cell(saved_time(info)), _cell(play_time(meta.play_seconds)))
+            name.append(f"\n  {kind}", style="italic dim")
+        where = _cell(meta.date, style="bold")
+        place = " · ".join(x for x in (meta.chapter_title, meta.scene_title) if x)
+        if place:
+            where.append("\n")
+            where.append(_cell(place))
+        return name, where, saved, _cell(play_time(meta.play_seconds))
 
     def selected_row(self) -> Row | None:
         table = self.query_one("#saves", DataTable)
