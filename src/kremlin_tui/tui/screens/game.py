@@ -228,3 +228,7 @@ class GameScreen(Screen[None]):
         sidebar = self.query_one(StatsPanel)
         sidebar.display = not sidebar.display
         self.set_class(not sidebar.display, "sidebar-off")
+
+    async def on_stats_panel_asked(self, message: StatsPanel.Asked) -> None:
+        """A stat row asked why (Enter, y or a click): the Why? report opens on that stat."""
+        await self.run_action(f"app.why({message.name!r})")

@@ -23,7 +23,8 @@ KEYS: tuple[tuple[str, str, str], ...] = (
     ("l", "load a saved game", "title, game"),
     ("F5 / F9", "quick save / quick load", "game"),
     ("u / r", "undo the last decision / redo it (the same outcome: undo never re-rolls)", "game, ending"),
-    ("t", "show or hide the stats sidebar (Tab to a stat shows what it means)", "game"),
+    ("t", "show or hide the stats sidebar (Tab or the mouse on a stat: what it means; Enter, y or a click on it: "
+     "why it has its value; ↑ ↓ from stat to stat)", "game"),
     ("n", "new game", "title, ending"),
     ("c", "continue the newest game", "title"),
     ("?", "this help", "title, game"),
@@ -72,7 +73,8 @@ you are in; a choice whose result is not certain is marked *a gamble*, with its 
 they depend on. Many consequences are hidden and arrive years later, as events; press `y` to
 ask why a scene or an event is here and which of your decisions made it so, or which moved a
 stat. The journal keeps the thread. In the sidebar, a ◆ marks a stat close to a value at
-which the story reacts.
+which the story reacts; Tab to a stat (or point at it) to read what it means, and press Enter
+or `y` on it (or click it) to ask why it has its value.
 
 ## Keys
 

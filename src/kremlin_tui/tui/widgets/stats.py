@@ -1,12 +1,15 @@
-"""The sidebar: stats as labelled bars with their last change, relations by country, and the
-description of the stat in focus (or under the mouse). A ◆ marks a stat near a value at which
-the story reacts (computed from the story's own conditions, see `present.thresholds`)."""
+"""The sidebar: stats as labelled bars with their last change, relations by country, and, docked
+at its bottom whatever the scroll, the description of the stat in focus (or under the mouse). A ◆
+marks a stat near a value at which the story reacts (computed from the story's own conditions,
+see `present.thresholds`). A stat can be asked why it has its value: Enter or `y` on a focused
+row, or a click, posts `StatsPanel.Asked` (the screen opens the Why? report on it)."""
 
 from __future__ import annotations
 
 from textual import events
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
@@ -28,6 +31,7 @@ ATTITUDE_STYLES = {
 BAR_WIDTH = 6
 TAIL = 1 + BAR_WIDTH + 4 + 4 + 2  # " ███░░░  45 ▲12 ◆": what follows a label
 NEAR_MARK = "◆"
+HINT = "Tab or the mouse: a stat's meaning here. Enter, y or a click on it: why it has its value."
 
 
 def bar(value: float, low: float, high: float, width: int) -> str:
@@ -42,6 +46,13 @@ def _fit(label: str, width: int) -> str:
 
 class StandingLine(Static, can_focus=True):
     """One stat or relation; its description shows in the panel's note on focus or hover."""
+
+    BINDINGS = [
+        Binding("enter", "ask", "Why?"),
+        Binding("y", "ask", "Why?", show=False),
+        Binding("down", "app.focus_next", show=False),  # from stat to stat
+        Binding("up", "app.focus_previous", show=False),
+    ]
 
     def __init__(self, row: StatRow | RelationRow) -> None:
         super().__init__(classes="standing-line")
@@ -80,8 +91,15 @@ class StandingLine(Static, can_focus=True):
     def on_enter(self, _event: events.Enter) -> None:
         self.post_message(StatsPanel.Noted(self))
 
+    def on_click(self, event: events.Click) -> None:
+        event.stop()
+        self.action_ask()
 
-class StatsPanel(VerticalScroll):
+    def action_ask(self) -> None:
+        self.post_message(StatsPanel.Asked(self.row.id))
+
+
+class StatsPanel(Vertical):
     """Shows the game's visible state; `refresh_from(game)` after every decision."""
 
     class Noted(Message):
@@ -89,15 +107,23 @@ class StatsPanel(VerticalScroll):
             super().__init__()
             self.line = line
 
+    class Asked(Message):
+        """The player asked why a stat or relation (`name`, its id) has its value."""
+
+        def __init__(self, name: str) -> None:
+            super().__init__()
+            self.name = name
+
     def __init__(self, thresholds: dict[str, tuple[Threshold, ...]] | None = None, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.thresholds = thresholds or {}
         self.rows: list[StatRow | RelationRow] = []
 
     def compose(self) -> ComposeResult:
-        yield Static(Content.assemble(("STANDING", "bold $text-accent")), id="stats-head")
-        yield Static(Content.assemble(("RELATIONS", "bold $text-accent")), id="relations-head")
-        yield Static(id="stat-note")
+        yield Static(Content(HINT), id="stat-note")  # docked at the bottom: on screen whatever the scroll
+        with VerticalScroll(id="standing", can_focus=False):
+            yield Static(Content.assemble(("STANDING", "bold $text-accent")), id="stats-head")
+            yield Static(Content.assemble(("RELATIONS", "bold $text-accent")), id="relations-head")
 
     def refresh_from(self, game: Game) -> None:
         stats, relations = present.stat_rows(game, self.thresholds), present.relation_rows(game)
@@ -106,14 +132,15 @@ class StatsPanel(VerticalScroll):
         if [r.id for r in rows] != [line.row.id for line in lines]:
             for line in lines:
                 line.remove()
-            self.mount_all((StandingLine(r) for r in stats), after="#stats-head")
-            self.mount_all((StandingLine(r) for r in relations), after="#relations-head")
+            standing = self.query_one("#standing", VerticalScroll)
+            standing.mount_all((StandingLine(r) for r in stats), after="#stats-head")
+            standing.mount_all((StandingLine(r) for r in relations), after="#relations-head")
             self.query_one("#relations-head").display = bool(relations)
         self.rows = rows
         self.call_after_refresh(self.redraw)
 
     def redraw(self) -> None:
-        width = self.scrollable_content_region.width or 34
+        width = self.query_one("#standing", VerticalScroll).scrollable_content_region.width or 34
         for line, row in zip(self.query(StandingLine), self.rows, strict=False):
             line.draw(row, width)
 
