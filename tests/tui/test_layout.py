@@ -127,3 +127,29 @@ async def test_the_load_screen_shows_every_column_and_whole_scene_names(tmp_path
                 for line in cell.wrap(console, width):  # each line of each cell fits its column: nothing cut
                     assert line.cell_len <= width, (index, str(cell))
         assert any(scene in str(table.get_row_at(i)[1]) for i in range(table.row_count))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (160, 48)])
+async def test_notifications_are_top_right_in_the_game_and_bottom_right_elsewhere(make_app, size) -> None:  # type: ignore[no-untyped-def]
+    from textual.widgets._toast import Toast
+
+    from kremlin_tui.tui.screens.game import GameScreen
+    from kremlin_tui.tui.screens.saves import LoadScreen
+
+    app = make_app()
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await pilot.press("n", "f5")  # "Quick saved", on the game screen
+        await pilot.pause()
+        assert isinstance(app.screen, GameScreen)
+        toast = app.screen.query_one(Toast)
+        choices = app.screen.query_one("#choice-box").region
+        assert toast.region.y <= 2 and toast.region.right >= size[0] - 2  # top right
+        assert not toast.region.overlaps(choices)  # off the choices and the costs under them
+        await pilot.press("l")
+        await pilot.pause()
+        assert isinstance(app.screen, LoadScreen)
+        app.notify("A message on the load screen")
+        await pilot.pause()
+        toasts = list(app.screen.query(Toast))
+        assert toasts and all(t.region.y > size[1] // 2 for t in toasts)  # Textual's place: bottom right
+        assert toasts[-1].region.bottom >= size[1] - 2
