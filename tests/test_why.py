@@ -223,3 +223,50 @@ def test_plain_mode_why_names_the_decision_behind_an_event() -> None:
     assert "why STAT" in output[output.index("> help\n"):]
     assert all(not line.startswith("> ") or line[2:] in ("1", "why", "why party", "why nothing", "journal", "help", "")
                for line in output.splitlines())
+
+
+OR_STORY = """\
+nodes:
+  - id: a
+    title: A
+    date: 1924-01-21
+    text: a
+    choices:
+      - {id: grumble, label: Grumble, effects: [party -= 5], goto: b}
+  - id: b
+    title: B
+    date: 1924-02-01
+    text: b
+    choices:
+      - {id: spy, label: Spy, effects: [flag_a = true], goto: c}
+  - id: c
+    title: C
+    date: 1924-05-01
+    text: c
+    choices:
+      - {id: rally, label: Rally, effects: [party += 20], goto: fin}
+  - id: e
+    title: The Event
+    event: {after: 1924-02, before: 1924-12, if: flag_a or party > 50}
+    text: e
+    choices:
+      - {id: ok, label: Ok}
+endings:
+  - {id: fin, title: Fin, text: done}
+"""
+
+
+def test_an_event_names_only_the_or_branch_that_held_when_it_fired(make_story) -> None:  # type: ignore[no-untyped-def]
+    from kremlin_tui import present
+
+    game = Game.new(load_story([make_story(OR_STORY)], cache=False), 1)
+    game.choose("grumble")  # Party standing 45 -> 40: the other branch, which did not hold
+    game.choose("spy")  # flag_a: the branch that held
+    assert game.state.node == "e"
+    report = "\n".join(why_here(game).lines())
+    assert "its time had come: between February 1924 and December 1924" in report  # the window's end too
+    assert "Spy" in report and "Grumble" not in report
+    game.choose("ok")
+    game.choose("rally")  # Party standing 60: the branch holds now, but did not when the event fired
+    entry = next(e for e in present.journal(game) if e.is_event)
+    assert len(entry.causes) == 1 and "Spy" in entry.causes[0], entry.causes

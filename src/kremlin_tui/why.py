@@ -88,7 +88,7 @@ def condition_reasons(ast: Ast, game: Game, upto: int | None = None) -> list[Rea
                    tuple(causes_of(part, game, upto))) for part in parts]
 
 
-def _holds(ast: Ast, state: GameState) -> bool:
+def _holds(ast: Ast, state: GameState | Then) -> bool:
     from kremlin_tui.expr import compile_ast
 
     try:
@@ -235,8 +235,9 @@ def causes_of(ast: Ast, game: Game, upto: int | None = None) -> list[Cause]:
     variable the expression reads, and the ones it names with `chose(...)`/`visited(...)`."""
     state = game.state
     limit = len(state.history) if upto is None else upto
-    if ast[0] == "or" and upto is None:  # only the alternatives that hold now are causes
-        ast = ("or", tuple(item for item in ast[1] if _holds(item, state)) or ast[1])
+    if ast[0] == "or":  # only the alternatives that held (now, or when decision `upto` was taken) are causes
+        then = state if upto is None else state_after(game, upto)
+        ast = ("or", tuple(item for item in ast[1] if _holds(item, then)) or ast[1])
     numbers: dict[int, str] = {}
     for name, refs in _reads(ast):
         if refs == "chose":
@@ -249,6 +250,34 @@ def causes_of(ast: Ast, game: Game, upto: int | None = None) -> list[Cause]:
         if number is not None:
             numbers.setdefault(number, name if refs == "var" else "")
     return [cause(game, number, name) for number, name in sorted(numbers.items())]
+
+
+@dataclass(frozen=True)
+class Then:
+    """What expressions read (`vars`, `visits`, `chosen`) as it was right after a past decision."""
+
+    vars: dict[str, Any]
+    visits: dict[str, int]
+    chosen: frozenset[str]
+
+
+def state_after(game: Game, upto: int) -> Then:
+    """The state right after decision `upto`: today's values with every later change undone
+    (each step records its changes' old values), so "which `or` branch held when the event
+    fired" is answered for the moment it fired, not for today."""
+    history = game.state.history
+    values = dict(game.state.vars)
+    for step in reversed(history[upto:]):
+        for change in reversed(step.changes):
+            values[change.name] = change.old
+    values["decisions"] = upto
+    if upto < len(history):  # the calendar as the next step found it
+        day = GameDate.parse(history[upto].date).day
+        values.update(year=day.year, month=day.month, day=day.day)
+    visits: dict[str, int] = {}
+    for step in history[:upto]:
+        visits[step.node] = visits.get(step.node, 0) + 1
+    return Then(values, visits, frozenset(f"{step.node}.{step.choice}" for step in history[:upto]))
 
 
 def _reads(ast: Ast) -> list[tuple[str, str]]:
@@ -345,8 +374,12 @@ def event_reasons(game: Game, node: Node, upto: int) -> list[Reason]:
     trigger = node.event
     assert trigger is not None
     reasons: list[Reason] = []
-    if trigger.after is not None:
+    if trigger.after is not None and trigger.before is not None:
+        reasons.append(Reason(f"its time had come: between {trigger.after.display()} and {trigger.before.display()}", True))
+    elif trigger.after is not None:
         reasons.append(Reason(f"its time had come: {trigger.after.display()} or later", True))
+    elif trigger.before is not None:
+        reasons.append(Reason(f"its time had not passed: {trigger.before.display()} at the latest", True))
     if trigger.scheduled:
         number = _find_step(game.state.history, upto, lambda s: _schedules(game.story, s, node.id))
         causes = (cause(game, number),) if number else ()
