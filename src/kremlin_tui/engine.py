@@ -8,12 +8,15 @@ always give the same game.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from kremlin_tui import rng
 from kremlin_tui.dates import GameDate
 from kremlin_tui.effects import apply_effects, clean_weights
+from kremlin_tui.events import Due, chose_key, visited_key
 from kremlin_tui.model import Choice, Effect, Node, Story
 from kremlin_tui.preview import ChoicePreview, Preview, preview_choice
 from kremlin_tui.preview import OutcomeChance as OutcomeChance  # re-exported: part of the engine API
@@ -112,6 +115,8 @@ class GameState:
     # for each stat, relation and flag, the decisions (1-based numbers into `history`, oldest
     # first, at most PROVENANCE_DEPTH) that last changed it: "why is Party standing 12?"
     provenance: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # which events are open and whose conditions held (see `events.Due`): not saved, not copied
+    due: Due | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def decisions(self) -> int:
@@ -390,8 +395,10 @@ class Game:
             outcome_index = self._draw([o.weight(state) for o in choice.outcomes])
             outcome = choice.outcomes[outcome_index]
             self._apply(outcome.effects, before)
-        state.chosen.add(f"{node.id}.{choice.id}")
+        key = f"{node.id}.{choice.id}"
+        state.chosen.add(key)
         state.vars["decisions"] = state.vars.get("decisions", 0) + 1
+        self._changed((*before, "decisions", chose_key(key)))
         target = (outcome.goto if outcome else None) or choice.goto
         if target is None:
             target = state.resume
@@ -489,28 +496,16 @@ class Game:
         self._enter(dest, None)
         return []
 
-    def _due_event(self, moving_to: Any) -> tuple[str, GameDate] | None:
+    def _due_event(self, moving_to: date) -> tuple[str, GameDate] | None:
         state = self.state
-        now = state.date.day
-        fired = state.fired
-        for event_id, trigger in self.story.event_triggers:
-            if event_id in fired:
-                continue
-            if trigger.scheduled:
-                when_text = state.scheduled.get(event_id)
-                if when_text is None:
-                    continue
-                when = GameDate.parse(when_text)
-            else:
-                when = trigger.after or state.date
-            if when.day > moving_to:
-                continue
-            if trigger.before is not None and now > trigger.last_day:
-                continue
-            if trigger.condition is not None and not trigger.condition(state):
-                continue
-            return event_id, when
-        return None
+        if state.due is None:  # built on a state's first move
+            state.due = Due(self.story.event_index)
+        return state.due.next(state, moving_to)
+
+    def _changed(self, names: Iterable[str]) -> None:
+        """Tell the event index which names may have changed (see `events.Due`)."""
+        if self.state.due is not None:
+            self.state.due.changed(names)
 
     def _enter(self, node: Node, due: GameDate | None) -> None:
         state = self.state
@@ -523,6 +518,7 @@ class Game:
             self._set_date(node.date)
         state.node = node.id
         state.visits[node.id] = state.visits.get(node.id, 0) + 1
+        self._changed((visited_key(node.id),))
         if node.is_ending:
             state.ending = node.id
         self._unlock(node.codex)
@@ -539,6 +535,7 @@ class Game:
         self.state.vars["year"] = when.day.year
         self.state.vars["month"] = when.day.month
         self.state.vars["day"] = when.day.day
+        self._changed(("year", "month", "day"))
 
     # -- the writers' debugger -------------------------------------------------------------------
 
@@ -562,6 +559,7 @@ class Game:
             provenance = self.state.provenance
             provenance[name] = (*provenance.get(name, ())[1 - PROVENANCE_DEPTH:], DEBUGGER)
         self.state.vars[name] = value
+        self._changed((name,))
         return value
 
     def debug_goto(self, node_id: str) -> None:

@@ -6,11 +6,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from kremlin_tui.dates import GameDate
 from kremlin_tui.diagnostics import Pos
 from kremlin_tui.expr import Expr
 from kremlin_tui.template import Template
+
+if TYPE_CHECKING:
+    from kremlin_tui.events import EventIndex
 
 
 @dataclass(frozen=True)
@@ -224,9 +228,12 @@ class Story:
         return {name: i for i, name in enumerate((*self.stats, *self.relations, *self.flags))}
 
     @cached_property
-    def event_triggers(self) -> tuple[tuple[str, EventTrigger], ...]:
-        """The events in firing order with their triggers, resolved once (checked every move)."""
-        return tuple((eid, self.nodes[eid].event) for eid in self.events)  # type: ignore[misc]
+    def event_index(self) -> EventIndex:
+        """The events arranged by the day their window opens and by the names they read, built
+        once (the engine asks which event is due on every move)."""
+        from kremlin_tui.events import EventIndex
+
+        return EventIndex(self)
 
     def initial_vars(self) -> dict[str, object]:
         values: dict[str, object] = {}

@@ -1,0 +1,207 @@
+"""Which event is due: the question the engine asks on every move, answered without testing
+every event of the story each time.
+
+The answer is exactly the old linear scan's (the first event in firing order that has not fired,
+whose window has opened by the day the move reaches and has not closed, and whose condition
+holds), but an event is looked at only when something about it can have changed:
+
+- events wait in order of the day their window opens and join the open set when a move reaches
+  that day; fired and expired ones leave it for good (the calendar never goes back);
+- an open event's condition is tested once, and again only after a variable it reads has changed
+  (each decision reports what it changed: `Due.changed`);
+- scheduled events, whose day lives in the game state, are looked at while they are scheduled.
+
+Conditions are pure functions of the variables, the visits and the choices taken, so a cached
+result is the result the scan would compute. A `Due` lives on the one `GameState` object it
+follows (a copy of a state, a loaded or an undone one starts without one).
+"""
+
+from __future__ import annotations
+
+import heapq
+from bisect import bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from itertools import islice
+from typing import TYPE_CHECKING, Any
+
+from kremlin_tui.dates import GameDate
+
+if TYPE_CHECKING:
+    from kremlin_tui.engine import GameState
+    from kremlin_tui.model import EventTrigger, Story
+
+
+def visited_key(node: str) -> str:
+    """The name under which `visited(node)` is read (and its change reported)."""
+    return f"visited:{node}"
+
+
+def chose_key(choice: str) -> str:
+    """The name under which `chose(scene.choice)` is read."""
+    return f"chose:{choice}"
+
+
+def reads(ast: Any) -> frozenset[str]:
+    """Every name an expression can read: variables, and `visited:`/`chose:` keys for the
+    history functions. An unknown node kind raises, so a change to the expression tree cannot
+    silently leave an event untested."""
+    found: set[str] = set()
+    stack = [ast]
+    while stack:
+        node = stack.pop()
+        kind = node[0]
+        if kind == "var":
+            found.add(node[1])
+        elif kind == "call":
+            name, args = node[1], node[2]
+            if name in ("visited", "chose", "attitude"):
+                ref = args[0][1]
+                found.add(visited_key(ref) if name == "visited" else chose_key(ref) if name == "chose" else ref)
+            else:
+                stack.extend(args)
+        elif kind in ("and", "or"):
+            stack.extend(node[1])
+        elif kind in ("not", "neg"):
+            stack.append(node[1])
+        elif kind == "arith":
+            stack.extend((node[2], node[3]))
+        elif kind == "cmp":
+            stack.extend(node[2])
+        elif kind != "const":
+            raise ValueError(f"reads(): unknown expression node {kind!r}")
+    return frozenset(found)
+
+
+@dataclass(frozen=True)
+class _Event:
+    rank: int  # position in firing order: the lower, the sooner it fires
+    id: str
+    trigger: EventTrigger
+    opens: int  # the ordinal of the day its window opens (0: from the start)
+    closes: int | None  # the ordinal of its window's last day, None if it never closes
+    reads: frozenset[str]  # what its condition reads (see `reads`)
+
+
+class EventIndex:
+    """A story's events arranged for `Due`: built once per story."""
+
+    def __init__(self, story: Story) -> None:
+        self.story = story
+        events: list[_Event] = []
+        for rank, event_id in enumerate(story.events):
+            trigger = story.nodes[event_id].event
+            assert trigger is not None
+            closes = trigger.last_day.toordinal() if trigger.before is not None else None
+            opens = trigger.after.day.toordinal() if trigger.after is not None and not trigger.scheduled else 0
+            names = reads(trigger.condition.ast) if trigger.condition is not None else frozenset()
+            events.append(_Event(rank, event_id, trigger, opens, closes, names))
+        self.events = tuple(events)
+        self.by_id = {event.id: event for event in events}
+        waiting = sorted((e for e in events if not e.trigger.scheduled), key=lambda e: (e.opens, e.rank))
+        self.waiting = tuple(waiting)
+        self.opening_days = [e.opens for e in waiting]
+
+
+class Due:
+    """The open events of one game state, with their conditions' last results."""
+
+    def __init__(self, index: EventIndex) -> None:
+        self.index = index
+        self.cursor = 0  # events in `index.waiting` before it have been opened
+        self.watching: dict[str, set[int]] = {}  # name -> the open events that read it
+        self.holds: set[int] = set()  # open events whose condition held when last tested
+        self.stale: set[int] = set()  # open events whose condition must be tested (again)
+        self.closing: list[tuple[int, int]] = []  # (last day, rank) of open events with a window end
+        self.dirty: set[str] = set()
+        self.pending: set[int] = set()  # scheduled events not known to have fired
+        self.scheduled_seen = 0  # len(state.scheduled) when `pending` was made (keys are never removed)
+
+    def changed(self, names: Iterable[str]) -> None:
+        """Names whose value may have changed since the last `next`."""
+        self.dirty.update(names)
+
+    def next(self, state: GameState, moving_to: date) -> tuple[str, GameDate] | None:
+        """The event to show before a move that reaches `moving_to`, with its date, or None.
+        `state` is the state this index has followed from its first move."""
+        now = state.date.day.toordinal()
+        limit = moving_to.toordinal()
+        fired = state.fired
+        if self.cursor < len(self.index.waiting) and self.index.opening_days[self.cursor] <= limit:
+            self._open(limit, fired)
+        if self.closing and self.closing[0][0] < now:
+            self._close(now)
+        if self.dirty:
+            self._invalidate()
+        if len(state.scheduled) != self.scheduled_seen:
+            self._schedule(state)
+        if not (self.holds or self.stale or self.pending):
+            return None  # the common case: nothing open can have become true
+        events = self.index.events
+        for rank in sorted(self.holds | self.stale | self.pending):
+            event = events[rank]
+            if event.trigger.scheduled:
+                if event.id in fired:
+                    self.pending.discard(rank)
+                    continue
+                when = GameDate.parse(state.scheduled[event.id])
+                if when.day > moving_to or (event.closes is not None and now > event.closes):
+                    continue
+                if event.trigger.condition is None or event.trigger.condition(state):
+                    return event.id, when
+                continue
+            if event.id in fired or (event.closes is not None and now > event.closes):
+                self._drop(rank)
+                continue
+            if event.opens > limit:
+                continue  # opened by a longer move earlier; not reached by this one
+            if rank in self.stale:
+                if event.trigger.condition is None or event.trigger.condition(state):
+                    self.holds.add(rank)
+                self.stale.discard(rank)
+            if rank in self.holds:
+                return event.id, event.trigger.after or state.date
+        return None
+
+    def _schedule(self, state: GameState) -> None:
+        by_id = self.index.by_id
+        fired = state.fired
+        for event_id in islice(state.scheduled, self.scheduled_seen, None):  # new keys come last
+            event = by_id.get(event_id)
+            if event is not None and event.trigger.scheduled and event_id not in fired:
+                self.pending.add(event.rank)
+        self.scheduled_seen = len(state.scheduled)
+
+    def _open(self, limit: int, fired: set[str]) -> None:
+        index = self.index
+        end = bisect_right(index.opening_days, limit)
+        for event in index.waiting[self.cursor:end]:
+            if event.id in fired:
+                continue
+            for name in event.reads:
+                self.watching.setdefault(name, set()).add(event.rank)
+            self.stale.add(event.rank)
+            if event.closes is not None:
+                heapq.heappush(self.closing, (event.closes, event.rank))
+        self.cursor = max(self.cursor, end)
+
+    def _close(self, now: int) -> None:
+        closing = self.closing
+        while closing and closing[0][0] < now:
+            self._drop(heapq.heappop(closing)[1])
+
+    def _invalidate(self) -> None:
+        watching = self.watching
+        for name in self.dirty:
+            ranks = watching.get(name)
+            if ranks:
+                self.stale |= ranks
+                self.holds -= ranks
+        self.dirty.clear()
+
+    def _drop(self, rank: int) -> None:
+        for name in self.index.events[rank].reads:
+            self.watching[name].discard(rank)
+        self.holds.discard(rank)
+        self.stale.discard(rank)
