@@ -23,7 +23,7 @@ from kremlin_tui.saves import (
     read_save_bytes,
     upgrade,
 )
-from kremlin_tui.saves.migrate import OLDEST_FORMAT
+from kremlin_tui.saves.formats import OLDEST_FORMAT
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 
@@ -58,7 +58,7 @@ def saved(tmp_path: Path, story: Story, picks: list[str], seed: int = 4, slot: s
 
 
 def test_every_old_format_has_a_migration_to_the_next() -> None:
-    assert FORMAT_VERSION == 1
+    assert FORMAT_VERSION == 2
     assert sorted(MIGRATIONS) == list(range(OLDEST_FORMAT, FORMAT_VERSION))
 
 
@@ -67,7 +67,7 @@ def version0(game: Game) -> dict:
     flat metadata, no story section."""
     state = game.state.to_json()
     state["rng"] = hex(state["rng"])
-    state["chosen"] = {key: True for key in state["chosen"]}
+    state["chosen"] = {key: True for key in game.state.chosen}
     return {"kremlin_tui_save": 0, "slot": "from the prototype", "saved": 1714564800, "play_time": 95.0, "game": state}
 
 
@@ -77,7 +77,7 @@ def test_a_format_0_save_migrates_to_format_1_and_loads_exactly(tmp_path: Path, 
         game.choose(pick)
     old = version0(game)
     document, original = upgrade(json.loads(json.dumps(old)))
-    assert original == 0 and document["kremlin_tui_save"] == 1
+    assert original == 0 and document["kremlin_tui_save"] == FORMAT_VERSION
     save = read_save_bytes(json.dumps(old).encode())
     assert save.format == 0 and save.story_id == "mini" and save.story_hash == mini.content_hash
     assert save.state == game.state
@@ -95,6 +95,48 @@ def test_a_format_0_save_migrates_to_format_1_and_loads_exactly(tmp_path: Path, 
     assert json.loads((tmp_path / "prototype.json").read_text())["kremlin_tui_save"] == FORMAT_VERSION
 
 
+def version1(document: dict) -> dict:
+    """The format-1 layout of a current document: every decision with the prose after it and
+    each change in full (name, kind, label, old, new, polarity)."""
+    old = json.loads(json.dumps(document))
+    old["kremlin_tui_save"] = 1
+    state = old["state"]
+    names = state.pop("names")
+    state["version"] = 1
+    state["chosen"] = sorted(f"{row[0]}.{row[1]}" for row in state["history"])
+    state["visits"] = {row[0]: 1 for row in state["history"]} | {state["node"]: 1}
+    history = []
+    for row in state["history"]:
+        node, choice, date, title, label, *rest = row + [None, [], []][len(row) - 5:]
+        changes = [{"name": n, "kind": names[n][0] if n in names else "flag",
+                    "label": names[n][1] if n in names else f"The flag {n}.", "old": a, "new": b,
+                    "polarity": names[n][2] if n in names else "neutral"} for n, a, b in rest[1]]
+        history.append({"node": node, "choice": choice, "date": date, "title": title, "label": label,
+                        "outcome": rest[0], "result": f"What followed {choice}.", "changes": changes,
+                        "events": rest[2]})
+    state["history"] = history
+    return old
+
+
+def test_a_format_1_save_migrates_to_format_2_and_loads_exactly(tmp_path: Path, mini: Story) -> None:
+    store = saved(tmp_path, mini, ["back", "vote"])
+    current = json.loads((tmp_path / "saves" / "game.json").read_text())
+    old = version1(current)
+    assert all("result" in step and isinstance(step["changes"][0], dict) for step in old["state"]["history"])
+    document, original = upgrade(json.loads(json.dumps(old)))
+    assert original == 1 and read_save_bytes(json.dumps(document).encode()).state == store.read("game").save.state
+    (tmp_path / "saves" / "old.json").write_text(json.dumps(old, indent=1), encoding="utf-8")
+    session, report = Session.from_slot(mini, store, "old")
+    assert report.mode == "exact" and session.state == store.read("game").save.state
+    assert [len(s.changes) for s in session.state.history] == [3, 2]
+    assert session.state.history[0].changes[0].label == "Party standing"
+    # a label the story renamed between two decisions stays as it was shown
+    old["state"]["history"][1]["changes"][0]["label"] = "Renamed"
+    save = read_save_bytes(json.dumps(old).encode())
+    assert save.state.history[1].changes[0].label == "Renamed"
+    assert save.state.history[0].changes[0].label == "Party standing"
+
+
 def test_a_malformed_old_save_is_damaged_not_a_crash(mini: Story) -> None:
     with pytest.raises(DamagedSave, match=r"format 0.*cannot be upgraded"):
         read_save_bytes(json.dumps({"kremlin_tui_save": 0, "slot": "x"}).encode())
@@ -106,7 +148,7 @@ def test_a_malformed_old_save_is_damaged_not_a_crash(mini: Story) -> None:
 
 def test_formats_from_the_future_and_the_unknown_past_are_refused(mini: Story) -> None:
     with pytest.raises(IncompatibleSave, match="newer version of Kremlin TUI"):
-        read_save_bytes(b'{"kremlin_tui_save": 2}')
+        read_save_bytes(b'{"kremlin_tui_save": 3}')
     with pytest.raises(DamagedSave, match="unknown"):
         read_save_bytes(b'{"kremlin_tui_save": -1}')
     with pytest.raises(DamagedSave, match="not a number"):

@@ -149,9 +149,9 @@ def _hostile_save(tmp_path: Path) -> Path:
     for key in ("scene_title", "chapter_title", "story_title", "date", "scene", "chapter"):
         document["meta"][key] = f"{key} {PAYLOAD}"
     document["meta"]["slot"] = "evil" + PAYLOAD
-    for step in document["state"]["history"]:
-        step["title"] = "step " + PAYLOAD
-        step["label"] = "label " + PAYLOAD
+    for step in document["state"]["history"]:  # rows: [node, choice, date, title, label, ...]
+        step[3] = "step " + PAYLOAD
+        step[4] = "label " + PAYLOAD
     SaveStore(saves).write("evil", document)
     (saves / ("damaged" + "\x1b[2J" + ".json")).write_text("{" + PAYLOAD, encoding="utf-8")
     return saves

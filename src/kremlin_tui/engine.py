@@ -9,25 +9,28 @@ always give the same game.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from kremlin_tui import rng
+from kremlin_tui.calendar import DATE_NAMES
 from kremlin_tui.dates import GameDate
 from kremlin_tui.effects import apply_effects, clean_weights
 from kremlin_tui.events import Due, chose_key, visited_key
 from kremlin_tui.model import Choice, Effect, Node, Story
 from kremlin_tui.preview import ChoicePreview, Preview, preview_choice
 from kremlin_tui.preview import OutcomeChance as OutcomeChance  # re-exported: part of the engine API
+from kremlin_tui.state import DEBUGGER, PROVENANCE_DEPTH, STATE_VERSION, Change, GameState, Step, provenance_from_history, record
 from kremlin_tui.template import Template
 
 if TYPE_CHECKING:
     from kremlin_tui.why import Why
 
-STATE_VERSION = 1
-PROVENANCE_DEPTH = 3  # decisions remembered per variable: the last ones that changed it
-DEBUGGER = 0  # a provenance entry for a value set by hand in the writers' debugger
+__all__ = [  # the engine API; the state's classes live in `state` and are part of it
+    "DEBUGGER", "PROVENANCE_DEPTH", "STATE_VERSION", "Change", "ChoiceUnavailable", "ChoiceView", "EngineError", "Game",
+    "GameState", "OutcomeChance", "Scene", "Step", "TurnResult", "provenance_from_history",
+]
 
 
 class EngineError(Exception):
@@ -36,176 +39,6 @@ class EngineError(Exception):
 
 class ChoiceUnavailable(EngineError):
     """The player picked a choice that is locked, hidden or unknown."""
-
-
-@dataclass(frozen=True)
-class Change:
-    """One variable that a decision changed."""
-
-    name: str
-    kind: str  # "stat", "hidden", "relation" or "flag"
-    label: str
-    old: Any
-    new: Any
-    polarity: str = "up"
-
-    @property
-    def delta(self) -> float:
-        if isinstance(self.old, bool) or isinstance(self.new, bool):
-            return 0
-        if isinstance(self.old, int | float) and isinstance(self.new, int | float):
-            return self.new - self.old
-        return 0
-
-    def to_json(self) -> dict[str, Any]:
-        return {"name": self.name, "kind": self.kind, "label": self.label, "old": self.old, "new": self.new,
-                "polarity": self.polarity}
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Change:
-        return cls(data["name"], data["kind"], data["label"], data["old"], data["new"], data.get("polarity", "up"))
-
-
-@dataclass
-class Step:
-    """One decision in the history: what was chosen, when, and what it changed."""
-
-    node: str
-    choice: str
-    date: str
-    title: str = ""
-    label: str = ""
-    outcome: int | None = None
-    result: str = ""
-    changes: list[Change] = field(default_factory=list)
-    events: list[str] = field(default_factory=list)
-
-    def to_json(self) -> dict[str, Any]:
-        return {"node": self.node, "choice": self.choice, "date": self.date, "title": self.title,
-                "label": self.label, "outcome": self.outcome, "result": self.result,
-                "changes": [c.to_json() for c in self.changes], "events": list(self.events)}
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Step:
-        return cls(data["node"], data["choice"], data["date"], data.get("title", ""), data.get("label", ""),
-                   data.get("outcome"), data.get("result", ""),
-                   [Change.from_json(c) for c in data.get("changes", [])], list(data.get("events", [])))
-
-
-@dataclass
-class GameState:
-    """Everything that changes in play. `vars` also holds year, month, day and decisions so that
-    expressions read them like any other name."""
-
-    seed: int
-    rng: int
-    node: str
-    date: GameDate
-    vars: dict[str, Any]
-    visits: dict[str, int] = field(default_factory=dict)
-    chosen: set[str] = field(default_factory=set)
-    fired: set[str] = field(default_factory=set)
-    scheduled: dict[str, str] = field(default_factory=dict)
-    codex: list[str] = field(default_factory=list)
-    resume: str | None = None
-    ending: str | None = None
-    history: list[Step] = field(default_factory=list)
-    story_id: str = ""
-    story_hash: str = ""
-    # for each stat, relation and flag, the decisions (1-based numbers into `history`, oldest
-    # first, at most PROVENANCE_DEPTH) that last changed it: "why is Party standing 12?"
-    provenance: dict[str, tuple[int, ...]] = field(default_factory=dict)
-    # which events are open and whose conditions held (see `events.Due`): not saved, not copied
-    due: Due | None = field(default=None, init=False, repr=False, compare=False)
-
-    @property
-    def decisions(self) -> int:
-        return int(self.vars.get("decisions", 0))
-
-    def copy(self, history: bool = True) -> GameState:
-        """An independent copy. History steps are shared (the engine never changes a step once
-        `choose` has returned), which keeps undo snapshots cheap; `history=False` drops them
-        for search, where only the position matters."""
-        return replace(
-            self,
-            vars=dict(self.vars),
-            visits=dict(self.visits),
-            chosen=set(self.chosen),
-            fired=set(self.fired),
-            scheduled=dict(self.scheduled),
-            codex=list(self.codex),
-            history=list(self.history) if history else [],
-            provenance=dict(self.provenance),
-        )
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "version": STATE_VERSION,
-            "story_id": self.story_id,
-            "story_hash": self.story_hash,
-            "seed": self.seed,
-            "rng": self.rng,
-            "node": self.node,
-            "date": self.date.iso(),
-            "vars": dict(self.vars),
-            "visits": dict(self.visits),
-            "chosen": sorted(self.chosen),
-            "fired": sorted(self.fired),
-            "scheduled": dict(self.scheduled),
-            "codex": list(self.codex),
-            "resume": self.resume,
-            "ending": self.ending,
-            "history": [s.to_json() for s in self.history],
-            "provenance": {name: list(numbers) for name, numbers in self.provenance.items()},
-        }
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> GameState:
-        """A state from `to_json()`; a state saved before provenance was recorded gets it rebuilt
-        from its history, which lists every change each decision made."""
-        state = cls._from_json(data)
-        if "provenance" in data:
-            state.provenance = {str(k): tuple(int(n) for n in v) for k, v in data["provenance"].items()}
-        else:
-            state.provenance = provenance_from_history(state.history)
-        return state
-
-    @classmethod
-    def _from_json(cls, data: dict[str, Any]) -> GameState:
-        return cls(
-            seed=int(data["seed"]),
-            rng=int(data["rng"]),
-            node=str(data["node"]),
-            date=GameDate.parse(data["date"]),
-            vars=dict(data["vars"]),
-            visits={str(k): int(v) for k, v in data.get("visits", {}).items()},
-            chosen=set(data.get("chosen", [])),
-            fired=set(data.get("fired", [])),
-            scheduled=dict(data.get("scheduled", {})),
-            codex=list(data.get("codex", [])),
-            resume=data.get("resume"),
-            ending=data.get("ending"),
-            history=[Step.from_json(s) for s in data.get("history", [])],
-            story_id=data.get("story_id", ""),
-            story_hash=data.get("story_hash", ""),
-        )
-
-
-def _record(provenance: dict[str, tuple[int, ...]], changes: list[Change], number: int) -> None:
-    """Decision `number` is the latest cause of each change (a few dict operations per decision:
-    provenance must not slow the play-tester)."""
-    for change in changes:
-        name = change.name
-        old = provenance.get(name)
-        provenance[name] = (number,) if old is None else (*old[1 - PROVENANCE_DEPTH:], number)
-
-
-def provenance_from_history(history: list[Step]) -> dict[str, tuple[int, ...]]:
-    """The provenance a game records, recomputed from the changes in its history."""
-    provenance: dict[str, tuple[int, ...]] = {}
-    for number, step in enumerate(history, start=1):
-        _record(provenance, step.changes, number)
-    return provenance
 
 
 @dataclass(frozen=True)
@@ -253,6 +86,8 @@ class Game:
     def __init__(self, story: Story, state: GameState) -> None:
         self.story = story
         self.state = state
+        self._moves = 0  # counts the engine's own changes to the state: a key of `_visible`'s memory
+        self._shown: tuple[GameState, tuple[Any, ...], list[tuple[Choice, bool]]] | None = None
 
     @classmethod
     def new(cls, story: Story, seed: int = 0) -> Game:
@@ -310,9 +145,9 @@ class Game:
             chapter=node.chapter,
             chapter_title=self.story.chapter_title(node.chapter),
             tags=node.tags,
-            text=node.text.render(self.state).strip(),
+            text=self.render(node.text),
             choices=tuple(self.choices()),
-            divergence=node.divergence.render(self.state).strip() if node.divergence else "",
+            divergence=self.render(node.divergence),
         )
 
     def choices(self, render: bool = True) -> list[ChoiceView]:
@@ -325,7 +160,7 @@ class Game:
                 ChoiceView(
                     number=number,
                     id=choice.id,
-                    label=choice.label.render(self.state).strip() if render else choice.id,
+                    label=self.render(choice.label) if render else choice.id,
                     available=available,
                     locked_reason=None if available else choice.locked,
                     preview=preview.certain if preview else (),
@@ -355,7 +190,13 @@ class Game:
         return [c.id for c, ok in self._visible() if ok]
 
     def _visible(self) -> list[tuple[Choice, bool]]:
+        """The choices shown now, each with whether it can be taken; worked out once per
+        decision (the play-tester asks for the ids, then takes one)."""
         state = self.state
+        key = (self._moves, state.node, state.vars.get("decisions"))
+        shown = self._shown
+        if shown is not None and shown[0] is state and shown[1] == key:
+            return shown[2]
         node = self.node
         regular: list[tuple[Choice, bool]] = []
         fallbacks: list[Choice] = []
@@ -375,6 +216,7 @@ class Game:
                 regular.append((choice, False))
         if not any_available:
             regular.extend((c, True) for c in fallbacks)
+        self._shown = (state, key, regular)
         return regular
 
     # -- deciding ----------------------------------------------------------------------------
@@ -386,6 +228,7 @@ class Game:
         choice = self._find(pick)
         state = self.state
         node = self.node
+        self._moves += 1
         before: dict[str, Any] = {}  # the old value of every variable an effect touches
         codex_before = len(state.codex)
         self._apply(choice.effects, before)
@@ -408,12 +251,12 @@ class Game:
         result = ""
         label = choice.id
         if render:
-            texts = [t.render(state).strip() for t in (choice.result, outcome.result if outcome else None) if t]
+            texts = [self.render(t) for t in (choice.result, outcome.result if outcome else None)]
             result = "\n\n".join(t for t in texts if t)
-            label = choice.label.render(state).strip()
+            label = self.render(choice.label)
         changes = self._diff(before)
-        _record(state.provenance, changes, state.vars["decisions"])
-        step = Step(node.id, choice.id, state.date.iso(), node.title, label, outcome_index, result, changes)
+        record(state.provenance, changes, state.vars["decisions"])
+        step = Step(node.id, choice.id, state.date.iso(), node.title, label, outcome_index, changes)
         state.history.append(step)
         fired = self._advance(target)
         step.events = fired
@@ -475,7 +318,7 @@ class Game:
             elif name in story.relations:
                 changes.append(Change(name, "relation", story.relations[name].name, old, new))
             elif name in story.flags:
-                changes.append(Change(name, "flag", story.flags[name].description, old, new, "neutral"))
+                changes.append(Change(name, "flag", name, old, new, "neutral"))  # a flag's change is never shown
         return changes
 
     # -- moving ------------------------------------------------------------------------------
@@ -535,7 +378,7 @@ class Game:
         self.state.vars["year"] = when.day.year
         self.state.vars["month"] = when.day.month
         self.state.vars["day"] = when.day.day
-        self._changed(("year", "month", "day"))
+        self._changed(DATE_NAMES)
 
     # -- the writers' debugger -------------------------------------------------------------------
 
@@ -555,6 +398,7 @@ class Game:
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise ValueError(f"'{name}' is a number")
             value = min(max(value, bounds[0]), bounds[1])
+        self._moves += 1
         if self.state.vars.get(name) != value:
             provenance = self.state.provenance
             provenance[name] = (*provenance.get(name, ())[1 - PROVENANCE_DEPTH:], DEBUGGER)
@@ -567,6 +411,7 @@ class Game:
         node = self.story.nodes.get(node_id)
         if node is None:
             raise ValueError(f"unknown scene '{node_id}'")
+        self._moves += 1
         # an event resumes toward the scene the writer jumped from
         self.state.resume = self.state.node if node.event is not None and not self.node.is_ending else None
         self.state.ending = None
@@ -584,6 +429,7 @@ class Game:
     # -- helpers for front ends ------------------------------------------------------------------
 
     def render(self, template: Template | None) -> str:
+        """A text as the player reads it now ("" for no text)."""
         return template.render(self.state).strip() if template else ""
 
     def visible_stats(self) -> list[tuple[str, str, Any]]:

@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from kremlin_tui.calendar import CALENDAR
+
 Ast = tuple[Any, ...]
 Fn = Callable[[Any], Any]
 
@@ -29,7 +31,6 @@ class ExprError(Exception):
 
 
 KEYWORDS = {"and", "or", "not", "true", "false"}
-CALENDAR = ("year", "month", "day", "decisions")
 FUNCTIONS: dict[str, tuple[int, int]] = {
     "visited": (1, 1),
     "chose": (1, 1),

@@ -112,12 +112,15 @@ def output_width(stream: IO[str]) -> int:
 class PlainGame:
     """Reads commands, prints scenes. `write` receives text; input comes from `lines`.
 
-    The game lives in a save-system Session (undo, autosave, save and load); `game` reads
-    through to it, and assigning `game` (live reload) hands the new game to the session."""
+    The game lives in a save-system Session (undo, autosave, save and load): given one, `game`
+    must be its game (else a session without a saves folder is made for `game`). The `game`
+    property reads through to it, and assigning it (live reload) hands the new game over."""
 
     def __init__(self, story: Story, game: Game, write: Callable[[str], None], debug: bool = False,
                  session: Session | None = None, width: int = WIDTH, ask: Callable[[str], bool] | None = None,
                  new_seed: Callable[[], int] | None = None) -> None:
+        if session is not None and game is not session.game:
+            raise ValueError("PlainGame plays the session's game: pass session.game as `game`")
         self.story = story
         self.width = width
         self.session = session if session is not None else Session(game, None)
@@ -403,7 +406,7 @@ class PlainGame:
         """A save's slot by its name, else the latest save of the game of that name."""
         session = self.session
         try:
-            if session.has_save(name):
+            if session.store is not None and session.store.exists(name):
                 return clean_slot_name(name)
         except SaveError:
             pass

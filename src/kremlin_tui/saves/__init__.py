@@ -14,7 +14,8 @@ See docs/saves.md for the file format and the guarantees.
 
 from kremlin_tui.saves.document import FORMAT_VERSION, MAX_BYTES, GameIdentity, SaveFile, SaveMeta, build_document, clean_game_name
 from kremlin_tui.saves.errors import DamagedSave, IncompatibleSave, NoSuchSave, SaveError, SlotNameError
-from kremlin_tui.saves.migrate import MIGRATIONS, LoadReport, assess, read_save_bytes, restore, upgrade
+from kremlin_tui.saves.formats import MIGRATIONS, read_save_bytes, upgrade
+from kremlin_tui.saves.migrate import LoadReport, assess, restore
 from kremlin_tui.saves.questions import (
     delete_question,
     describe,

@@ -1,15 +1,22 @@
 """The save document: what one `<slot>.json` holds at the current format version, how it is
 built from a game, and how a file's bytes are checked before anything trusts them.
 
-Layout (format 1):
+Layout (format 2):
 
     {
-      "kremlin_tui_save": 1,                  # format version; also marks the file as ours
+      "kremlin_tui_save": 2,                  # format version; also marks the file as ours
       "meta": {...},                          # for listings only: never needed to load
       "story": {"id", "title", "hash"},       # which story, and which exact text of it
       "game": {"id", "name", "started_at"},   # which game (play-through) this save belongs to
       "state": {...}                          # GameState.to_json(): seed, rng, scene, vars,
     }                                         #   visits, calendar, events, history, ...
+
+The history is the list of decisions, one row per line: [scene, choice, date, scene title,
+choice label, outcome drawn, changes, events set off] (the last three left out when empty),
+each change as [name, old, new] (the kind, label and polarity of each stat and relation once,
+in `state.names`; a flag's change is just that). `chosen` and `visits` are left out when the
+history says the same. Format 1 (see `formats`) kept the prose after each choice and every
+change in full: a 73-decision game took 109 KB.
 
 Every check that can fail on a hand-edited or damaged file happens here, with a reason a
 player can read, so no malformed value ever reaches the engine (where it would surface as a
@@ -29,15 +36,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 from kremlin_tui import __version__
+from kremlin_tui.calendar import CALENDAR
 from kremlin_tui.dates import GameDate
 from kremlin_tui.engine import STATE_VERSION, Game, GameState
 from kremlin_tui.expr import NUMBER_LIMIT
 from kremlin_tui.saves.errors import DamagedSave, IncompatibleSave
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MAGIC = "kremlin_tui_save"
 MAX_BYTES = 2 * 1024 * 1024  # a long campaign's save is well under 1 MB; anything larger is not ours
-CALENDAR = ("year", "month", "day", "decisions")
 _RNG_LIMIT = 1 << 64
 
 
@@ -218,8 +225,38 @@ def build_document(game: Game, *, slot: str, kind: str, saved_at: datetime, play
 
 
 def encode(document: dict[str, Any]) -> bytes:
-    """Indented, UTF-8, one key per line: a player or a writer can read and diff it."""
-    return (json.dumps(document, indent=1, ensure_ascii=False, allow_nan=False) + "\n").encode("utf-8")
+    """Indented, UTF-8, one key per line, one decision per line: a player or a writer can read
+    and diff it. In the state, the history has a row per line, `names` and `provenance` an
+    entry per line, and the lists of ids one line each."""
+    state = document.get("state")
+    if not isinstance(state, dict):
+        return (json.dumps(document, indent=1, ensure_ascii=False, allow_nan=False) + "\n").encode("utf-8")
+    token = secrets.token_hex(8)  # stands for a value until it is written in its own layout
+    shown: dict[str, str] = {}
+    shell_state = dict(state)
+    for key, value in state.items():
+        layout = _LAYOUTS.get(key)
+        if layout is not None and isinstance(value, list | dict) and value:
+            shown[f'"{key}-{token}"'] = layout(value)
+            shell_state[key] = f"{key}-{token}"
+    text = json.dumps({**document, "state": shell_state}, indent=1, ensure_ascii=False, allow_nan=False)
+    for marker, value in shown.items():
+        text = text.replace(marker, value, 1)
+    return (text + "\n").encode("utf-8")
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
+def _rows(values: Any) -> str:
+    if isinstance(values, dict):
+        return "{\n   " + ",\n   ".join(f"{_compact(k)}: {_compact(v)}" for k, v in values.items()) + "\n  }"
+    return "[\n   " + ",\n   ".join(_compact(v) for v in values) + "\n  ]"
+
+
+_LAYOUTS = {"history": _rows, "names": _rows, "provenance": _rows, "chosen": _compact, "fired": _compact,
+            "codex": _compact}
 
 
 def decode(data: bytes) -> dict[str, Any]:
@@ -318,11 +355,15 @@ def parse_state(data: object) -> GameState:
         _may(data, name, lambda v: v is None or _is_id(v), "a scene id or null")
     for name in ("story_id", "story_hash"):
         _may(data, name, lambda v: isinstance(v, str), "text")
+    names = data.get("names", {})
+    if not (isinstance(names, dict) and all(isinstance(k, str) and isinstance(v, list) and len(v) == 3
+                                            and all(isinstance(x, str) for x in v) for k, v in names.items())):
+        raise DamagedSave("'state.names' is not a mapping of names to [kind, label, polarity]")
     history = data.get("history", [])
     if not isinstance(history, list):
         raise DamagedSave("'state.history' is not a list of decisions")
     for number, step in enumerate(history, start=1):
-        _check_step(step, number)
+        _check_step(step, number, names)
     _may(data, "provenance", lambda v: isinstance(v, dict) and all(
         isinstance(k, str) and isinstance(x, list) and all(_is_int(n) and 0 <= n <= len(history) for n in x)
         for k, x in v.items()), "a mapping of names to decision numbers")
@@ -332,30 +373,38 @@ def parse_state(data: object) -> GameState:
         raise DamagedSave(f"the game state is malformed ({exc})") from None
 
 
-def _check_step(step: object, number: int) -> None:
+def _check_step(step: object, number: int, names: dict[str, Any]) -> None:
+    """A history row: [node, choice, date, title, label, outcome?, changes?, events?]."""
     where = f"decision {number} in the history"
-    if not isinstance(step, dict):
+    if not isinstance(step, list) or not 5 <= len(step) <= 8:
         raise DamagedSave(f"{where} is not a record")
-    for name, test, what in (("node", _is_id, "a scene id"), ("choice", _is_id, "a choice id"), ("date", _is_date, "a date")):
-        if not test(step.get(name)):
+    for index, name, test, what in ((0, "node", _is_id, "a scene id"), (1, "choice", _is_id, "a choice id"),
+                                    (2, "date", _is_date, "a date")):
+        if not test(step[index]):
             raise DamagedSave(f"{where} has no valid '{name}' ({what})")
-    for name in ("title", "label", "result"):
-        if not isinstance(step.get(name, ""), str):
+    for index, name in ((3, "title"), (4, "label")):
+        if not isinstance(step[index], str):
             raise DamagedSave(f"{where} has a malformed '{name}'")
-    outcome = step.get("outcome")
+    outcome = step[5] if len(step) > 5 else None
     if outcome is not None and not (_is_int(outcome) and outcome >= 0):
         raise DamagedSave(f"{where} has a malformed 'outcome'")
-    events = step.get("events", [])
+    events = step[7] if len(step) > 7 else []
     if not isinstance(events, list) or not all(isinstance(e, str) for e in events):
         raise DamagedSave(f"{where} has a malformed 'events' list")
-    changes = step.get("changes", [])
+    changes = step[6] if len(step) > 6 else []
     if not isinstance(changes, list):
         raise DamagedSave(f"{where} has a malformed 'changes' list")
-    for change in changes:
-        if not (isinstance(change, dict) and all(isinstance(change.get(k), str) for k in ("name", "kind", "label"))
-                and _is_scalar(change.get("old")) and _is_scalar(change.get("new"))
-                and isinstance(change.get("polarity", "up"), str)):
-            raise DamagedSave(f"{where} has a malformed change record")
+    if not all(_is_change(change) for change in changes):
+        raise DamagedSave(f"{where} has a malformed change record")
+
+
+def _is_change(change: object) -> bool:
+    """[name, old, new] (the name described in `state.names`, or a flag), or a full record."""
+    if isinstance(change, list):
+        return len(change) == 3 and _is_id(change[0]) and _is_scalar(change[1]) and _is_scalar(change[2])
+    return (isinstance(change, dict) and all(isinstance(change.get(k), str) for k in ("name", "kind", "label"))
+            and _is_scalar(change.get("old")) and _is_scalar(change.get("new"))
+            and isinstance(change.get("polarity", "up"), str))
 
 
 def _need(data: dict[str, Any], name: str, test: Any, what: str) -> None:

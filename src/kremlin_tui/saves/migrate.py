@@ -1,10 +1,8 @@
-"""Two kinds of change a save must survive: a newer save format, and an edited story.
+"""A save made with another text of the story: `restore` fits it to the story being played.
+(Older save *formats* are upgraded by `formats`, before a save reaches this module; the file
+layer, `store`, depends only on that.)
 
-**Format versions** migrate forward by code: `MIGRATIONS[n]` turns a format-n document into
-format n+1, and `upgrade` runs the chain. Adding format 2 means writing one function and
-one test; old files are never rewritten on disk by loading (only by saving again).
-
-**Story edits** are handled by `restore`, with one rule: never a silently wrong state.
+One rule: never a silently wrong state.
 - Same story text (content hash): the state loads as saved.
 - Story edited, but every scene and choice the save refers to still exists and every value
   still fits its declaration: the state loads; new stats and flags take their initial values,
@@ -19,98 +17,14 @@ choice or reordering a file never breaks a save.
 
 from __future__ import annotations
 
-import copy
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Any
 
+from kremlin_tui.calendar import CALENDAR
 from kremlin_tui.dates import GameDate
 from kremlin_tui.engine import EngineError, Game, GameState
 from kremlin_tui.model import Story
-from kremlin_tui.saves.document import (
-    FORMAT_VERSION,
-    MAGIC,
-    SaveFile,
-    decode,
-    format_time,
-    parse_document,
-)
-from kremlin_tui.saves.errors import DamagedSave, IncompatibleSave
-from kremlin_tui.saves.slots import slot_kind
-
-Document = dict[str, Any]
-Migration = Callable[[Document], Document]
-
-
-# -- format versions ---------------------------------------------------------------------------
-
-
-def _v0_to_v1(doc: Document) -> Document:
-    """Format 0 was never released: it is the development layout kept as the template (and the
-    test) of the migration chain. It kept the state under "game" with the generator state as a
-    hex string and `chosen` as a mapping, and had flat metadata ("slot", "saved" as Unix seconds,
-    "play_time") and no story section."""
-    game = dict(doc["game"])
-    rng_state = game.get("rng")
-    if isinstance(rng_state, str):
-        game["rng"] = int(rng_state, 16)
-    chosen = game.get("chosen", {})
-    if isinstance(chosen, dict):
-        game["chosen"] = sorted(k for k, v in chosen.items() if v)
-    slot = str(doc.get("slot", ""))
-    saved = doc.get("saved")
-    saved_at = format_time(datetime.fromtimestamp(float(saved), UTC)) if isinstance(saved, int | float) else ""
-    date_text = game.get("date")
-    try:
-        shown_date = GameDate.parse(date_text).display() if isinstance(date_text, str) else ""
-    except ValueError:
-        shown_date = ""
-    decisions = game.get("vars", {}).get("decisions", 0) if isinstance(game.get("vars"), dict) else 0
-    meta = {
-        "slot": slot, "kind": slot_kind(slot), "saved_at": saved_at, "play_seconds": doc.get("play_time", 0),
-        "date": shown_date, "scene": game.get("node", ""), "decisions": decisions, "ended": game.get("ending") is not None,
-    }
-    story = {"id": game.get("story_id", ""), "title": "", "hash": game.get("story_hash", "")}
-    return {MAGIC: 1, "meta": meta, "story": story, "state": game}
-
-
-MIGRATIONS: dict[int, Migration] = {0: _v0_to_v1}
-OLDEST_FORMAT = min(MIGRATIONS, default=FORMAT_VERSION)
-
-
-def format_version(document: Document) -> int:
-    if MAGIC not in document:
-        raise DamagedSave(f"the file is not a Kremlin TUI save (it has no '{MAGIC}' format marker)")
-    version = document[MAGIC]
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise DamagedSave("the save's format version is not a number")
-    if version > FORMAT_VERSION:
-        raise IncompatibleSave(f"this save was made by a newer version of Kremlin TUI (save format {version}; "
-                               f"this version reads formats up to {FORMAT_VERSION}); update the game to load it")
-    if version < OLDEST_FORMAT:
-        raise DamagedSave(f"the save's format version ({version}) is unknown")
-    return version
-
-
-def upgrade(document: Document) -> tuple[Document, int]:
-    """Migrate a document to FORMAT_VERSION; returns it and the version it was written in."""
-    original = version = format_version(document)
-    while version < FORMAT_VERSION:
-        try:
-            document = MIGRATIONS[version](copy.deepcopy(document))
-        except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
-            raise DamagedSave(f"the save (format {version}) is malformed and cannot be upgraded ({exc})") from None
-        version += 1
-        document[MAGIC] = version
-    return document, original
-
-
-def read_save_bytes(data: bytes) -> SaveFile:
-    """Bytes of a save file in any known format to a checked SaveFile (or DamagedSave/IncompatibleSave)."""
-    document, original = upgrade(decode(data))
-    return parse_document(document, original)
-
+from kremlin_tui.saves.document import SaveFile
+from kremlin_tui.saves.errors import IncompatibleSave
 
 # -- story edits -------------------------------------------------------------------------------
 
@@ -174,14 +88,15 @@ def assess(story: Story, save: SaveFile) -> Assessment:
 
 
 def restore(story: Story, save: SaveFile, slot: str = "") -> tuple[Game, LoadReport]:
-    """A game for `story` from a save, by the rule in the module docstring; raises IncompatibleSave."""
+    """A game for `story` from a save, by the rule in the module docstring; raises IncompatibleSave.
+    The game takes over the save's state (not copied: a `SaveFile` is read for one use)."""
     verdict = assess(story, save)
     total = len(save.state.history)
     if verdict.mode == "other-story":
         title = f" ({save.story_title})" if save.story_title else ""
         raise IncompatibleSave(f"This save belongs to another story: '{save.story_id}'{title}, "
                                f"not '{story.campaign.id}' ({story.campaign.title}).")
-    state = copy.deepcopy(save.state)
+    state = save.state
     if verdict.mode in ("exact", "updated"):
         notes = [] if verdict.mode == "exact" else update_state(story, state)
         state.story_id = story.campaign.id
@@ -253,7 +168,7 @@ def update_state(story: Story, state: GameState) -> list[str]:
     if added:
         shown = ", ".join(f"{story.label_of(n) if n not in story.flags else n} ({_value(initial[n])})" for n in added)
         notes.append(f"New in this version of the story, at their starting values: {shown}.")
-    declared = set(initial) | {"year", "month", "day", "decisions"}
+    declared = set(initial) | set(CALENDAR)
     removed = sorted(name for name in state.vars if name not in declared)
     for name in removed:
         del state.vars[name]

@@ -38,11 +38,6 @@ UNDO_LIMIT = 50  # snapshots kept in memory; older decisions are undone by repla
 IDLE_CAP_SECONDS = 600.0  # a game left open counts at most ten minutes between two actions
 
 
-def copy_state(state: GameState) -> GameState:
-    """An independent copy of a state (see `GameState.copy`)."""
-    return state.copy()
-
-
 @dataclass
 class _BeforeLoad:
     """Everything a load replaced, so that undo can take the load back."""
@@ -184,10 +179,6 @@ class Session:
         return self._snapshot_json() != self._saved
 
     @property
-    def can_undo(self) -> bool:
-        return bool(self._undo) or bool(self.state.history) or self._can_undo_load()
-
-    @property
     def game_id(self) -> str:
         return self.identity.id
 
@@ -209,7 +200,7 @@ class Session:
         """Take a choice (by id or 1-based number), remember the state for undo, autosave.
         Raises the engine's ChoiceUnavailable/EngineError with the state unchanged."""
         self._tick()
-        before = copy_state(self.state)
+        before = self.state.copy()
         try:
             result = self.game.choose(pick, render)
         except EngineError:
@@ -236,7 +227,7 @@ class Session:
                 continue
             if not self._undo and not self._rebuild_undo():
                 break
-            self._redo.append(copy_state(self.state))
+            self._redo.append(self.state.copy())
             self.game.state = self._undo.pop()
             done += 1
         if done:
@@ -248,7 +239,7 @@ class Session:
         self._tick()
         done = 0
         while done < steps and self._redo:
-            self._undo.append(copy_state(self.state))
+            self._undo.append(self.state.copy())
             self.game.state = self._redo.pop()
             done += 1
         del self._undo[: -self.undo_limit]
@@ -280,7 +271,7 @@ class Session:
             for step in history:
                 if game.ended or game.state.node != step.node:
                     raise EngineError(f"the story no longer leads to '{step.node}' there")
-                snapshots.append(copy_state(game.state))
+                snapshots.append(game.state.copy())
                 game.choose(step.choice)
         except EngineError as exc:
             self.undo_problem = f"the earlier decisions cannot be rebuilt ({exc})"
@@ -476,12 +467,6 @@ class Session:
         if self.slot == clean_slot_name(old):
             self.slot = name
         return name
-
-    def has_save(self, slot: str) -> bool:
-        try:
-            return self._require_store().exists(slot)
-        except SaveError:
-            return False
 
     # -- helpers -----------------------------------------------------------------------------
 

@@ -21,21 +21,31 @@ sound, loading falls back to the backup and says so.
 from __future__ import annotations
 
 import contextlib
-import errno
 import json
 import os
 import secrets
 import stat
 import time
-import unicodedata
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from kremlin_tui.saves.document import MAX_BYTES, GameIdentity, SaveFile, SaveMeta, encode
 from kremlin_tui.saves.errors import DamagedSave, IncompatibleSave, NoSuchSave, SaveError
-from kremlin_tui.saves.migrate import read_save_bytes
+from kremlin_tui.saves.files import (
+    TEMP_PREFIX,
+    TEMP_SUFFIX,
+    copy_file,
+    fsync_directory,
+    os_message,
+    pid_alive,
+    read_limited,
+    same_file,
+    signature,
+    temp_owner,
+)
+from kremlin_tui.saves.formats import read_save_bytes
+from kremlin_tui.saves.listing import GameGroup, SlotInfo, group_by_game
 from kremlin_tui.saves.slots import (
     AUTOSAVE_COUNT,
     AUTOSAVE_GAMES,
@@ -49,90 +59,8 @@ from kremlin_tui.saves.slots import (
 SUFFIX = ".json"
 BACKUP_SUFFIX = ".json.bak"
 DAMAGED_SUFFIX = ".json.damaged"  # a damaged save that a new save replaced, kept for rescue by hand
-TEMP_PREFIX = ".save-"
-TEMP_SUFFIX = ".tmp"
 STALE_TEMP_SECONDS = 15 * 60  # a temporary file this old was left by a process that died mid-write
 # (a temporary file whose process is gone is removed at once: see cleanup_temp)
-
-
-@dataclass(frozen=True)
-class SlotInfo:
-    """One entry of a listing. `status` is "ok", "damaged" or "incompatible" (a sound save this
-    version cannot load, e.g. from a newer version); `reason` says why when it is not "ok"."""
-
-    slot: str
-    path: Path
-    kind: str  # "manual", "auto" or "quick"
-    status: str
-    reason: str
-    meta: SaveMeta
-    story_id: str
-    story_hash: str
-    modified: float  # the file's modification time (seconds since the epoch)
-    backup: bool  # a sound previous version (<slot>.json.bak) exists
-    game: GameIdentity | None = None  # which game it belongs to (None: unreadable)
-    is_backup: bool = False  # this entry is the previous version (<slot>.json.bak) of the slot
-
-    @property
-    def name(self) -> str:
-        """The name to show: as the player typed it (`a/b`), else the slot (file) name."""
-        typed = self.meta.name
-        if not typed or any(unicodedata.category(ch).startswith("C") for ch in typed):
-            return self.slot
-        try:
-            return typed if clean_slot_name(typed) == self.slot else self.slot
-        except SaveError:
-            return self.slot
-
-    @property
-    def ok(self) -> bool:
-        return self.status == "ok"
-
-    @property
-    def damaged(self) -> bool:
-        return self.status == "damaged"
-
-    @property
-    def saved_at(self) -> datetime:
-        """When it was saved: the time recorded in the save, else the file's modification time."""
-        return self.meta.saved_datetime() or datetime.fromtimestamp(self.modified, UTC)
-
-
-@dataclass(frozen=True)
-class GameGroup:
-    """The saves of one game, newest first (backups included, after the slot they belong to)."""
-
-    game: GameIdentity
-    saves: tuple[SlotInfo, ...]
-
-    @property
-    def latest(self) -> SlotInfo:
-        return next((i for i in self.saves if not i.is_backup), self.saves[0])
-
-    @property
-    def saved_at(self) -> datetime:
-        return max(i.saved_at for i in self.saves)
-
-
-def group_by_game(infos: list[SlotInfo]) -> tuple[list[GameGroup], list[SlotInfo]]:
-    """Sound saves (and sound backups) grouped by game, the game saved last first; and the
-    files that cannot be read (damaged, from a newer version), by name."""
-    groups: dict[str, list[SlotInfo]] = {}
-    identities: dict[str, GameIdentity] = {}
-    bad: list[SlotInfo] = []
-    for info in infos:
-        if not info.ok or info.game is None:
-            bad.append(info)
-            continue
-        groups.setdefault(info.game.id, []).append(info)
-    result = []
-    for game_id, members in groups.items():
-        members.sort(key=lambda i: (i.saved_at, i.modified, not i.is_backup), reverse=True)
-        # the name the game had when it was saved last (a rename rewrites the newest saves)
-        identities[game_id] = members[0].game  # type: ignore[assignment]
-        result.append(GameGroup(identities[game_id], tuple(members)))
-    result.sort(key=lambda g: g.saved_at, reverse=True)
-    return result, sorted(bad, key=lambda i: (i.slot, i.is_backup))
 
 
 @dataclass(frozen=True)
@@ -148,6 +76,9 @@ class SaveStore:
 
     def __init__(self, directory: str | os.PathLike[str]) -> None:
         self.directory = Path(directory)
+        # the files this store wrote, by path: (inode, size, mtime in ns) just after writing. A
+        # file still matching is known sound, so saving over it need not read it back first.
+        self._written: dict[Path, tuple[int, int, int]] = {}
 
     # -- paths -------------------------------------------------------------------------------
 
@@ -203,9 +134,10 @@ class SaveStore:
                     os.replace(path, path.with_name(path.name[: -len(SUFFIX)] + DAMAGED_SUFFIX))
             os.replace(temp, path)
             temp = None
-            _fsync_directory(self.directory)
+            fsync_directory(self.directory)
+            self._written[path] = signature(os.stat(path))
         except OSError as exc:
-            raise SaveError(_os_message(exc, action, self.directory)) from None
+            raise SaveError(os_message(exc, action, self.directory)) from None
         finally:
             if temp is not None:
                 with contextlib.suppress(OSError):
@@ -236,10 +168,16 @@ class SaveStore:
 
     def _condition(self, path: Path) -> str:
         """"missing", "ok", "incompatible" (intact, e.g. from a newer version) or "damaged"."""
-        if not os.path.lexists(path):
-            return "missing"
         try:
-            read_save_bytes(_read_limited(path))
+            info = os.lstat(path)
+        except FileNotFoundError:
+            return "missing"
+        except OSError:
+            info = None
+        if info is not None and stat.S_ISREG(info.st_mode) and self._written.get(path) == signature(info):
+            return "ok"  # the very file this store wrote, untouched since
+        try:
+            read_save_bytes(read_limited(path))
         except IncompatibleSave:
             return "incompatible"
         except SaveError:
@@ -270,7 +208,7 @@ class SaveStore:
             raise DamagedSave(f"The save '{clean_slot_name(slot)}' is damaged: {damage.reason}.") from None
 
     def read_path(self, path: Path) -> SaveFile:
-        return read_save_bytes(_read_limited(path))
+        return read_save_bytes(read_limited(path))
 
     def info(self, slot: str) -> SlotInfo:
         path = self.path_for(slot)
@@ -346,19 +284,12 @@ class SaveStore:
         except FileNotFoundError:
             return []
         except OSError as exc:
-            raise SaveError(_os_message(exc, "list", self.directory)) from None
+            raise SaveError(os_message(exc, "list", self.directory)) from None
         infos = [self._info(Path(entry.path)) for entry in entries
                  if entry.name.endswith(SUFFIX) and not entry.name.startswith(".")]
         good = sorted((i for i in infos if i.ok), key=lambda i: (i.saved_at, i.modified), reverse=True)
         bad = sorted((i for i in infos if not i.ok), key=lambda i: i.slot)
         return good + bad
-
-    def newest(self, story_id: str | None = None) -> SlotInfo | None:
-        """The most recently saved sound save of any kind (of one story, if given): "continue"."""
-        for info in self.list():
-            if info.ok and (story_id is None or info.story_id == story_id):
-                return info
-        return None
 
     # -- managing ----------------------------------------------------------------------------
 
@@ -372,9 +303,9 @@ class SaveStore:
             for victim in (path, self.backup_path(slot), damaged):
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(victim)
-            _fsync_directory(self.directory)
+            fsync_directory(self.directory)
         except OSError as exc:
-            raise SaveError(_os_message(exc, "delete", self.directory)) from None
+            raise SaveError(os_message(exc, "delete", self.directory)) from None
 
     def rename(self, old: str, new: str) -> str:
         """Give a save a new (player) name; returns the cleaned name. Never overwrites a save.
@@ -388,25 +319,25 @@ class SaveStore:
         target = self.path_for(name)
         if source == target:
             return name
-        same_file = False
+        one_file = False
         if os.path.lexists(target):
-            same_file = _same_file(source, target)  # a case-only rename on a case-insensitive disk
-            if not same_file:
+            one_file = same_file(source, target)  # a case-only rename on a case-insensitive disk
+            if not one_file:
                 raise SaveError(f"There is already a save named '{name}'; delete it first or choose another name.")
         try:
-            moved = same_file or self._condition(source) != "ok"
+            moved = one_file or self._condition(source) != "ok"
             if moved:
                 # a damaged file moves as it is, byte for byte: it may still be rescued by hand
                 os.replace(source, target)
             else:
-                self._write_bytes(target, _renamed(_read_limited(source), name), keep_backup=False, action="rename")
+                self._write_bytes(target, _renamed(read_limited(source), name), keep_backup=False, action="rename")
             with contextlib.suppress(FileNotFoundError):
                 os.replace(self.backup_path(old), self.backup_path(name))
             if not moved:
                 os.unlink(source)
-            _fsync_directory(self.directory)
+            fsync_directory(self.directory)
         except OSError as exc:
-            raise SaveError(_os_message(exc, "rename", self.directory)) from None
+            raise SaveError(os_message(exc, "rename", self.directory)) from None
         return name
 
     def restore_backup(self, slot: str) -> str:
@@ -428,7 +359,7 @@ class SaveStore:
                 try:
                     os.link(path, temp)
                 except OSError:  # no hard links on this file system
-                    _copy_file(path, temp)
+                    copy_file(path, temp)
                 try:
                     os.replace(backup, path)
                     os.replace(temp, backup)
@@ -439,9 +370,9 @@ class SaveStore:
                 if condition == "damaged":
                     os.replace(path, path.with_name(name + DAMAGED_SUFFIX))
                 os.replace(backup, path)
-            _fsync_directory(self.directory)
+            fsync_directory(self.directory)
         except OSError as exc:
-            raise SaveError(_os_message(exc, "restore", self.directory)) from None
+            raise SaveError(os_message(exc, "restore", self.directory)) from None
         return name
 
     def rename_game(self, game_id: str, name: str) -> int:
@@ -452,7 +383,7 @@ class SaveStore:
             if not info.ok or info.game is None or info.game.id != game_id:
                 continue
             try:
-                data = _read_limited(info.path)
+                data = read_limited(info.path)
                 document = json.loads(data.decode("utf-8-sig"))
             except (SaveError, ValueError, RecursionError):
                 continue
@@ -526,61 +457,12 @@ class SaveStore:
         for entry in entries:
             if entry.name.startswith(TEMP_PREFIX) and entry.name.endswith(TEMP_SUFFIX):
                 with contextlib.suppress(OSError):
-                    owner = _temp_owner(entry.name)
+                    owner = temp_owner(entry.name)
                     if owner == os.getpid():
                         continue  # one of ours, being written right now (another thread)
-                    dead = owner is not None and not _pid_alive(owner)
+                    dead = owner is not None and not pid_alive(owner)
                     if dead or now - entry.stat(follow_symlinks=False).st_mtime > max_age:
                         os.unlink(entry.path)
-
-
-def _read_limited(path: Path) -> bytes:
-    """A save file's bytes: only regular files, at most MAX_BYTES (so /dev/zero or a FIFO
-    dropped into the directory cannot hang or exhaust the game)."""
-    try:
-        info = os.stat(path)
-        if not stat.S_ISREG(info.st_mode):
-            raise DamagedSave("it is not a regular file")
-        if info.st_size > MAX_BYTES:
-            raise DamagedSave(f"the file is too large for a save ({info.st_size:,} bytes; "
-                              f"a save is at most {MAX_BYTES // 1048576} MB)")
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise DamagedSave(f"the file cannot be read ({exc.strerror or exc})") from None
-    if len(data) > MAX_BYTES:
-        raise DamagedSave(f"the file is too large for a save (more than {MAX_BYTES // 1048576} MB)")
-    return data
-
-
-def _temp_owner(filename: str) -> int | None:
-    """The process id in `.save-<pid>-<random>.tmp`."""
-    middle = filename[len(TEMP_PREFIX): -len(TEMP_SUFFIX)]
-    pid = middle.split("-", 1)[0]
-    return int(pid) if pid.isdigit() else None
-
-
-def _pid_alive(pid: int) -> bool:
-    """Whether a process of this id runs on this machine (True when it cannot be told)."""
-    if os.name != "posix" or pid <= 0:
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # e.g. another user's process
-    return True
-
-
-def _copy_file(source: Path, target: Path) -> None:
-    data = source.read_bytes()
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o644)
-    try:
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _renamed(data: bytes, name: str) -> bytes:
@@ -597,43 +479,3 @@ def _renamed(data: bytes, name: str) -> bytes:
         except (TypeError, ValueError):
             return data
     return data
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return False
-
-
-def _fsync_directory(directory: Path) -> None:
-    """Make renames durable; not possible (nor needed) on Windows."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def _os_message(exc: OSError, action: str, directory: Path) -> str:
-    """An OSError as a sentence a player can act on."""
-    where = str(directory)
-    verb = {"save": "save the game", "list": "list the saves", "delete": "delete the save",
-            "rename": "rename the save", "restore": "restore the previous version"}.get(action, action)
-    code = exc.errno
-    if code in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
-        return f"Could not {verb}: the disk holding {where} is full. Free some space and try again."
-    if code == errno.EROFS:
-        return f"Could not {verb}: {where} is on a read-only disk. Choose another folder with --saves DIR."
-    if code in (errno.EACCES, errno.EPERM):
-        return (f"Could not {verb}: no permission to write in {where}. "
-                "Choose another folder with --saves DIR or $KREMLIN_TUI_SAVES.")
-    if code in (errno.ENOTDIR, errno.EEXIST) and not directory.is_dir():
-        return f"Could not {verb}: {where} is not a folder. Choose another folder with --saves DIR."
-    detail = exc.strerror or str(exc)
-    return f"Could not {verb} in {where}: {detail}."

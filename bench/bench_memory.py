@@ -1,0 +1,73 @@
+"""Memory after start: the title screen of Kremlin TUI against a bare Textual app (Header,
+Static, Footer), each in a fresh process, headless, measured right after its first frame is
+drawn (resident set size, from /proc/self/status; peak RSS where /proc is missing). Runs
+alternate; medians reported. The story loads in the background after the first frame, so
+"settled" also measures ours once the story is loaded.
+
+Goal (issue 19): ours <= 1.2x the bare app.
+Run: python bench/bench_memory.py [RUNS]
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+
+RSS = """import os, resource
+def rss():
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+def report():
+    print(rss(), flush=True)
+    os._exit(0)
+"""
+
+BARE = RSS + """
+from textual.app import App
+from textual.widgets import Footer, Header, Static
+class Bare(App):
+    def compose(self):
+        yield Header(); yield Static("Kremlin TUI"); yield Footer()
+    def on_mount(self):
+        self.call_after_refresh(report)
+Bare().run(headless=True)
+"""
+
+OURS = RSS + """
+from kremlin_tui.paths import default_story_dir
+from kremlin_tui.tui.app import KremlinApp
+class Measured(KremlinApp):
+    def on_mount(self):
+        super().on_mount()
+        self.call_after_refresh(report)
+Measured([str(default_story_dir())]).run(headless=True)
+"""
+
+
+def once(code: str) -> int:
+    result = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    return int(result.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 7
+    once(OURS)  # warm the OS file cache and the story cache
+    bare, ours = [], []
+    for _ in range(runs):
+        bare.append(once(BARE))
+        ours.append(once(OURS))
+    b, o = statistics.median(bare), statistics.median(ours)
+    print(f"bare Textual app : {b / 1024:7.1f} MB (median of {runs})")
+    print(f"kremlin-tui title: {o / 1024:7.1f} MB (median of {runs})")
+    print(f"ratio            : {o / b:.2f}x   (goal <= 1.20x)")
+
+
+if __name__ == "__main__":
+    main()

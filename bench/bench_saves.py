@@ -1,0 +1,76 @@
+"""Save and load of a 73-decision game of the shipped campaign: file size, and the time to save
+(build the document, encode it, write it atomically: temporary file, fsync, backup link,
+rename) and to load (read, check, upgrade, fit to the story: a playable Game).
+
+Saving and loading alternate, ROUNDS times, into a temporary saves folder; medians reported
+(the machine is shared: read the medians, not single runs). The write includes two fsyncs, so
+the disk matters; "encode" is the part that is ours alone.
+
+Goals (issue 19): size <= 30 KB, save <= 2 ms, load <= 1.5 ms.
+Run: python bench/bench_saves.py [ROUNDS] [DECISIONS]
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def long_game(story, decisions: int):  # type: ignore[no-untyped-def]
+    """The first seeded random game that lasts `decisions` decisions, stopped there."""
+    from kremlin_tui.engine import Game
+
+    for seed in range(10_000):
+        game = Game.new(story, seed)
+        picker = random.Random(seed)
+        while not game.ended and game.state.decisions < decisions:
+            game.choose(picker.choice(game.available_ids()))
+        if game.state.decisions == decisions:
+            return game
+    raise SystemExit(f"no game of {decisions} decisions in 10,000 seeds")
+
+
+def main() -> None:
+    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+    decisions = int(sys.argv[2]) if len(sys.argv) > 2 else 73
+    tmp = Path(tempfile.mkdtemp())
+    os.environ["KREMLIN_TUI_CACHE"] = str(tmp / "cache")
+    from kremlin_tui.loader import load_story
+    from kremlin_tui.saves import SaveStore, build_document, restore
+    from kremlin_tui.saves.document import encode
+
+    story = load_story([str(ROOT / "story")])
+    game = long_game(story, decisions)
+    store = SaveStore(tmp / "saves")
+    moment = datetime(2026, 1, 1, tzinfo=UTC)
+    times: dict[str, list[float]] = {"encode": [], "save": [], "load": []}
+    size = 0
+    for number in range(rounds):
+        started = time.perf_counter()
+        data = encode(build_document(game, slot="bench", kind="manual", saved_at=moment, play_seconds=60.0))
+        times["encode"].append(time.perf_counter() - started)
+        size = len(data)
+        started = time.perf_counter()
+        store.write(f"bench{number % 3}", build_document(game, slot="bench", kind="manual", saved_at=moment,
+                                                         play_seconds=60.0))
+        times["save"].append(time.perf_counter() - started)
+        started = time.perf_counter()
+        loaded, _report = restore(story, store.read(f"bench{number % 3}").save)
+        times["load"].append(time.perf_counter() - started)
+        assert loaded.state.to_json() == game.state.to_json()
+    print(f"a {decisions}-decision game of the campaign: {size:,} bytes; medians of {rounds} alternating rounds:")
+    for name, values in times.items():
+        print(f"  {name:<7} {statistics.median(values) * 1000:7.2f} ms")
+    print("goals: size <= 30,000 bytes, save <= 2 ms, load <= 1.5 ms")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,93 @@
+"""What a listing of the saves folder shows: one entry per file, and the entries grouped by
+the game (play-through) they belong to."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from kremlin_tui.saves.document import GameIdentity, SaveMeta
+from kremlin_tui.saves.errors import SaveError
+from kremlin_tui.saves.slots import clean_slot_name
+
+
+@dataclass(frozen=True)
+class SlotInfo:
+    """One entry of a listing. `status` is "ok", "damaged" or "incompatible" (a sound save this
+    version cannot load, e.g. from a newer version); `reason` says why when it is not "ok"."""
+
+    slot: str
+    path: Path
+    kind: str  # "manual", "auto" or "quick"
+    status: str
+    reason: str
+    meta: SaveMeta
+    story_id: str
+    story_hash: str
+    modified: float  # the file's modification time (seconds since the epoch)
+    backup: bool  # a sound previous version (<slot>.json.bak) exists
+    game: GameIdentity | None = None  # which game it belongs to (None: unreadable)
+    is_backup: bool = False  # this entry is the previous version (<slot>.json.bak) of the slot
+
+    @property
+    def name(self) -> str:
+        """The name to show: as the player typed it (`a/b`), else the slot (file) name."""
+        typed = self.meta.name
+        if not typed or any(unicodedata.category(ch).startswith("C") for ch in typed):
+            return self.slot
+        try:
+            return typed if clean_slot_name(typed) == self.slot else self.slot
+        except SaveError:
+            return self.slot
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+    @property
+    def damaged(self) -> bool:
+        return self.status == "damaged"
+
+    @property
+    def saved_at(self) -> datetime:
+        """When it was saved: the time recorded in the save, else the file's modification time."""
+        return self.meta.saved_datetime() or datetime.fromtimestamp(self.modified, UTC)
+
+
+@dataclass(frozen=True)
+class GameGroup:
+    """The saves of one game, newest first (backups included, after the slot they belong to)."""
+
+    game: GameIdentity
+    saves: tuple[SlotInfo, ...]
+
+    @property
+    def latest(self) -> SlotInfo:
+        return next((i for i in self.saves if not i.is_backup), self.saves[0])
+
+    @property
+    def saved_at(self) -> datetime:
+        return max(i.saved_at for i in self.saves)
+
+
+def group_by_game(infos: list[SlotInfo]) -> tuple[list[GameGroup], list[SlotInfo]]:
+    """Sound saves (and sound backups) grouped by game, the game saved last first; and the
+    files that cannot be read (damaged, from a newer version), by name."""
+    groups: dict[str, list[SlotInfo]] = {}
+    identities: dict[str, GameIdentity] = {}
+    bad: list[SlotInfo] = []
+    for info in infos:
+        if not info.ok or info.game is None:
+            bad.append(info)
+            continue
+        groups.setdefault(info.game.id, []).append(info)
+    result = []
+    for game_id, members in groups.items():
+        members.sort(key=lambda i: (i.saved_at, i.modified, not i.is_backup), reverse=True)
+        # the name the game had when it was saved last (a rename rewrites the newest saves)
+        identities[game_id] = members[0].game  # type: ignore[assignment]
+        result.append(GameGroup(identities[game_id], tuple(members)))
+    result.sort(key=lambda g: g.saved_at, reverse=True)
+    return result, sorted(bad, key=lambda i: (i.slot, i.is_backup))
