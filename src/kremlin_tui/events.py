@@ -127,41 +127,53 @@ class Due:
         `state` is the state this index has followed from its first move."""
         now = state.date.day.toordinal()
         limit = moving_to.toordinal()
-        fired = state.fired
-        if self.cursor < len(self.index.waiting) and self.index.opening_days[self.cursor] <= limit:
-            self._open(limit, fired)
-        if self.closing and self.closing[0][0] < now:
-            self._close(now)
-        if self.dirty:
-            self._invalidate()
-        if len(state.scheduled) != self.scheduled_seen:
-            self._schedule(state)
+        self._refresh(state, limit, now)
         if not (self.holds or self.stale or self.pending):
             return None  # the common case: nothing open can have become true
         events = self.index.events
         for rank in sorted(self.holds | self.stale | self.pending):
             event = events[rank]
             if event.trigger.scheduled:
-                if event.id in fired:
-                    self.pending.discard(rank)
-                    continue
-                when = GameDate.parse(state.scheduled[event.id])
-                if when.day > moving_to or (event.closes is not None and now > event.closes):
-                    continue
-                if event.trigger.condition is None or event.trigger.condition(state):
+                when = self._scheduled_due(event, state, moving_to, now)
+                if when is not None:
                     return event.id, when
-                continue
-            if event.id in fired or (event.closes is not None and now > event.closes):
+            elif event.id in state.fired or (event.closes is not None and now > event.closes):
                 self._drop(rank)
-                continue
-            if event.opens > limit:
-                continue  # opened by a longer move earlier; not reached by this one
-            if rank in self.stale:
-                if event.trigger.condition is None or event.trigger.condition(state):
-                    self.holds.add(rank)
-                self.stale.discard(rank)
-            if rank in self.holds:
+            elif event.opens <= limit and self._holds(event, state):  # else opened by a longer move
                 return event.id, event.trigger.after or state.date
+        return None
+
+    def _refresh(self, state: GameState, limit: int, now: int) -> None:
+        """Open the events a move to day `limit` reaches, close those past, mark those whose
+        names changed, and take in new scheduled ones."""
+        if self.cursor < len(self.index.waiting) and self.index.opening_days[self.cursor] <= limit:
+            self._open(limit, state.fired)
+        if self.closing and self.closing[0][0] < now:
+            self._close(now)
+        if self.dirty:
+            self._invalidate()
+        if len(state.scheduled) != self.scheduled_seen:
+            self._schedule(state)
+
+    def _holds(self, event: _Event, state: GameState) -> bool:
+        """Whether an open event's condition holds, tested only if it may have changed."""
+        rank = event.rank
+        if rank in self.stale:
+            if event.trigger.condition is None or event.trigger.condition(state):
+                self.holds.add(rank)
+            self.stale.discard(rank)
+        return rank in self.holds
+
+    def _scheduled_due(self, event: _Event, state: GameState, moving_to: date, now: int) -> GameDate | None:
+        """The day a scheduled event is due on, if it is due now (tested every move while it waits)."""
+        if event.id in state.fired:
+            self.pending.discard(event.rank)
+            return None
+        when = GameDate.parse(state.scheduled[event.id])
+        if when.day > moving_to or (event.closes is not None and now > event.closes):
+            return None
+        if event.trigger.condition is None or event.trigger.condition(state):
+            return when
         return None
 
     def _schedule(self, state: GameState) -> None:

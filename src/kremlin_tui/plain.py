@@ -338,60 +338,76 @@ class PlainGame:
             self._autosave_error = error
 
     def save_command(self, word: str, rest: str) -> None:
-        """save, load, saves, undo, redo, delete, rename, quicksave, quickload. A failing disk or a
-        bad name is reported and the game goes on."""
-        session = self.session
+        """save, load, saves, undo, redo, delete, rename, quicksave, quickload, new, name, restore.
+        A failing disk or a bad name is reported and the game goes on."""
+        if word in ("delete", "rename", "save", "load", "restore") and not rest:
+            self.say(USAGE[word])
+            return
         try:
-            if word in ("undo", "redo"):
-                self.undo_redo(word, rest)
-            elif word == "saves":
-                if session.store is not None:
-                    self.say(f"Saves in {session.store.directory}:")
-                for line in listing([*session.saves(), *session.backups()], self.story.campaign.id):
-                    self.say(line)
-            elif word == "quicksave":
-                session.quicksave()
-                self.say("Saved to the quick save slot.")
-            elif word == "quickload":
-                if self.confirm(quickload_question(session)):
-                    self.after_load(session.quickload())
-            elif word == "new":
-                self.new_game()
-            elif word == "name":
-                if rest:
-                    self.say(f"This game is now called '{session.rename_game(_unquote(rest))}'.")
-                else:
-                    self.say(f"This game is called '{session.game_name}'. Type 'name NEW' to rename it.")
-            elif word in ("delete", "rename", "save", "load", "restore") and not rest:
-                self.say(USAGE[word])
-            elif word == "save":
-                name = _unquote(rest)
-                if self.confirm(overwrite_question(session, name)):
-                    self.say(f"Saved as '{session.save(name)}'.")
-            elif word == "load":
-                slot = self.find_save(_unquote(rest))
-                if self.confirm(load_question(session, slot)):
-                    self.after_load(session.load(slot))
-            elif word == "delete":
-                name = _unquote(rest)
-                if self.confirm(delete_question(session, name)):
-                    session.delete(name)
-                    self.say(f"Deleted '{name}'.")
-            elif word == "restore":
-                name = session.restore_backup(_unquote(rest))
-                self.say(f"Restored the previous version of '{name}'; the version it replaced is now its backup "
-                         f"(restore {name} again to swap back).")
-            elif word == "rename":
-                try:
-                    names = shlex.split(rest)
-                except ValueError:
-                    names = []
-                if len(names) != 2:
-                    self.say(USAGE["rename"])
-                    return
-                self.say(f"Renamed '{names[0]}' to '{session.rename(names[0], names[1])}'.")
+            getattr(self, f"_cmd_{word}")(word, rest)
         except SaveError as exc:
             self.say(str(exc))
+
+    def _cmd_undo(self, word: str, rest: str) -> None:
+        self.undo_redo(word, rest)
+
+    _cmd_redo = _cmd_undo
+
+    def _cmd_saves(self, _word: str, _rest: str) -> None:
+        session = self.session
+        if session.store is not None:
+            self.say(f"Saves in {session.store.directory}:")
+        for line in listing([*session.saves(), *session.backups()], self.story.campaign.id):
+            self.say(line)
+
+    def _cmd_quicksave(self, _word: str, _rest: str) -> None:
+        self.session.quicksave()
+        self.say("Saved to the quick save slot.")
+
+    def _cmd_quickload(self, _word: str, _rest: str) -> None:
+        if self.confirm(quickload_question(self.session)):
+            self.after_load(self.session.quickload())
+
+    def _cmd_new(self, _word: str, _rest: str) -> None:
+        self.new_game()
+
+    def _cmd_name(self, _word: str, rest: str) -> None:
+        session = self.session
+        if rest:
+            self.say(f"This game is now called '{session.rename_game(_unquote(rest))}'.")
+        else:
+            self.say(f"This game is called '{session.game_name}'. Type 'name NEW' to rename it.")
+
+    def _cmd_save(self, _word: str, rest: str) -> None:
+        name = _unquote(rest)
+        if self.confirm(overwrite_question(self.session, name)):
+            self.say(f"Saved as '{self.session.save(name)}'.")
+
+    def _cmd_load(self, _word: str, rest: str) -> None:
+        slot = self.find_save(_unquote(rest))
+        if self.confirm(load_question(self.session, slot)):
+            self.after_load(self.session.load(slot))
+
+    def _cmd_delete(self, _word: str, rest: str) -> None:
+        name = _unquote(rest)
+        if self.confirm(delete_question(self.session, name)):
+            self.session.delete(name)
+            self.say(f"Deleted '{name}'.")
+
+    def _cmd_restore(self, _word: str, rest: str) -> None:
+        name = self.session.restore_backup(_unquote(rest))
+        self.say(f"Restored the previous version of '{name}'; the version it replaced is now its backup "
+                 f"(restore {name} again to swap back).")
+
+    def _cmd_rename(self, _word: str, rest: str) -> None:
+        try:
+            names = shlex.split(rest)
+        except ValueError:
+            names = []
+        if len(names) != 2:
+            self.say(USAGE["rename"])
+            return
+        self.say(f"Renamed '{names[0]}' to '{self.session.rename(names[0], names[1])}'.")
 
     def confirm(self, question: str | None) -> bool:
         """Ask before something is lost (None: nothing would be, go ahead)."""
