@@ -68,12 +68,13 @@ def patch_loader() -> None:
     then meet control characters that a loader bug, or a future format, could let through."""
     import kremlin_tui.checker
     import kremlin_tui.loader
+    from kremlin_tui.loader import LoadResult
 
     original = kremlin_tui.loader.load_story_with_diagnostics
 
     def planted(*args: Any, **kwargs: Any) -> Any:
         story, diagnostics = original(*args, **kwargs)
-        return (plant(story) if story is not None else None), diagnostics
+        return LoadResult(plant(story) if story is not None else None, diagnostics)
 
     kremlin_tui.loader.load_story_with_diagnostics = planted  # type: ignore[assignment]
     kremlin_tui.checker.load_story_with_diagnostics = planted  # type: ignore[assignment]

@@ -556,7 +556,7 @@ def test_scenes_on_a_loop_are_found_in_one_pass(edges: dict[str, list[str]]) -> 
 
     from kremlin_tui.structure import cyclic_scenes
 
-    nodes = {nid: SimpleNamespace(choices=[SimpleNamespace(goto=t, outcomes=()) for t in targets])
+    nodes = {nid: SimpleNamespace(choices=[SimpleNamespace(destinations=lambda t=t: [t]) for t in targets])
              for nid, targets in edges.items()}
     known = {nid: [t for t in targets if t in nodes] for nid, targets in edges.items()}
     assert cyclic_scenes(SimpleNamespace(nodes=nodes)) == {nid for nid in nodes if _on_a_cycle(known, nid)}  # type: ignore[arg-type]

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kremlin_tui.builder.state import story_variables
 from kremlin_tui.diagnostics import Collector, Diagnostic, Pos
-from kremlin_tui.expr import BOTH, Expr, ExprError, Scope, VarInfo, analyze
+from kremlin_tui.expr import BOTH, Expr, ExprError, Scope, analyze
 from kremlin_tui.label_hints import check_callbacks, check_labels
 from kremlin_tui.loader import load_story_with_diagnostics
 from kremlin_tui.model import Choice, Effect, Node, Story
@@ -93,18 +94,7 @@ def refined_scope(story: Story) -> Scope:
             possible[effect.target].add(const)
         else:
             possible[effect.target] |= set(flag.values) if flag.values else {True, False}
-    variables: dict[str, VarInfo] = {}
-    for stat in story.stats.values():
-        variables[stat.id] = VarInfo("num", stat.min, stat.max)
-    for rel in story.relations.values():
-        variables[rel.id] = VarInfo("num", rel.min, rel.max)
-    for flag in story.flags.values():
-        kind = "bool" if flag.values is None else "str"
-        variables[flag.id] = VarInfo(kind, values=frozenset(possible[flag.id]))
-    variables["year"] = VarInfo("num", 1, 9999)
-    variables["month"] = VarInfo("num", 1, 12)
-    variables["day"] = VarInfo("num", 1, 31)
-    variables["decisions"] = VarInfo("num", 0, float("inf"))
+    variables = story_variables(story.stats, story.relations, story.flags, possible)
     choices = {f"{n.id}.{c.id}" for n in story.nodes.values() for c in n.choices}
     return Scope(variables, set(story.nodes), choices, set(story.relations))
 
@@ -235,9 +225,8 @@ def _reachability(story: Story, out: Collector, available: dict[tuple[str, str],
                     continue
                 effects = list(choice.effects) + [e for o in choice.outcomes for e in o.effects]
                 scheduled.update(e.target for e in effects if e.op == "schedule")
-                targets = [choice.goto] + [o.goto for o in choice.outcomes]
-                for target in targets:
-                    if target and target not in reached:
+                for target in choice.destinations():
+                    if target not in reached:
                         reached.add(target)
                         frontier.append(target)
         ready = {
@@ -298,8 +287,8 @@ def _time_travel(story: Story, out: Collector) -> None:
         if node.date is None:
             continue
         for choice in node.choices:
-            for target in [choice.goto] + [o.goto for o in choice.outcomes]:
-                dest = story.nodes.get(target or "")
+            for target in choice.destinations():
+                dest = story.nodes.get(target)
                 if dest is not None and dest.date is not None and dest.date.day < node.date.day:
                     out.warning(choice.pos, "back-in-time",
                                 f"'{node.id}.{choice.id}' leads from {node.date.iso()} back to '{dest.id}' ({dest.date.iso()})")

@@ -173,17 +173,16 @@ def _print_diagnostics(diagnostics: list[Diagnostic]) -> None:
 def _load(dirs: list[str]):  # type: ignore[no-untyped-def]
     from kremlin_tui.loader import load_story_with_diagnostics
 
-    story, diagnostics = load_story_with_diagnostics(dirs)
-    if story is None:
-        cannot_run = [d.message for d in diagnostics if d.code == "no-story"]
+    loaded = load_story_with_diagnostics(dirs)
+    if loaded.story is None:
+        cannot_run = [d.message for d in loaded.diagnostics if d.code == "no-story"]
         if cannot_run:  # no story folder to read: the command could not run (exit 2, like check)
             for message in cannot_run:
                 print(f"kremlin-tui: {message}", file=sys.stderr)
             raise SystemExit(2)
-        _print_diagnostics([d for d in diagnostics if d.severity == "error"])
-        errors = sum(1 for d in diagnostics if d.severity == "error")
-        print(f"The story has {errors} error(s); run `kremlin-tui check` for details.", file=sys.stderr)
-    return story
+        _print_diagnostics(loaded.errors)
+        print(f"The story has {len(loaded.errors)} error(s); run `kremlin-tui check` for details.", file=sys.stderr)
+    return loaded.story
 
 
 def cmd_schema(args: argparse.Namespace) -> int:

@@ -86,7 +86,7 @@ def _targets(story: Story, node_id: str, choice_id: str) -> list[str]:
     node = story.nodes[node_id]
     for choice in node.choices:
         if choice.id == choice_id:
-            return [t for t in [choice.goto] + [o.goto for o in choice.outcomes] if t]
+            return choice.destinations()
     return []
 
 

@@ -353,7 +353,7 @@ def analyze(ast: Ast, scope: Scope) -> Abs:
     if kind == "var":
         info = scope.variables.get(ast[1])
         if info is None:
-            raise ExprError(_unknown(ast[1], scope.variables), ast[2], "unknown-name")
+            raise ExprError(unknown_name(ast[1], scope.variables), ast[2], "unknown-name")
         return Abs(info.kind, info.lo, info.hi, info.values)
     if kind == "not":
         inner = analyze(ast[1], scope)
@@ -388,7 +388,8 @@ def analyze(ast: Ast, scope: Scope) -> Abs:
     raise ExprError(f"unsupported expression {kind}")
 
 
-def _unknown(name: str, known: Iterable[str]) -> str:
+def unknown_name(name: str, known: Iterable[str]) -> str:
+    """"unknown name X", with the closest known name as a hint."""
     import difflib
 
     close = difflib.get_close_matches(name, list(known), n=1)
@@ -477,7 +478,7 @@ def _compare(op: str, a: Abs, b: Abs, node: Ast) -> frozenset[bool]:
 def _call(ast: Ast, scope: Scope) -> Abs:
     name, args, offset = ast[1], ast[2], ast[3]
     if name not in FUNCTIONS:
-        raise ExprError(_unknown(name, FUNCTIONS), offset, "unknown-function")
+        raise ExprError(unknown_name(name, FUNCTIONS), offset, "unknown-function")
     low, high = FUNCTIONS[name]
     if not low <= len(args) <= high:
         if low == high:
@@ -494,7 +495,7 @@ def _call(ast: Ast, scope: Scope) -> Abs:
         ref = arg[1]
         if name == "visited":
             if ref not in scope.nodes:
-                raise ExprError(_unknown(ref, scope.nodes).replace("name", "scene", 1), arg[2], "unknown-node")
+                raise ExprError(unknown_name(ref, scope.nodes).replace("name", "scene", 1), arg[2], "unknown-node")
             return Abs("num", 0, math.inf)
         if name == "chose":
             if "." not in ref:
@@ -505,7 +506,7 @@ def _call(ast: Ast, scope: Scope) -> Abs:
                 raise ExprError(f"unknown {what} in '{ref}'", arg[2], "unknown-choice")
             return Abs("bool", values=BOTH)
         if ref not in scope.relations:
-            raise ExprError(_unknown(ref, scope.relations).replace("name", "country", 1), arg[2], "unknown-name")
+            raise ExprError(unknown_name(ref, scope.relations).replace("name", "country", 1), arg[2], "unknown-name")
         return Abs("str", values=frozenset(ATTITUDES))
     values = [analyze(arg, scope) for arg in args]
     if name == "if":

@@ -151,6 +151,11 @@ class Choice:
     goto_pos: Pos | None = None
     preview: tuple[tuple[str, float], ...] = ()  # certain changes shown on the choice
 
+    def destinations(self) -> list[str]:
+        """Where the choice can lead: its `goto` and each outcome's, in order (an outcome
+        without one goes where the choice does; an event's choice without any resumes)."""
+        return [t for t in (self.goto, *(o.goto for o in self.outcomes)) if t]
+
 
 @dataclass(frozen=True)
 class EventTrigger:

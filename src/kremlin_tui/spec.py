@@ -17,6 +17,8 @@ class Field:
 
 TAGS = ("famine", "violence", "repression", "antisemitism", "war", "death")
 CATEGORIES = ("person", "party", "term", "place", "event")
+POLARITIES = ("up", "down", "neutral")
+RESTS_AT = ("min", "max")
 
 OBJECTS: dict[str, tuple[Field, ...]] = {
     "file": (
@@ -77,9 +79,9 @@ OBJECTS: dict[str, tuple[Field, ...]] = {
         Field("initial", "number", True),
         Field("description", "str"),
         Field("hidden", "bool", doc="Never shown as a number."),
-        Field("polarity", "str", doc="up: higher is good; down: higher is bad.", enum=("up", "down", "neutral")),
+        Field("polarity", "str", doc="up: higher is good; down: higher is bad.", enum=POLARITIES),
         Field("rests_at", "str", doc="A hidden counter whose bound means 'it never happened': min or max. "
-              "The dead-stat report lists its stays there as at rest, not stuck.", enum=("min", "max")),
+              "The dead-stat report lists its stays there as at rest, not stuck.", enum=RESTS_AT),
     ),
     "relation": (
         Field("id", "id", True),

@@ -128,7 +128,7 @@ def cyclic_scenes(story: Story) -> set[str]:
     """The scenes that can be reached again after leaving them (on a loop of gotos, whatever
     the conditions): one pass over the story, where a search per scene cost scenes squared."""
     nodes = story.nodes
-    edges = {nid: [t for c in node.choices for t in (c.goto, *(o.goto for o in c.outcomes)) if t in nodes]
+    edges = {nid: [t for c in node.choices for t in c.destinations() if t in nodes]
              for nid, node in nodes.items()}
     components, _component_of = _components(set(nodes), edges)
     return {nid for component in components if _looped(component, edges) for nid in component}

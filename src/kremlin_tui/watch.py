@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from kremlin_tui.diagnostics import NOWHERE, Diagnostic, shown
 from kremlin_tui.engine import Game
-from kremlin_tui.loader import load_story_with_diagnostics
+from kremlin_tui.loader import LoadResult, load_story_with_diagnostics
 from kremlin_tui.model import Story
 
 POLL_SECONDS = 0.25
@@ -65,10 +65,10 @@ class StoryWatcher:
     def reload(self, game: Game) -> Reload:
         """Never raises: the watcher must outlive any story, and any bug a story finds."""
         steps = [(s.node, s.choice) for s in game.state.history]
-        story, diagnostics = load_safely(self.dirs)
-        errors = [d for d in diagnostics if d.severity == "error"]
+        loaded = load_safely(self.dirs)
+        story = loaded.story
         if story is None:
-            return Reload(None, errors, None, 0, len(steps), None)
+            return Reload(None, loaded.errors, None, 0, len(steps), None)
         try:
             new_game, kept, problem = Game.replay(story, game.state.seed, steps)
         except Exception as exc:
@@ -76,12 +76,12 @@ class StoryWatcher:
         return Reload(story, [], new_game, kept, len(steps), problem)
 
 
-def load_safely(dirs: list[str]) -> tuple[Story | None, list[Diagnostic]]:
+def load_safely(dirs: list[str]) -> LoadResult:
     """Load for a reload: an unexpected exception becomes one error, not a dead watcher."""
     try:
         return load_story_with_diagnostics(dirs)
     except Exception as exc:
-        return None, [internal_error(exc, "reloading the story")]
+        return LoadResult(None, [internal_error(exc, "reloading the story")])
 
 
 def internal_error(exc: BaseException, doing: str) -> Diagnostic:

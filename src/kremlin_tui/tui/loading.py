@@ -49,8 +49,8 @@ class StoryLoading(App[None]):
         """Load (usually from the warm cache) off the UI thread, so the title shows at once."""
         from kremlin_tui.loader import load_story_with_diagnostics
 
-        story, diagnostics = load_story_with_diagnostics(self.story_dirs)
-        self.call_from_thread(self._story_ready, story, [str(d) for d in diagnostics if d.severity == "error"])
+        loaded = load_story_with_diagnostics(self.story_dirs)
+        self.call_from_thread(self._story_ready, loaded.story, [str(d) for d in loaded.errors])
 
     def _story_ready(self, story: Story | None, errors: list[str]) -> None:
         self.story = story
@@ -79,9 +79,8 @@ class StoryLoading(App[None]):
         from kremlin_tui.watch import load_safely
 
         if self.session is None:
-            story, diagnostics = load_safely(self.story_dirs)
-            errors = [d for d in diagnostics if d.severity == "error"]
-            self.call_from_thread(self._reloaded, story, errors, None, "story reloaded")
+            loaded = load_safely(self.story_dirs)
+            self.call_from_thread(self._reloaded, loaded.story, loaded.errors, None, "story reloaded")
             return
         game = self.session.game
         outcome = self.watcher.reload(Game(game.story, game.state))

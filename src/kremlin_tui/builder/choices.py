@@ -1,0 +1,236 @@
+"""Choices, their weighted outcomes and their effects (`party += 5`, `schedule EVENT in 3
+months`, `unlock ENTRY`), checked against the names the story declares."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kremlin_tui.builder.exprs import Expressions
+from kremlin_tui.builder.reader import Reader
+from kremlin_tui.dates import GameDate
+from kremlin_tui.diagnostics import shown
+from kremlin_tui.expr import CALENDAR, Expr, unknown_name
+from kremlin_tui.model import Choice, Effect, FlagDef, Outcome
+from kremlin_tui.yamlsource import YNode, YScalar
+
+MAX_DELAY = 9999  # `schedule EVENT in N days|months|years`: N has at most four digits
+_ASSIGN = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(\+=|-=|=)(?!=)\s*(.*?)\s*$")
+_SCHEDULE_IN = re.compile(r"^\s*schedule\s+([A-Za-z_]\w*)\s+in\s+(\d+)\s+(days?|months?|years?)\s*$")
+_SCHEDULE_ON = re.compile(r"^\s*schedule\s+([A-Za-z_]\w*)\s+on\s+(\S+)\s*$")
+_UNLOCK = re.compile(r"^\s*unlock\s+([A-Za-z_]\w*)\s*$")
+
+
+@dataclass(frozen=True)
+class Known:
+    """The names a choice may refer to, learnt from every file's declarations."""
+
+    flags: dict[str, FlagDef]
+    node_ids: frozenset[str]  # scenes, events and endings that were declared (even if not built)
+    event_ids: frozenset[str]
+    codex_ids: frozenset[str]
+    previewed: frozenset[str]  # visible stats and relations: a choice shows what it does to them
+
+
+class ChoiceBuilder:
+    def __init__(self, read: Reader, exprs: Expressions, known: Known) -> None:
+        self.read = read
+        self.exprs = exprs
+        self.known = known
+
+    def choice(self, item: YNode, node_id: str, in_event: bool) -> Choice | None:
+        read = self.read
+        values = read.fields(item, "choice")
+        if values is None:
+            return None
+        cid = read.ident(values.get("id"), "choice id")
+        label = self.exprs.template(values.get("label"), "label")
+        if isinstance(values.get("label"), YScalar) and "\n" in values["label"].text.strip():  # type: ignore[union-attr]
+            read.error(values["label"].pos, "label", "a choice label is one line")
+        condition = self.exprs.expr(values.get("if"), "condition")
+        locked = read.text(values.get("locked"), "locked")
+        if locked and condition is None and "if" not in values:
+            read.warning(values["locked"].pos, "locked-without-if", "'locked' has no effect without 'if'")
+        effects = self.effects(values.get("effects"))
+        goto = read.ident(values.get("goto"), "goto")
+        outcomes = tuple(o for o in (self.outcome(x) for x in read.items(values.get("outcomes"), "outcomes")) if o)
+        self._check_destinations(values, item, cid, goto, outcomes, in_event)
+        if cid is None or label is None:
+            return None
+        hide = read.boolean(values.get("hide_effects"), "hide_effects")
+        return Choice(
+            id=cid,
+            label=label,
+            condition=condition,
+            locked=locked,
+            once=read.boolean(values.get("once"), "once"),
+            fallback=read.boolean(values.get("fallback"), "fallback"),
+            effects=effects,
+            result=self.exprs.template(values.get("result"), "result"),
+            goto=goto,
+            outcomes=outcomes,
+            hide_effects=hide,
+            pos=item.pos,
+            node=node_id,
+            goto_pos=values["goto"].pos if "goto" in values else None,
+            preview=() if hide else self.preview(effects),
+        )
+
+    def _check_destinations(self, values: dict[str, YNode], item: YNode, cid: str | None, goto: str | None,
+                            outcomes: tuple[Outcome, ...], in_event: bool) -> None:
+        """A choice leads somewhere: its `goto`, or every outcome's (an event's may return)."""
+        if "outcomes" in values and not outcomes and not self.read.out.errors:
+            self.read.error(values["outcomes"].pos, "outcomes", "'outcomes' is empty")
+        if goto is None and not in_event and not outcomes:
+            self.read.error(item.pos, "no-goto", f"choice '{cid}' needs 'goto' (or 'outcomes')")
+        if outcomes and goto is None and not in_event:
+            for outcome in outcomes:
+                if outcome.goto is None:
+                    self.read.error(outcome.pos, "no-goto", f"an outcome of '{cid}' needs 'goto' (the choice has none)")
+
+    def preview(self, effects: tuple[Effect, ...]) -> tuple[tuple[str, float], ...]:
+        """What the choice visibly does to stats and relations, summed per name."""
+        totals: dict[str, float] = {}
+        for effect in effects:
+            if effect.op not in ("+=", "-=") or effect.value is None:
+                continue
+            amount = effect.value.constant()
+            if not isinstance(amount, int | float) or isinstance(amount, bool):
+                continue
+            if effect.target in self.known.previewed:
+                totals[effect.target] = totals.get(effect.target, 0) + (amount if effect.op == "+=" else -amount)
+        return tuple((k, v) for k, v in totals.items() if v)
+
+    def outcome(self, item: YNode) -> Outcome | None:
+        values = self.read.fields(item, "outcome")
+        if values is None:
+            return None
+        weight_node = values.get("weight")
+        weight = self.exprs.expr(weight_node, "weight") if weight_node is not None else Expr("1", ("const", 1), item.pos)
+        if weight is None:
+            return None
+        return Outcome(
+            weight=weight,
+            effects=self.effects(values.get("effects")),
+            result=self.exprs.template(values.get("result"), "result"),
+            goto=self.read.ident(values.get("goto"), "goto"),
+            pos=item.pos,
+            goto_pos=values["goto"].pos if "goto" in values else None,
+        )
+
+    def effects(self, node: YNode | None) -> tuple[Effect, ...]:
+        built: list[Effect] = []
+        items = self.read.items(node, "effects")
+        skip = False
+        for index, item in enumerate(items):
+            if skip:
+                skip = False
+                continue
+            if not isinstance(item, YScalar):
+                self.read.error(item.pos, "type", "an effect is one line, e.g. 'party += 5'")
+                continue
+            split = _split_by_comma(item, items[index + 1] if index + 1 < len(items) else None)
+            if split is not None:
+                self.read.error(item.pos, "split-effect",
+                                f"the comma in '{split}' ends the effect in an unquoted list [...]; quote the effect: \"{split}\"")
+                skip = True
+                continue
+            effect = self.effect(item)
+            if effect is not None:
+                built.append(effect)
+        return tuple(built)
+
+    def effect(self, item: YScalar) -> Effect | None:
+        source = item.text
+        if match := _ASSIGN.match(source):
+            return self._assign(item, match)
+        if match := _SCHEDULE_IN.match(source):
+            return self._schedule_in(item, match)
+        if match := _SCHEDULE_ON.match(source):
+            return self._schedule_on(item, match)
+        if match := _UNLOCK.match(source):
+            target = match.group(1)
+            if target not in self.known.codex_ids:
+                self.read.error(self.read.scalar_pos(item, match.start(1)), "unknown-codex", f"effect: unknown codex entry '{target}'")
+                return None
+            return Effect("unlock", target, None, self.read.scalar_pos(item, 0))
+        if source.strip().startswith("schedule"):
+            message = "write 'schedule EVENT in N months' (or days, years) or 'schedule EVENT on YYYY-MM-DD'"
+        else:
+            message = "an effect is 'name += expr', 'name -= expr', 'name = expr', 'schedule ...' or 'unlock ...'"
+        self.read.error(item.pos, "bad-effect", f"effect '{shown(source.strip())}': {message}")
+        return None
+
+    def _assign(self, item: YScalar, match: re.Match[str]) -> Effect | None:
+        read, source = self.read, item.text
+        target, op, rhs = match.groups()
+        variables = self.exprs.scope.variables
+        info = variables.get(target)
+        target_pos = read.scalar_pos(item, match.start(1))
+        if info is None or target in CALENDAR:
+            message = unknown_name(target, variables) if info is None else f"'{target}' cannot be changed"
+            read.error(target_pos, "unknown-name", f"effect: {message}")
+            return None
+        if not rhs:
+            read.error(read.scalar_pos(item, len(source)), "syntax", f"effect: nothing after '{op}'")
+            return None
+        value = self.exprs.expr_from(rhs, item, "effect", match.start(3))
+        if value is None:
+            return None
+        flag = self.known.flags.get(target)
+        if flag is not None:
+            if op != "=":
+                read.error(target_pos, "type", f"effect: '{target}' is a flag; write '{target} = ...'")
+                return None
+            self._check_flag_value(flag, value, item, match.start(3))
+        elif (const := value.constant()) is not None and isinstance(const, str | bool):
+            read.error(read.scalar_pos(item, match.start(3)), "type", f"effect: '{target}' is a number")
+            return None
+        return Effect(op, target, value, read.scalar_pos(item, 0))
+
+    def _schedule_in(self, item: YScalar, match: re.Match[str]) -> Effect | None:
+        target, amount, unit = match.groups()
+        if not self._check_event_ref(target, item, match.start(1)):
+            return None
+        if len(amount) > 4:
+            self.read.error(self.read.scalar_pos(item, match.start(2)), "number",
+                            f"effect: a delay of {shown(amount, 20)} {unit} is too long (at most {MAX_DELAY} {unit})")
+            return None
+        return Effect("schedule", target, None, self.read.scalar_pos(item, 0), delay=(int(amount), unit))
+
+    def _schedule_on(self, item: YScalar, match: re.Match[str]) -> Effect | None:
+        target, when = match.groups()
+        if not self._check_event_ref(target, item, match.start(1)):
+            return None
+        try:
+            on = GameDate.parse(when)
+        except ValueError as exc:
+            self.read.error(self.read.scalar_pos(item, match.start(2)), "bad-date", f"effect: {exc}")
+            return None
+        return Effect("schedule", target, None, self.read.scalar_pos(item, 0), on=on)
+
+    def _check_flag_value(self, flag: FlagDef, value: Expr, item: YScalar, offset: int) -> None:
+        const = value.constant()
+        pos = self.read.scalar_pos(item, offset)
+        if flag.values is None:
+            if const is not None and not isinstance(const, bool):
+                self.read.error(pos, "type", f"effect: '{flag.id}' is true or false, not {shown(repr(const))}")
+        elif const is not None and const not in flag.values:
+            self.read.error(pos, "enum", f"effect: '{flag.id}' is one of {shown(', '.join(flag.values), 200)}; not {shown(repr(const))}")
+
+    def _check_event_ref(self, target: str, item: YScalar, offset: int) -> bool:
+        if target not in self.known.event_ids:
+            kind = "a scene, not an event" if target in self.known.node_ids else "unknown"
+            self.read.error(self.read.scalar_pos(item, offset), "unknown-event", f"effect: cannot schedule '{target}': {kind}")
+            return False
+        return True
+
+
+def _split_by_comma(item: YScalar, following: YNode | None) -> str | None:
+    """`effects: [party = max(party, 40)]` reads as two items, `party = max(party` and `40)`:
+    the whole effect as the writer meant it, when an item opens a call the next one closes."""
+    if not item.plain or item.text.count("(") <= item.text.count(")"):
+        return None
+    if not isinstance(following, YScalar) or following.text.count(")") <= following.text.count("("):
+        return None
+    return f"{item.text}, {following.text}"

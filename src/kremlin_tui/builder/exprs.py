@@ -1,0 +1,78 @@
+"""Expressions and templates as the builder reads them: parsed, analysed against the story's
+names, and every problem reported at the character where it is."""
+
+from __future__ import annotations
+
+from kremlin_tui.builder.reader import Reader, describe
+from kremlin_tui.expr import Expr, ExprError, Scope, analyze, parse
+from kremlin_tui.mentions import MentionIndex
+from kremlin_tui.template import Template, TemplateError, parse_template
+from kremlin_tui.yamlsource import YNode, YScalar
+
+
+def _code(exc: ExprError) -> str:
+    return "syntax" if exc.code == "expr" else exc.code
+
+
+class Expressions:
+    """Reads expressions and `{…}` texts once the story's names (`scope`) are known."""
+
+    def __init__(self, read: Reader, scope: Scope, mention_index: MentionIndex) -> None:
+        self.read = read
+        self.scope = scope
+        self.mention_index = mention_index  # the codex match words
+        self.analysed: dict[str, ExprError | None] = {}  # stories repeat expressions: check each once
+
+    def expr(self, node: YNode | None, what: str) -> Expr | None:
+        if node is None:
+            return None
+        if not isinstance(node, YScalar):
+            self.read.error(node.pos, "type", f"{what} must be an expression, found {describe(node)}")
+            return None
+        return self.expr_from(node.text, node, what)
+
+    def expr_from(self, source: str, scalar: YScalar, what: str, offset: int = 0) -> Expr | None:
+        try:
+            ast = parse(source)
+        except ExprError as exc:
+            self.read.error(self.read.scalar_pos(scalar, offset + exc.offset), _code(exc), f"{what}: {exc.message}")
+            return None
+        expr = Expr(source, ast, self.read.scalar_pos(scalar, offset))
+        self.check(expr, scalar, what, offset)
+        return expr
+
+    def check(self, expr: Expr, scalar: YScalar, what: str, offset: int) -> None:
+        """Analyse an expression against the story's names (each distinct source once)."""
+        if expr.source in self.analysed:
+            problem = self.analysed[expr.source]
+        else:
+            try:
+                analyze(expr.ast, self.scope)
+                problem = None
+            except ExprError as exc:
+                problem = exc
+            self.analysed[expr.source] = problem
+        if problem is not None:
+            self.read.error(self.read.scalar_pos(scalar, offset + problem.offset), problem.code, f"{what}: {problem.message}")
+
+    def template(self, node: YNode | None, what: str) -> Template | None:
+        if node is None:
+            return None
+        if not isinstance(node, YScalar):
+            self.read.error(node.pos, "type", f"{what} must be text, found {describe(node)}")
+            return None
+        try:
+            template = parse_template(node.text, lambda o: self.read.scalar_pos(node, o), self.mentions)
+        except TemplateError as exc:
+            self.read.error(self.read.scalar_pos(node, exc.offset), "template", f"{what}: {exc.message}")
+            return None
+        except ExprError as exc:
+            self.read.error(self.read.scalar_pos(node, exc.offset), _code(exc), f"{what}: {exc.message}")
+            return None
+        for expr, offset in template.exprs:
+            self.check(expr, node, what, offset)
+        return template
+
+    def mentions(self, text: str) -> frozenset[str]:
+        # one scan per text, whatever the number of entries (mentions.py)
+        return self.mention_index.find(text) if self.mention_index else frozenset()

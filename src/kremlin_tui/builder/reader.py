@@ -1,0 +1,212 @@
+"""Typed access to the YAML tree, and file positions of characters inside its scalars.
+
+Every other part of the builder reads story files through a `Reader`: it checks a mapping's
+keys against `spec.py`, turns scalars into text, ids, numbers, booleans and dates, and reports
+what is wrong with the position the writer must look at. Positions inside a scalar (where in a
+`|` block an expression starts) are worked out here too, with the memos that keep them cheap.
+"""
+
+from __future__ import annotations
+
+import bisect
+import difflib
+import re
+
+from kremlin_tui.dates import GameDate
+from kremlin_tui.diagnostics import Collector, Pos, article, shown
+from kremlin_tui.expr import NUMBER_LIMIT
+from kremlin_tui.spec import OBJECTS
+from kremlin_tui.yamlsource import YMap, YNode, YScalar, YSeq, folded_position, scalar_position
+
+_ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+NULL = {"", "~", "null", "Null", "NULL"}
+_TRUE = ("true", "True", "yes")
+_FALSE = ("false", "False", "no")
+_NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
+
+
+def parse_number(text: str) -> int | float | None:
+    """A decimal number as a writer types it, or None; never raises, whatever the length.
+    (`inf`, `nan`, `1_000` and hexadecimal are not numbers here.)"""
+    text = text.strip()
+    if len(text) > 100 or not _NUMBER.fullmatch(text):
+        return None
+    if text.lstrip("+-").isdigit():
+        return int(text)
+    return float(text)
+
+
+def describe(node: YNode) -> str:
+    """How a message names what the writer wrote where something else was expected."""
+    if isinstance(node, YMap):
+        return "a mapping"
+    if isinstance(node, YSeq):
+        return "a list"
+    return f"'{shown(node.text)}'"
+
+
+def one_of(values: tuple[str, ...]) -> str:
+    """'up, down or neutral': a vocabulary as a message lists it."""
+    return f"{', '.join(values[:-1])} or {values[-1]}" if len(values) > 1 else "".join(values)
+
+
+def is_true(node: YNode | None) -> bool:
+    """A `true` without reporting anything (the value is checked where it is built)."""
+    return isinstance(node, YScalar) and node.text in _TRUE
+
+
+class Reader:
+    """Typed access to one story's YAML trees; problems go to `out`."""
+
+    def __init__(self, out: Collector) -> None:
+        self.out = out
+        self.lines: dict[str, list[str]] = {}  # each file's lines, for positions inside scalars
+        self.indents: dict[tuple[str, int], int] = {}
+        self.flow_memo: dict[int, tuple[int, int, int]] = {}  # scalar_position's memo (id of a scalar)
+        self.breaks: dict[int, list[int]] = {}  # line-break offsets of long block scalars
+        self.folded_memo: dict[int, list[tuple[int, int]] | None] = {}  # folded_position's alignments
+
+    def error(self, pos: Pos, code: str, message: str) -> None:
+        self.out.error(pos, code, message)
+
+    def warning(self, pos: Pos, code: str, message: str) -> None:
+        self.out.warning(pos, code, message)
+
+    def fields(self, node: YNode, kind: str) -> dict[str, YNode] | None:
+        """Check a mapping against its spec: unknown keys, missing keys."""
+        if not isinstance(node, YMap):
+            self.error(node.pos, "type", f"expected {article(kind)} (a mapping of keys), found {describe(node)}")
+            return None
+        spec = OBJECTS[kind]
+        allowed = {f.name for f in spec}
+        for key in node.order:
+            if key not in allowed:
+                close = difflib.get_close_matches(key, allowed, n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                self.error(node.keys[key], "unknown-key", f"unknown key '{shown(key)}' in {article(kind)}{hint}")
+        result: dict[str, YNode] = {}
+        for f in spec:
+            value = node.items.get(f.name)
+            if value is None or (isinstance(value, YScalar) and value.plain and value.text in NULL):
+                if f.required:
+                    self.error(node.pos, "missing-key", f"{article(kind)} needs '{f.name}'")
+                continue
+            result[f.name] = value
+        return result
+
+    def text(self, node: YNode | None, what: str) -> str | None:
+        if node is None:
+            return None
+        if not isinstance(node, YScalar):
+            self.error(node.pos, "type", f"{what} must be text, found {describe(node)}")
+            return None
+        return node.text
+
+    def ident(self, node: YNode | None, what: str) -> str | None:
+        value = self.text(node, what)
+        if value is None or node is None:
+            return None
+        if not _ID.match(value):
+            self.error(node.pos, "bad-id", f"{what} '{shown(value)}' must be letters, digits and '_' (not starting with a digit)")
+            return None
+        return value
+
+    def number(self, node: YNode | None, what: str, default: float | None = None) -> float | None:
+        if node is None:
+            return default
+        value = self.text(node, what)
+        if value is None:
+            return default
+        number = parse_number(value)
+        if number is None:
+            self.error(node.pos, "type", f"{what} must be a number, not '{shown(value)}'")
+            return default
+        if not -NUMBER_LIMIT < number < NUMBER_LIMIT:  # also NaN and infinities
+            self.error(node.pos, "number", f"{what} {shown(value)} is out of range: a number in a story lies "
+                       f"between -{NUMBER_LIMIT:.0e} and {NUMBER_LIMIT:.0e}".replace("e+", "e"))
+            return default
+        return number
+
+    def boolean(self, node: YNode | None, what: str) -> bool:
+        if node is None:
+            return False
+        value = self.text(node, what)
+        if value in _TRUE:
+            return True
+        if value in _FALSE:
+            return False
+        if value is not None:
+            self.error(node.pos, "type", f"{what} must be true or false, not '{shown(value)}'")
+        return False
+
+    def date(self, node: YNode | None, what: str) -> GameDate | None:
+        value = self.text(node, what)
+        if value is None or node is None:
+            return None
+        try:
+            return GameDate.parse(value)
+        except ValueError as exc:
+            self.error(node.pos, "bad-date", f"{what}: {exc}")
+            return None
+
+    def items(self, node: YNode | None, what: str) -> list[YNode]:
+        if node is None:
+            return []
+        if isinstance(node, YSeq):
+            return node.items
+        if isinstance(node, YScalar):
+            return [node]
+        self.error(node.pos, "type", f"{what} must be a list, found a mapping")
+        return []
+
+    def strings(self, node: YNode | None, what: str) -> tuple[str, ...]:
+        return tuple(v for v in (self.text(item, what) for item in self.items(node, what)) if v is not None)
+
+    def choice(self, node: YNode | None, what: str, values: tuple[str, ...], default: str) -> str:
+        """One word of a fixed vocabulary (`spec.py` lists it); an unknown word is reported."""
+        value = self.text(node, what) or default
+        if value not in values and node is not None:
+            self.error(node.pos, "enum", f"{what} must be {one_of(values)}")
+        return value
+
+    # -- positions ------------------------------------------------------------------------
+
+    def scalar_pos(self, scalar: YScalar, offset: int) -> Pos:
+        """The file position of a character inside a scalar's text."""
+        if offset == 0 and not scalar.block:
+            return scalar.pos if not scalar.quote else Pos(scalar.pos.path, scalar.pos.line, scalar.pos.col + 1)
+        if not scalar.block:
+            return scalar_position(self.lines.get(scalar.pos.path, []), scalar, offset, self.flow_memo)
+        lines = self.lines.get(scalar.pos.path, [])
+        row = scalar.pos.line - 1
+        if row < len(lines) and lines[row][scalar.pos.col - 1:scalar.pos.col] == ">":  # folded: lines joined by spaces
+            folded = folded_position(lines, scalar, offset, self.block_indent(scalar), self.folded_memo)
+            if folded is not None:
+                return folded
+        line_offset, column_in_line = self._line_and_column(scalar, offset)
+        row = scalar.pos.line + line_offset  # 0-based index of the line after the indicator
+        return Pos(scalar.pos.path, row + 1, self.block_indent(scalar) + column_in_line + 1)
+
+    def _line_and_column(self, scalar: YScalar, offset: int) -> tuple[int, int]:
+        text = scalar.text
+        if len(text) < 4096:
+            return text.count("\n", 0, offset), offset - (text.rfind("\n", 0, offset) + 1)
+        # a long text with many {expressions}: index its line breaks once, not per position
+        breaks = self.breaks.get(id(scalar))
+        if breaks is None:
+            breaks = self.breaks[id(scalar)] = [m.start() for m in re.finditer("\n", text)]
+        line_offset = bisect.bisect_left(breaks, offset)
+        return line_offset, offset - (breaks[line_offset - 1] + 1 if line_offset else 0)
+
+    def block_indent(self, scalar: YScalar) -> int:
+        """The indentation of a `|` block's content (YAML strips it from the text)."""
+        key = (scalar.pos.path, scalar.pos.line)
+        indent = self.indents.get(key)
+        if indent is None:
+            lines = self.lines.get(scalar.pos.path, [])
+            row = scalar.pos.line
+            while row < len(lines) and not lines[row].strip():
+                row += 1
+            indent = len(lines[row]) - len(lines[row].lstrip(" ")) if row < len(lines) else 0
+            self.indents[key] = indent
+        return indent

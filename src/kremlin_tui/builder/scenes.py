@@ -1,0 +1,184 @@
+"""Scenes, events and endings: their ids (declared before anything is built), the nodes
+themselves, the choices that `extend` adds to them, and the check that every `goto` lands."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from kremlin_tui.builder.choices import ChoiceBuilder
+from kremlin_tui.builder.declarations import Declarations, DeclaredNode
+from kremlin_tui.builder.exprs import Expressions
+from kremlin_tui.builder.reader import Reader
+from kremlin_tui.diagnostics import Pos, shown
+from kremlin_tui.expr import unknown_name
+from kremlin_tui.model import Campaign, Chapter, Choice, EventTrigger, Node
+from kremlin_tui.yamlsource import YMap, YNode, YScalar
+
+
+def declare_nodes(read: Reader, raw: Declarations) -> tuple[set[str], set[str]]:
+    """Every declared scene id, and which of them are events (reporting duplicates)."""
+    seen: dict[str, Pos] = {}
+    events: set[str] = set()
+    for declared in raw.nodes:
+        values = declared.values
+        node_id = read.ident(values.get("id"), "id")
+        if node_id is None:
+            continue
+        if node_id in seen:
+            read.error(values["id"].pos, "duplicate-id", f"'{node_id}' is already defined at {seen[node_id]}")
+            continue
+        seen[node_id] = declared.pos
+        if "event" in values:
+            events.add(node_id)
+    return set(seen), events
+
+
+def declare_choices(read: Reader, raw: Declarations) -> set[str]:
+    """Every `scene.choice` key, for `chose(...)` in expressions."""
+    keys: set[str] = set()
+    owners = [(d, "id") for d in raw.nodes] + [(d, "node") for d in raw.extend]
+    for declared, key in owners:
+        node_id = read.text(declared.values.get(key), key)
+        for item in read.items(declared.values.get("choices"), "choices"):
+            if isinstance(item, YMap) and isinstance(item.items.get("id"), YScalar):
+                keys.add(f"{node_id}.{item.items['id'].text}")  # type: ignore[union-attr]
+    return keys
+
+
+class SceneBuilder:
+    def __init__(self, read: Reader, exprs: Expressions, choices: ChoiceBuilder, chapters: dict[str, Chapter]) -> None:
+        self.read = read
+        self.exprs = exprs
+        self.choices = choices
+        self.chapters = chapters
+
+    def nodes(self, raw: Declarations) -> dict[str, Node]:
+        nodes: dict[str, Node] = {}
+        for declared in raw.nodes:
+            node = self.node(declared)
+            if node is not None and node.id not in nodes:
+                nodes[node.id] = node
+        return nodes
+
+    def node(self, declared: DeclaredNode) -> Node | None:
+        read, values, pos, ending = self.read, declared.values, declared.pos, declared.ending
+        node_id = read.ident(values.get("id"), "id")
+        title = read.text(values.get("title"), "title")
+        text = self.exprs.template(values.get("text"), "text")
+        chapter = read.ident(values.get("chapter"), "chapter") or declared.chapter
+        if chapter and self.chapters and chapter not in self.chapters:
+            where = values["chapter"].pos if "chapter" in values else pos
+            read.error(where, "unknown-chapter", f"unknown chapter '{chapter}'")
+        codex_refs = read.strings(values.get("codex"), "codex")
+        for ref, item in zip(codex_refs, read.items(values.get("codex"), "codex"), strict=False):
+            if ref not in self.choices.known.codex_ids:
+                read.error(item.pos, "unknown-codex", f"unknown codex entry '{shown(ref)}'")
+        event = self.event(values["event"]) if "event" in values else None
+        choices = () if ending else self._choices(values, pos, node_id, event is not None)
+        divergence = self.exprs.template(values.get("divergence"), "divergence") if ending else None
+        if node_id is None or title is None or text is None:
+            return None
+        return Node(
+            id=node_id,
+            title=title,
+            text=text,
+            date=read.date(values.get("date"), "date"),
+            place=read.text(values.get("place"), "place") or "",
+            chapter=chapter,
+            tags=read.strings(values.get("tags"), "tags"),
+            codex=codex_refs,
+            choices=choices,
+            event=event,
+            is_ending=ending,
+            divergence=divergence,
+            pos=pos,
+            repeatable=read.boolean(values.get("repeatable"), "repeatable"),
+        )
+
+    def _choices(self, values: dict[str, YNode], pos: Pos, node_id: str | None, in_event: bool) -> tuple[Choice, ...]:
+        items = self.read.items(values.get("choices"), "choices")
+        if not items:
+            self.read.error(pos, "no-choices", f"scene '{node_id}' has no choices (a scene that ends the game belongs in 'endings')")
+        return self._unique(items, node_id or "", in_event, set(),
+                            lambda choice: f"choice '{choice.id}' appears twice in '{node_id}'")
+
+    def _unique(self, items: list[YNode], node_id: str, in_event: bool, seen: set[str], twice) -> tuple[Choice, ...]:  # type: ignore[no-untyped-def]
+        """The choices built from `items`, each id once (`seen` holds the ids already there)."""
+        built: list[Choice] = []
+        for item in items:
+            choice = self.choices.choice(item, node_id, in_event)
+            if choice is None:
+                continue
+            if choice.id in seen:
+                self.read.error(choice.pos, "duplicate-id", twice(choice))
+                continue
+            seen.add(choice.id)
+            built.append(choice)
+        return tuple(built)
+
+    def event(self, node: YNode) -> EventTrigger | None:
+        read = self.read
+        values = read.fields(node, "event")
+        if values is None:
+            return None
+        priority = read.number(values.get("priority"), "priority", 0)
+        trigger = EventTrigger(
+            after=read.date(values.get("after"), "after"),
+            before=read.date(values.get("before"), "before"),
+            condition=self.exprs.expr(values.get("if"), "event condition"),
+            priority=int(priority or 0),
+            scheduled=read.boolean(values.get("scheduled"), "scheduled"),
+            pos=node.pos,
+        )
+        if trigger.after is not None and trigger.before is not None and trigger.last_day < trigger.after.day:
+            read.error(values["before"].pos, "never-open",
+                       f"the event's window never opens: 'before: {trigger.before.iso()}' is earlier than "
+                       f"'after: {trigger.after.iso()}'")
+        return trigger
+
+    def apply_extends(self, raw: Declarations, nodes: dict[str, Node]) -> None:
+        """Add the choices of `extend:` sections to the scenes they name."""
+        read = self.read
+        for declared in raw.extend:
+            values = declared.values
+            target = read.ident(values.get("node"), "node")
+            if target is None:
+                continue
+            node = nodes.get(target)
+            if node is None:
+                read.error(values["node"].pos, "unknown-node", f"extend: unknown scene '{target}'")
+                continue
+            if node.is_ending:
+                read.error(values["node"].pos, "extend-ending", f"extend: '{target}' is an ending; endings have no choices")
+                continue
+            added = self._unique(read.items(values.get("choices"), "choices"), target, node.event is not None,
+                                 {c.id for c in node.choices},
+                                 lambda choice: f"extend: '{target}' already has a choice '{choice.id}'")  # noqa: B023
+            # a mod whose side scene returns to the scene it extends makes that scene a hub
+            repeatable = node.repeatable or read.boolean(values.get("repeatable"), "repeatable")
+            nodes[target] = replace(node, choices=node.choices + added, repeatable=repeatable)
+
+
+def check_targets(read: Reader, nodes: dict[str, Node], campaign: Campaign | None, declared_ids: set[str]) -> None:
+    """Every `goto` names a scene or ending (not an event), and the campaign starts at a scene."""
+    if campaign is not None:
+        start = nodes.get(campaign.start)
+        if start is None and campaign.start in declared_ids:
+            pass  # declared, but it could not be built: its own error says why
+        elif start is None:
+            read.error(campaign.pos, "unknown-node", f"start: unknown scene '{campaign.start}'")
+        elif start.is_ending or start.event is not None:
+            read.error(campaign.pos, "bad-start", f"start: '{campaign.start}' must be an ordinary scene")
+    for node in nodes.values():
+        for choice in node.choices:
+            targets = [(choice.goto, choice.goto_pos or choice.pos)] + [(o.goto, o.goto_pos or o.pos) for o in choice.outcomes]
+            for target, where in targets:
+                if target is None:
+                    continue
+                dest = nodes.get(target)
+                if dest is None and target in declared_ids:
+                    continue  # declared, but it could not be built: its own error says why
+                if dest is None:
+                    read.error(where, "unknown-node", f"goto: {unknown_name(target, nodes).replace('name', 'scene', 1)}")
+                elif dest.event is not None:
+                    read.error(where, "goto-event", f"goto: '{target}' is an event; events fire by themselves")

@@ -1,0 +1,146 @@
+"""Which files make a story: every `*.yaml` under the story folders, read with a size limit,
+in a stable order, and the content hash that names the compiled cache of exactly those bytes."""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import stat
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from kremlin_tui.diagnostics import Collector, Pos, shown
+from kremlin_tui.yamlsource import read_limited
+
+LOADER_VERSION = "2"  # bump when loading gives a different model for the same files (cached stories)
+
+
+@dataclass
+class SourceFile:
+    path: str  # the path shown in messages
+    real: str
+    data: bytes
+
+
+def story_files(dirs: Iterable[str | os.PathLike[str]], out: Collector,
+                overlay: Mapping[str, str] | None = None) -> list[SourceFile]:
+    """Every YAML file under the directories, in a stable order, with its bytes.
+
+    `overlay` maps absolute paths to text that replaces the file's contents on disk: the
+    language server checks what the writer has typed before it is saved.
+
+    A folder that cannot be used at all is a `no-story` error (`check` then exits 2: it could
+    not run). A `*.yaml` name that is not a readable regular file (a broken or looping link, a
+    FIFO, a device) and a folder that cannot be listed are warnings: never silently skipped,
+    and never opened (opening a FIFO would block the game forever)."""
+    files: list[SourceFile] = []
+    for directory in dirs:
+        problem = _not_a_folder(str(directory))
+        if problem:
+            out.error(Pos(str(directory), 0, 0), "no-story", problem)
+            continue
+        found = sorted(_yaml_files(Path(directory), out))
+        if not found:
+            out.error(Pos(str(directory), 0, 0), "no-story", f"'{shown(str(directory), 200)}' holds no .yaml files")
+        for path in found:
+            shown_path = _display_path(path)
+            unsaved = overlay.get(str(path.resolve())) if overlay else None
+            data = unsaved.encode("utf-8") if unsaved is not None else read_limited(str(path), shown_path, out)
+            if data is not None:
+                files.append(SourceFile(shown_path, str(path), data))
+    return files
+
+
+def story_paths(dirs: Iterable[str | os.PathLike[str]], out: Collector) -> list[Path]:
+    """The paths `story_files` would read (for the watcher: no bytes read, nothing reported)."""
+    return [path for directory in dirs if not _not_a_folder(str(directory))
+            for path in sorted(_yaml_files(Path(directory), out))]
+
+
+def _not_a_folder(directory: str) -> str | None:
+    name = shown(directory, 200)
+    try:
+        mode = os.stat(directory).st_mode
+    except FileNotFoundError:
+        return f"the story folder '{name}' does not exist"
+    except OSError as exc:
+        return f"cannot open the story folder '{name}': {exc.strerror or exc}"
+    if stat.S_ISDIR(mode):
+        return None
+    if stat.S_ISREG(mode):
+        return f"'{name}' is a file; give the folder that holds the story's .yaml files"
+    return f"'{name}' is not a folder"
+
+
+def _yaml_files(root: Path, out: Collector) -> list[Path]:
+    """The story files under `root`, following links to folders (each folder once)."""
+    found: list[Path] = []
+    seen: set[tuple[int, int]] = set()
+    pending = [root]
+    while pending:
+        folder = pending.pop()
+        try:
+            info = folder.stat()
+            if (info.st_dev, info.st_ino) in seen:
+                continue  # a link back to a folder already read
+            seen.add((info.st_dev, info.st_ino))
+            entries = list(os.scandir(folder))
+        except OSError as exc:
+            out.warning(Pos(_display_path(folder), 0, 0), "skipped",
+                        f"cannot read the folder: {exc.strerror or exc}; its files are skipped")
+            continue
+        for entry in entries:
+            path = Path(entry.path)
+            wanted = path.suffix in (".yaml", ".yml")
+            try:
+                mode = os.stat(entry.path).st_mode  # follows links
+            except OSError as exc:
+                if wanted or entry.is_symlink():
+                    why = "a symbolic link loop" if exc.errno == errno.ELOOP else (
+                        "a broken symbolic link" if entry.is_symlink() else exc.strerror or str(exc))
+                    if wanted:
+                        out.warning(Pos(_link_path(path), 0, 0), "skipped", f"skipped: {why}")
+                continue
+            if stat.S_ISDIR(mode):
+                pending.append(path)
+            elif wanted and stat.S_ISREG(mode):
+                found.append(path)
+            elif wanted:
+                out.warning(Pos(_link_path(path), 0, 0), "skipped", f"skipped: {_file_kind(mode)}, not a regular file")
+    return found
+
+
+def _link_path(path: Path) -> str:
+    """How to show a path that may be a (broken) link: the link itself, not what it names."""
+    try:
+        return _display_path(path.parent) + os.sep + path.name if path.parent != Path(".") else path.name
+    except (OSError, RuntimeError):
+        return str(path)
+
+
+def _file_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a special file"
+
+
+def _display_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError, RuntimeError):  # elsewhere, or a link loop (RuntimeError before 3.13)
+        return str(path)
+
+
+def content_hash(files: list[SourceFile]) -> str:
+    digest = hashlib.sha256(f"kremlin-story/{LOADER_VERSION}\n".encode())
+    for index, source in enumerate(files):
+        name = Path(source.real).name
+        digest.update(f"{index}:{name}:{len(source.data)}\n".encode())
+        digest.update(source.data)
+    return digest.hexdigest()
