@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from kremlin_tui.expr import CALENDAR, Ast
+from kremlin_tui.expr import CALENDAR, Ast, reads
 from kremlin_tui.model import Choice, Node, Story
 from kremlin_tui.template import Cond, Interp, Part, Template, Text
 
@@ -54,33 +54,14 @@ class Passage:
 
 
 def _reads(ast: Ast, out: list[str]) -> None:
-    kind = ast[0]
-    if kind == "var":
-        if ast[1] not in CALENDAR and ast[1] not in out:
-            out.append(ast[1])
-    elif kind == "call":
-        name, args = ast[1], ast[2]
-        if name in ("visited", "chose") and args and args[0][0] == "ref":
-            fact = f"{name}({args[0][1]})"
-            if fact not in out:
-                out.append(fact)
-        elif name == "attitude" and args and args[0][0] == "ref":
-            if args[0][1] not in out:
-                out.append(args[0][1])
-        else:
-            for arg in args:
-                _reads(arg, out)
-    elif kind in ("not", "neg"):
-        _reads(ast[1], out)
-    elif kind in ("and", "or"):
-        for item in ast[1]:
-            _reads(item, out)
-    elif kind == "arith":
-        _reads(ast[2], out)
-        _reads(ast[3], out)
-    elif kind == "cmp":
-        for item in ast[2]:
-            _reads(item, out)
+    """The facts a condition reads, each once: variables (not the calendar), `visited(x)` and
+    `chose(a.b)` as written, and the country of `attitude(c)`."""
+    for name, how in reads(ast):
+        if how == "var" and name in CALENDAR:
+            continue
+        fact = f"{how}({name})" if how in ("visited", "chose") else name
+        if fact not in out:
+            out.append(fact)
 
 
 def _opening(parts: list[Part], words: int = 12) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 
 from kremlin_tui.builder.state import story_variables
 from kremlin_tui.diagnostics import Collector, Diagnostic, Pos
-from kremlin_tui.expr import BOTH, Expr, ExprError, Scope, analyze
+from kremlin_tui.expr import BOTH, Expr, ExprError, Scope, analyze, walk
 from kremlin_tui.label_hints import check_callbacks, check_labels
 from kremlin_tui.loader import load_story_with_diagnostics
 from kremlin_tui.model import Choice, Effect, Node, Story
@@ -194,18 +194,7 @@ def _flag_hint(story: Story, scope: Scope) -> Any:
 
 
 def _names(ast: Any) -> Iterator[str]:
-    if not isinstance(ast, tuple) or not ast:
-        return
-    if ast[0] == "var":
-        yield ast[1]
-        return
-    for part in ast[1:]:
-        if isinstance(part, tuple):
-            if part and isinstance(part[0], str):
-                yield from _names(part)
-            else:
-                for item in part:
-                    yield from _names(item)
+    return (node[1] for node in walk(ast) if node[0] == "var")
 
 
 def _reachability(story: Story, out: Collector, available: dict[tuple[str, str], bool], scope: Scope) -> None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kremlin_tui.engine import GameState
-from kremlin_tui.expr import Ast, Expr
+from kremlin_tui.expr import Ast, Expr, reads
 from kremlin_tui.model import Story
 
 LONG = 10  # a stretch longer than this many decisions counts as dead
@@ -92,26 +92,7 @@ def merge(into: dict[str, Any], other: dict[str, Any]) -> None:
 
 
 def _names(ast: Ast, out: set[str]) -> None:
-    kind = ast[0]
-    if kind == "var":
-        out.add(ast[1])
-    elif kind == "call":
-        for arg in ast[2]:
-            if arg[0] == "ref":
-                out.add(arg[1])
-            else:
-                _names(arg, out)
-    elif kind in ("not", "neg"):
-        _names(ast[1], out)
-    elif kind in ("and", "or"):
-        for item in ast[1]:
-            _names(item, out)
-    elif kind == "arith":
-        _names(ast[2], out)
-        _names(ast[3], out)
-    elif kind == "cmp":
-        for item in ast[2]:
-            _names(item, out)
+    out.update(name for name, _how in reads(ast))
 
 
 def reads_by_chapter(story: Story) -> dict[str, set[str]]:

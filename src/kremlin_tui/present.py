@@ -14,9 +14,10 @@ from enum import StrEnum
 from fractions import Fraction
 from typing import Any
 
+from kremlin_tui.attitudes import attitude_word
 from kremlin_tui.dates import GameDate
 from kremlin_tui.engine import Change, ChoiceView, Game, TurnResult
-from kremlin_tui.expr import Expr, attitude_word, format_value
+from kremlin_tui.expr import Expr, format_value, walk
 from kremlin_tui.model import CodexEntry, Story
 from kremlin_tui.preview import ChoicePreview, Preview
 from kremlin_tui.safetext import safe_line
@@ -335,22 +336,15 @@ _FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 
 def _comparisons(ast: Any) -> Iterator[tuple[str, str, float]]:
     """(variable, operator, constant) for every `var OP number` in an expression tree."""
-    if not isinstance(ast, tuple) or not ast:
-        return
-    if ast[0] == "cmp":
-        ops, operands = ast[1], ast[2]
+    for node in walk(ast):
+        if node[0] != "cmp":
+            continue
+        ops, operands = node[1], node[2]
         for op, left, right in zip(ops, operands, operands[1:], strict=False):
             if left[0] == "var" and right[0] == "const" and isinstance(right[1], int | float):
                 yield left[1], op, float(right[1])
             elif right[0] == "var" and left[0] == "const" and isinstance(left[1], int | float):
                 yield right[1], _FLIP[op], float(left[1])
-    for part in ast[1:]:
-        if isinstance(part, tuple):
-            if part and isinstance(part[0], str):
-                yield from _comparisons(part)
-            else:
-                for item in part:
-                    yield from _comparisons(item)
 
 
 def _story_exprs(story: Story) -> Iterator[Expr]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from kremlin_tui.effects import apply_effects, outcome_chances
-from kremlin_tui.expr import CALENDAR, Ast
+from kremlin_tui.expr import CALENDAR, Ast, reads
 from kremlin_tui.model import Choice, Story
 
 if TYPE_CHECKING:
@@ -167,29 +167,8 @@ def _previews(story: Story, changes: dict[str, tuple[Any, Any]], shown: set[str]
 
 def _names(ast: Ast, into: set[str]) -> None:
     """Every variable an expression reads; `visited(...)`/`chose(...)` read as "@history"."""
-    kind = ast[0]
-    if kind == "var":
-        into.add(ast[1])
-    elif kind == "call":
-        if ast[1] in ("visited", "chose"):
-            into.add("@history")
-        for arg in ast[2]:
-            if arg[0] == "ref":
-                if ast[1] == "attitude":
-                    into.add(arg[1])
-            else:
-                _names(arg, into)
-    elif kind in ("and", "or"):
-        for item in ast[1]:
-            _names(item, into)
-    elif kind in ("not", "neg"):
-        _names(ast[1], into)
-    elif kind == "arith":
-        _names(ast[2], into)
-        _names(ast[3], into)
-    elif kind == "cmp":
-        for item in ast[2]:
-            _names(item, into)
+    for name, how in reads(ast):
+        into.add("@history" if how in ("visited", "chose") else name)
 
 
 def _depends(story: Story, names: set[str], reveal: bool) -> tuple[str, ...]:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from kremlin_tui.dates import MONTHS, GameDate
 from kremlin_tui.engine import PROVENANCE_DEPTH
-from kremlin_tui.expr import Ast, format_value
+from kremlin_tui.expr import Ast, format_value, reads
 from kremlin_tui.model import Node, Story
 from kremlin_tui.template import Cond, Template
 
@@ -281,32 +281,7 @@ def state_after(game: Game, upto: int) -> Then:
 
 
 def _reads(ast: Ast) -> list[tuple[str, str]]:
-    out: list[tuple[str, str]] = []
-
-    def walk(node: Ast) -> None:
-        kind = node[0]
-        if kind == "var":
-            out.append((node[1], "var"))
-        elif kind == "call":
-            for arg in node[2]:
-                if arg[0] == "ref":
-                    out.append((arg[1], node[1] if node[1] in ("chose", "visited") else "var"))
-                else:
-                    walk(arg)
-        elif kind in ("and", "or"):
-            for item in node[1]:
-                walk(item)
-        elif kind in ("not", "neg"):
-            walk(node[1])
-        elif kind == "arith":
-            walk(node[2])
-            walk(node[3])
-        elif kind == "cmp":
-            for item in node[2]:
-                walk(item)
-
-    walk(ast)
-    return out
+    return [(name, how if how in ("chose", "visited") else "var") for name, how in reads(ast)]
 
 
 def last_change(state: GameState, name: str, upto: int) -> int | None:

@@ -17,6 +17,7 @@ from enum import StrEnum
 
 import yaml
 
+from kremlin_tui.expr_builtins import BUILTINS
 from kremlin_tui.spec import OBJECTS
 
 
@@ -51,7 +52,7 @@ _ITEM_LINE = re.compile(r"^(\s*)-\s")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 _FLOW_ID = re.compile(r"\{\s*id:\s*([A-Za-z_][A-Za-z0-9_]*)")
-FUNCTIONS = ("visited", "chose", "attitude", "min", "max", "abs", "round", "clamp")
+FUNCTIONS = tuple(BUILTINS)  # the expression language's built-ins (there was a "round" that never existed)
 KEYWORDS = ("and", "or", "not", "true", "false", "schedule", "unlock", "in", "on",
             "day", "days", "month", "months", "year", "years", "if", "elif", "else", "end")
 
@@ -451,7 +452,7 @@ def completions(index: StoryIndex, path: str, lines: list[str], row: int, col: i
         variables = [Completion(d.name, "variable", d.fields.get("label") or d.fields.get("name")
                                 or d.fields.get("description", ""))
                      for d in index.of_kind(*VARIABLE_KINDS)]
-        functions = [Completion(name, "function") for name in FUNCTIONS]
+        functions = [Completion(b.name, "function", f"{b.usage}: {b.doc}") for b in BUILTINS.values()]
         return variables + functions
     return []
 

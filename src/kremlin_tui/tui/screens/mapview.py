@@ -9,8 +9,8 @@ from textual.containers import ScrollableContainer
 from textual.content import Content
 from textual.widgets import Footer, Static
 
+from kremlin_tui.attitudes import ATTITUDES, attitude_word
 from kremlin_tui.engine import Game
-from kremlin_tui.expr import ATTITUDES, attitude_word
 from kremlin_tui.model import MapLabel, StoryMap
 from kremlin_tui.tui.screens.base import SecondaryScreen
 

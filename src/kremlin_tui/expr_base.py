@@ -1,0 +1,129 @@
+"""What every part of the expression language shares: the error, the limits, and the abstract
+values the checker reasons with (a numeric interval, or a set of possible flag values)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+Ast = tuple[Any, ...]
+Fn = Callable[[Any], Any]
+
+
+class ExprError(Exception):
+    """A problem in one expression, at a character offset within its source."""
+
+    def __init__(self, message: str, offset: int = 0, code: str = "expr") -> None:
+        super().__init__(message)
+        self.message = message
+        self.offset = offset
+        self.code = code
+
+
+KEYWORDS = {"and", "or", "not", "true", "false"}
+
+# Limits that keep a hostile story from exhausting the stack or the float range; each is
+# reported with a position (docs/story-format.md, "Limits").
+MAX_EXPR_CHARS = 2000  # an expression's length
+MAX_EXPR_DEPTH = 50  # brackets, calls, `not`, signs and operators in a chain, one level each
+MAX_DIGITS = 15  # digits before the decimal point of a number literal
+NUMBER_LIMIT = 10**15  # every number in play stays within ±NUMBER_LIMIT (results are capped)
+
+
+def cap(value: Any) -> Any:
+    """Keep a result within ±NUMBER_LIMIT, so no chain of products overflows a float or
+    becomes infinite (and no infinity minus infinity becomes NaN)."""
+    if -NUMBER_LIMIT <= value <= NUMBER_LIMIT:
+        return value
+    if value != value:  # NaN: cannot arise from capped operands, but never let it through
+        return 0
+    return NUMBER_LIMIT if value > 0 else -NUMBER_LIMIT
+
+
+@dataclass(frozen=True)
+class VarInfo:
+    """What the checker knows about a name: its type and the values it can hold."""
+
+    kind: str  # "num", "bool" or "str"
+    lo: float = -math.inf
+    hi: float = math.inf
+    values: frozenset[Any] | None = None  # possible values of a bool or str
+
+
+@dataclass(frozen=True)
+class Abs:
+    """An abstract value: a numeric interval, or a set of possible bool/str values."""
+
+    kind: str  # "num", "bool", "str"
+    lo: float = -math.inf
+    hi: float = math.inf
+    values: frozenset[Any] | None = None
+
+    def truth(self) -> frozenset[bool]:
+        if self.kind == "num":
+            if self.lo == 0 and self.hi == 0:
+                return frozenset({False})
+            if self.lo > 0 or self.hi < 0:
+                return frozenset({True})
+            return frozenset({True, False})
+        if self.values is None:
+            return frozenset({True, False})
+        return frozenset(bool(v) for v in self.values)
+
+
+BOTH = frozenset({True, False})
+
+
+class Scope:
+    """The names an expression may use; the loader fills it from the story's declarations."""
+
+    def __init__(
+        self,
+        variables: dict[str, VarInfo],
+        nodes: set[str],
+        choices: set[str],
+        relations: set[str],
+    ) -> None:
+        self.variables = variables
+        self.nodes = nodes
+        self.choices = choices
+        self.relations = relations
+
+
+def truth_abs(values: Iterable[bool]) -> Abs:
+    return Abs("bool", values=frozenset(values))
+
+
+def unknown_name(name: str, known: Iterable[str]) -> str:
+    """"unknown name X", with the closest known name as a hint."""
+    import difflib
+
+    close = difflib.get_close_matches(name, list(known), n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    return f"unknown name '{name}'{hint}"
+
+
+def node_offset(ast: Ast) -> int:
+    """Where a node starts in its source, as near as the tree records it."""
+    if ast[0] in ("var", "ref"):
+        return ast[2]
+    if ast[0] == "call":
+        return ast[3]
+    for part in ast[1:]:
+        if isinstance(part, tuple) and part and isinstance(part[0], str):
+            return node_offset(part)
+        if isinstance(part, tuple) and part and isinstance(part[0], tuple):
+            return node_offset(part[0])
+    return 0
+
+
+def numeric(value: Abs, ast: Ast, what: str) -> Abs:
+    """A value used as a number: text is an error, true/false count as 1/0."""
+    if value.kind == "str":
+        raise ExprError(f"{what} needs numbers, not text", node_offset(ast), "type")
+    if value.kind == "bool":
+        vals = value.values or BOTH
+        return Abs("num", min(int(v) for v in vals), max(int(v) for v in vals))
+    return value
