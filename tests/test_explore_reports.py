@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from kremlin_tui.engine import Game
-from kremlin_tui.explore import explore, format_report
+from kremlin_tui.explore import explore
+from kremlin_tui.explore_report import format_report
 from kremlin_tui.loader import StoryError, load_story
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -7,7 +7,8 @@ import shlex
 import subprocess
 import sys
 
-from kremlin_tui.explore import explore, format_report
+from kremlin_tui.explore import explore
+from kremlin_tui.explore_report import format_report
 from kremlin_tui.loader import load_story
 
 

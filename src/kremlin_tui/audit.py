@@ -174,9 +174,9 @@ class Auditor:
         self._scheduled = dict(game.state.scheduled)
         self._entered(game.node)
 
-    def decided(self, node_id: str, choice_id: str, outcome: int | None, changes: Any) -> None:
+    def decided(self, game: Any, node_id: str, choice_id: str, turn: Any) -> None:
         """After `Game.choose`: remember who set what, then audit the results and the next scene."""
-        game = self._game
+        outcome, changes = turn.outcome, turn.changes
         state = game.state
         node = self.story.nodes[node_id]
         choice = next(c for c in node.choices if c.id == choice_id)
@@ -193,6 +193,9 @@ class Auditor:
         if outcome is not None and choice.outcomes[outcome].result is not None:
             self._template(choice.outcomes[outcome].result)
         self._entered(game.node)
+
+    def finish(self, game: Any, seed: int) -> None:
+        pass  # a route is recorded as each passage is shown
 
     # -- recording ---------------------------------------------------------------------------
 

@@ -35,6 +35,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"kremlin-tui {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
+    for add in (_add_play, _add_check, _add_explore, _add_graph, _add_saves):
+        add(sub)
+    from kremlin_tui.web.command import add_serve_parser
+
+    add_serve_parser(sub)
+
+    _add_writer_tools(sub)
+    return parser
+
+
+def _add_play(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """`play`: the game, in the terminal UI or line by line."""
     play = sub.add_parser("play", help="play the game (the default command)",
                           description="Play the game in the terminal UI, or line by line with --plain.")
     play.add_argument("--plain", action="store_true", help="line mode for screen readers, pipes and scripts")
@@ -48,11 +60,17 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--debug", action="store_true",
                       help="writers' debugger: why each choice is shown or locked, the state, :set and :goto")
 
+
+def _add_check(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """`check`: every problem in the story, with its position."""
     check = sub.add_parser("check", help="check story files for errors",
                            description="Report every problem in the story with its file position.")
     check.add_argument("dirs", nargs="*", metavar="DIR", help="story directories (default: the shipped story)")
     check.add_argument("--format", choices=("text", "json"), default="text")
 
+
+def _add_explore(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """`explore`: the automated play-tester."""
     explore = sub.add_parser("explore", help="play many seeded games automatically and report coverage",
                              description="The automated play-tester: plays N seeded games and reports "
                                          "endings, coverage, decisions and errors.")
@@ -81,6 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
     explore.add_argument("--budget", type=int, default=50_000,
                          help="game states to search per seed with --to (breadth-first, then random games)")
 
+
+def _add_graph(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """`graph`: the story map."""
     graph = sub.add_parser("graph", help="draw the story map (Graphviz DOT or Mermaid)",
                            description="Print the story map: scenes, events and endings as nodes, choices and "
                                        "schedules as labelled edges, unreachable nodes in red.")
@@ -94,6 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
                             "on by default with --only")
     graph.add_argument("--story", action="append", metavar="DIR", help="story directory (repeatable)")
 
+
+def _add_saves(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """`saves list` and `saves check`."""
     saves = sub.add_parser("saves", help="list saved games, or check them against the story",
                            description="List the saved games (the default), or check every save against the "
                                        "current story: which load, which need replay, which are damaged.")
@@ -110,10 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
     saves_check.add_argument("--story", action="append", metavar="DIR", help="story directory (repeatable)")
     saves_check.add_argument("--format", choices=("text", "json"), default="text")
 
-    from kremlin_tui.web.command import add_serve_parser
 
-    add_serve_parser(sub)
-
+def _add_writer_tools(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """`lsp` and `schema`: tools for editors."""
     lsp = sub.add_parser("lsp", help="run the language server for story YAML (for editors; speaks LSP on stdin/stdout)",
                          description="A language server for story files: check's diagnostics as you type, go to definition, "
                                      "find references, completion and hover. Editors start it; see docs/editors.md. "
@@ -125,7 +148,6 @@ def build_parser() -> argparse.ArgumentParser:
                                         "or with --validate check files against it as the game reads them (dates stay "
                                         "text). Validation needs jsonschema: pip install 'kremlin-tui[lsp]'.")
     schema.add_argument("--validate", nargs="+", metavar="FILE", help="validate these story files; exit 1 if any breaks the schema")
-    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -259,7 +281,8 @@ def cmd_explore(args: argparse.Namespace) -> int:
         return 1
     if args.to:
         return explore_to(story, args)
-    from kremlin_tui.explore import among_nodes, explore, format_report, visited_target
+    from kremlin_tui.explore import among_nodes, explore, visited_target
+    from kremlin_tui.explore_report import format_report
 
     declared = {*story.stats, *story.relations, *story.flags}
     unknown = [name for name in args.track if name not in declared and visited_target(name) not in story.nodes]

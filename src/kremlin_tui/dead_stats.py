@@ -45,11 +45,16 @@ class BoundRuns:
         self._open: dict[str, tuple[str, int, str]] = {}  # stat -> (bound, decision reached, date)
         self._game_longest: dict[tuple[str, str], tuple[int, str, str]] = {}
 
-    def start(self) -> None:
+    def start(self, game: Any, seed: int) -> None:
         """A stat that starts at a bound (a hidden stat at 0 until its chapter) is not stuck
         there by play: only a stretch that a decision began counts."""
         self._open = {}
         self._game_longest = {}
+
+    def decided(self, game: Any, node_id: str, choice_id: str, turn: Any) -> None:
+        for change in turn.changes:
+            if change.name in self.limits:
+                self.changed(change.name, change.new, game.state)
 
     def changed(self, name: str, new: Any, state: GameState) -> None:
         """The decision just taken moved the stat `name` to `new`."""
@@ -60,7 +65,8 @@ class BoundRuns:
         if at_bound:
             self._open[name] = ("min" if new <= low else "max", state.decisions, state.date.iso())
 
-    def finish(self, seed: int, state: GameState) -> None:
+    def finish(self, game: Any, seed: int) -> None:
+        state = game.state
         for name in list(self._open):
             self._close(name, state)
         for key, (length, start, end) in self._game_longest.items():

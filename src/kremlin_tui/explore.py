@@ -20,12 +20,11 @@ import traceback
 from collections import Counter, deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from kremlin_tui import audit as text_audit
 from kremlin_tui import dead_stats
-from kremlin_tui.engine import Game
-from kremlin_tui.expr import format_value
+from kremlin_tui.engine import Game, TurnResult
 from kremlin_tui.model import Story
 
 CHUNK = 100
@@ -106,6 +105,52 @@ def among_nodes(story: Story, among: str | None) -> frozenset[str]:
     return frozenset(n.id for n in story.nodes.values() if n.chapter == among)
 
 
+class GameWatcher(Protocol):
+    """What follows a game as `play_one` plays it (the text auditor, the dead-stat runs, the
+    ranges of the visible stats): one loop plays, each watcher records what it needs."""
+
+    def start(self, game: Game, seed: int) -> None: ...
+
+    def decided(self, game: Game, node_id: str, choice_id: str, turn: TurnResult) -> None: ...
+
+    def finish(self, game: Game, seed: int) -> None: ...
+
+
+class _Ranges:
+    """The lowest and highest value each visible stat takes (into `ChunkResult.ranges`)."""
+
+    def __init__(self, story: Story, ranges: dict[str, list[Any]]) -> None:
+        self.visible = {s.id for s in story.stats.values() if not s.hidden}
+        self.ranges = ranges
+
+    def start(self, game: Game, seed: int) -> None:
+        for name in self.visible:
+            start = game.state.vars[name]
+            bounds = self.ranges.setdefault(name, [start, start])
+            bounds[0], bounds[1] = min(bounds[0], start), max(bounds[1], start)
+
+    def decided(self, game: Game, node_id: str, choice_id: str, turn: TurnResult) -> None:
+        for change in turn.changes:
+            if change.name in self.visible:
+                bounds = self.ranges[change.name]
+                if change.new < bounds[0]:
+                    bounds[0] = change.new
+                elif change.new > bounds[1]:
+                    bounds[1] = change.new
+
+    def finish(self, game: Game, seed: int) -> None:
+        pass
+
+
+@dataclass
+class _Walk:
+    """One game's route: its decisions, and how many fell in each chapter and year."""
+
+    path: list[str] = field(default_factory=list)
+    per_chapter: Counter[str] = field(default_factory=Counter)
+    per_year: Counter[int] = field(default_factory=Counter)
+
+
 def play_one(story: Story, seed: int, strategy: str, memory: ChunkResult, rendered: set[str],
              track: tuple[str, ...] = (), auditor: text_audit.Auditor | None = None,
              among: frozenset[str] = frozenset(),
@@ -114,89 +159,85 @@ def play_one(story: Story, seed: int, strategy: str, memory: ChunkResult, render
     variable, so writers can see how often a flag ends up set; and, with an `auditor`, the route
     to every conditional passage shown)."""
     game = Game.new(story, seed)
-    if auditor is not None:
-        auditor.start(game, seed)
-    limits = bound_runs.limits if bound_runs is not None else {}
-    if bound_runs is not None:
-        bound_runs.start()
-    picker = random.Random(seed * 7919 + 17)
-    visible = {s.id for s in story.stats.values() if not s.hidden}
-    ranges = memory.ranges
-    for name in visible:
-        start = game.state.vars[name]
-        bounds = ranges.setdefault(name, [start, start])
-        bounds[0], bounds[1] = min(bounds[0], start), max(bounds[1], start)
-    path: list[str] = []
-    per_chapter: Counter[str] = Counter()
-    per_year: Counter[int] = Counter()
+    watchers: list[GameWatcher] = [_Ranges(story, memory.ranges), *(w for w in (auditor, bound_runs) if w is not None)]
+    for watcher in watchers:
+        watcher.start(game, seed)
+    walk = _Walk()
     first_year = game.state.date.day.year
-    visits = game.state.visits
     try:
-        for _ in range(MAX_STEPS):
-            node_id = game.state.node
-            if node_id not in rendered:
-                rendered.add(node_id)
-                game.scene()  # renders every text once per chunk, to catch template errors
-            if game.ended:
-                break
-            ids = game.available_ids()
-            if not ids:
-                raise RuntimeError(f"stuck: no choice is available in '{node_id}'")
-            if strategy == "coverage":
-                fresh = [c for c in ids if f"{node_id}.{c}" not in memory.choices]
-                if fresh:
-                    ids = fresh
-                else:
-                    unseen = [c for c in ids if any(t not in memory.nodes for t in _targets(story, node_id, c))]
-                    ids = unseen or ids
-            pick = ids[0] if len(ids) == 1 else picker.choice(ids)
-            path.append(f"{node_id}.{pick}")
-            per_chapter[story.nodes[node_id].chapter] += 1
-            per_year[game.state.date.day.year] += 1
-            memory.choices.add(f"{node_id}.{pick}")
-            turn = game.choose(pick, render=False)
-            if auditor is not None:
-                auditor.decided(node_id, pick, turn.outcome, turn.changes)
-            for change in turn.changes:
-                if change.name in limits:
-                    bound_runs.changed(change.name, change.new, game.state)  # type: ignore[union-attr]
-                if change.name in visible:
-                    bounds = ranges[change.name]
-                    if change.new < bounds[0]:
-                        bounds[0] = change.new
-                    elif change.new > bounds[1]:
-                        bounds[1] = change.new
-            shown = game.state.node  # a decision enters exactly one scene, event or ending
-            if visits[shown] == 2 and not story.nodes[shown].repeatable:
-                _revisit(memory, shown, seed, path)
-        else:
-            raise RuntimeError(f"no ending after {MAX_STEPS} decisions (a loop?) at '{game.state.node}'")
+        _play(game, seed, strategy, memory, rendered, watchers, walk)
     except Exception as exc:  # every failure is reported with the seed that reproduces it
         memory.error_count += 1
         memory.errors.append({
             "seed": seed,
             "node": game.state.node,
             "error": f"{type(exc).__name__}: {exc}",
-            "path": path[-8:],
+            "path": walk.path[-8:],
             "trace": traceback.format_exc(limit=3) if not isinstance(exc, RuntimeError) else "",
         })
     else:
-        if game.state.ending:
-            memory.endings[game.state.ending] += 1
-        memory.decisions[game.state.decisions] += 1
-        if bound_runs is not None:
-            bound_runs.finish(seed, game.state)
-        for chapter, count in per_chapter.items():
-            memory.by_chapter.setdefault(chapter, Counter())[count] += 1
-        _record_years(memory, per_year, first_year, game.state.date.day.year)
-        if track and (not among or not among.isdisjoint(visits)):
-            memory.tracked_games += 1
-            for name in track:
-                scene = visited_target(name)
-                value = visits.get(scene, 0) if scene is not None else game.state.vars.get(name)
-                memory.tracked.setdefault(name, Counter())[value] += 1
-    memory.nodes.update(visits)
-    memory.reached.update(visits.keys())
+        for watcher in watchers:
+            watcher.finish(game, seed)
+        _record_game(memory, game, walk, first_year, track, among)
+    memory.nodes.update(game.state.visits)
+    memory.reached.update(game.state.visits.keys())
+
+
+def _play(game: Game, seed: int, strategy: str, memory: ChunkResult, rendered: set[str],
+          watchers: list[GameWatcher], walk: _Walk) -> None:
+    story, visits = game.story, game.state.visits
+    picker = random.Random(seed * 7919 + 17)
+    for _ in range(MAX_STEPS):
+        node_id = game.state.node
+        if node_id not in rendered:
+            rendered.add(node_id)
+            game.scene()  # renders every text once per chunk, to catch template errors
+        if game.ended:
+            return
+        ids = game.available_ids()
+        if not ids:
+            raise RuntimeError(f"stuck: no choice is available in '{node_id}'")
+        if strategy == "coverage":
+            ids = _unexplored(story, memory, node_id, ids)
+        pick = ids[0] if len(ids) == 1 else picker.choice(ids)
+        walk.path.append(f"{node_id}.{pick}")
+        walk.per_chapter[story.nodes[node_id].chapter] += 1
+        walk.per_year[game.state.date.day.year] += 1
+        memory.choices.add(f"{node_id}.{pick}")
+        turn = game.choose(pick, render=False)
+        for watcher in watchers:
+            watcher.decided(game, node_id, pick, turn)
+        shown = game.state.node  # a decision enters exactly one scene, event or ending
+        if visits[shown] == 2 and not story.nodes[shown].repeatable:
+            _revisit(memory, shown, seed, walk.path)
+    raise RuntimeError(f"no ending after {MAX_STEPS} decisions (a loop?) at '{game.state.node}'")
+
+
+def _unexplored(story: Story, memory: ChunkResult, node_id: str, ids: list[str]) -> list[str]:
+    """The coverage strategy: a choice never taken, else one leading to a scene never seen."""
+    fresh = [c for c in ids if f"{node_id}.{c}" not in memory.choices]
+    if fresh:
+        return fresh
+    unseen = [c for c in ids if any(t not in memory.nodes for t in _targets(story, node_id, c))]
+    return unseen or ids
+
+
+def _record_game(memory: ChunkResult, game: Game, walk: _Walk, first_year: int, track: tuple[str, ...],
+                 among: frozenset[str]) -> None:
+    """A finished game's ending, length, pace per chapter and year, and tracked values."""
+    state, visits = game.state, game.state.visits
+    if state.ending:
+        memory.endings[state.ending] += 1
+    memory.decisions[state.decisions] += 1
+    for chapter, count in walk.per_chapter.items():
+        memory.by_chapter.setdefault(chapter, Counter())[count] += 1
+    _record_years(memory, walk.per_year, first_year, state.date.day.year)
+    if track and (not among or not among.isdisjoint(visits)):
+        memory.tracked_games += 1
+        for name in track:
+            scene = visited_target(name)
+            value = visits.get(scene, 0) if scene is not None else state.vars.get(name)
+            memory.tracked.setdefault(name, Counter())[value] += 1
 
 
 def _record_years(memory: ChunkResult, per_year: Counter[int], first: int, last: int) -> None:
@@ -390,74 +431,3 @@ def report(story: Story, runs: int, seed: int, strategy: str, total: ChunkResult
 def _mean(counts: Counter[int]) -> float:
     """The mean of per-game figures kept as {value: games}."""
     return sum(value * games for value, games in counts.items()) / counts.total()
-
-
-def format_report(result: dict[str, Any], seconds: float | None = None, all_visits: bool = False) -> str:
-    lines = []
-    timing = f" in {seconds:.2f} s" if seconds is not None else ""
-    lines.append(f"Explored {result['runs']} games (seed {result['seed']}, strategy {result['strategy']}){timing}.")
-    runs = max(1, result["runs"])
-    lines.append("Endings:")
-    for ending, count in sorted(result["endings"].items(), key=lambda kv: (-kv[1], kv[0])):
-        lines.append(f"  {ending:<28} {count:>7}  {100 * count / runs:5.1f}%")
-    nodes, choices = result["nodes"], result["choices"]
-    lines.append(f"Nodes visited: {nodes['visited']}/{nodes['total']}")
-    if nodes["unvisited"]:
-        lines.append("  never visited: " + ", ".join(nodes["unvisited"]))
-    lines.append(f"Choices taken: {choices['taken']}/{choices['total']}")
-    if choices["never_taken"]:
-        shown = choices["never_taken"][:40]
-        more = len(choices["never_taken"]) - len(shown)
-        lines.append("  never taken: " + ", ".join(shown) + (f" (and {more} more)" if more > 0 else ""))
-    d = result["decisions"]
-    lines.append(f"Decisions per game: min {d['min']}, mean {d['mean']}, max {d['max']}")
-    if len(d.get("by_chapter", {})) > 1:
-        lines.append("Decisions per chapter (mean, range; games that reached it): " + ", ".join(
-            f"{chapter} {c['mean']} ({c['min']}–{c['max']}; {c['games']})" for chapter, c in d["by_chapter"].items()))
-    if result.get("decisions_per_year"):
-        lines.append("Decisions per year (mean; games that reached it): " + ", ".join(
-            f"{year} {y['mean']:.1f} ({y['games']})" for year, y in result["decisions_per_year"].items()))
-    if result["stats"]:
-        lines.append("Stat ranges: " + ", ".join(f"{k} {format_value(v['min'])}–{format_value(v['max'])}"
-                                                 for k, v in result["stats"].items()))
-    visits = result.get("visits", {})
-    if visits:
-        ordered = sorted(visits.items(), key=lambda kv: (kv[1], kv[0]))
-        shown_visits = ordered if all_visits else [kv for kv in ordered if kv[1]][:10]
-        title = "Games that reached each scene" if all_visits else "Rarest scenes reached (games)"
-        lines.append(f"{title}: " + ", ".join(f"{node} {n} ({100 * n / runs:.1f}%)" for node, n in shown_visits))
-    if result.get("dead_stats"):
-        lines.extend(dead_stats.format_report(result["dead_stats"]))
-    if result.get("tracked"):
-        lines.append(f"Tracked values are counted over {result.get('tracked_over', 'the finished games')}.")
-    for name, tally in result.get("tracked", {}).items():
-        if "counts" in tally:
-            finished = max(1, sum(tally["counts"].values()))
-            shares = ", ".join(f"{value} {100 * n / finished:.1f}%" for value, n in tally["counts"].items())
-            lines.append(f"{name} at the end: {shares}")
-        else:
-            lines.append(f"{name} at the end: " + ", ".join(f"{key} {format_value(tally[key])}"
-                                                             for key in ("min", "p25", "median", "p75", "max", "mean")))
-    revisits = result.get("revisits", [])
-    if revisits:
-        games = sum(r["games"] for r in revisits)
-        lines.append(f"REVISITS: {len(revisits)} scene(s) shown twice in one game ({games} game(s); "
-                     "a scene that may repeat says `repeatable: true`):")
-        for revisit in revisits[:20]:
-            lines.append(f"  '{revisit['node']}' ({revisit['title']}) in {revisit['games']} game(s), seeds "
-                         + ", ".join(map(str, revisit["seeds"])))
-            if revisit["path"]:
-                lines.append(f"    seed {revisit['seeds'][0]}, choices before it came back: " + " → ".join(revisit["path"]))
-        lines.append("Reproduce one with: kremlin-tui play --plain --seed SEED")
-    else:
-        lines.append("Revisits: none (no scene was shown twice in one game).")
-    if result["errors"]:
-        lines.append(f"ERRORS: {result.get('error_count', len(result['errors']))} game(s) failed:")
-        for error in result["errors"][:20]:
-            lines.append(f"  seed {error['seed']} at '{error['node']}': {error['error']}")
-            if error["path"]:
-                lines.append("    last choices: " + " → ".join(error["path"]))
-        lines.append("Reproduce one with: kremlin-tui play --plain --seed SEED")
-    else:
-        lines.append("No errors." if not revisits else "No game failed.")
-    return "\n".join(lines)

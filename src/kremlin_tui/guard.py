@@ -89,13 +89,9 @@ def internal_error_line(exc: BaseException) -> str:
     return f"kremlin-tui: internal error: {type(exc).__name__}{': ' + detail if detail else ''}; {REPORT_HINT}{tail}"
 
 
-def guarded(run: Callable[[], int], *, stdin_needed: bool = False, filter_output: bool = True) -> int:
-    """Run a command (`run` returns its exit status) with safe streams and every failure
-    turned into a message and an exit status. `filter_output=False` leaves stdout as it is, for a
-    command that speaks a binary protocol there (the language server)."""
-    original = sys.stdin, sys.stdout, sys.stderr
-    stdout_closed = sys.stdout is None
-    stdin_closed = sys.stdin is None
+def _open_streams(filter_output: bool) -> tuple[Any, Any]:
+    """Streams that are never None and never fail on an unencodable character; stderr (and,
+    unless the command speaks a binary protocol, stdout) filtered. The unfiltered out, err."""
     if sys.stderr is None:
         sys.stderr = _devnull("w")
     if sys.stdout is None:
@@ -109,6 +105,17 @@ def guarded(run: Callable[[], int], *, stdin_needed: bool = False, filter_output
     sys.stderr = _GuardedStream(real_err)
     if filter_output:
         sys.stdout = _GuardedStream(real_out)
+    return real_out, real_err
+
+
+def guarded(run: Callable[[], int], *, stdin_needed: bool = False, filter_output: bool = True) -> int:
+    """Run a command (`run` returns its exit status) with safe streams and every failure
+    turned into a message and an exit status. `filter_output=False` leaves stdout as it is, for a
+    command that speaks a binary protocol there (the language server)."""
+    original = sys.stdin, sys.stdout, sys.stderr
+    stdout_closed = sys.stdout is None
+    stdin_closed = sys.stdin is None
+    real_out, real_err = _open_streams(filter_output)
 
     def say(message: str) -> None:
         try:

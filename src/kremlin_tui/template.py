@@ -28,6 +28,7 @@ class Interp:
 @dataclass
 class Cond:
     branches: list[tuple[Expr | None, list[Part]]]  # None: the {else} branch
+    mentions: bool = False  # whether a passage inside mentions a codex entry (set by Template)
 
 
 Part = Text | Interp | Cond
@@ -47,20 +48,26 @@ class TemplateError(Exception):
 
 
 class Template:
-    """A parsed text; `pos_of(offset)` maps an offset in the source to a file position."""
+    """A parsed text; `pos_of(offset)` maps an offset in the source to a file position.
 
-    __slots__ = ("exprs", "parts", "source")
+    What it mentions is worked out once, when it is built: `codex` holds the entries its
+    unconditional passages mention, and `mention_conds` the `{if}` passages that mention any,
+    so a scene's entry evaluates only the conditions that can unlock something."""
+
+    __slots__ = ("codex", "exprs", "mention_conds", "parts", "source")
 
     def __init__(self, source: str, parts: list[Part], exprs: list[tuple[Expr, int]]) -> None:
         self.source = source
         self.parts = parts
         self.exprs = exprs  # every expression with its offset, for the checker
+        self.codex = frozenset(c for p in parts if isinstance(p, Text) for c in p.codex)
+        self.mention_conds = tuple(p for p in parts if isinstance(p, Cond) and _mark_mentions(p))
 
     def __getstate__(self) -> tuple[str, list[Part], list[tuple[Expr, int]]]:
         return (self.source, self.parts, self.exprs)
 
     def __setstate__(self, state: tuple[str, list[Part], list[tuple[Expr, int]]]) -> None:
-        self.source, self.parts, self.exprs = state
+        self.__init__(*state)  # type: ignore[misc]
 
     def render(self, ctx: Any) -> str:
         out: list[str] = []
@@ -69,8 +76,9 @@ class Template:
 
     def mentions(self, ctx: Any) -> set[str]:
         """The codex ids mentioned by the passages that this state would show."""
-        found: set[str] = set()
-        _mentions(self.parts, ctx, found)
+        found = set(self.codex)
+        for cond in self.mention_conds:
+            _cond_mentions(cond, ctx, found)
         return found
 
     def is_static(self) -> bool:
@@ -90,31 +98,27 @@ def _render(parts: list[Part], ctx: Any, out: list[str]) -> None:
                     break
 
 
-def _mentions(parts: list[Part], ctx: Any, found: set[str]) -> None:
-    for part in parts:
-        if isinstance(part, Text):
-            found |= part.codex
-        elif isinstance(part, Cond) and _holds_mentions(part):  # no condition evaluated for nothing
-            for cond, body in part.branches:
-                if cond is None or cond(ctx):
-                    _mentions(body, ctx, found)
-                    break
+def _cond_mentions(part: Cond, ctx: Any, found: set[str]) -> None:
+    """The mentions of the branch of an {if} that holds (no condition evaluated for nothing)."""
+    for cond, body in part.branches:
+        if cond is None or cond(ctx):
+            for inner in body:
+                if isinstance(inner, Text):
+                    found |= inner.codex
+                elif isinstance(inner, Cond) and inner.mentions:
+                    _cond_mentions(inner, ctx, found)
+            return
 
 
-def _holds_mentions(cond: Cond) -> bool:
-    """Whether any passage of this {if} mentions a codex entry (worked out once per Cond)."""
-    known = cond.__dict__.get("_holds_mentions")
-    if known is None:
-        known = False
-        stack: list[Part] = [part for _cond, body in cond.branches for part in body]
-        while stack and not known:
-            part = stack.pop()
+def _mark_mentions(cond: Cond) -> bool:
+    """Set `mentions` on this {if} and every one inside it; whether this one mentions any."""
+    for _expr, body in cond.branches:
+        for part in body:
             if isinstance(part, Text):
-                known = bool(part.codex)
+                cond.mentions = cond.mentions or bool(part.codex)
             elif isinstance(part, Cond):
-                stack.extend(p for _c, body in part.branches for p in body)
-        cond.__dict__["_holds_mentions"] = known
-    return known
+                cond.mentions = _mark_mentions(part) or cond.mentions
+    return cond.mentions
 
 
 def parse_template(
@@ -123,86 +127,98 @@ def parse_template(
     codex_of: Callable[[str], frozenset[str]] | None = None,
 ) -> Template:
     """Parse text; raises TemplateError (or ExprError with an absolute offset)."""
-    root: list[Part] = []
-    stack: list[tuple[Cond, list[Part], int]] = []
-    current = root
-    exprs: list[tuple[Expr, int]] = []
-    buf: list[str] = []
-    position, n = 0, len(source)
+    if "{" not in source and "}" not in source:
+        return Template(source, [Text(source, codex_of(source) if codex_of else frozenset())], [])
+    return _Parser(source, make_pos, codex_of).parse()
 
-    def flush() -> None:
-        if buf:
-            text = "".join(buf)
-            current.append(Text(text, codex_of(text) if codex_of else frozenset()))
-            buf.clear()
 
-    def expression(text: str, offset: int) -> Expr:
+class _Parser:
+    """One pass over a text's braces: literal text between them, `{expr}` and the passages."""
+
+    def __init__(self, source: str, make_pos: Callable[[int], Any], codex_of: Callable[[str], frozenset[str]] | None) -> None:
+        self.source = source
+        self.make_pos = make_pos
+        self.codex_of = codex_of
+        self.root: list[Part] = []
+        self.stack: list[tuple[Cond, list[Part], int]] = []  # open {if}s: the passage, its parent, offset
+        self.current = self.root
+        self.exprs: list[tuple[Expr, int]] = []
+        self.buf: list[str] = []
+
+    def parse(self) -> Template:
+        source, position = self.source, 0
+        for match in _BRACES.finditer(source):
+            token = match.group()
+            i = match.start()
+            if i > position:
+                self.buf.append(source[position:i])
+            position = match.end()
+            if token in ("{{", "}}"):
+                self.buf.append(token[0])
+            elif token == "}":
+                raise TemplateError("'}' without '{' (write '}}' for a literal brace)", i)
+            elif token == "{":
+                raise TemplateError("'{' is never closed (write '{{' for a literal brace)", i)
+            else:
+                self.flush()
+                self.braces(token[1:-1], i)
+        if position < len(source):
+            self.buf.append(source[position:])
+        if self.stack:
+            raise TemplateError("{if} is never closed with {end}", self.stack[-1][2])
+        self.flush()
+        return Template(source, self.root, self.exprs)
+
+    def flush(self) -> None:
+        if self.buf:
+            text = "".join(self.buf)
+            self.current.append(Text(text, self.codex_of(text) if self.codex_of else frozenset()))
+            self.buf.clear()
+
+    def expression(self, text: str, offset: int) -> Expr:
         stripped_from = offset + (len(text) - len(text.lstrip()))
         try:
             ast = parse(text)
         except ExprError as exc:
             raise ExprError(exc.message, stripped_from + exc.offset, exc.code) from None
-        expr = Expr(text.strip(), ast, make_pos(stripped_from))
-        exprs.append((expr, stripped_from))
+        expr = Expr(text.strip(), ast, self.make_pos(stripped_from))
+        self.exprs.append((expr, stripped_from))
         return expr
 
-    if "{" not in source and "}" not in source:
-        current.append(Text(source, codex_of(source) if codex_of else frozenset()))
-        return Template(source, root, exprs)
-    for match in _BRACES.finditer(source):
-        token = match.group()
-        i = match.start()
-        if i > position:
-            buf.append(source[position:i])
-        position = match.end()
-        if token == "{{":
-            buf.append("{")
-            continue
-        if token == "}}":
-            buf.append("}")
-            continue
-        if token == "}":
-            raise TemplateError("'}' without '{' (write '}}' for a literal brace)", i)
-        if token == "{":
-            raise TemplateError("'{' is never closed (write '{{' for a literal brace)", i)
-        inner = token[1:-1]
+    def braces(self, inner: str, i: int) -> None:
+        """`{if c}`, `{elif c}`, `{else}`, `{end}` or an interpolated `{expr}` at offset i."""
         word = inner.strip().split(None, 1)
         head = word[0] if word else ""
-        flush()
         if head == "if" and len(word) == 2:
-            if len(stack) >= MAX_IF_DEPTH:
+            if len(self.stack) >= MAX_IF_DEPTH:
                 raise TemplateError(f"{{if}} passages nest too deeply: at most {MAX_IF_DEPTH} levels", i)
             cond = Cond([])
-            body: list[Part] = []
-            start = inner.index("if") + 2
-            cond.branches.append((expression(inner[start:], i + 1 + start), body))
-            current.append(cond)
-            stack.append((cond, current, i))
-            current = body
+            self.current.append(cond)
+            self.stack.append((cond, self.current, i))
+            self.branch(inner, i, "if")
         elif head == "elif" and len(word) == 2:
-            if not stack or stack[-1][0].branches[-1][0] is None:
-                raise TemplateError("{elif} without a matching {if}", i)
-            body = []
-            start = inner.index("elif") + 4
-            stack[-1][0].branches.append((expression(inner[start:], i + 1 + start), body))
-            current = body
+            self.open_branch("{elif}", i)
+            self.branch(inner, i, "elif")
         elif head == "else" and len(word) == 1:
-            if not stack or stack[-1][0].branches[-1][0] is None:
-                raise TemplateError("{else} without a matching {if}", i)
-            body = []
-            stack[-1][0].branches.append((None, body))
-            current = body
+            self.open_branch("{else}", i)
+            self.current = []
+            self.stack[-1][0].branches.append((None, self.current))
         elif head == "end" and len(word) == 1:
-            if not stack:
+            if not self.stack:
                 raise TemplateError("{end} without a matching {if}", i)
-            _, current, _ = stack.pop()
+            _, self.current, _ = self.stack.pop()
         elif not inner.strip():
             raise TemplateError("empty '{}' (write '{{' for a literal brace)", i)
         else:
-            current.append(Interp(expression(inner, i + 1)))
-    if position < n:
-        buf.append(source[position:])
-    if stack:
-        raise TemplateError("{if} is never closed with {end}", stack[-1][2])
-    flush()
-    return Template(source, root, exprs)
+            self.current.append(Interp(self.expression(inner, i + 1)))
+
+    def open_branch(self, what: str, i: int) -> None:
+        if not self.stack or self.stack[-1][0].branches[-1][0] is None:
+            raise TemplateError(f"{what} without a matching {{if}}", i)
+
+    def branch(self, inner: str, i: int, keyword: str) -> None:
+        """A new branch of the innermost {if}, guarded by the expression after `keyword`."""
+        start = inner.index(keyword) + len(keyword)
+        body: list[Part] = []
+        self.stack[-1][0].branches.append((self.expression(inner[start:], i + 1 + start), body))
+        self.current = body

@@ -147,42 +147,76 @@ class _Refused(Exception):
     """Stops reading a file after a positioned error was reported."""
 
 
-def _build(loader: yaml.CSafeLoader, path: str, out: Collector, source: str) -> YNode | None:
-    # The hot loop of loading: one pass over libyaml's events, with the common case (a scalar
-    # inside a mapping or a list) handled inline.
-    lines: list[str] = []
+class _Tree:
+    """The tree being built from libyaml's events: the open collections and their keys."""
 
-    def text_lines() -> list[str]:
-        if not lines:
-            lines.extend(source.split("\n"))
-        return lines
+    def __init__(self, path: str, out: Collector, source: str) -> None:
+        self.path = path
+        self.out = out
+        self.source = source
+        self.lines: list[str] = []
+        self.stack: list[YSeq | YMap] = []
+        self.keys: list[str | None] = []
+        self.root: YNode | None = None
+        self.documents = 0
 
-    stack: list[YSeq | YMap] = []
-    keys: list[str | None] = []
-    root: YNode | None = None
-    documents = 0
-    parent: YSeq | YMap | None = None
-    key: str | None = None
-
-    def refuse(event: yaml.Event, code: str, message: str) -> None:
+    def refuse(self, event: yaml.Event, code: str, message: str) -> None:
         mark = event.start_mark
-        out.error(Pos(path, mark.line + 1, mark.column + 1), code, message)
+        self.out.error(Pos(self.path, mark.line + 1, mark.column + 1), code, message)
         raise _Refused
 
+    def unsupported(self, event: yaml.Event) -> None:
+        """Anchors, aliases and tags are refused (a story file is plain data)."""
+        if event.anchor is not None:
+            self.refuse(event, "anchor", "anchors and aliases (&name, *name) are not supported")
+        if event.tag not in _STANDARD_TAGS:
+            self.refuse(event, "tag", f"YAML tags such as '{event.tag}' are not allowed in story files")
+
+    def control_char(self, node: YScalar, bad: re.Match[str]) -> None:
+        if not self.lines:
+            self.lines.extend(self.source.split("\n"))
+        where = scalar_position(self.lines, node, bad.start())
+        self.out.error(where, "control-char", f"{describe_control(bad.group())} is not allowed in story text "
+                       "(only line breaks and tabs are)")
+
+    def other(self, event: yaml.Event) -> None:
+        """An event that adds no node: an alias (refused), the start of a second document
+        (refused), the start of the stream or the first document, a document's end."""
+        if type(event) is yaml.AliasEvent:
+            self.refuse(event, "alias", "anchors and aliases (&name, *name) are not supported")
+        if type(event) is yaml.DocumentStartEvent:
+            self.documents += 1
+            if self.documents > 1:
+                self.refuse(event, "documents", "a story file holds one YAML document (remove the extra '---')")
+
+    def key(self, event: yaml.Event, parent: YMap, node: YNode) -> str:
+        if type(node) is not YScalar:
+            self.refuse(event, "key", "a mapping key must be a plain word, not a list or mapping")
+        text = node.text  # type: ignore[union-attr]
+        if text in parent.keys:
+            self.refuse(event, "duplicate-key", f"the key '{text}' appears twice in this mapping")
+        parent.keys[text] = node.pos
+        parent.order.append(text)
+        return text
+
+
+def _build(loader: yaml.CSafeLoader, path: str, out: Collector, source: str) -> YNode | None:
+    # The hot loop of loading: one pass over libyaml's events, with the common case (a scalar
+    # inside a mapping or a list) handled inline; the rare cases are `_Tree`'s methods.
+    tree = _Tree(path, out, source)
+    stack, keys = tree.stack, tree.keys
+    parent: YSeq | YMap | None = None
+    key: str | None = None
     get_event = loader.get_event
-    scalar_event, stream_end = yaml.ScalarEvent, yaml.StreamEndEvent
-    map_start, seq_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
-    map_end, seq_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
-    standard = _STANDARD_TAGS
+    scalar_event, stream_end, standard = yaml.ScalarEvent, yaml.StreamEndEvent, _STANDARD_TAGS
+    map_start, seq_start, map_end, seq_end = yaml.MappingStartEvent, yaml.SequenceStartEvent, yaml.MappingEndEvent, yaml.SequenceEndEvent
     while True:
         event = get_event()
         kind = type(event)
         if kind is scalar_event:
-            if event.anchor is not None:
-                refuse(event, "anchor", "anchors and aliases (&name, *name) are not supported")
             tag = event.tag
-            if tag not in standard:
-                refuse(event, "tag", f"YAML tags such as '{tag}' are not allowed in story files")
+            if event.anchor is not None or tag not in standard:
+                tree.unsupported(event)
             mark = event.start_mark
             style = event.style
             node: YNode = YScalar(event.value, Pos(path, mark.line + 1, mark.column + 1), not style and tag is None,
@@ -190,16 +224,12 @@ def _build(loader: yaml.CSafeLoader, path: str, out: Collector, source: str) -> 
             # Only a double-quoted escape (`"\e"`, `"\x9b"`) can put a control character in a
             # value: libyaml itself refuses raw ones. Checking these scalars alone keeps it cheap.
             if style == '"' and (bad := CONTROL.search(event.value)) is not None:
-                where = scalar_position(text_lines(), node, bad.start())  # type: ignore[arg-type]
-                out.error(where, "control-char", f"{describe_control(bad.group())} is not allowed in story text "
-                          "(only line breaks and tabs are)")
+                tree.control_char(node, bad)  # type: ignore[arg-type]
         elif kind is map_start or kind is seq_start:
-            if event.anchor is not None:
-                refuse(event, "anchor", "anchors and aliases (&name, *name) are not supported")
-            if event.tag not in standard:
-                refuse(event, "tag", f"YAML tags such as '{event.tag}' are not allowed in story files")
+            if event.anchor is not None or event.tag not in standard:
+                tree.unsupported(event)
             if len(stack) >= MAX_DEPTH:
-                refuse(event, "too-deep", f"the file nests deeper than {MAX_DEPTH} levels")
+                tree.refuse(event, "too-deep", f"the file nests deeper than {MAX_DEPTH} levels")
             mark = event.start_mark
             pos = Pos(path, mark.line + 1, mark.column + 1)
             node = YMap({}, {}, pos) if kind is map_start else YSeq([], pos)
@@ -211,29 +241,16 @@ def _build(loader: yaml.CSafeLoader, path: str, out: Collector, source: str) -> 
             continue
         elif kind is stream_end or event is None:
             break
-        elif kind is yaml.AliasEvent:
-            refuse(event, "alias", "anchors and aliases (&name, *name) are not supported")
-            continue
         else:
-            if kind is yaml.DocumentStartEvent:
-                documents += 1
-                if documents > 1:
-                    refuse(event, "documents", "a story file holds one YAML document (remove the extra '---')")
+            tree.other(event)
             continue
         # attach the new node to its parent
         if parent is None:
-            root = node
+            tree.root = node
         elif type(parent) is YSeq:
             parent.items.append(node)
         elif key is None:
-            if type(node) is not YScalar:
-                refuse(event, "key", "a mapping key must be a plain word, not a list or mapping")
-            text = node.text  # type: ignore[union-attr]
-            if text in parent.keys:  # type: ignore[union-attr]
-                refuse(event, "duplicate-key", f"the key '{text}' appears twice in this mapping")
-            key = keys[-1] = text
-            parent.keys[text] = node.pos  # type: ignore[union-attr]
-            parent.order.append(text)  # type: ignore[union-attr]
+            key = keys[-1] = tree.key(event, parent, node)  # type: ignore[arg-type]
             continue
         else:
             parent.items[key] = node  # type: ignore[index]
@@ -242,7 +259,7 @@ def _build(loader: yaml.CSafeLoader, path: str, out: Collector, source: str) -> 
             stack.append(node)  # type: ignore[arg-type]
             keys.append(None)
             parent, key = node, None  # type: ignore[assignment]
-    return root
+    return tree.root
 
 
 # ---------------------------------------------------------------------------------------------
@@ -313,79 +330,106 @@ def _walk_flow(lines: list[str], row: int, col: int, quote: str, offset: int, va
                index: int = 0) -> tuple[tuple[int, int], tuple[int, int, int] | None] | None:
     """Decode a flow scalar from (row, col), where value character `index` starts, until value
     character `offset`: its 0-based place, and a checkpoint to resume from (or None)."""
-    made: list[str] = []  # decoded characters, to check the walk against the real value
-    places: list[tuple[int, int]] = []
-    spaces: list[tuple[int, int]] = []  # unescaped blanks: kept only if the line goes on
     want = offset - index
-    plain_last = False
-
-    def emit(char: str, place: tuple[int, int]) -> bool:
-        made.append(char)
-        places.append(place)
-        return len(made) > want
-
-    while row < len(lines):
-        line = lines[row]
-        if col >= len(line):  # a line break: fold it
-            spaces.clear()
-            row += 1
-            blank = 0
-            while row < len(lines) and not lines[row].strip(" \t"):
-                blank += 1
-                row += 1
-            if row >= len(lines):
-                return None
-            col = len(lines[row]) - len(lines[row].lstrip(" \t"))
-            done = any(emit("\n", (row, col)) for _ in range(blank)) if blank else emit(" ", (row, col))
-            if done:
-                break
-            continue
-        char = line[col]
-        if char in " \t":
-            spaces.append((row, col))
-            col += 1
-            continue
-        if quote and char == quote and not (quote == "'" and line[col + 1:col + 2] == "'"):
-            return None  # the closing quote came first
-        if spaces:
-            if any(emit(line[r_c[1]], r_c) for r_c in spaces):
-                break
-            spaces.clear()
-        if quote == "'" and char == "'":  # '' is one quote
-            if emit("'", (row, col)):
-                break
-            col += 2
-            continue
-        if quote == '"' and char == "\\":
-            code = line[col + 1:col + 2]
-            if not code:  # an escaped line break: no character, no folding
-                row += 1
-                if row >= len(lines):
-                    return None
-                col = len(lines[row]) - len(lines[row].lstrip(" \t"))
-                continue
-            width = _ESCAPE_LENGTHS.get(code)
-            if width:
-                try:
-                    decoded = chr(int(line[col + 2:col + 2 + width], 16))
-                except ValueError:
-                    return None
-            elif code in _SIMPLE_ESCAPES:
-                decoded, width = _SIMPLE_ESCAPES[code], 0
-            else:
-                return None
-            if emit(decoded, (row, col)):
-                break
-            col += 2 + width
-            continue
-        if emit(char, (row, col)):
-            plain_last = True
-            break
-        col += 1
-    if len(made) <= want or "".join(made) != value[index:offset + 1]:
+    walk = _FlowWalk(lines, row, col, quote, want)
+    if walk.run() == _FAIL or len(walk.made) <= want or "".join(walk.made) != value[index:offset + 1]:
         return None
-    place = places[want]
-    return place, ((offset, place[0], place[1]) if plain_last else None)
+    place = walk.places[want]
+    return place, ((offset, place[0], place[1]) if walk.plain_last else None)
+
+
+_FAIL, _DONE, _GO = 0, 1, 2  # a step of the walk: the text is not what was expected; found; go on
+
+
+class _FlowWalk:
+    """A flow scalar decoded character by character, each with the place it was read from."""
+
+    def __init__(self, lines: list[str], row: int, col: int, quote: str, want: int) -> None:
+        self.lines, self.row, self.col, self.quote, self.want = lines, row, col, quote, want
+        self.made: list[str] = []  # decoded characters, to check the walk against the real value
+        self.places: list[tuple[int, int]] = []
+        self.spaces: list[tuple[int, int]] = []  # unescaped blanks: kept only if the line goes on
+        self.plain_last = False
+
+    def emit(self, char: str, place: tuple[int, int]) -> bool:
+        self.made.append(char)
+        self.places.append(place)
+        return len(self.made) > self.want
+
+    def run(self) -> int:
+        lines = self.lines
+        while self.row < len(lines):
+            line = lines[self.row]
+            step = self.line_break() if self.col >= len(line) else self.char(line, line[self.col])
+            if step != _GO:
+                return step
+        return _GO
+
+    def line_break(self) -> int:
+        """Fold a line break: one space, or a line feed per blank line."""
+        lines = self.lines
+        self.spaces.clear()
+        self.row += 1
+        blank = 0
+        while self.row < len(lines) and not lines[self.row].strip(" \t"):
+            blank += 1
+            self.row += 1
+        if self.row >= len(lines):
+            return _FAIL
+        self.col = len(lines[self.row]) - len(lines[self.row].lstrip(" \t"))
+        place = (self.row, self.col)
+        done = any(self.emit("\n", place) for _ in range(blank)) if blank else self.emit(" ", place)
+        return _DONE if done else _GO
+
+    def char(self, line: str, char: str) -> int:
+        quote = self.quote
+        if char in " \t":
+            self.spaces.append((self.row, self.col))
+            self.col += 1
+            return _GO
+        if quote and char == quote and not (quote == "'" and line[self.col + 1:self.col + 2] == "'"):
+            return _FAIL  # the closing quote came first
+        if self.spaces:
+            if any(self.emit(line[r_c[1]], r_c) for r_c in self.spaces):
+                return _DONE
+            self.spaces.clear()
+        if quote == "'" and char == "'":  # '' is one quote
+            if self.emit("'", (self.row, self.col)):
+                return _DONE
+            self.col += 2
+            return _GO
+        if quote == '"' and char == "\\":
+            return self.escape(line)
+        if self.emit(char, (self.row, self.col)):
+            self.plain_last = True
+            return _DONE
+        self.col += 1
+        return _GO
+
+    def escape(self, line: str) -> int:
+        """A backslash escape in a double-quoted scalar (or an escaped line break)."""
+        col = self.col
+        code = line[col + 1:col + 2]
+        if not code:  # an escaped line break: no character, no folding
+            self.row += 1
+            if self.row >= len(self.lines):
+                return _FAIL
+            self.col = len(self.lines[self.row]) - len(self.lines[self.row].lstrip(" \t"))
+            return _GO
+        width = _ESCAPE_LENGTHS.get(code)
+        if width:
+            try:
+                decoded = chr(int(line[col + 2:col + 2 + width], 16))
+            except ValueError:
+                return _FAIL
+        elif code in _SIMPLE_ESCAPES:
+            decoded, width = _SIMPLE_ESCAPES[code], 0
+        else:
+            return _FAIL
+        if self.emit(decoded, (self.row, col)):
+            return _DONE
+        self.col = col + 2 + width
+        return _GO
 
 
 def folded_position(lines: list[str], scalar: YScalar, offset: int, indent: int,

@@ -132,14 +132,8 @@ def scan_file(path: str, text: str) -> FileScan:
 def _scan_line(path: str, row: int, line: str, ctx: _Context, scan: FileScan) -> None:
     stripped = line.strip()
     indent = len(line) - len(line.lstrip(" "))
-    if ctx.block_key:
-        if not stripped or indent > ctx.block_indent:
-            if ctx.current is not None and ctx.block_key == "text" and stripped and len(ctx.current.text) < 4:
-                ctx.current.text.append(stripped)
-            if ctx.block_key in _TEMPLATE_KEYS:
-                _template_uses(path, row, line, 0, scan)
-            return
-        ctx.block_key = ""
+    if ctx.block_key and _in_block(path, row, line, stripped, indent, ctx, scan):
+        return
     if not stripped or stripped.startswith("#"):
         return
     if ctx.flow_key:
@@ -154,7 +148,6 @@ def _scan_line(path: str, row: int, line: str, ctx: _Context, scan: FileScan) ->
             _flow_item(path, row, line, indent, ctx, scan)
         return
     lead, dash, key, value = match.group(1), match.group(2), match.group(3), match.group(4)
-    key_indent = len(lead) + (len(dash) if dash else 0)
     if indent == 0 and not dash:
         ctx.section, ctx.keys, ctx.item_indent, ctx.current, ctx.node = key, [], -1, None, ""
         if key in ("chapter", "campaign"):
@@ -162,28 +155,9 @@ def _scan_line(path: str, row: int, line: str, ctx: _Context, scan: FileScan) ->
             if key == "chapter":
                 _value_uses(key, path, row, line, match.start(4), ctx, scan)
         return
-    while ctx.keys and ctx.keys[-1][0] >= key_indent:
-        ctx.keys.pop()
-    if dash and ctx.item_indent < 0 and not ctx.keys:
-        ctx.item_indent = len(lead)
-    top_item = dash is not None and len(lead) == ctx.item_indent
-    if top_item:
-        ctx.current = None
-    ctx.keys.append((key_indent, key))
-    value_col = match.start(4)
-    in_choices = any(k == "choices" for _, k in ctx.keys[:-1])
-    if key == "id" and value and ctx.section in _SECTION_KINDS and (top_item or (not in_choices and len(ctx.keys) == 1)):
-        name = value.split()[0].strip("'\"")
-        kind = _SECTION_KINDS[ctx.section]
-        definition = Definition(kind, name, Span(path, row, value_col, len(name)))
-        scan.definitions.append(definition)
-        ctx.current = definition
-        if kind is Kind.NODE:
-            ctx.node = name
-        return
-    if key == "id" and value and in_choices and ctx.node:
-        name = value.split()[0].strip("'\"")
-        scan.definitions.append(Definition(Kind.CHOICE, f"{ctx.node}.{name}", Span(path, row, value_col, len(name))))
+    key_indent = len(lead) + (len(dash) if dash else 0)
+    top_item = _enter_key(ctx, lead, dash, key, key_indent)
+    if key == "id" and value and _id_definition(path, row, value, match.start(4), top_item, ctx, scan):
         return
     if ctx.current is not None and len(ctx.keys) == 1 and not value.startswith(("|", ">")):
         ctx.current.fields[key] = value.strip().strip("'\"")
@@ -192,9 +166,52 @@ def _scan_line(path: str, row: int, line: str, ctx: _Context, scan: FileScan) ->
         return
     if ctx.section == "extend" and key == "node" and value:
         ctx.node = value.strip()
-    _value_uses(key, path, row, line, value_col, ctx, scan)
+    _value_uses(key, path, row, line, match.start(4), ctx, scan)
     if value.startswith("[") and value.count("[") > value.count("]"):
         ctx.flow_key, ctx.flow_depth = key, value.count("[") - value.count("]")
+
+
+def _in_block(path: str, row: int, line: str, stripped: str, indent: int, ctx: _Context, scan: FileScan) -> bool:
+    """A line of a `|` block (True), or the line that ends it (False: read it as a key line)."""
+    if stripped and indent <= ctx.block_indent:
+        ctx.block_key = ""
+        return False
+    if ctx.current is not None and ctx.block_key == "text" and stripped and len(ctx.current.text) < 4:
+        ctx.current.text.append(stripped)
+    if ctx.block_key in _TEMPLATE_KEYS:
+        _template_uses(path, row, line, 0, scan)
+    return True
+
+
+def _enter_key(ctx: _Context, lead: str, dash: str | None, key: str, key_indent: int) -> bool:
+    """Track the keys enclosing this one; whether it starts a top item of its section."""
+    while ctx.keys and ctx.keys[-1][0] >= key_indent:
+        ctx.keys.pop()
+    if dash and ctx.item_indent < 0 and not ctx.keys:
+        ctx.item_indent = len(lead)
+    top_item = dash is not None and len(lead) == ctx.item_indent
+    if top_item:
+        ctx.current = None
+    ctx.keys.append((key_indent, key))
+    return top_item
+
+
+def _id_definition(path: str, row: int, value: str, value_col: int, top_item: bool, ctx: _Context, scan: FileScan) -> bool:
+    """An `id:` that defines a scene, stat, codex entry... or a choice; False for any other."""
+    in_choices = any(k == "choices" for _, k in ctx.keys[:-1])
+    name = value.split()[0].strip("'\"")
+    if ctx.section in _SECTION_KINDS and (top_item or (not in_choices and len(ctx.keys) == 1)):
+        kind = _SECTION_KINDS[ctx.section]
+        definition = Definition(kind, name, Span(path, row, value_col, len(name)))
+        scan.definitions.append(definition)
+        ctx.current = definition
+        if kind is Kind.NODE:
+            ctx.node = name
+        return True
+    if in_choices and ctx.node:
+        scan.definitions.append(Definition(Kind.CHOICE, f"{ctx.node}.{name}", Span(path, row, value_col, len(name))))
+        return True
+    return False
 
 
 def _flow_item(path: str, row: int, line: str, indent: int, ctx: _Context, scan: FileScan) -> None:

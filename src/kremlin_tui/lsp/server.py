@@ -158,9 +158,27 @@ def _location(span: Span) -> types.Location:
 
 def build_server(dirs: Sequence[str] = ()) -> StoryServer:
     server = StoryServer(dirs)
+    _follow_documents(server)
+    _answer_queries(server)
+    return server
 
-    def path_of(uri: str) -> str:
-        return str(Path(to_fs_path(uri) or uri).resolve())
+
+def path_of(uri: str) -> str:
+    return str(Path(to_fs_path(uri) or uri).resolve())
+
+
+def _symbol_under(ls: StoryServer, params: types.TextDocumentPositionParams) -> tuple[StoryIndex, tuple[str, str]] | None:
+    """The index and the id under the cursor, for definition, references and hover."""
+    path = path_of(params.text_document.uri)
+    ls.ensure_story(path)
+    if ls.index is None:
+        return None
+    key = ls.index.symbol_at(path, params.position.line, params.position.character)
+    return None if key is None else (ls.index, key)
+
+
+def _follow_documents(server: StoryServer) -> None:
+    """Opened, changed, closed and saved files: the overlay the checks read."""
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: StoryServer, params: types.DidOpenTextDocumentParams) -> None:
@@ -186,23 +204,19 @@ def build_server(dirs: Sequence[str] = ()) -> StoryServer:
     def did_save(ls: StoryServer, params: types.DidSaveTextDocumentParams) -> None:
         ls.schedule_check()
 
-    def symbol_under(ls: StoryServer, params: types.TextDocumentPositionParams) -> tuple[StoryIndex, tuple[str, str]] | None:
-        """The index and the id under the cursor, for definition, references and hover."""
-        path = path_of(params.text_document.uri)
-        ls.ensure_story(path)
-        if ls.index is None:
-            return None
-        key = ls.index.symbol_at(path, params.position.line, params.position.character)
-        return None if key is None else (ls.index, key)
+
+
+def _answer_queries(server: StoryServer) -> None:
+    """Definition, references, hover, completion and the outline."""
 
     @server.feature(types.TEXT_DOCUMENT_DEFINITION)
     def definition(ls: StoryServer, params: types.DefinitionParams) -> list[types.Location] | None:
-        found = symbol_under(ls, params)
+        found = _symbol_under(ls, params)
         return ([_location(d.span) for d in found[0].definition(found[1])] or None) if found else None
 
     @server.feature(types.TEXT_DOCUMENT_REFERENCES)
     def references(ls: StoryServer, params: types.ReferenceParams) -> list[types.Location] | None:
-        found = symbol_under(ls, params)
+        found = _symbol_under(ls, params)
         if found is None:
             return None
         index, key = found
@@ -210,7 +224,7 @@ def build_server(dirs: Sequence[str] = ()) -> StoryServer:
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def hover(ls: StoryServer, params: types.HoverParams) -> types.Hover | None:
-        found = symbol_under(ls, params)
+        found = _symbol_under(ls, params)
         text = found[0].hover(found[1]) if found else None
         if not text:
             return None
@@ -242,7 +256,7 @@ def build_server(dirs: Sequence[str] = ()) -> StoryServer:
                                         location=_location(d.span), container_name=d.kind.value)
                 for d in ls.index.files[path].definitions]
 
-    return server
+
 
 
 def serve_stdio(dirs: Sequence[str] = ()) -> int:
