@@ -5,7 +5,11 @@ stay linear. This generates a story of about BYTES of YAML (bench/gen_story.py) 
 codex entries whose match words appear in the text, then times one `check_story` run and,
 separately, the load alone (seconds, one run each: the big cases are slow by design).
 
-Run: python bench/bench_check.py [BYTES] [ENTRIES] [--one-text]
+Run: python bench/bench_check.py --shipped [ROUNDS]
+                                                  issue 19: `kremlin-tui check story/` as a process vs
+                                                  a process that only parses the same YAML (interleaved
+                                                  rounds, medians; goal <= 2x)
+     python bench/bench_check.py [BYTES] [ENTRIES] [--one-text]
      python bench/bench_check.py 8000000 150      the 8 MB case (goal: under 20 s)
      python bench/bench_check.py 1400000 10000    10k entries + 1.4 MB of text
      python bench/bench_check.py 4000000 150 --one-text
@@ -22,6 +26,8 @@ Measured on the shared 2-core machine (one run each), before (f315c54) -> after 
 from __future__ import annotations
 
 import os
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -61,7 +67,37 @@ def add_long_texts(root: Path, size: int) -> None:
     (root / "long.yaml").write_text("\n".join(lines) + "\n")
 
 
+PARSE_ONLY = """
+import sys, yaml
+from pathlib import Path
+for root in sys.argv[1:]:
+    for path in sorted(Path(root).rglob("*.yaml")):
+        yaml.load(path.read_bytes(), Loader=yaml.CSafeLoader)
+"""
+
+
+def shipped(rounds: int) -> None:
+    """`kremlin-tui check` against a bare parse, both as fresh processes, taking turns."""
+    story = str(Path(__file__).resolve().parent.parent / "story")
+    env = dict(os.environ, KREMLIN_TUI_CACHE=tempfile.mkdtemp(), HOME=tempfile.mkdtemp())
+    commands = {"parse": [sys.executable, "-c", PARSE_ONLY, story],
+                "check": [sys.executable, "-m", "kremlin_tui", "check", story]}
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(rounds):
+        for name, command in commands.items():
+            started = time.perf_counter()
+            subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+            times[name].append(time.perf_counter() - started)
+    parse, check = statistics.median(times["parse"]), statistics.median(times["check"])
+    print(f"story/: {rounds} interleaved rounds, medians")
+    print(f"  parse only  {parse * 1000:8.1f} ms   1.00x")
+    print(f"  check       {check * 1000:8.1f} ms   {check / parse:5.2f}x   (goal <= 2x)")
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["--shipped"]:
+        shipped(int(sys.argv[2]) if len(sys.argv) > 2 else 7)
+        return
     flags = [a for a in sys.argv[1:] if a.startswith("--")]
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     size = int(args[0]) if args else 8_000_000

@@ -23,44 +23,52 @@ def forbidden_in(data: bytes) -> list[bytes]:
 def plant(story: Story, payload: str = PAYLOAD, mark: str = MARK) -> Story:
     """Replace `mark` by `payload` in every string of a loaded story, in place (the loader would
     reject the payload in a file; this is what a loader bug or a future format would let in)."""
-    seen: set[int] = set()
+    _Planter(payload, mark).walk(story)
+    return story
 
-    def fix(value: str) -> str:
-        return value.replace(mark, payload)
 
-    def walk(obj: Any) -> None:
-        if id(obj) in seen or obj is None or isinstance(obj, (int, float, bool, str, bytes)):
+class _Planter:
+    def __init__(self, payload: str, mark: str) -> None:
+        self.payload, self.mark = payload, mark
+        self.seen: set[int] = set()
+
+    def fix(self, value: str) -> str:
+        return value.replace(self.mark, self.payload)
+
+    def walk(self, obj: Any) -> None:
+        if id(obj) in self.seen or obj is None or isinstance(obj, (int, float, bool, str, bytes)):
             return
-        seen.add(id(obj))
+        self.seen.add(id(obj))
         if isinstance(obj, Template):
-            obj.source = fix(obj.source)
-            walk_parts(obj.parts)
+            obj.source = self.fix(obj.source)
+            self.walk_parts(obj.parts)
         elif dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-            for f in dataclasses.fields(obj):
-                value = getattr(obj, f.name)
-                if isinstance(value, str) and mark in value:
-                    object.__setattr__(obj, f.name, fix(value))
-                elif isinstance(value, tuple) and any(isinstance(v, str) and mark in v for v in value):
-                    object.__setattr__(obj, f.name, tuple(fix(v) if isinstance(v, str) else v for v in value))
-                else:
-                    walk(value)
+            self.walk_fields(obj)
         elif isinstance(obj, dict) or hasattr(obj, "items"):
             for value in obj.values():
-                walk(value)
+                self.walk(value)
         elif isinstance(obj, (list, tuple)):
             for value in obj:
-                walk(value)
+                self.walk(value)
 
-    def walk_parts(parts: list[Any]) -> None:
+    def walk_fields(self, obj: Any) -> None:
+        mark = self.mark
+        for f in dataclasses.fields(obj):
+            value = getattr(obj, f.name)
+            if isinstance(value, str) and mark in value:
+                object.__setattr__(obj, f.name, self.fix(value))
+            elif isinstance(value, tuple) and any(isinstance(v, str) and mark in v for v in value):
+                object.__setattr__(obj, f.name, tuple(self.fix(v) if isinstance(v, str) else v for v in value))
+            else:
+                self.walk(value)
+
+    def walk_parts(self, parts: list[Any]) -> None:
         for part in parts:
             if isinstance(part, Text):
-                part.text = fix(part.text)
+                part.text = self.fix(part.text)
             elif isinstance(part, Cond):
                 for _expr, branch in part.branches:
-                    walk_parts(branch)
-
-    walk(story)
-    return story
+                    self.walk_parts(branch)
 
 
 def patch_loader() -> None:

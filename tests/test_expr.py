@@ -167,10 +167,22 @@ def test_templates_interpolate_and_branch() -> None:
     assert template.render(Ctx(party=10, flag=False)) == "A 10. no."
 
 
-@pytest.mark.parametrize("source", ["{if x}never closed", "stray }", "{", "{end}", "{else}", "{}"])
-def test_template_errors(source: str) -> None:
-    with pytest.raises((TemplateError, ExprError)):
+@pytest.mark.parametrize(("source", "error", "message", "offset"), [
+    ("{if x}never closed", TemplateError, "{if} is never closed with {end}", 0),
+    ("stray }", TemplateError, "'}' without '{' (write '}}' for a literal brace)", 6),
+    ("{", TemplateError, "'{' is never closed (write '{{' for a literal brace)", 0),
+    ("{end}", TemplateError, "{end} without a matching {if}", 0),
+    ("{else}", TemplateError, "{else} without a matching {if}", 0),
+    ("{elif x}", TemplateError, "{elif} without a matching {if}", 0),
+    ("{if x}{else}{elif y}{end}", TemplateError, "{elif} without a matching {if}", 12),
+    ("{}", TemplateError, "empty '{}' (write '{{' for a literal brace)", 0),
+    ("{party +}", ExprError, "expected a value, found the end of the expression", 8),
+])
+def test_template_errors(source: str, error: type[Exception], message: str, offset: int) -> None:
+    """Each mistake is reported as itself, at the character the writer must look at."""
+    with pytest.raises(error) as raised:
         parse_template(source, lambda o: o)
+    assert (raised.value.message, raised.value.offset) == (message, offset)  # type: ignore[attr-defined]
 
 
 @given(st.text(max_size=120))

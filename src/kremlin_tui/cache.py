@@ -38,31 +38,13 @@ from kremlin_tui import __version__
 from kremlin_tui.dates import GameDate
 from kremlin_tui.diagnostics import Pos
 from kremlin_tui.expr import Expr
-from kremlin_tui.model import (
-    Campaign,
-    Chapter,
-    Choice,
-    CodexEntry,
-    Effect,
-    EventTrigger,
-    FlagDef,
-    MapCountry,
-    MapLabel,
-    MapRegion,
-    Node,
-    Outcome,
-    RelationDef,
-    StatDef,
-    Story,
-    StoryMap,
-)
+from kremlin_tui.model import MODEL_CLASSES, Campaign, CodexEntry, Node, Story
 from kremlin_tui.template import Cond, Interp, Template, Text
 
 FORMAT = 2  # format 1 was not data-only
 MAGIC = b"KTUI-STORY-CACHE-JSON-2\n"
 MAX_BYTES = 256 * 1024 * 1024  # far beyond any story the loader accepts
-_MODEL = (Campaign, StoryMap, MapCountry, MapRegion, MapLabel, Chapter, StatDef, RelationDef, FlagDef, Effect, Outcome, Choice,
-          EventTrigger, Node, CodexEntry)
+_MODEL = MODEL_CLASSES
 
 
 class CacheError(Exception):

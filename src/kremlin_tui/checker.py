@@ -110,29 +110,28 @@ def truth(expr: Expr | None, scope: Scope) -> frozenset[bool]:
 
 def _templates(story: Story) -> Iterator[tuple[str, Template]]:
     for node in story.nodes.values():
-        yield f"'{node.id}'", node.text
-        if node.divergence:
-            yield f"'{node.id}' divergence", node.divergence
-        for choice in node.choices:
-            yield f"'{node.id}.{choice.id}' label", choice.label
-            if choice.result:
-                yield f"'{node.id}.{choice.id}' result", choice.result
-            for outcome in choice.outcomes:
-                if outcome.result:
-                    yield f"an outcome of '{node.id}.{choice.id}'", outcome.result
+        yield from _node_templates(node)
     for entry in story.codex.values():
         yield f"codex '{entry.id}'", entry.text
 
 
+def _node_templates(node: Node) -> Iterator[tuple[str, Template]]:
+    """A scene's texts (its own, its ending's divergence, its choices' and outcomes'), each
+    with how a message names it."""
+    yield f"'{node.id}'", node.text
+    if node.divergence:
+        yield f"'{node.id}' divergence", node.divergence
+    for choice in node.choices:
+        yield f"'{node.id}.{choice.id}' label", choice.label
+        if choice.result:
+            yield f"'{node.id}.{choice.id}' result", choice.result
+        for outcome in choice.outcomes:
+            if outcome.result:
+                yield f"an outcome of '{node.id}.{choice.id}'", outcome.result
+
+
 def _conditions(template: Template) -> Iterator[Expr]:
-    stack = list(template.parts)
-    while stack:
-        part = stack.pop()
-        if isinstance(part, Cond):
-            for cond, body in part.branches:
-                if cond is not None:
-                    yield cond
-                stack.extend(body)
+    return (expr for expr, _body in template.passages())
 
 
 def analyse(story: Story, out: Collector) -> None:
@@ -315,15 +314,14 @@ def story_stats(story: Story) -> dict[str, Any]:
     endings = [n for n in story.nodes.values() if n.is_ending]
     choices = sum(len(n.choices) for n in story.nodes.values())
     conditional = sum(1 for n in story.nodes.values() for c in n.choices if c.condition is not None)
-    total_words = sum(words(t.source) for _w, t in _templates(story))
     per_chapter: dict[str, dict[str, int]] = {}
+    total_words = sum(words(entry.text.source) for entry in story.codex.values())
     for node in story.nodes.values():
         entry = per_chapter.setdefault(node.chapter or "-", {"scenes": 0, "events": 0, "endings": 0, "words": 0})
         entry[node.kind + "s"] += 1
-        entry["words"] += words(node.text.source) + (words(node.divergence.source) if node.divergence else 0)
-        for choice in node.choices:
-            entry["words"] += words(choice.label.source) + (words(choice.result.source) if choice.result else 0)
-            entry["words"] += sum(words(o.result.source) for o in choice.outcomes if o.result)
+        count = sum(words(t.source) for _where, t in _node_templates(node))  # each text counted once
+        entry["words"] += count
+        total_words += count
     return {
         "files": len(story.files),
         "scenes": len(scenes),

@@ -25,7 +25,7 @@ from kremlin_tui.audit import CALLBACK
 from kremlin_tui.diagnostics import Collector
 from kremlin_tui.expr import Expr, ExprError, Scope, analyze
 from kremlin_tui.model import Choice, Effect, Node, Story
-from kremlin_tui.template import Cond, Interp, Part, Template, Text
+from kremlin_tui.template import Interp, Part, Template, Text
 
 HINT_GROUP = re.compile(r"\(([^()]*[▲▼][^()]*|[^()]*\bgamble\b[^()]*)\)")
 HINT_ITEM = re.compile(r"^(?P<name>[^▲▼]+?)\s*(?P<arrows>[▲▼]+)(?P<rest>.*)$")
@@ -216,14 +216,7 @@ def _opening(parts: list[Part]) -> str:
 
 
 def _conditional_passages(template: Template) -> Iterator[tuple[Expr, list[Part]]]:
-    stack = list(template.parts)
-    while stack:
-        part = stack.pop()
-        if isinstance(part, Cond):
-            for expr, body in part.branches:
-                if expr is not None:
-                    yield expr, body
-                stack.extend(body)
+    return template.passages()
 
 
 def _flag_value(ast: tuple, story: Story) -> tuple[str, str] | None:  # type: ignore[type-arg]

@@ -271,3 +271,9 @@ class Story:
             if chapter.id == chapter_id:
                 return chapter.title
         return chapter_id
+
+
+# The model's own record types (every frozen dataclass a story is made of, `Story` aside): the
+# story cache encodes and decodes exactly these, and nothing else, by name.
+MODEL_CLASSES = (Campaign, StoryMap, MapCountry, MapRegion, MapLabel, Chapter, StatDef, RelationDef, FlagDef, Effect, Outcome,
+                 Choice, EventTrigger, Node, CodexEntry)

@@ -7,7 +7,7 @@ so the engine learns what a scene unlocks without scanning rendered text at run 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,6 +83,17 @@ class Template:
 
     def is_static(self) -> bool:
         return all(isinstance(p, Text) for p in self.parts)
+
+    def passages(self) -> Iterator[tuple[Expr, list[Part]]]:
+        """Every conditional passage, nested ones too: its condition and its parts."""
+        stack = list(self.parts)
+        while stack:
+            part = stack.pop()
+            if isinstance(part, Cond):
+                for expr, body in part.branches:
+                    if expr is not None:
+                        yield expr, body
+                    stack.extend(body)
 
 
 def _render(parts: list[Part], ctx: Any, out: list[str]) -> None:

@@ -92,6 +92,14 @@ async def test_damaged_saves_are_listed_and_the_others_load(make_app, tmp_path: 
         rows = {str(table.get_row_at(i)[0]).split()[0]: table.get_row_at(i) for i in range(table.row_count)}
         assert "damaged" in str(rows["broken"][1])
         assert "quicksave" in rows
+        saved = (app.game.state.node, app.game.state.decisions)
+        assert saved[1] == 1
+        table.move_cursor(row=next(i for i in range(table.row_count)
+                                   if str(table.get_row_at(i)[0]).split()[0] == "quicksave"))
+        await pilot.press("enter")  # the damaged file beside it does not stop the quick save loading
+        await pilot.pause()
+        assert isinstance(app.screen, GameScreen)
+        assert (app.game.state.node, app.game.state.decisions) == saved
 
 
 async def test_quit_after_saving_does_not_ask(make_app) -> None:  # type: ignore[no-untyped-def]
