@@ -208,3 +208,14 @@ def test_arbitrary_files_never_raise(make_story, data: bytes) -> None:  # type: 
     Path(path, "scenes.yaml").write_bytes(b"nodes: " + data)
     story, diagnostics = load_story_with_diagnostics([path], cache=False)
     assert story is not None or any(d.severity == "error" for d in diagnostics)
+
+
+def test_content_tags_outside_the_vocabulary_are_named(make_story) -> None:  # type: ignore[no-untyped-def]
+    """A misspelt content warning would reach the player as it is: `check` names it (a tag of
+    the story's own is allowed, so it is a warning)."""
+    path = make_story(GOOD_SCENE.replace("    text: a\n", "    text: a\n    tags: [war, viloence]\n"))
+    story, diagnostics = load_story_with_diagnostics([path], cache=False)
+    assert story is not None and story.nodes["a"].tags == ("war", "viloence")
+    assert [(Path(d.pos.path).name, d.pos.line, d.pos.col, d.severity, d.code, d.message) for d in diagnostics] == [
+        ("scenes.yaml", 5, 17, "warning", "unknown-tag", "content tag 'viloence' is not one of famine, violence, "
+         "repression, antisemitism, war or death (a tag of the story's own is shown as written)")]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -111,9 +112,29 @@ class FlagDef:
     pos: Pos
 
 
+class EffectOp(StrEnum):
+    """What an effect does: `party += 5`, `party -= 5`, `party = 5`, `schedule E in 3 months`,
+    `unlock ENTRY`."""
+
+    ADD = "+="
+    SUBTRACT = "-="
+    SET = "="
+    SCHEDULE = "schedule"
+    UNLOCK = "unlock"
+
+
+class NodeKind(StrEnum):
+    """A node is an ordinary scene, an event (fires by itself when due) or an ending."""
+
+    SCENE = "scene"
+    EVENT = "event"
+    ENDING = "ending"
+
+
 @dataclass(frozen=True)
 class Effect:
-    """One effect statement: `op` is "+=", "-=", "=", "schedule" or "unlock"."""
+    """One effect statement (`op` is an `EffectOp`; a cached story gives back plain strings,
+    which compare equal)."""
 
     op: str
     target: str
@@ -199,8 +220,8 @@ class Node:
     repeatable: bool = False  # may be shown more than once in a game; `explore` reports any other revisit
 
     @property
-    def kind(self) -> str:
-        return "ending" if self.is_ending else "event" if self.event else "scene"
+    def kind(self) -> NodeKind:
+        return NodeKind.ENDING if self.is_ending else NodeKind.EVENT if self.event else NodeKind.SCENE
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 
 @dataclass(frozen=True)
@@ -17,7 +18,15 @@ class Field:
 
 TAGS = ("famine", "violence", "repression", "antisemitism", "war", "death")
 CATEGORIES = ("person", "party", "term", "place", "event")
-POLARITIES = ("up", "down", "neutral")
+class Polarity(StrEnum):
+    """Which way a stat is good: up (higher is better), down (higher is worse), neutral."""
+
+    UP = "up"
+    DOWN = "down"
+    NEUTRAL = "neutral"
+
+
+POLARITIES = tuple(p.value for p in Polarity)
 RESTS_AT = ("min", "max")
 
 OBJECTS: dict[str, tuple[Field, ...]] = {

@@ -11,7 +11,7 @@ from kremlin_tui.builder.reader import Reader
 from kremlin_tui.dates import GameDate
 from kremlin_tui.diagnostics import shown
 from kremlin_tui.expr import CALENDAR, Expr, unknown_name
-from kremlin_tui.model import Choice, Effect, FlagDef, Outcome
+from kremlin_tui.model import Choice, Effect, EffectOp, FlagDef, Outcome
 from kremlin_tui.yamlsource import YNode, YScalar
 
 MAX_DELAY = 9999  # `schedule EVENT in N days|months|years`: N has at most four digits
@@ -92,13 +92,13 @@ class ChoiceBuilder:
         """What the choice visibly does to stats and relations, summed per name."""
         totals: dict[str, float] = {}
         for effect in effects:
-            if effect.op not in ("+=", "-=") or effect.value is None:
+            if effect.op not in (EffectOp.ADD, EffectOp.SUBTRACT) or effect.value is None:
                 continue
             amount = effect.value.constant()
             if not isinstance(amount, int | float) or isinstance(amount, bool):
                 continue
             if effect.target in self.known.previewed:
-                totals[effect.target] = totals.get(effect.target, 0) + (amount if effect.op == "+=" else -amount)
+                totals[effect.target] = totals.get(effect.target, 0) + (amount if effect.op == EffectOp.ADD else -amount)
         return tuple((k, v) for k, v in totals.items() if v)
 
     def outcome(self, item: YNode) -> Outcome | None:
@@ -153,7 +153,7 @@ class ChoiceBuilder:
             if target not in self.known.codex_ids:
                 self.read.error(self.read.scalar_pos(item, match.start(1)), "unknown-codex", f"effect: unknown codex entry '{target}'")
                 return None
-            return Effect("unlock", target, None, self.read.scalar_pos(item, 0))
+            return Effect(EffectOp.UNLOCK, target, None, self.read.scalar_pos(item, 0))
         if source.strip().startswith("schedule"):
             message = "write 'schedule EVENT in N months' (or days, years) or 'schedule EVENT on YYYY-MM-DD'"
         else:
@@ -186,7 +186,7 @@ class ChoiceBuilder:
         elif (const := value.constant()) is not None and isinstance(const, str | bool):
             read.error(read.scalar_pos(item, match.start(3)), "type", f"effect: '{target}' is a number")
             return None
-        return Effect(op, target, value, read.scalar_pos(item, 0))
+        return Effect(EffectOp(op), target, value, read.scalar_pos(item, 0))
 
     def _schedule_in(self, item: YScalar, match: re.Match[str]) -> Effect | None:
         target, amount, unit = match.groups()
@@ -196,7 +196,7 @@ class ChoiceBuilder:
             self.read.error(self.read.scalar_pos(item, match.start(2)), "number",
                             f"effect: a delay of {shown(amount, 20)} {unit} is too long (at most {MAX_DELAY} {unit})")
             return None
-        return Effect("schedule", target, None, self.read.scalar_pos(item, 0), delay=(int(amount), unit))
+        return Effect(EffectOp.SCHEDULE, target, None, self.read.scalar_pos(item, 0), delay=(int(amount), unit))
 
     def _schedule_on(self, item: YScalar, match: re.Match[str]) -> Effect | None:
         target, when = match.groups()
@@ -207,7 +207,7 @@ class ChoiceBuilder:
         except ValueError as exc:
             self.read.error(self.read.scalar_pos(item, match.start(2)), "bad-date", f"effect: {exc}")
             return None
-        return Effect("schedule", target, None, self.read.scalar_pos(item, 0), on=on)
+        return Effect(EffectOp.SCHEDULE, target, None, self.read.scalar_pos(item, 0), on=on)
 
     def _check_flag_value(self, flag: FlagDef, value: Expr, item: YScalar, offset: int) -> None:
         const = value.constant()

@@ -8,10 +8,11 @@ from dataclasses import replace
 from kremlin_tui.builder.choices import ChoiceBuilder
 from kremlin_tui.builder.declarations import Declarations, DeclaredNode
 from kremlin_tui.builder.exprs import Expressions
-from kremlin_tui.builder.reader import Reader
+from kremlin_tui.builder.reader import Reader, one_of
 from kremlin_tui.diagnostics import Pos, shown
 from kremlin_tui.expr import unknown_name
 from kremlin_tui.model import Campaign, Chapter, Choice, EventTrigger, Node
+from kremlin_tui.spec import TAGS
 from kremlin_tui.yamlsource import YMap, YNode, YScalar
 
 
@@ -73,6 +74,7 @@ class SceneBuilder:
         for ref, item in zip(codex_refs, read.items(values.get("codex"), "codex"), strict=False):
             if ref not in self.choices.known.codex_ids:
                 read.error(item.pos, "unknown-codex", f"unknown codex entry '{shown(ref)}'")
+        tags = self._tags(values.get("tags"))
         event = self.event(values["event"]) if "event" in values else None
         choices = () if ending else self._choices(values, pos, node_id, event is not None)
         divergence = self.exprs.template(values.get("divergence"), "divergence") if ending else None
@@ -85,7 +87,7 @@ class SceneBuilder:
             date=read.date(values.get("date"), "date"),
             place=read.text(values.get("place"), "place") or "",
             chapter=chapter,
-            tags=read.strings(values.get("tags"), "tags"),
+            tags=tags,
             codex=codex_refs,
             choices=choices,
             event=event,
@@ -94,6 +96,16 @@ class SceneBuilder:
             pos=pos,
             repeatable=read.boolean(values.get("repeatable"), "repeatable"),
         )
+
+    def _tags(self, node: YNode | None) -> tuple[str, ...]:
+        """Content tags: the player reads them as warnings. Tags of a story's own are allowed
+        (docs/story-format.md), but `check` names each that is not in `spec.TAGS`: a typo."""
+        tags = self.read.strings(node, "tags")
+        for tag, item in zip(tags, self.read.items(node, "tags"), strict=False):
+            if tag not in TAGS:
+                self.read.warning(item.pos, "unknown-tag", f"content tag '{shown(tag)}' is not one of {one_of(TAGS)} "
+                                  "(a tag of the story's own is shown as written)")
+        return tags
 
     def _choices(self, values: dict[str, YNode], pos: Pos, node_id: str | None, in_event: bool) -> tuple[Choice, ...]:
         items = self.read.items(values.get("choices"), "choices")

@@ -16,7 +16,7 @@ from kremlin_tui.builder.reader import Reader, one_of
 from kremlin_tui.diagnostics import Pos, shown
 from kremlin_tui.expr import CALENDAR, RESERVED, VarInfo
 from kremlin_tui.model import FlagDef, RelationDef, StatDef
-from kremlin_tui.spec import POLARITIES, RESTS_AT
+from kremlin_tui.spec import POLARITIES, RESTS_AT, Polarity
 from kremlin_tui.yamlsource import YNode
 
 
@@ -91,7 +91,8 @@ def _stat(read: Reader, names: _Names, declared: Declared) -> StatDef | None:
         return None
     if not low <= initial <= high:
         read.error(pos, "range", f"stat '{sid}': initial {initial} is outside {low}..{high}")
-    polarity = read.choice(values.get("polarity"), "polarity", POLARITIES, "up")
+    polarity = read.choice(values.get("polarity"), "polarity", POLARITIES, Polarity.UP)
+    polarity = Polarity(polarity) if polarity in POLARITIES else polarity  # else the story does not load
     hidden = read.boolean(values.get("hidden"), "hidden")
     rests_at = _rests_at(read, values.get("rests_at"), sid, hidden)
     return StatDef(sid, label, low, high, initial, read.text(values.get("description"), "description") or "",
