@@ -139,6 +139,31 @@ def mini() -> str:
     return str(MINI)
 
 
+# One scene that returns to itself: a game as long as a test wants, with a random outcome.
+LOOP = """\
+nodes:
+  - id: a
+    title: The Loop
+    text: "Round {decisions}: party {party}."
+    choices:
+      - id: roll
+        label: Roll the dice
+        goto: a
+        outcomes:
+          - {weight: 1, effects: [party += 3]}
+          - {weight: 1, effects: [party -= 2]}
+      - id: steady
+        label: Hold steady
+        goto: a
+"""
+
+
+@pytest.fixture
+def loop_story_dir(make_story: Callable[..., str]) -> str:
+    """The LOOP story's folder (the no-game-lost tests, plain and TUI)."""
+    return make_story(LOOP)
+
+
 @pytest.fixture
 def make_story(tmp_path: Path) -> Callable[..., str]:
     """Write a story directory: `make_story(scenes_yaml)` adds the standard manifest."""

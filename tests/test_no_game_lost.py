@@ -3,29 +3,11 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
 from pathlib import Path
 
 from kremlin_tui.loader import load_story
 from kremlin_tui.plain import run_plain
 from kremlin_tui.saves import SaveStore, Session
-
-LOOP = """\
-nodes:
-  - id: a
-    title: The Loop
-    text: "Round {decisions}: party {party}."
-    choices:
-      - id: roll
-        label: Roll the dice
-        goto: a
-        outcomes:
-          - {weight: 1, effects: [party += 3]}
-          - {weight: 1, effects: [party -= 2]}
-      - id: steady
-        label: Hold steady
-        goto: a
-"""
 
 
 def run(story_dir: str, saves: Path, keys: str, seed: int = 7) -> str:
@@ -36,8 +18,8 @@ def run(story_dir: str, saves: Path, keys: str, seed: int = 7) -> str:
     return out.getvalue()
 
 
-def test_new_game_then_load_the_first_game_by_name(tmp_path: Path, make_story: Callable[..., str]) -> None:
-    story_dir = make_story(LOOP)
+def test_new_game_then_load_the_first_game_by_name(tmp_path: Path, loop_story_dir: str) -> None:
+    story_dir = loop_story_dir
     saves = tmp_path / "saves"
     keys = "1\n" * 10 + "name Game A\nnew\ny\n" + "1\n" * 10 + "saves\nload Game A\nquicksave\n"
     out = run(story_dir, saves, keys)
@@ -56,8 +38,8 @@ def test_new_game_then_load_the_first_game_by_name(tmp_path: Path, make_story: C
     assert loaded.identity.name == "Game A"
 
 
-def test_every_question_treats_no_and_end_of_input_as_no(tmp_path: Path, make_story: Callable[..., str]) -> None:
-    story_dir = make_story(LOOP)
+def test_every_question_treats_no_and_end_of_input_as_no(tmp_path: Path, loop_story_dir: str) -> None:
+    story_dir = loop_story_dir
     saves = tmp_path / "saves"
     out = run(story_dir, saves, "1\nquicksave\n1\n1\nquickload\nn\nsave x\n1\nsave x\nno\ndelete x\nmaybe\nnew\n\n")
     assert out.count("Nothing was changed.") == 4
@@ -71,8 +53,8 @@ def test_every_question_treats_no_and_end_of_input_as_no(tmp_path: Path, make_st
     assert "A new game begins." not in out
 
 
-def test_quickload_answered_yes_and_undo_takes_the_load_back(tmp_path: Path, make_story: Callable[..., str]) -> None:
-    story_dir = make_story(LOOP)
+def test_quickload_answered_yes_and_undo_takes_the_load_back(tmp_path: Path, loop_story_dir: str) -> None:
+    story_dir = loop_story_dir
     out = run(story_dir, tmp_path / "saves", "1\nquicksave\n1\n1\nquickload\ny\nundo\nstats\n")
     assert "Loaded 'quicksave'." in out
     assert "Took back the load." in out
@@ -80,9 +62,9 @@ def test_quickload_answered_yes_and_undo_takes_the_load_back(tmp_path: Path, mak
 
 
 def test_slot_names_that_differ_only_in_unstorable_characters_never_overwrite(
-        tmp_path: Path, make_story: Callable[..., str]) -> None:
+        tmp_path: Path, loop_story_dir: str) -> None:
     saves = tmp_path / "saves"
-    out = run(make_story(LOOP), saves, "save a/b\n1\nsave a\\b\nsave a-b\nsave a/b\ny\n")
+    out = run(loop_story_dir, saves, "save a/b\n1\nsave a\\b\nsave a-b\nsave a/b\ny\n")
     assert "Saved as 'a-b'." in out
     assert "'a\\b' would be stored in the same file (a-b.json) as the save 'a/b'" in " ".join(out.split())
     assert "'a-b' would be stored in the same file (a-b.json) as the save 'a/b'" in " ".join(out.split())

@@ -2,30 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from textual.widgets import DataTable, Label
 
 from kremlin_tui.tui.dialogs import YesNoDialog
 from kremlin_tui.tui.screens.game import GameScreen
 from kremlin_tui.tui.screens.saves import LoadScreen
-
-LOOP = """\
-nodes:
-  - id: a
-    title: The Loop
-    text: "Round {decisions}: party {party}."
-    choices:
-      - id: roll
-        label: Roll the dice
-        goto: a
-        outcomes:
-          - {weight: 1, effects: [party += 3]}
-          - {weight: 1, effects: [party -= 2]}
-      - id: steady
-        label: Hold steady
-        goto: a
-"""
 
 
 async def play(pilot, decisions: int, choice: str = "1") -> None:  # type: ignore[no-untyped-def]
@@ -33,8 +14,8 @@ async def play(pilot, decisions: int, choice: str = "1") -> None:  # type: ignor
         await pilot.press(choice, "enter")
 
 
-async def test_new_game_then_load_the_first_games_latest_autosave(make_app, make_story: Callable[..., str]) -> None:  # type: ignore[no-untyped-def]
-    app = make_app(make_story(LOOP))
+async def test_new_game_then_load_the_first_games_latest_autosave(make_app, loop_story_dir: str) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(loop_story_dir)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("n")
         await play(pilot, 10)
@@ -67,8 +48,8 @@ async def test_new_game_then_load_the_first_games_latest_autosave(make_app, make
         assert app.game.state.to_json() == game_a and app.session.game_id == id_a
 
 
-async def test_new_game_answering_no_keeps_playing(make_app, make_story: Callable[..., str]) -> None:  # type: ignore[no-untyped-def]
-    app = make_app(make_story(LOOP))
+async def test_new_game_answering_no_keeps_playing(make_app, loop_story_dir: str) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(loop_story_dir)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("n")
         await play(pilot, 2)
@@ -79,10 +60,10 @@ async def test_new_game_answering_no_keeps_playing(make_app, make_story: Callabl
         assert isinstance(app.screen, GameScreen) and app.game.state.to_json() == before
 
 
-async def test_saving_over_a_save_and_deleting_ask_first(make_app, make_story: Callable[..., str], tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_saving_over_a_save_and_deleting_ask_first(make_app, loop_story_dir: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from tests.tui.test_saves_flows import type_name
 
-    app = make_app(make_story(LOOP))
+    app = make_app(loop_story_dir)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("n")
         await play(pilot, 1)
