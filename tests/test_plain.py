@@ -129,7 +129,8 @@ def test_explore_tracks_final_values_of_flags_and_stats(mini: str) -> None:
 
 
 def test_explore_summarises_a_stat_with_many_final_values(make_story) -> None:  # type: ignore[no-untyped-def]
-    from kremlin_tui.explore import explore, format_report
+    from kremlin_tui.explore import explore
+    from kremlin_tui.explore_report import format_report
     from kremlin_tui.loader import load_story
 
     outcomes = "\n".join(f"                  - {{weight: 1, effects: [party = {v}], goto: end}}" for v in range(0, 100, 5))
@@ -184,7 +185,8 @@ def test_explore_counts_decisions_per_chapter(mini: str) -> None:
 def test_explore_reports_decisions_per_year_over_the_games_that_reach_it(make_story) -> None:  # type: ignore[no-untyped-def]
     import json
 
-    from kremlin_tui.explore import explore, format_report
+    from kremlin_tui.explore import explore
+    from kremlin_tui.explore_report import format_report
     from kremlin_tui.loader import load_story
 
     path = make_story("""
