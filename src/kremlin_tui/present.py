@@ -119,8 +119,7 @@ def chance_words(chance: float) -> str:
         return f"{exact.numerator} in {exact.denominator}"
     if chance < 0.1:
         return f"about 1 in {round(1 / chance)}"
-    best = min((Fraction(k, n) for n in range(2, 11) for k in range(1, n)),
-               key=lambda f: (abs(float(f) - chance), f.denominator))
+    best = min((Fraction(k, n) for n in range(2, 11) for k in range(1, n)), key=lambda f: (abs(float(f) - chance), f.denominator))
     return f"about {best.numerator} in {best.denominator}"
 
 
