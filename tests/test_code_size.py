@@ -14,8 +14,8 @@ MAX_MODULE_LINES = 500
 MAX_FUNCTION_LINES = 60
 
 # Issue 19's runtime half (engine, state, saves, plain mode) is being split in its own branch;
-# these modules are over the limit until it lands. Remove an entry as soon as its module fits.
-OVER_UNTIL_SPLIT = {"engine.py", "plain.py", "saves/store.py"}
+# plain.py is over the limit until it is split. Remove an entry as soon as its module fits.
+OVER_UNTIL_SPLIT = {"plain.py"}
 
 
 def _modules() -> list[Path]:
