@@ -138,42 +138,6 @@ class KremlinApp(StoryLoading, SaveActions, ScreenActions):
         if self.game is not None:
             self.push_screen(EndingScreen(self.game, self.profile))
 
-    def action_new_game(self) -> None:
-        story = self.require_story()
-        if story is None:
-            return
-        import random
-
-        from kremlin_tui.saves import Session, new_game_question
-        from kremlin_tui.tui.dialogs import ask_first
-
-        def start_new() -> None:
-            seed = self.seed if self.seed is not None else random.SystemRandom().randrange(1, 2**31)
-            self.show_game(Session.new(story, seed, self.store))
-
-        ask_first(self, new_game_question(self.session), start_new)  # says what happens to the game in play
-
-    def action_continue_game(self) -> None:
-        """Resume the game in progress, else the newest save of any kind."""
-        if self.session is not None and not self.session.game.ended:
-            self.show_game(self.session)
-            return
-        story = self.require_story()
-        if story is None:
-            return
-        from kremlin_tui.saves import SaveError, Session
-
-        try:
-            resumed = Session.resume(story, self.store)
-        except SaveError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        if resumed is None:
-            self.notify("There is no saved game to continue yet. Press n for a new game.")
-            return
-        self.show_game(resumed[0])
-        self.tell(resumed[1])
-
     def action_quit_game(self) -> None:
         if self.session is None or self.session.game.ended or not self.session.unsaved:
             self.exit()

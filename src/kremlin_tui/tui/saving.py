@@ -1,4 +1,4 @@
-"""The save-system half of the app: save, quick save and load, undo and redo.
+"""The save-system half of the app: new game, continue, save, quick save and load, undo and redo.
 
 Everything goes through the session (`saves.Session`), as in plain mode: the session keeps its
 slot, undo stack and autosave rotation right. After a change of game the app shows it again
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 class SaveActions(App[None]):
     session: Session | None
     saves_dir: str | None
+    seed: int | None
 
     def show_game(self, session: Session) -> None:  # provided by the app
         raise NotImplementedError
@@ -154,3 +155,39 @@ class SaveActions(App[None]):
             self.notify("Nothing to redo.", timeout=3)
             return
         self.show_game(self.session)
+
+    def action_new_game(self) -> None:
+        story = self.require_story()
+        if story is None:
+            return
+        import random
+
+        from kremlin_tui.saves import Session, new_game_question
+        from kremlin_tui.tui.dialogs import ask_first
+
+        def start_new() -> None:
+            seed = self.seed if self.seed is not None else random.SystemRandom().randrange(1, 2**31)
+            self.show_game(Session.new(story, seed, self.store))
+
+        ask_first(self, new_game_question(self.session), start_new)  # says what happens to the game in play
+
+    def action_continue_game(self) -> None:
+        """Resume the game in progress, else the newest save of any kind."""
+        if self.session is not None and not self.session.game.ended:
+            self.show_game(self.session)
+            return
+        story = self.require_story()
+        if story is None:
+            return
+        from kremlin_tui.saves import SaveError, Session
+
+        try:
+            resumed = Session.resume(story, self.store)
+        except SaveError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        if resumed is None:
+            self.notify("There is no saved game to continue yet. Press n for a new game.")
+            return
+        self.show_game(resumed[0])
+        self.tell(resumed[1])
