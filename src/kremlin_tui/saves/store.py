@@ -150,13 +150,7 @@ class SaveStore:
         try:
             os.link(path, temp)
         except OSError:  # no hard links here (some network and FAT file systems): copy
-            data = path.read_bytes()
-            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o644)
-            try:
-                os.write(fd, data)
-                os.fsync(fd)
-            finally:
-                os.close(fd)
+            copy_file(path, temp)
         try:
             os.replace(temp, backup)
         finally:
