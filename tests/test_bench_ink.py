@@ -76,6 +76,12 @@ nodes:
     choices:
       - {id: ok, label: Fine}
       - {id: leave, label: Leave, goto: end}
+  - id: late
+    title: Too Late
+    event: {after: 1926-03}
+    text: It never comes in time.
+    choices:
+      - {id: ok, label: Fine}
   - id: c
     title: Third
     date: 1924-06
@@ -150,6 +156,21 @@ def test_without_text_only_ids_are_shown(make_story: Callable[..., str]) -> None
     assert "@k a" in traced.splitlines() and "        @o 2" in traced.splitlines()
 
 
+def test_events_by_year_test_only_the_events_the_year_can_show(make_story: Callable[..., str]) -> None:
+    lines = translate.translate(load_story([make_story(EDGES)]), events="by_year").splitlines()
+    assert lines[lines.index("=== function due_event(limit) ===") + 1:][:2] == ["{ v_year:", "- 1924: ~ return due_1924(limit)"]
+    year_1925 = lines[lines.index("=== function due_1925(limit) ===") + 1:]
+    # a move past the end of 1926 falls back to the full scan; the window event closed in 1924
+    assert year_1925[:3] == ["{ limit > 703456:", "    ~ return due_all(limit)", "}"]
+    assert year_1925[3] == "{ k_ev == 0 && s_ev > 0 && s_ev <= limit && v_today <= 703091:"
+    assert year_1925[6] == "{ k_late == 0 && 703151 <= limit:"
+    assert "{ k_window == 0" not in year_1925[: year_1925.index("~ return -> k__none")]
+    year_1924 = lines[lines.index("=== function due_1924(limit) ===") + 1:]
+    assert "{ k_late == 0" not in year_1924[: year_1924.index("~ return -> k__none")]
+    with pytest.raises(ValueError):
+        translate.translate(load_story([make_story(EDGES)]), events="sorted")
+
+
 def _inkjs() -> None:
     missing = bench_ink.inkjs_missing(install=False)
     if missing:
@@ -167,11 +188,12 @@ def test_inkjs_compiles_and_plays_the_mini_story_to_its_endings(mini: str, tmp_p
     assert (result["chars"] > 0) == text
 
 
-@pytest.mark.parametrize("story_kind", ["mini", "edges"])
-def test_every_inkjs_game_is_the_engines_game(story_kind: str, mini: str, make_story: Callable[..., str], tmp_path: Path) -> None:
+@pytest.mark.parametrize(("story_kind", "events"), [("mini", "scan"), ("edges", "scan"), ("edges", "by_year")])
+def test_every_inkjs_game_is_the_engines_game(story_kind: str, events: str, mini: str, make_story: Callable[..., str],
+                                              tmp_path: Path) -> None:
     _inkjs()
     story = load_story([mini if story_kind == "mini" else make_story(EDGES)])
-    compiled, _ms = bench_ink.compile_ink(story, tmp_path, "traced", trace=True)
+    compiled, _ms = bench_ink.compile_ink(story, tmp_path, "traced", trace=True, events=events)
     result = bench_ink.node("play", str(compiled), "60", "1", "trace")
     problems = [p for trace in result["traces"] if (p := bench_ink.replay(story, trace))]
     assert problems == []

@@ -23,7 +23,9 @@ final values. How each part maps:
   `due_event(day)` for the first event in firing order that has not fired, whose window is open
   on the day the move reaches and has not closed, and whose condition holds (the engine's
   `events.Due` gives exactly the linear scan's answer); an event shown saves the target in
-  `resume`, and an event's choice without a `goto` moves on to it through `go` again;
+  `resume`, and an event's choice without a `goto` moves on to it through `go` again (a flat
+  knot, not a tunnel: an event's choice with its own `goto` would leave a tunnel's frame behind);
+  `--events by_year` groups the events by the current year first (`Translator._due`);
 - `schedule EVENT on DATE / in N units` -> the event's own date variables (month arithmetic
   clamps to the month's end, as dates.py does);
 - expressions -> ink expressions: `visited(x)` is the knot's read count, `chose(a.b)` the
@@ -390,10 +392,11 @@ def _text_of(parts: list[Any]) -> bool:
 
 
 class Translator:
-    def __init__(self, story: Any, text: bool, trace: bool) -> None:
+    def __init__(self, story: Any, text: bool, trace: bool, events: str) -> None:
         self.story = story
         self.text = text
         self.trace = trace
+        self.events = events
         self.out: list[str] = []
 
     def emit(self, *lines: str) -> None:
@@ -439,9 +442,41 @@ class Translator:
         )
 
     def _due(self) -> None:
-        """The first due event in firing order, or `-> k__none` (the engine's linear scan)."""
-        self.emit("=== function due_event(limit) ===")
-        for event_id in self.story.events:
+        """`due_event(limit)`: the first due event in firing order, or `-> k__none`. "scan" tests
+        every event on every move (the engine's old linear scan); "by_year" first picks, by the
+        current year Y, the events that can be due while the move ends before Y+2 (not closed
+        before Y, opening by the end of Y+1), as an ink author might, and scans them all only for
+        a longer move."""
+        events = list(self.story.events)
+        if self.events == "scan":
+            self._due_function("due_event", events)
+            return
+        first = self.story.campaign.start_date.day.year
+        last = max([first, *(self._window(e)[0].year for e in events), *(d.year for d in self._dates())])
+        self.emit("=== function due_event(limit) ===", "{ v_year:")
+        for year in range(first, last + 1):
+            self.emit(f"- {year}: ~ return due_{year}(limit)")
+        self.emit("}", "~ return due_all(limit)", "")
+        self._due_function("due_all", events)
+        for year in range(first, last + 1):
+            start, end = date(year, 1, 1), date(min(year + 1, date.max.year), 12, 31)
+            inside = [e for e in events if self._window(e)[1] >= start and self._window(e)[0] <= end]
+            self._due_function(f"due_{year}", inside, f"{{ limit > {end.toordinal()}:\n    ~ return due_all(limit)\n}}")
+
+    def _window(self, event_id: str) -> tuple[date, date]:
+        """The first and last day an event can be due on (a scheduled one: any day)."""
+        trigger = self.story.nodes[event_id].event
+        opens = trigger.after.day if trigger.after is not None and not trigger.scheduled else date.min
+        return opens, trigger.last_day if trigger.before is not None else date.max
+
+    def _dates(self) -> Iterator[date]:
+        for node in self.story.nodes.values():
+            if node.date is not None:
+                yield node.date.day
+
+    def _due_function(self, name: str, events: list[str], guard: str = "") -> None:
+        self.emit(f"=== function {name}(limit) ===", *guard.splitlines())
+        for event_id in events:
             trigger = self.story.nodes[event_id].event
             tests = [f"{knot(event_id)} == 0"]
             if trigger.scheduled:
@@ -587,9 +622,15 @@ class Translator:
         yield from (f"~ {s} = g_o", f"~ {s}_y = g_y", f"~ {s}_m = g_m", f"~ {s}_d = g_d", f"~ {s}_p = g_p")
 
 
-def translate(story: Any, *, text: bool = False, trace: bool = False) -> str:
-    """The story as ink source (see the module's docstring for what maps to what)."""
-    return Translator(story, text, trace).run()
+EVENT_CHECKS = ("scan", "by_year")
+
+
+def translate(story: Any, *, text: bool = False, trace: bool = False, events: str = "scan") -> str:
+    """The story as ink source (see the module's docstring for what maps to what); `events`
+    is how `due_event` looks for a due event (see `Translator._due`)."""
+    if events not in EVENT_CHECKS:
+        raise ValueError(f"events is one of {', '.join(EVENT_CHECKS)}")
+    return Translator(story, text, trace, events).run()
 
 
 def _ordinal_check() -> None:
@@ -602,10 +643,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-o", "--output", help="write here (default: standard output)")
     parser.add_argument("--text", action="store_true", help="with the prose and labels (default: choice ids only)")
     parser.add_argument("--trace", action="store_true", help="mark each knot entered and outcome drawn (for the verifier)")
+    parser.add_argument("--events", choices=EVENT_CHECKS, default="scan", help="how the due event is looked for")
     args = parser.parse_args(argv)
     from kremlin_tui.loader import load_story
 
-    source = translate(load_story([args.story]), text=args.text, trace=args.trace)
+    source = translate(load_story([args.story]), text=args.text, trace=args.trace, events=args.events)
     if args.output:
         Path(args.output).write_text(source, encoding="utf-8")
     else:
