@@ -17,6 +17,7 @@ import pytest
 
 from kremlin_tui import cache
 from kremlin_tui.diagnostics import Collector
+from kremlin_tui.expr import Expr, parse
 from kremlin_tui.loader import content_hash, load_story, story_files
 
 MINI = str(Path(__file__).parent / "fixtures" / "mini")
@@ -122,11 +123,23 @@ def test_malicious_or_garbled_json_is_ignored(cache_dir: Path, tmp_path: Path, p
 def test_a_json_node_of_the_wrong_shape_is_refused() -> None:
     decoder = cache._Decoder(["a.yaml"])
     for bad in (["Node", "a", "b"], ["builtins.eval", "1+1"], [1, 2], ["P", 5, 1, 1], ["P", 0, "1", 1],
-                ["M", "x", [], [], [[9, "x"]]], ["M", "{a}", [], [0], [[1, 0]]], ["m", "x", [1]], ["D", "x", "day"]):
+                ["M", "x", [], [], [[9, "x"]]], ["M", "{a}", [], [0], [[1, 0]]], ["m", "x", [1]], ["D", "x", "day"],
+                ["E", "x", ["t", "var", "x", 0], None], ["E", "x", ["Var", "x"], None], ["Var", "x", 0, 1]):
         with pytest.raises(cache.CacheError):
             decoder.dec(bad)
     assert decoder.dec({"x": ["t", 1, ["l", "a"]]}) == {"x": (1, ["a"])}
     assert decoder.dec(["P", 0, 3, 4]) == ("a.yaml", 3, 4)
+
+
+def test_expressions_decode_to_one_shared_tree_per_source() -> None:
+    source = "party > 2 and not visited(x)"
+    first, second = (Expr(source, parse(source), None), Expr(source, parse(source), None))
+    encoded = cache._Encoder().enc([first, second])
+    assert encoded[1][2][0] == "And"  # each node is tagged with its class, not a tuple's first item
+    decoded = cache._Decoder([]).dec(json.loads(json.dumps(encoded)))
+    assert [e.ast for e in decoded] == [first.ast, first.ast]
+    assert decoded[0].ast is decoded[1].ast  # shared, as the parser's memo shares it in a cold load
+    assert decoded[0](_Ctx()) is True
 
 
 @pytest.mark.skipif(not POSIX, reason="POSIX permissions and owners")
@@ -177,3 +190,9 @@ def test_nothing_in_the_cache_module_can_unpickle() -> None:
     source = Path(cache.__file__).read_text(encoding="utf-8")
     for word in ("pickle", "marshal", "eval(", "exec(", "__import__", "importlib", "getattr(sys.modules"):
         assert word not in source.split('"""', 2)[2], word
+
+
+class _Ctx:
+    vars = {"party": 3}
+    visits: dict[str, int] = {}
+    chosen: frozenset[str] = frozenset()

@@ -12,7 +12,7 @@ import pytest
 from kremlin_tui import events
 from kremlin_tui.dates import GameDate
 from kremlin_tui.engine import Game, GameState
-from kremlin_tui.expr import parse
+from kremlin_tui.expr import NODE_CLASSES, parse, walk
 from kremlin_tui.loader import load_story
 from kremlin_tui.model import Story
 from kremlin_tui.paths import default_story_dir
@@ -157,8 +157,10 @@ def test_the_index_agrees_on_windows_schedules_and_history_reads(make_story, che
 
 def test_reads_names_every_variable_and_history_key() -> None:
     ast = parse("party > 5 and (visited(a) > 0 or chose(a.b)) and attitude(britain) == 'cold' "
-                "and max(year, -decisions) < clamp(grain * 2, 0, if(flag, 1, 2))")
-    assert events.reads(ast) == {"party", "visited:a", "chose:a.b", "britain", "year", "decisions", "grain", "flag"}
+                "and max(year, -decisions) < clamp(grain * 2, 0, if(flag, 1, 2)) and not lost")
+    assert events.reads(ast) == {"party", "visited:a", "chose:a.b", "britain", "year", "decisions", "grain", "flag",
+                                 "lost"}
     assert events.reads(parse("true")) == frozenset()
-    with pytest.raises(ValueError, match="unknown expression node"):
-        events.reads(("lambda", "x"))
+    # the expression above holds every kind of node, so no kind is left unread
+    assert {type(node) for node in walk(ast)} == set(NODE_CLASSES)
+    assert events.reads(parse("not (party > 5 or flag)")) == {"party", "flag"}

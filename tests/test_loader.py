@@ -43,7 +43,7 @@ def test_all_errors_are_collected_with_positions(make_story) -> None:  # type: i
           - id: a
             title: A
             text: |
-              Hello {partyy}.
+              Hello {partyy}. {if  nope}x{end}
             choises: []
             choices:
               - id: go
@@ -61,6 +61,7 @@ def test_all_errors_are_collected_with_positions(make_story) -> None:  # type: i
     found = errors_of(path)
     expected = [
         "scenes.yaml:5:14: text: unknown name 'partyy' (did you mean 'party'?)",
+        "scenes.yaml:5:28: text: unknown name 'nope'",  # counted from the expression, not the spaces before it
         "scenes.yaml:6:5: unknown key 'choises' in a node (did you mean 'choices'?)",
         "scenes.yaml:10:20: condition: expected a value, found the end of the expression",
         "scenes.yaml:14:28: effect: 'party' is a number",

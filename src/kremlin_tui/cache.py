@@ -37,14 +37,14 @@ from typing import Any
 from kremlin_tui import __version__
 from kremlin_tui.dates import GameDate
 from kremlin_tui.diagnostics import Pos
-from kremlin_tui.expr import Expr
+from kremlin_tui.expr import NODE_CLASSES, Expr
 from kremlin_tui.model import MODEL_CLASSES, Campaign, CodexEntry, Node, Story
 from kremlin_tui.template import Cond, Interp, Template, Text
 
 FORMAT = 2  # format 1 was not data-only
 MAGIC = b"KTUI-STORY-CACHE-JSON-2\n"
 MAX_BYTES = 256 * 1024 * 1024  # far beyond any story the loader accepts
-_MODEL = MODEL_CLASSES
+_MODEL = MODEL_CLASSES + NODE_CLASSES  # the story's classes, and an expression's tree nodes
 
 
 class CacheError(Exception):
@@ -92,7 +92,8 @@ def _path(key: str) -> Path | None:
 # -- encoding ----------------------------------------------------------------------------------
 #
 # Every JSON list is tagged by its first item ("t" tuple, "l" list, "s" frozenset, "P" position,
-# "D" date, "E" expression, "M"/"m" template, a model class's name), so decoding never guesses.
+# "D" date, "E" expression, "M"/"m" template, a model class's or expression node's name), so
+# decoding never guesses.
 # File paths are written once, in a table (positions name them by number), and a template's
 # expressions once (its parts name them by number), as the built story shares those objects.
 
@@ -164,6 +165,7 @@ class _Decoder:
         if not all(type(p) is str for p in paths):
             raise CacheError("a path that is not text")
         self.paths = paths
+        self.trees: dict[str, Any] = {}
         dec = self.dec
         self.table: dict[str, Callable[[list[Any]], Any]] = {
             "t": lambda item: tuple(map(dec, item[1:])),
@@ -171,7 +173,7 @@ class _Decoder:
             "s": lambda item: frozenset(map(dec, item[1:])),
             "P": self.pos,
             "D": lambda item: GameDate(date.fromordinal(_int(item[1])), _string(item[2])),
-            "E": lambda item: Expr(_string(item[1]), dec(item[2]), dec(item[3])),
+            "E": self.expr,
             "M": self.template,
             "m": lambda item: Template(_string(item[1]), [Text(item[1], _codex(item[2]))], []),
             **{cls.__name__: self.model(cls) for cls in _MODEL},
@@ -194,6 +196,15 @@ class _Decoder:
         if kind is dict:
             return {k: self.dec(v) for k, v in value.items()}
         return value
+
+    def expr(self, item: list[Any]) -> Expr:
+        """An expression; its tree is decoded once per source text and shared, as the parser
+        shares it in a cold load (trees are immutable)."""
+        source = _string(item[1])
+        ast = self.trees.get(source)
+        if ast is None:
+            ast = self.trees[source] = _node(self.dec(item[2]))
+        return Expr(source, ast, self.dec(item[3]))
 
     def pos(self, item: list[Any]) -> Pos:
         index = _int(item[1])
@@ -244,6 +255,15 @@ def _string(value: Any) -> str:
     if type(value) is not str:
         raise CacheError("text expected")
     return value
+
+
+def _node(value: Any) -> Any:
+    if type(value) not in _NODES:
+        raise CacheError("an expression that is not a tree of expression nodes")
+    return value
+
+
+_NODES = frozenset(NODE_CLASSES)
 
 
 def _int(value: Any) -> int:

@@ -16,7 +16,7 @@ from typing import Any
 
 from kremlin_tui.builder.state import story_variables
 from kremlin_tui.diagnostics import Collector, Diagnostic, Pos
-from kremlin_tui.expr import BOTH, Expr, ExprError, Scope, analyze, walk
+from kremlin_tui.expr import BOTH, Ast, Expr, ExprError, Scope, analyze, reads
 from kremlin_tui.label_hints import check_callbacks, check_labels
 from kremlin_tui.loader import load_story_with_diagnostics
 from kremlin_tui.model import Choice, Effect, Node, Story
@@ -192,8 +192,9 @@ def _flag_hint(story: Story, scope: Scope) -> Any:
     return hint
 
 
-def _names(ast: Any) -> Iterator[str]:
-    return (node[1] for node in walk(ast) if node[0] == "var")
+def _names(ast: Ast) -> Iterator[str]:
+    """The variables an expression reads (not the names built-ins take)."""
+    return (name for name, how in reads(ast) if how == "var")
 
 
 def _reachability(story: Story, out: Collector, available: dict[tuple[str, str], bool], scope: Scope) -> None:

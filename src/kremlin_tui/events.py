@@ -24,9 +24,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from itertools import islice
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from kremlin_tui.dates import GameDate
+from kremlin_tui.expr_ast import Ast
+from kremlin_tui.expr_ast import reads as expr_reads
 
 if TYPE_CHECKING:
     from kremlin_tui.engine import GameState
@@ -43,34 +45,12 @@ def chose_key(choice: str) -> str:
     return f"chose:{choice}"
 
 
-def reads(ast: Any) -> frozenset[str]:
-    """Every name an expression can read: variables, and `visited:`/`chose:` keys for the
-    history functions. An unknown node kind raises, so a change to the expression tree cannot
-    silently leave an event untested."""
+def reads(ast: Ast) -> frozenset[str]:
+    """Every name an expression can read, as `Due.changed` reports changes: variables (and the
+    country of `attitude(c)`), and `visited:`/`chose:` keys for the history functions."""
     found: set[str] = set()
-    stack = [ast]
-    while stack:
-        node = stack.pop()
-        kind = node[0]
-        if kind == "var":
-            found.add(node[1])
-        elif kind == "call":
-            name, args = node[1], node[2]
-            if name in ("visited", "chose", "attitude"):
-                ref = args[0][1]
-                found.add(visited_key(ref) if name == "visited" else chose_key(ref) if name == "chose" else ref)
-            else:
-                stack.extend(args)
-        elif kind in ("and", "or"):
-            stack.extend(node[1])
-        elif kind in ("not", "neg"):
-            stack.append(node[1])
-        elif kind == "arith":
-            stack.extend((node[2], node[3]))
-        elif kind == "cmp":
-            stack.extend(node[2])
-        elif kind != "const":
-            raise ValueError(f"reads(): unknown expression node {kind!r}")
+    for name, how in expr_reads(ast):
+        found.add(visited_key(name) if how == "visited" else chose_key(name) if how == "chose" else name)
     return frozenset(found)
 
 

@@ -1,6 +1,6 @@
 """The story's expression language: parsed once, checked against the story, run as closures.
 
-Story text is never handed to `eval`: expressions become a small tuple AST (`expr_syntax`),
+Story text is never handed to `eval`: expressions become a tree of frozen node classes (`expr_ast`, built by `expr_syntax`),
 the checker walks that AST (`expr_analysis`: names, types, and value ranges, so `party > 100`
 is reported as never true), and the engine runs closures compiled from it (`expr_compile`).
 Each built-in function is one entry of `expr_builtins.BUILTINS`. This module is the facade the
@@ -14,6 +14,7 @@ from typing import Any
 from kremlin_tui.attitudes import ATTITUDES, attitude_word
 from kremlin_tui.calendar import CALENDAR
 from kremlin_tui.expr_analysis import analyze
+from kremlin_tui.expr_ast import NODE_CLASSES, And, Arith, Call, Cmp, Const, Neg, Not, Or, Ref, Var, ast_depth, reads, walk
 from kremlin_tui.expr_base import (
     BOTH,
     KEYWORDS,
@@ -32,12 +33,50 @@ from kremlin_tui.expr_base import (
 )
 from kremlin_tui.expr_builtins import BUILTINS, FUNCTIONS
 from kremlin_tui.expr_compile import compile_ast
-from kremlin_tui.expr_syntax import ast_depth, parse, reads, tokenize, walk
+from kremlin_tui.expr_syntax import parse, tokenize
 
-__all__ = ["ATTITUDES", "BOTH", "BUILTINS", "CALENDAR", "FUNCTIONS", "KEYWORDS", "MAX_DIGITS", "MAX_EXPR_CHARS",
-           "MAX_EXPR_DEPTH", "NUMBER_LIMIT", "RESERVED", "Abs", "Ast", "Expr", "ExprError", "Fn", "Scope", "VarInfo",
-           "analyze", "ast_depth", "attitude_word", "cap", "compile_ast", "format_value", "parse", "reads", "tokenize",
-           "unknown_name", "walk"]
+__all__ = [
+    "ATTITUDES",
+    "BOTH",
+    "BUILTINS",
+    "CALENDAR",
+    "FUNCTIONS",
+    "KEYWORDS",
+    "MAX_DIGITS",
+    "MAX_EXPR_CHARS",
+    "MAX_EXPR_DEPTH",
+    "NODE_CLASSES",
+    "NUMBER_LIMIT",
+    "RESERVED",
+    "Abs",
+    "And",
+    "Arith",
+    "Ast",
+    "Call",
+    "Cmp",
+    "Const",
+    "Expr",
+    "ExprError",
+    "Fn",
+    "Neg",
+    "Not",
+    "Or",
+    "Ref",
+    "Scope",
+    "Var",
+    "VarInfo",
+    "analyze",
+    "ast_depth",
+    "attitude_word",
+    "cap",
+    "compile_ast",
+    "format_value",
+    "parse",
+    "reads",
+    "tokenize",
+    "unknown_name",
+    "walk",
+]
 
 RESERVED = KEYWORDS | set(CALENDAR) | set(FUNCTIONS)
 
@@ -71,10 +110,11 @@ class Expr:
 
     def constant(self) -> Any:
         """The value if the expression is a literal (used for effect previews), else None."""
-        if self.ast[0] == "const":
-            return self.ast[1]
-        if self.ast[0] == "neg" and self.ast[1][0] == "const":
-            return -self.ast[1][1]
+        ast = self.ast
+        if type(ast) is Const:
+            return ast.value
+        if type(ast) is Neg and type(ast.operand) is Const:
+            return -ast.operand.value  # type: ignore[operator]
         return None
 
     def __repr__(self) -> str:

@@ -5,57 +5,79 @@ so `party > 100` is reported as never true and `x / (2 - 2)` as a division by ze
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import Any
 
-from kremlin_tui.expr_base import BOTH, Abs, Ast, ExprError, Scope, cap, node_offset, numeric, truth_abs, unknown_name
+from kremlin_tui.expr_ast import And, Arith, Ast, Call, Cmp, Const, Neg, Not, Or, Ref, Var
+from kremlin_tui.expr_base import BOTH, Abs, ExprError, Scope, cap, node_offset, numeric, truth_abs, unknown_name
 from kremlin_tui.expr_builtins import builtin
 
 
 def analyze(ast: Ast, scope: Scope) -> Abs:
     """Check names and types; return what values the expression can take. Raises ExprError."""
-    kind = ast[0]
-    if kind == "const":
-        value = ast[1]
-        if isinstance(value, bool):
-            return Abs("bool", values=frozenset({value}))
-        if isinstance(value, str):
-            return Abs("str", values=frozenset({value}))
-        return Abs("num", value, value)
-    if kind == "var":
-        info = scope.variables.get(ast[1])
-        if info is None:
-            raise ExprError(unknown_name(ast[1], scope.variables), ast[2], "unknown-name")
-        return Abs(info.kind, info.lo, info.hi, info.values)
-    if kind == "not":
-        inner = analyze(ast[1], scope)
-        return truth_abs(not v for v in inner.truth())
-    if kind in ("and", "or"):
-        truths = [analyze(item, scope).truth() for item in ast[1]]
-        if kind == "and":
-            can_true = all(True in t for t in truths)
-            can_false = any(False in t for t in truths)
-        else:
-            can_true = any(True in t for t in truths)
-            can_false = all(False in t for t in truths)
-        return truth_abs([v for v, ok in ((True, can_true), (False, can_false)) if ok])
-    if kind == "neg":
-        inner = numeric(analyze(ast[1], scope), ast[1], "'-'")
-        return Abs("num", -inner.hi, -inner.lo)
-    if kind == "arith":
-        return _arith(ast[1], numeric(analyze(ast[2], scope), ast[2], f"'{ast[1]}'"),
-                      numeric(analyze(ast[3], scope), ast[3], f"'{ast[1]}'"))
-    if kind == "cmp":
-        operands = [analyze(item, scope) for item in ast[2]]
-        can_true, can_false = True, False
-        for op, left, right, node in zip(ast[1], operands, operands[1:], ast[2][1:], strict=False):
-            truth = _compare(op, left, right, node)
-            can_true = can_true and True in truth
-            can_false = can_false or False in truth
-        return truth_abs([v for v, ok in ((True, can_true), (False, can_false)) if ok])
-    if kind == "call":
-        return _call(ast, scope)
-    if kind == "ref":
-        raise ExprError(f"'{ast[1]}' is not a value here", ast[2])
-    raise ExprError(f"unsupported expression {kind}")
+    check = _ANALYSES.get(type(ast))
+    if check is None:
+        raise ExprError(f"unsupported expression {type(ast).__name__}")
+    return check(ast, scope)
+
+
+def _const(ast: Const, _scope: Scope) -> Abs:
+    value = ast.value
+    if isinstance(value, bool):
+        return Abs("bool", values=frozenset({value}))
+    if isinstance(value, str):
+        return Abs("str", values=frozenset({value}))
+    return Abs("num", value, value)
+
+
+def _var(ast: Var, scope: Scope) -> Abs:
+    info = scope.variables.get(ast.name)
+    if info is None:
+        raise ExprError(unknown_name(ast.name, scope.variables), ast.offset, "unknown-name")
+    return Abs(info.kind, info.lo, info.hi, info.values)
+
+
+def _not(ast: Not, scope: Scope) -> Abs:
+    return truth_abs(not v for v in analyze(ast.operand, scope).truth())
+
+
+def _and(ast: And, scope: Scope) -> Abs:
+    truths = [analyze(item, scope).truth() for item in ast.items]
+    return _truth(all(True in t for t in truths), any(False in t for t in truths))
+
+
+def _or(ast: Or, scope: Scope) -> Abs:
+    truths = [analyze(item, scope).truth() for item in ast.items]
+    return _truth(any(True in t for t in truths), all(False in t for t in truths))
+
+
+def _truth(can_true: bool, can_false: bool) -> Abs:
+    return truth_abs([v for v, ok in ((True, can_true), (False, can_false)) if ok])
+
+
+def _neg(ast: Neg, scope: Scope) -> Abs:
+    inner = numeric(analyze(ast.operand, scope), ast.operand, "'-'")
+    return Abs("num", -inner.hi, -inner.lo)
+
+
+def _arith_node(ast: Arith, scope: Scope) -> Abs:
+    what = f"'{ast.op}'"
+    return _arith(ast.op, numeric(analyze(ast.left, scope), ast.left, what),
+                  numeric(analyze(ast.right, scope), ast.right, what))
+
+
+def _cmp(ast: Cmp, scope: Scope) -> Abs:
+    values = [analyze(item, scope) for item in ast.operands]
+    can_true, can_false = True, False
+    for op, a, b, node in zip(ast.ops, values, values[1:], ast.operands[1:], strict=False):
+        truth = _compare(op, a, b, node)
+        can_true = can_true and True in truth
+        can_false = can_false or False in truth
+    return _truth(can_true, can_false)
+
+
+def _ref(ast: Ref, _scope: Scope) -> Abs:
+    raise ExprError(f"'{ast.name}' is not a value here", ast.offset)
 
 
 def _arith(op: str, a: Abs, b: Abs) -> Abs:
@@ -114,16 +136,22 @@ def _compare(op: str, a: Abs, b: Abs, node: Ast) -> frozenset[bool]:
     return frozenset(results)
 
 
-def _call(ast: Ast, scope: Scope) -> Abs:
-    name, args, offset = ast[1], ast[2], ast[3]
+def _call(ast: Call, scope: Scope) -> Abs:
+    name, args, offset = ast.name, ast.args, ast.offset
     entry = builtin(name, offset)
     problem = entry.arity_problem(len(args))
     if problem is not None:
         raise ExprError(problem, offset, "arguments")
     if entry.of_name is not None:
         arg = args[0]
-        if arg[0] != "ref":
+        if type(arg) is not Ref:
             raise ExprError(f"{name}() takes a name, not an expression", offset, "arguments")
-        return entry.of_name(arg[1], arg, scope)
+        return entry.of_name(arg.name, arg, scope)
     assert entry.of_values is not None
     return entry.of_values([analyze(arg, scope) for arg in args], args, offset)
+
+
+_ANALYSES: dict[type, Callable[[Any, Scope], Abs]] = {
+    Const: _const, Var: _var, Not: _not, And: _and, Or: _or, Neg: _neg, Arith: _arith_node, Cmp: _cmp, Call: _call,
+    Ref: _ref,
+}

@@ -8,7 +8,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-Ast = tuple[Any, ...]
+from kremlin_tui.expr_ast import Ast, node_offset
+
 Fn = Callable[[Any], Any]
 
 
@@ -105,20 +106,6 @@ def unknown_name(name: str, known: Iterable[str]) -> str:
     return f"unknown name '{name}'{hint}"
 
 
-def node_offset(ast: Ast) -> int:
-    """Where a node starts in its source, as near as the tree records it."""
-    if ast[0] in ("var", "ref"):
-        return ast[2]
-    if ast[0] == "call":
-        return ast[3]
-    for part in ast[1:]:
-        if isinstance(part, tuple) and part and isinstance(part[0], str):
-            return node_offset(part)
-        if isinstance(part, tuple) and part and isinstance(part[0], tuple):
-            return node_offset(part[0])
-    return 0
-
-
 def numeric(value: Abs, ast: Ast, what: str) -> Abs:
     """A value used as a number: text is an error, true/false count as 1/0."""
     if value.kind == "str":
@@ -127,3 +114,7 @@ def numeric(value: Abs, ast: Ast, what: str) -> Abs:
         vals = value.values or BOTH
         return Abs("num", min(int(v) for v in vals), max(int(v) for v in vals))
     return value
+
+
+__all__ = ["BOTH", "KEYWORDS", "MAX_DIGITS", "MAX_EXPR_CHARS", "MAX_EXPR_DEPTH", "NUMBER_LIMIT", "Abs", "Ast", "ExprError",
+           "Fn", "Scope", "VarInfo", "cap", "node_offset", "numeric", "truth_abs", "unknown_name"]

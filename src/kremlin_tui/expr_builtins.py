@@ -13,9 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from kremlin_tui.attitudes import ATTITUDES, attitude_word
-from kremlin_tui.expr_base import Abs, Ast, ExprError, Fn, Scope, numeric, unknown_name
+from kremlin_tui.expr_ast import Ast, Ref
+from kremlin_tui.expr_base import Abs, ExprError, Fn, Scope, numeric, unknown_name
 
-NameCheck = Callable[[str, Ast, Scope], Abs]  # (the name, its `ref` node, scope) -> the result's values
+NameCheck = Callable[[str, Ref, Scope], Abs]  # (the name, its `ref` node, scope) -> the result's values
 ValueCheck = Callable[[list[Abs], tuple[Ast, ...], int], Abs]  # (argument values, argument nodes, offset)
 
 
@@ -54,25 +55,25 @@ class Builtin:
 # -- names ------------------------------------------------------------------------------------
 
 
-def _visited(ref: str, arg: Ast, scope: Scope) -> Abs:
+def _visited(ref: str, arg: Ref, scope: Scope) -> Abs:
     if ref not in scope.nodes:
-        raise ExprError(unknown_name(ref, scope.nodes).replace("name", "scene", 1), arg[2], "unknown-node")
+        raise ExprError(unknown_name(ref, scope.nodes).replace("name", "scene", 1), arg.offset, "unknown-node")
     return Abs("num", 0, math.inf)
 
 
-def _chose(ref: str, arg: Ast, scope: Scope) -> Abs:
+def _chose(ref: str, arg: Ref, scope: Scope) -> Abs:
     if "." not in ref:
-        raise ExprError("chose() takes scene.choice, e.g. chose(tiflis_telegram.turn_back)", arg[2], "arguments")
+        raise ExprError("chose() takes scene.choice, e.g. chose(tiflis_telegram.turn_back)", arg.offset, "arguments")
     if ref not in scope.choices:
         node = ref.split(".", 1)[0]
         what = "scene" if node not in scope.nodes else "choice"
-        raise ExprError(f"unknown {what} in '{ref}'", arg[2], "unknown-choice")
+        raise ExprError(f"unknown {what} in '{ref}'", arg.offset, "unknown-choice")
     return Abs("bool", values=frozenset({True, False}))
 
 
-def _attitude(ref: str, arg: Ast, scope: Scope) -> Abs:
+def _attitude(ref: str, arg: Ref, scope: Scope) -> Abs:
     if ref not in scope.relations:
-        raise ExprError(unknown_name(ref, scope.relations).replace("name", "country", 1), arg[2], "unknown-name")
+        raise ExprError(unknown_name(ref, scope.relations).replace("name", "country", 1), arg.offset, "unknown-name")
     return Abs("str", values=frozenset(ATTITUDES))
 
 

@@ -4,9 +4,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from kremlin_tui.expr_base import Ast, ExprError, Fn, cap
+from kremlin_tui.expr_ast import And, Arith, Ast, Call, Cmp, Const, Neg, Not, Or, Ref, Var
+from kremlin_tui.expr_base import ExprError, Fn, cap
 from kremlin_tui.expr_builtins import builtin
 
 
@@ -38,55 +40,78 @@ _CMP = {
 
 
 def compile_ast(ast: Ast) -> Fn:
-    kind = ast[0]
-    if kind == "const":
-        value = ast[1]
-        return lambda c: value
-    if kind == "var":
-        name = ast[1]
-        return lambda c: c.vars[name]
-    if kind == "not":
-        inner = compile_ast(ast[1])
-        return lambda c: not inner(c)
-    if kind == "and":
-        parts = [compile_ast(item) for item in ast[1]]
-        if len(parts) == 2:
-            a, b = parts
-            return lambda c: bool(a(c) and b(c))
-        return lambda c: all(p(c) for p in parts)
-    if kind == "or":
-        parts = [compile_ast(item) for item in ast[1]]
-        if len(parts) == 2:
-            a, b = parts
-            return lambda c: bool(a(c) or b(c))
-        return lambda c: any(p(c) for p in parts)
-    if kind == "neg":
-        inner = compile_ast(ast[1])
-        return lambda c: -inner(c)
-    if kind == "arith":
-        op, left, right = _ARITH[ast[1]], compile_ast(ast[2]), compile_ast(ast[3])
+    build = _COMPILERS.get(type(ast))
+    if build is None:
+        raise ExprError(f"cannot compile {type(ast).__name__}")
+    return build(ast)
+
+
+def _const(ast: Const) -> Fn:
+    value = ast.value
+    return lambda c: value
+
+
+def _var(ast: Var) -> Fn:
+    name = ast.name
+    return lambda c: c.vars[name]
+
+
+def _not(ast: Not) -> Fn:
+    inner = compile_ast(ast.operand)
+    return lambda c: not inner(c)
+
+
+def _and(ast: And) -> Fn:
+    parts = [compile_ast(item) for item in ast.items]
+    if len(parts) == 2:
+        a, b = parts
+        return lambda c: bool(a(c) and b(c))
+    return lambda c: all(p(c) for p in parts)
+
+
+def _or(ast: Or) -> Fn:
+    parts = [compile_ast(item) for item in ast.items]
+    if len(parts) == 2:
+        a, b = parts
+        return lambda c: bool(a(c) or b(c))
+    return lambda c: any(p(c) for p in parts)
+
+
+def _neg(ast: Neg) -> Fn:
+    inner = compile_ast(ast.operand)
+    return lambda c: -inner(c)
+
+
+def _arith(ast: Arith) -> Fn:
+    op, left, right = _ARITH[ast.op], compile_ast(ast.left), compile_ast(ast.right)
+    return lambda c: op(left(c), right(c))
+
+
+def _cmp(ast: Cmp) -> Fn:
+    ops = [_CMP[o] for o in ast.ops]
+    operands = [compile_ast(item) for item in ast.operands]
+    if len(ops) == 1:
+        op, left, right = ops[0], operands[0], operands[1]
         return lambda c: op(left(c), right(c))
-    if kind == "cmp":
-        ops = [_CMP[o] for o in ast[1]]
-        operands = [compile_ast(item) for item in ast[2]]
-        if len(ops) == 1:
-            op, left, right = ops[0], operands[0], operands[1]
-            return lambda c: op(left(c), right(c))
 
-        def chain(c: Any) -> bool:
-            values = [f(c) for f in operands]
-            return all(op(values[i], values[i + 1]) for i, op in enumerate(ops))
+    def chain(c: Any) -> bool:
+        values = [f(c) for f in operands]
+        return all(op(values[i], values[i + 1]) for i, op in enumerate(ops))
 
-        return chain
-    if kind == "call":
-        return _compile_call(ast)
-    raise ExprError(f"cannot compile {kind}")
+    return chain
 
 
-def _compile_call(ast: Ast) -> Fn:
-    name, args = ast[1], ast[2]
-    entry = builtin(name, ast[3])
+def _compile_call(ast: Call) -> Fn:
+    entry = builtin(ast.name, ast.offset)
     if entry.run_name is not None:
-        return entry.run_name(args[0][1])
+        arg = ast.args[0]
+        if type(arg) is not Ref:
+            raise ExprError(f"{ast.name}() takes a name, not an expression", ast.offset, "arguments")
+        return entry.run_name(arg.name)
     assert entry.run is not None
-    return entry.run([compile_ast(arg) for arg in args])
+    return entry.run([compile_ast(arg) for arg in ast.args])
+
+
+_COMPILERS: dict[type, Callable[[Any], Fn]] = {
+    Const: _const, Var: _var, Not: _not, And: _and, Or: _or, Neg: _neg, Arith: _arith, Cmp: _cmp, Call: _compile_call,
+}

@@ -1,4 +1,4 @@
-"""Reading an expression: tokens, then a small tuple tree, e.g. `("call", name, args, offset)`.
+"""Reading an expression: tokens, then a tree of `expr_ast` nodes, e.g. `Call(name, args, offset)`.
 
 Story text is never handed to `eval`; the parser only builds trees, and limits each one's
 length, numbers and depth so a hostile story cannot exhaust the stack."""
@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
 from typing import Any
 
-from kremlin_tui.expr_base import KEYWORDS, MAX_DIGITS, MAX_EXPR_CHARS, MAX_EXPR_DEPTH, Ast, ExprError
+from kremlin_tui.expr_ast import And, Arith, Ast, Call, Cmp, Const, Neg, Not, Or, Ref, Var, ast_depth
+from kremlin_tui.expr_base import KEYWORDS, MAX_DIGITS, MAX_EXPR_CHARS, MAX_EXPR_DEPTH, ExprError
 from kremlin_tui.expr_builtins import BUILTINS
 
 _TOKEN = re.compile(
@@ -110,18 +110,18 @@ class _Parser:
         items = [self.and_expr()]
         while self.accept("kw", "or"):
             items.append(self.and_expr())
-        return items[0] if len(items) == 1 else ("or", tuple(items))
+        return items[0] if len(items) == 1 else Or(tuple(items))
 
     def and_expr(self) -> Ast:
         items = [self.not_expr()]
         while self.accept("kw", "and"):
             items.append(self.not_expr())
-        return items[0] if len(items) == 1 else ("and", tuple(items))
+        return items[0] if len(items) == 1 else And(tuple(items))
 
     def not_expr(self) -> Ast:
         if self.accept("kw", "not"):
             self.enter(self.tokens[self.i - 1][2])
-            node = ("not", self.not_expr())
+            node = Not(self.not_expr())
             self.nesting -= 1
             return node
         return self.comparison()
@@ -133,18 +133,18 @@ class _Parser:
         while self.peek()[0] == "op" and self.peek()[1] in ("==", "!=", "<", "<=", ">", ">="):
             ops.append(self.take()[1])
             operands.append(self.sum())
-        return first if not ops else ("cmp", tuple(ops), tuple(operands))
+        return first if not ops else Cmp(tuple(ops), tuple(operands))
 
     def sum(self) -> Ast:
         node = self.term()
         while self.peek()[0] == "op" and self.peek()[1] in ("+", "-"):
-            node = ("arith", self.take()[1], node, self.term())
+            node = Arith(self.take()[1], node, self.term())
         return node
 
     def term(self) -> Ast:
         node = self.unary()
         while self.peek()[0] == "op" and self.peek()[1] in ("*", "/", "%"):
-            node = ("arith", self.take()[1], node, self.unary())
+            node = Arith(self.take()[1], node, self.unary())
         return node
 
     def unary(self) -> Ast:
@@ -153,17 +153,15 @@ class _Parser:
             self.enter(sign[2])
             inner = self.unary()
             self.nesting -= 1
-            return ("neg", inner) if sign[1] == "-" else inner
+            return Neg(inner) if sign[1] == "-" else inner
         return self.primary()
 
     def primary(self) -> Ast:
         kind, value, offset = self.take()
-        if kind == "num":
-            return ("const", value)
-        if kind == "str":
-            return ("const", value)
+        if kind in ("num", "str"):
+            return Const(value)
         if kind == "kw" and value in ("true", "false"):
-            return ("const", value == "true")
+            return Const(value == "true")
         if kind == "op" and value == "(":
             self.enter(offset)
             node = self.or_expr()
@@ -180,17 +178,17 @@ class _Parser:
                     while True:
                         if takes_name and self.peek()[0] == "name":
                             ref = self.take()
-                            args.append(("ref", ref[1], ref[2]))
+                            args.append(Ref(ref[1], ref[2]))
                         else:
                             args.append(self.or_expr())
                         if self.accept("op", ")"):
                             break
                         self.expect("op", ",", "',' or ')'")
                 self.nesting -= 1
-                return ("call", value, tuple(args), offset)
+                return Call(value, tuple(args), offset)
             if "." in value:
                 raise ExprError(f"'{value}': a dotted name is only allowed inside chose(...)", offset)
-            return ("var", value, offset)
+            return Var(value, offset)
         found = "the end of the expression" if kind == "end" else f"'{value}'"
         raise ExprError(f"expected a value, found {found}{self.doubled_hint(kind, value)}", offset)
 
@@ -214,61 +212,17 @@ def parse(source: str) -> Ast:
     """Parse an expression; raises ExprError with the offending offset.
 
     Memoised: stories repeat the same small expressions ({year}, `party >= 40`) many times,
-    and the AST is an immutable tuple, safe to share."""
-    ast = _Parser(source).parse()
-    if ast_depth(ast) > MAX_EXPR_DEPTH:  # a long chain such as 1 + 1 + ... nests one level per operator
+    and the tree is immutable, safe to share."""
+    parser = _Parser(source)
+    ast = parser.parse()
+    # A long chain such as 1 + 1 + ... nests one level per operator. Every node takes at least
+    # one token of its own, so a tree of few tokens cannot be too deep: only long ones are walked.
+    if len(parser.tokens) > MAX_EXPR_DEPTH and ast_depth(ast) > MAX_EXPR_DEPTH:
         raise ExprError(_too_deep(), 0, "too-deep")
     return ast
-
-
-_KINDS = frozenset({"const", "var", "not", "and", "or", "neg", "arith", "cmp", "call", "ref"})
 
 
 def _too_deep() -> str:
     return (f"the expression nests too deeply: at most {MAX_EXPR_DEPTH} levels "
             "(each bracket, call, 'not', sign and chained operator is one)")
 
-
-def walk(ast: Ast) -> Iterator[Ast]:
-    """Every node of a tree, the root first (without recursion: the tree may be hostile)."""
-    stack = [ast]
-    while stack:
-        node = stack.pop()
-        yield node
-        children: list[Ast] = []
-        for part in node[1:]:
-            if isinstance(part, tuple) and part:
-                if part[0] in _KINDS:
-                    children.append(part)
-                else:  # a tuple of operands or arguments
-                    children.extend(item for item in part if isinstance(item, tuple) and item)
-        stack.extend(reversed(children))
-
-
-def reads(ast: Ast) -> Iterator[tuple[str, str]]:
-    """What an expression reads, in order: `(name, "var")` for each variable, and `(name,
-    function)` for the name a built-in takes (`visited(x)`, `chose(a.b)`, `attitude(c)`)."""
-    for node in walk(ast):
-        if node[0] == "var":
-            yield node[1], "var"
-        elif node[0] == "call":
-            for arg in node[2]:
-                if arg[0] == "ref":
-                    yield arg[1], node[1]
-
-
-def ast_depth(ast: Ast) -> int:
-    """How deeply an AST nests, measured without recursion (the tree may be hostile)."""
-    deepest = 0
-    stack: list[tuple[Any, int]] = [(ast, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > deepest:
-            deepest = depth
-        for part in node[1:]:
-            if isinstance(part, tuple) and part:
-                if part[0] in _KINDS:
-                    stack.append((part, depth + 1))
-                else:  # a tuple of operands or arguments
-                    stack.extend((item, depth + 1) for item in part if isinstance(item, tuple) and item)
-    return deepest

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from kremlin_tui.audit import CALLBACK
 from kremlin_tui.diagnostics import Collector
-from kremlin_tui.expr import Expr, ExprError, Scope, analyze
+from kremlin_tui.expr import And, Ast, Cmp, Const, Expr, ExprError, Scope, Var, analyze
 from kremlin_tui.model import Choice, Effect, Node, Story
 from kremlin_tui.template import Interp, Part, Template, Text
 
@@ -219,14 +219,13 @@ def _conditional_passages(template: Template) -> Iterator[tuple[Expr, list[Part]
     return template.passages()
 
 
-def _flag_value(ast: tuple, story: Story) -> tuple[str, str] | None:  # type: ignore[type-arg]
+def _flag_value(ast: Ast, story: Story) -> tuple[str, str] | None:
     """The flag and value a condition requires: `flag` -> (flag, 'True'), `flag == 'x'` -> (flag, "'x'")."""
-    if ast[0] == "var" and ast[1] in story.flags:
-        return ast[1], repr(True)
-    if ast[0] == "cmp" and ast[1] == ("==",):
-        left, right = ast[2]
-        if left[0] == "var" and left[1] in story.flags and right[0] == "const":
-            return left[1], repr(right[1])
+    match ast:
+        case Var(name) if name in story.flags:
+            return name, repr(True)
+        case Cmp(("==",), (Var(name), Const(value))) if name in story.flags:
+            return name, repr(value)
     return None
 
 
@@ -254,11 +253,11 @@ def check_callbacks(story: Story, out: Collector) -> None:
                                 "(see `explore --audit`)")
 
 
-def _required_flags(ast: tuple, story: Story) -> list[tuple[str, str]]:  # type: ignore[type-arg]
+def _required_flags(ast: Ast, story: Story) -> list[tuple[str, str]]:
     """The flag values a condition needs to hold: the whole condition, or each part of an `and`."""
     direct = _flag_value(ast, story)
     if direct is not None:
         return [direct]
-    if ast[0] == "and":
-        return [found for item in ast[1] if (found := _flag_value(item, story)) is not None]
+    if type(ast) is And:
+        return [found for item in ast.items if (found := _flag_value(item, story)) is not None]
     return []

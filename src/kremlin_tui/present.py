@@ -17,7 +17,7 @@ from typing import Any
 from kremlin_tui.attitudes import attitude_word
 from kremlin_tui.dates import GameDate
 from kremlin_tui.engine import Change, ChoiceView, Game, TurnResult
-from kremlin_tui.expr import Expr, format_value, walk
+from kremlin_tui.expr import Ast, Cmp, Const, Expr, Var, format_value, walk
 from kremlin_tui.model import CodexEntry, Story
 from kremlin_tui.preview import ChoicePreview, Preview
 from kremlin_tui.safetext import safe_line
@@ -333,17 +333,17 @@ class Threshold:
 _FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 
 
-def _comparisons(ast: Any) -> Iterator[tuple[str, str, float]]:
+def _comparisons(ast: Ast) -> Iterator[tuple[str, str, float]]:
     """(variable, operator, constant) for every `var OP number` in an expression tree."""
     for node in walk(ast):
-        if node[0] != "cmp":
+        if type(node) is not Cmp:
             continue
-        ops, operands = node[1], node[2]
-        for op, left, right in zip(ops, operands, operands[1:], strict=False):
-            if left[0] == "var" and right[0] == "const" and isinstance(right[1], int | float):
-                yield left[1], op, float(right[1])
-            elif right[0] == "var" and left[0] == "const" and isinstance(left[1], int | float):
-                yield right[1], _FLIP[op], float(left[1])
+        for op, left, right in zip(node.ops, node.operands, node.operands[1:], strict=False):
+            match left, right:
+                case Var(name), Const(int() | float() as value):
+                    yield name, op, float(value)
+                case Const(int() | float() as value), Var(name):
+                    yield name, _FLIP[op], float(value)
 
 
 def _story_exprs(story: Story) -> Iterator[Expr]:

@@ -9,10 +9,9 @@ way out, so every loop it reports is a real trap.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
 
 from kremlin_tui.diagnostics import Collector, shown
-from kremlin_tui.expr import Ast, Expr, ExprError, Scope, analyze
+from kremlin_tui.expr import Arith, Ast, Expr, ExprError, Scope, analyze
 from kremlin_tui.model import Node, Story
 from kremlin_tui.template import Template
 
@@ -215,16 +214,13 @@ def _expressions(story: Story, templates: Iterable[tuple[str, Template]]) -> Ite
 
 
 def _divisions(ast: Ast) -> Iterator[tuple[str, Ast]]:
-    stack: list[Any] = [ast]
+    """Each division or remainder and its divisor (the last-written first)."""
+    stack: list[Ast] = [ast]
     while stack:
         node = stack.pop()
-        if not isinstance(node, tuple) or not node or not isinstance(node[0], str):
-            continue
-        if node[0] == "arith" and node[1] in ("/", "%"):
-            yield node[1], node[3]
-        for part in node[1:]:
-            if isinstance(part, tuple) and part:
-                stack.extend(part if not isinstance(part[0], str) else [part])
+        if type(node) is Arith and node.op in ("/", "%"):
+            yield node.op, node.right
+        stack.extend(node.children())
 
 
 def _zero_divisors(story: Story, out: Collector, scope: Scope, templates: Iterable[tuple[str, Template]]) -> None:

@@ -188,11 +188,12 @@ class _Parser:
 
     def expression(self, text: str, offset: int) -> Expr:
         stripped_from = offset + (len(text) - len(text.lstrip()))
+        source = text.strip()  # what is parsed is the expression's source: offsets count from its start
         try:
-            ast = parse(text)
+            ast = parse(source)
         except ExprError as exc:
             raise ExprError(exc.message, stripped_from + exc.offset, exc.code) from None
-        expr = Expr(text.strip(), ast, self.make_pos(stripped_from))
+        expr = Expr(source, ast, self.make_pos(stripped_from))
         self.exprs.append((expr, stripped_from))
         return expr
 

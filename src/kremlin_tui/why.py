@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from kremlin_tui.dates import MONTHS, GameDate
 from kremlin_tui.engine import PROVENANCE_DEPTH
-from kremlin_tui.expr import Ast, format_value, reads
+from kremlin_tui.expr import And, Arith, Ast, Call, Cmp, Const, Neg, Not, Or, Ref, Var, format_value, reads
 from kremlin_tui.model import Node, Story
 from kremlin_tui.template import Cond, Template
 
@@ -83,7 +83,7 @@ class Why:
 
 def condition_reasons(ast: Ast, game: Game, upto: int | None = None) -> list[Reason]:
     """A condition as a list of reasons (its `and` parts), each with its causes."""
-    parts = ast[1] if ast[0] == "and" else (ast,)
+    parts = ast.items if type(ast) is And else (ast,)
     return [Reason(say(part, game.story, game.state), _holds(part, game.state),
                    tuple(causes_of(part, game, upto))) for part in parts]
 
@@ -100,67 +100,69 @@ def _holds(ast: Ast, state: GameState | Then) -> bool:
 def say(ast: Ast, story: Story, state: GameState | None = None) -> str:
     """An expression in words a player reads: "Party standing below 30", a flag's description,
     "you chose “…” in “…”"; anything else is written out with labels for names."""
-    kind = ast[0]
-    if kind == "var":
-        return _flag_words(ast[1], story, True) if ast[1] in story.flags else _name(ast[1], story)
-    if kind == "not":
-        inner = ast[1]
-        if inner[0] == "var" and inner[1] in story.flags:
-            return _flag_words(inner[1], story, False)
-        if inner[0] == "call" and inner[1] == "chose":
-            return "you did not " + _chose(inner[2][0][1], story)[4:]
-        return f"not ({say(inner, story, state)})"
-    if kind == "and":
-        return " and ".join(say(item, story, state) for item in ast[1])
-    if kind == "or":
-        items = [say(item, story, state) for item in ast[1]]
-        return "either " + ", or ".join(items)
-    if kind == "call":
-        name, args = ast[1], ast[2]
-        if name == "chose":
-            return _chose(args[0][1], story)
-        if name == "visited":
-            node = story.nodes.get(args[0][1])
-            return f"you have seen “{node.title if node else args[0][1]}”"
-    if kind == "cmp" and len(ast[1]) == 1:
-        text = _comparison(ast[1][0], ast[2][0], ast[2][1], story)
-        if text:
-            return text
+    match ast:
+        case Var(name) if name in story.flags:
+            return _flag_words(name, story, True)
+        case Var(name):
+            return _name(name, story)
+        case Not(Var(name)) if name in story.flags:
+            return _flag_words(name, story, False)
+        case Not(Call("chose", (Ref(key), *_))):
+            return "you did not " + _chose(key, story)[4:]
+        case Not(inner):
+            return f"not ({say(inner, story, state)})"
+        case And(items):
+            return " and ".join(say(item, story, state) for item in items)
+        case Or(items):
+            return "either " + ", or ".join(say(item, story, state) for item in items)
+        case Call("chose", (Ref(key), *_)):
+            return _chose(key, story)
+        case Call("visited", (Ref(node_id), *_)):
+            node = story.nodes.get(node_id)
+            return f"you have seen “{node.title if node else node_id}”"
+        case Cmp((op,), (left, right)):
+            text = _comparison(op, left, right, story)
+            if text:
+                return text
     return _plain(ast, story)
 
 
 def _comparison(op: str, left: Ast, right: Ast, story: Story) -> str | None:
     left, right = _literal(left), _literal(right)
-    if left[0] == "const" and right[0] != "const":
+    if type(left) is Const and type(right) is not Const:
         op, left, right = _FLIP[op], right, left
-    if right[0] != "const":
+    if type(right) is not Const:
         return None
-    value = right[1]
-    if left[0] == "var":
-        name = left[1]
-        if name in story.flags and story.flags[name].values is not None:
-            description = story.flags[name].description.rstrip(".")
-            shown = str(value).replace("_", " ")
-            return f"{description}: {shown}" if op == "==" else f"{description}: not {shown}"
-        if name in story.flags and isinstance(value, bool):
-            return _flag_words(name, story, (op == "==") == value)
-        if name == "year":
-            return {"<": f"before {value}", "<=": f"{value} or earlier", ">": f"after {value}",
-                    ">=": f"{value} or later", "==": f"in {value}", "!=": f"not in {value}"}[op]
-        if name == "decisions":
-            return f"after {value} decisions" if op in (">", ">=") else None
-        if name in story.stats or name in story.relations:
-            return f"{_name(name, story)} {_OP_WORDS[op]} {format_value(value)}"
-    if left[0] == "call" and left[1] == "attitude" and op in ("==", "!="):
-        country = _name(left[2][0][1], story)
-        return f"{country} is {'not ' if op == '!=' else ''}{value}"
-    if left[0] == "call" and left[1] == "visited" and isinstance(value, int):
-        node = story.nodes.get(left[2][0][1])
-        title = node.title if node else left[2][0][1]
-        if (op, value) in (("==", 0), ("<=", 0), ("<", 1)):
-            return f"you have not seen “{title}”"
-        if (op, value) in ((">", 0), (">=", 1), ("!=", 0)):
-            return f"you have seen “{title}”"
+    value = right.value
+    match left:
+        case Var(name):
+            return _variable_comparison(name, op, value, story)
+        case Call("attitude", (Ref(country), *_)) if op in ("==", "!="):
+            return f"{_name(country, story)} is {'not ' if op == '!=' else ''}{value}"
+        case Call("visited", (Ref(node_id), *_)) if isinstance(value, int):
+            node = story.nodes.get(node_id)
+            title = node.title if node else node_id
+            if (op, value) in (("==", 0), ("<=", 0), ("<", 1)):
+                return f"you have not seen “{title}”"
+            if (op, value) in ((">", 0), (">=", 1), ("!=", 0)):
+                return f"you have seen “{title}”"
+    return None
+
+
+def _variable_comparison(name: str, op: str, value: Any, story: Story) -> str | None:
+    if name in story.flags and story.flags[name].values is not None:
+        description = story.flags[name].description.rstrip(".")
+        shown = str(value).replace("_", " ")
+        return f"{description}: {shown}" if op == "==" else f"{description}: not {shown}"
+    if name in story.flags and isinstance(value, bool):
+        return _flag_words(name, story, (op == "==") == value)
+    if name == "year":
+        return {"<": f"before {value}", "<=": f"{value} or earlier", ">": f"after {value}",
+                ">=": f"{value} or later", "==": f"in {value}", "!=": f"not in {value}"}[op]
+    if name == "decisions":
+        return f"after {value} decisions" if op in (">", ">=") else None
+    if name in story.stats or name in story.relations:
+        return f"{_name(name, story)} {_OP_WORDS[op]} {format_value(value)}"
     return None
 
 
@@ -171,8 +173,9 @@ def format_delta(delta: float) -> str:
 
 def _literal(ast: Ast) -> Ast:
     """-25 is parsed as neg(25): a constant all the same."""
-    if ast[0] == "neg" and ast[1][0] == "const" and not isinstance(ast[1][1], str | bool):
-        return ("const", -ast[1][1])
+    match ast:
+        case Neg(Const(value)) if not isinstance(value, str | bool):
+            return Const(-value)
     return ast
 
 
@@ -198,27 +201,28 @@ def _name(name: str, story: Story) -> str:
 
 
 def _plain(ast: Ast, story: Story) -> str:
-    kind = ast[0]
-    if kind == "const":
-        return format_value(ast[1]) if not isinstance(ast[1], str) else f"'{ast[1]}'"
-    if kind == "var":
-        return _name(ast[1], story)
-    if kind == "neg":
-        return f"-{_plain(ast[1], story)}"
-    if kind == "not":
-        return f"not {_plain(ast[1], story)}"
-    if kind in ("and", "or"):
-        return f" {kind} ".join(_plain(item, story) for item in ast[1])
-    if kind == "arith":
-        return f"{_plain(ast[2], story)} {ast[1]} {_plain(ast[3], story)}"
-    if kind == "cmp":
-        out = _plain(ast[2][0], story)
-        for op, operand in zip(ast[1], ast[2][1:], strict=True):
-            out += f" {op} {_plain(operand, story)}"
-        return out
-    if kind == "call":
-        args = ", ".join(a[1] if a[0] == "ref" else _plain(a, story) for a in ast[2])
-        return f"{ast[1]}({args})"
+    match ast:
+        case Const(value):
+            return format_value(value) if not isinstance(value, str) else f"'{value}'"
+        case Var(name):
+            return _name(name, story)
+        case Neg(operand):
+            return f"-{_plain(operand, story)}"
+        case Not(operand):
+            return f"not {_plain(operand, story)}"
+        case And(items) | Or(items):
+            word = "and" if type(ast) is And else "or"
+            return f" {word} ".join(_plain(item, story) for item in items)
+        case Arith(op, left, right):
+            return f"{_plain(left, story)} {op} {_plain(right, story)}"
+        case Cmp(ops, operands):
+            out = _plain(operands[0], story)
+            for op, operand in zip(ops, operands[1:], strict=True):
+                out += f" {op} {_plain(operand, story)}"
+            return out
+        case Call(name, args):
+            shown = ", ".join(a.name if type(a) is Ref else _plain(a, story) for a in args)
+            return f"{name}({shown})"
     return "?"
 
 
@@ -235,9 +239,9 @@ def causes_of(ast: Ast, game: Game, upto: int | None = None) -> list[Cause]:
     variable the expression reads, and the ones it names with `chose(...)`/`visited(...)`."""
     state = game.state
     limit = len(state.history) if upto is None else upto
-    if ast[0] == "or":  # only the alternatives that held (now, or when decision `upto` was taken) are causes
+    if type(ast) is Or:  # only the alternatives that held (now, or when decision `upto` was taken) are causes
         then = state if upto is None else state_after(game, upto)
-        ast = ("or", tuple(item for item in ast[1] if _holds(item, then)) or ast[1])
+        ast = Or(tuple(item for item in ast.items if _holds(item, then)) or ast.items)
     numbers: dict[int, str] = {}
     for name, refs in _reads(ast):
         if refs == "chose":

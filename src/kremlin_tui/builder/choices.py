@@ -10,7 +10,7 @@ from kremlin_tui.builder.exprs import Expressions
 from kremlin_tui.builder.reader import Reader
 from kremlin_tui.dates import GameDate
 from kremlin_tui.diagnostics import shown
-from kremlin_tui.expr import CALENDAR, Expr, unknown_name
+from kremlin_tui.expr import CALENDAR, Const, Expr, unknown_name
 from kremlin_tui.model import Choice, Effect, EffectOp, FlagDef, Outcome
 from kremlin_tui.yamlsource import YNode, YScalar
 
@@ -106,7 +106,7 @@ class ChoiceBuilder:
         if values is None:
             return None
         weight_node = values.get("weight")
-        weight = self.exprs.expr(weight_node, "weight") if weight_node is not None else Expr("1", ("const", 1), item.pos)
+        weight = self.exprs.expr(weight_node, "weight") if weight_node is not None else Expr("1", Const(1), item.pos)
         if weight is None:
             return None
         return Outcome(
