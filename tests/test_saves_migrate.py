@@ -17,6 +17,7 @@ from kremlin_tui.saves import (
     MIGRATIONS,
     DamagedSave,
     IncompatibleSave,
+    LoadMode,
     SaveStore,
     Session,
     assess,
@@ -203,7 +204,7 @@ def test_a_renamed_scene_replays_as_far_as_it_can_and_says_what_was_lost(tmp_pat
     assert "moscow" not in story.nodes
     assert assess(story, store.read("game").save).mode == "replay"
     session, report = Session.from_slot(story, store, "game")
-    assert report.mode == "replayed" and (report.kept, report.total) == (1, 2) and not report.complete
+    assert report.mode == LoadMode.REPLAY and (report.kept, report.total) == (1, 2) and not report.complete
     assert "'moscow'" in (report.stopped or "") and "red_square" in (report.stopped or "")
     assert report.lost == ["27 January 1924 — Moscow: Call a vote"]
     text = "\n".join(report.lines())
@@ -224,7 +225,7 @@ def test_a_removed_choice_replays_up_to_it(tmp_path: Path, mini: Story) -> None:
         goto: sukhumi
 """, ""))
     session, report = Session.from_slot(story, store, "game")
-    assert (report.mode, report.kept, report.total) == ("replayed", 0, 2)
+    assert (report.mode, report.kept, report.total) == (LoadMode.REPLAY, 0, 2)
     assert "'start.on' no longer exists" in (report.stopped or "")
     assert session.state.node == "start" and session.state.decisions == 0
     assert len(report.lost) == 2
@@ -235,7 +236,7 @@ def test_a_value_outside_a_changed_range_is_recomputed_by_replay(tmp_path: Path,
     story = edited(tmp_path, ("{id: party, label: Party standing, initial: 45}",
                               "{id: party, label: Party standing, initial: 45, max: 48}"))
     session, report = Session.from_slot(story, store, "game")
-    assert report.mode == "replayed" and report.complete
+    assert report.mode == LoadMode.REPLAY and report.complete
     assert session.state.vars["party"] == 48  # recomputed under the new rules, not silently clamped
     assert "outside its range" in " ".join(report.lines())
 
@@ -250,7 +251,7 @@ def test_a_flag_value_that_no_longer_exists_is_recomputed(tmp_path: Path, mini: 
         edits.append(("outcome == 'won'", "outcome == 'triumph'"))
     story = edited(tmp_path, *edits)
     session, report = Session.from_slot(story, store, "game")
-    assert report.mode == "replayed" and report.complete
+    assert report.mode == LoadMode.REPLAY and report.complete
     assert session.state.vars["outcome"] == renamed  # the same draw, under the new name
 
 
@@ -286,4 +287,4 @@ def test_a_hand_edited_value_of_the_wrong_type_is_recomputed_not_trusted(tmp_pat
     document["state"]["vars"]["went_back"] = "perhaps"  # a string where the flag is true/false
     path.write_text(json.dumps(document))
     session, report = Session.from_slot(mini, store, "game")
-    assert report.mode == "replayed" and report.complete and session.state.vars["went_back"] is True
+    assert report.mode == LoadMode.REPLAY and report.complete and session.state.vars["went_back"] is True

@@ -380,7 +380,7 @@ def cmd_play(args: argparse.Namespace) -> int:
     if story is None:
         return 1
     from kremlin_tui.plain import run_plain
-    from kremlin_tui.saves import SaveError, SaveStore, Session, slot_kind
+    from kremlin_tui.saves import SaveError, SaveStore, Session, SlotKind, slot_kind
 
     store = SaveStore(args.saves or default_saves_dir())
     # A player at a terminal always gets autosaves; a piped script only when it names a saves
@@ -399,7 +399,7 @@ def cmd_play(args: argparse.Namespace) -> int:
         else:
             session, report = resumed
             kind = slot_kind(report.slot)
-            source = {"auto": "its autosave", "quick": "the quick save"}.get(kind, f"the save '{report.slot}'")
+            source = {SlotKind.AUTO: "its autosave", SlotKind.QUICK: "the quick save"}.get(kind, f"the save '{report.slot}'")
             notes += [f"Continuing '{session.game_name}' from {source}.", *report.lines()]
 
     def new_seed() -> int:  # a fixed --seed gives every new game the same start: transcripts repeat

@@ -28,6 +28,7 @@ from kremlin_tui.saves.report import CheckResult, check_lines, check_saves, list
 from kremlin_tui.saves.session import IDLE_CAP_SECONDS, UNDO_LIMIT, Session
 from kremlin_tui.saves.slots import AUTOSAVE_SLOTS, QUICKSAVE_SLOT, clean_slot_name, player_slot_name, slot_kind
 from kremlin_tui.saves.store import GameGroup, ReadResult, SaveStore, SlotInfo, group_by_game
+from kremlin_tui.saves.vocabulary import CheckStatus, LoadMode, SlotKind, SlotStatus
 
 __all__ = [
     "AUTOSAVE_SLOTS",
@@ -38,10 +39,12 @@ __all__ = [
     "QUICKSAVE_SLOT",
     "UNDO_LIMIT",
     "CheckResult",
+    "CheckStatus",
     "DamagedSave",
     "GameGroup",
     "GameIdentity",
     "IncompatibleSave",
+    "LoadMode",
     "LoadReport",
     "NoSuchSave",
     "ReadResult",
@@ -51,7 +54,9 @@ __all__ = [
     "SaveStore",
     "Session",
     "SlotInfo",
+    "SlotKind",
     "SlotNameError",
+    "SlotStatus",
     "assess",
     "build_document",
     "check_lines",

@@ -41,6 +41,7 @@ from kremlin_tui.dates import GameDate
 from kremlin_tui.engine import STATE_VERSION, Game, GameState
 from kremlin_tui.expr import NUMBER_LIMIT
 from kremlin_tui.saves.errors import DamagedSave, IncompatibleSave
+from kremlin_tui.saves.vocabulary import SlotKind
 
 FORMAT_VERSION = 2
 MAGIC = "kremlin_tui_save"
@@ -54,7 +55,7 @@ class SaveMeta:
 
     slot: str = ""
     name: str = ""  # the name as the player typed it ("a/b" for the slot "a-b"); "" for the game's own
-    kind: str = "manual"  # "manual", "auto" or "quick"
+    kind: str = SlotKind.MANUAL  # a SlotKind's word (as read: any text; it is only shown)
     saved_at: str = ""  # real time of saving, ISO 8601 in UTC ("" if unknown)
     play_seconds: float = 0.0
     date: str = ""  # the in-game date as a player reads it: "21 January 1924"

@@ -11,17 +11,17 @@ from pathlib import Path
 from kremlin_tui.saves.document import GameIdentity, SaveMeta
 from kremlin_tui.saves.errors import SaveError
 from kremlin_tui.saves.slots import clean_slot_name
+from kremlin_tui.saves.vocabulary import SlotKind, SlotStatus
 
 
 @dataclass(frozen=True)
 class SlotInfo:
-    """One entry of a listing. `status` is "ok", "damaged" or "incompatible" (a sound save this
-    version cannot load, e.g. from a newer version); `reason` says why when it is not "ok"."""
+    """One entry of a listing; `reason` says why when its status is not OK."""
 
     slot: str
     path: Path
-    kind: str  # "manual", "auto" or "quick"
-    status: str
+    kind: SlotKind
+    status: SlotStatus
     reason: str
     meta: SaveMeta
     story_id: str
@@ -44,11 +44,11 @@ class SlotInfo:
 
     @property
     def ok(self) -> bool:
-        return self.status == "ok"
+        return self.status == SlotStatus.OK
 
     @property
     def damaged(self) -> bool:
-        return self.status == "damaged"
+        return self.status == SlotStatus.DAMAGED
 
     @property
     def saved_at(self) -> datetime:

@@ -25,17 +25,18 @@ from kremlin_tui.engine import EngineError, Game, GameState
 from kremlin_tui.model import Story
 from kremlin_tui.saves.document import SaveFile
 from kremlin_tui.saves.errors import IncompatibleSave
+from kremlin_tui.saves.vocabulary import LoadMode
 
 # -- story edits -------------------------------------------------------------------------------
 
 
 @dataclass
 class LoadReport:
-    """What loading did, for the player. `mode`: "exact" (the same story), "updated" (the story
-    changed but everything the save refers to is still there) or "replayed"."""
+    """What loading did, for the player: how the save met the story (never OTHER_STORY: such a
+    save is not loaded), and what a replay kept."""
 
     slot: str
-    mode: str
+    mode: LoadMode
     kept: int  # decisions kept
     total: int  # decisions in the save
     notes: list[str] = field(default_factory=list)
@@ -54,9 +55,9 @@ class LoadReport:
         out: list[str] = []
         if self.from_backup:
             out.append(f"The save file was damaged ({self.backup_reason}); loaded its previous version instead.")
-        if self.mode == "updated":
+        if self.mode == LoadMode.UPDATED:
             out.append("The story has changed since this save; everything it refers to still exists.")
-        elif self.mode == "replayed":
+        elif self.mode == LoadMode.REPLAY:
             if self.complete:
                 out.append(f"The story has changed since this save: replayed {_all(self.total)} from the start.")
             else:
@@ -74,17 +75,17 @@ class LoadReport:
 class Assessment:
     """How a save relates to a story, without loading it (used by `saves check` and `restore`)."""
 
-    mode: str  # "exact", "updated", "replay" or "other-story"
+    mode: LoadMode
     problems: tuple[str, ...]  # why the state cannot be used as saved
 
 
 def assess(story: Story, save: SaveFile) -> Assessment:
     if save.story_id != story.campaign.id:
-        return Assessment("other-story", (f"it belongs to the story '{save.story_id}', not '{story.campaign.id}'",))
+        return Assessment(LoadMode.OTHER_STORY, (f"it belongs to the story '{save.story_id}', not '{story.campaign.id}'",))
     problems = tuple(state_problems(story, save.state))
     if problems:
-        return Assessment("replay", problems)
-    return Assessment("exact" if save.story_hash == story.content_hash else "updated", ())
+        return Assessment(LoadMode.REPLAY, problems)
+    return Assessment(LoadMode.EXACT if save.story_hash == story.content_hash else LoadMode.UPDATED, ())
 
 
 def restore(story: Story, save: SaveFile, slot: str = "") -> tuple[Game, LoadReport]:
@@ -92,13 +93,13 @@ def restore(story: Story, save: SaveFile, slot: str = "") -> tuple[Game, LoadRep
     The game takes over the save's state (not copied: a `SaveFile` is read for one use)."""
     verdict = assess(story, save)
     total = len(save.state.history)
-    if verdict.mode == "other-story":
+    if verdict.mode == LoadMode.OTHER_STORY:
         title = f" ({save.story_title})" if save.story_title else ""
         raise IncompatibleSave(f"This save belongs to another story: '{save.story_id}'{title}, "
                                f"not '{story.campaign.id}' ({story.campaign.title}).")
     state = save.state
-    if verdict.mode in ("exact", "updated"):
-        notes = [] if verdict.mode == "exact" else update_state(story, state)
+    if verdict.mode in (LoadMode.EXACT, LoadMode.UPDATED):
+        notes = [] if verdict.mode == LoadMode.EXACT else update_state(story, state)
         state.story_id = story.campaign.id
         state.story_hash = story.content_hash
         return Game(story, state), LoadReport(slot, verdict.mode, total, total, notes)
@@ -108,7 +109,7 @@ def restore(story: Story, save: SaveFile, slot: str = "") -> tuple[Game, LoadRep
     except EngineError as exc:
         raise IncompatibleSave(f"The story cannot replay this save: {exc}.") from None
     lost = [f"{_date(s.date)} — {s.title or s.node}: {s.label or s.choice}" for s in state.history[kept:]]
-    report = LoadReport(slot, "replayed", kept, total, stopped=stopped, lost=lost)
+    report = LoadReport(slot, LoadMode.REPLAY, kept, total, stopped=stopped, lost=lost)
     if kept == total:
         report.notes.append("Recomputed because " + "; ".join(verdict.problems[:3]) + ".")
     return game, report

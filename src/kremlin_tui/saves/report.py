@@ -12,8 +12,9 @@ from kremlin_tui.saves.document import GameIdentity
 from kremlin_tui.saves.errors import SaveError
 from kremlin_tui.saves.migrate import plural, restore
 from kremlin_tui.saves.store import SaveStore, SlotInfo, group_by_game
+from kremlin_tui.saves.vocabulary import CheckStatus, LoadMode, SlotKind
 
-KIND_LABEL = {"auto": "autosave", "quick": "quick save", "manual": "save"}
+KIND_LABEL = {SlotKind.AUTO: "autosave", SlotKind.QUICK: "quick save", SlotKind.MANUAL: "save"}
 
 
 def play_time(seconds: float) -> str:
@@ -58,7 +59,7 @@ def _game_line(game: GameIdentity, latest: SlotInfo, story_id: str | None) -> st
 def _save_line(info: SlotInfo) -> str:
     meta = info.meta
     where = ": ".join(x for x in (meta.chapter_title, meta.scene_title or meta.scene) if x)
-    kind = "" if info.kind == "manual" else f" ({KIND_LABEL[info.kind]})"
+    kind = "" if info.kind == SlotKind.MANUAL else f" ({KIND_LABEL[info.kind]})"
     if info.is_backup:
         kind += f" previous version (restore {info.slot})"
     ended = " [ended]" if meta.ended else ""
@@ -68,12 +69,10 @@ def _save_line(info: SlotInfo) -> str:
 
 @dataclass(frozen=True)
 class CheckResult:
-    """One save checked against a story. `status`: "loads" (same story text), "updated" (edited
-    story, all references intact), "replay" (replays every decision), "replay-lossy" (keeps only
-    some), "other-story", "incompatible" or "damaged"."""
+    """One save checked against a story."""
 
     slot: str
-    status: str
+    status: CheckStatus
     detail: str
     kept: int = 0
     total: int = 0
@@ -82,7 +81,7 @@ class CheckResult:
     @property
     def problem(self) -> bool:
         """Whether a writer should look at it before a release."""
-        return self.status in ("replay-lossy", "damaged", "incompatible")
+        return self.status.problem
 
 
 def check_saves(store: SaveStore, story: Story) -> list[CheckResult]:
@@ -96,31 +95,32 @@ def check_saves(store: SaveStore, story: Story) -> list[CheckResult]:
 def _check(store: SaveStore, story: Story, info: SlotInfo) -> CheckResult:
     if not info.ok:
         backup = " (a sound backup exists: loading uses it)" if info.backup else ""
-        return CheckResult(info.slot, info.status, info.reason + backup)
+        return CheckResult(info.slot, CheckStatus(info.status), info.reason + backup)
     slot, game = info.slot, info.game
     try:
         save = store.read_path(info.path)
         if save.story_id != story.campaign.id:
-            return CheckResult(slot, "other-story", f"belongs to the story '{save.story_id}'", game=game)
+            return CheckResult(slot, CheckStatus.OTHER_STORY, f"belongs to the story '{save.story_id}'", game=game)
         _game, report = restore(story, save, slot)
     except SaveError as exc:
-        return CheckResult(slot, "incompatible", str(exc), game=game)
+        return CheckResult(slot, CheckStatus.INCOMPATIBLE, str(exc), game=game)
     total = report.total
-    if report.mode == "exact":
-        return CheckResult(slot, "loads", "loads as saved", total, total, game)
-    if report.mode == "updated":
+    if report.mode == LoadMode.EXACT:
+        return CheckResult(slot, CheckStatus.LOADS, "loads as saved", total, total, game)
+    if report.mode == LoadMode.UPDATED:
         extra = (" " + " ".join(report.notes)) if report.notes else ""
-        return CheckResult(slot, "updated", "the story changed; every scene and choice it refers to "
+        return CheckResult(slot, CheckStatus.UPDATED, "the story changed; every scene and choice it refers to "
                            f"still exists.{extra}", total, total, game)
     if report.complete:
         kept = "the only decision" if total == 1 else f"all {total} decisions"
-        return CheckResult(slot, "replay", f"needs replay: keeps {kept}", total, total, game)
-    return CheckResult(slot, "replay-lossy", f"needs replay: keeps {report.kept} of {plural(total, 'decision')} "
+        return CheckResult(slot, CheckStatus.REPLAY, f"needs replay: keeps {kept}", total, total, game)
+    return CheckResult(slot, CheckStatus.REPLAY_LOSSY, f"needs replay: keeps {report.kept} of {plural(total, 'decision')} "
                        f"(stopped: {report.stopped})", report.kept, total, game)
 
 
-_TAGS = {"loads": "ok", "updated": "ok", "replay": "replay", "replay-lossy": "LOSSY", "other-story": "other",
-         "incompatible": "CANNOT", "damaged": "DAMAGED"}
+_TAGS = {CheckStatus.LOADS: "ok", CheckStatus.UPDATED: "ok", CheckStatus.REPLAY: "replay",
+         CheckStatus.REPLAY_LOSSY: "LOSSY", CheckStatus.OTHER_STORY: "other", CheckStatus.INCOMPATIBLE: "CANNOT",
+         CheckStatus.DAMAGED: "DAMAGED"}
 
 
 def check_lines(results: list[CheckResult], story: Story, directory: Path) -> list[str]:
@@ -136,10 +136,10 @@ def check_lines(results: list[CheckResult], story: Story, directory: Path) -> li
             game = None
             lines.append("  Files that cannot be read:")
         lines.append(f"    {_TAGS[result.status]:<8} {result.slot}: {result.detail}")
-    count = {status: sum(1 for r in results if r.status == status) for status in _TAGS}
+    count = {status: sum(1 for r in results if r.status == status) for status in CheckStatus}
     lines.append(
-        f"{count['loads'] + count['updated']} load, {count['replay']} need replay, "
-        f"{count['replay-lossy']} lose decisions on replay, {count['damaged']} damaged, "
-        f"{count['incompatible']} cannot load, {count['other-story']} of another story."
+        f"{count[CheckStatus.LOADS] + count[CheckStatus.UPDATED]} load, {count[CheckStatus.REPLAY]} need replay, "
+        f"{count[CheckStatus.REPLAY_LOSSY]} lose decisions on replay, {count[CheckStatus.DAMAGED]} damaged, "
+        f"{count[CheckStatus.INCOMPATIBLE]} cannot load, {count[CheckStatus.OTHER_STORY]} of another story."
     )
     return lines

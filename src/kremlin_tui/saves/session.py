@@ -33,6 +33,7 @@ from kremlin_tui.saves.slots import (
     slot_kind,
 )
 from kremlin_tui.saves.store import SaveStore, SlotInfo
+from kremlin_tui.saves.vocabulary import SlotKind
 
 UNDO_LIMIT = 50  # snapshots kept in memory; older decisions are undone by replaying from the seed
 IDLE_CAP_SECONDS = 600.0  # a game left open counts at most ten minutes between two actions
@@ -315,7 +316,7 @@ class Session:
         except NoSuchSave:
             return None
         typed = typed_name(name)
-        if info.status != "damaged" and _separators(info.meta.name or info.slot) != _separators(typed):
+        if not info.damaged and _separators(info.meta.name or info.slot) != _separators(typed):
             shown = typed_name(info.meta.name) or info.slot
             raise SlotNameError(
                 f"'{typed}' would be stored in the same file ({slot}.json) as the save '{shown}': the names "
@@ -410,7 +411,7 @@ class Session:
         self._play = read.save.meta.play_seconds
         self._last_tick = self._clock()
         kind = slot_kind(report.slot)
-        self.slot = report.slot if kind != "auto" else None
+        self.slot = report.slot if kind != SlotKind.AUTO else None
         self._saved = self._snapshot_json()
         before.loaded = self._saved
         if before.game.state.history or before.undo:  # a game to go back to (not an idle or fresh one)

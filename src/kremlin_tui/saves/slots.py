@@ -13,6 +13,7 @@ import re
 import unicodedata
 
 from kremlin_tui.saves.errors import SlotNameError
+from kremlin_tui.saves.vocabulary import SlotKind
 
 MAX_CHARS = 64
 # A file name may hold 255 bytes on common file systems; keep room for ".json.bak".
@@ -91,13 +92,13 @@ def is_reserved(name: str) -> bool:
     return name.lower() == QUICKSAVE_SLOT or autosave_parts(name) is not None
 
 
-def slot_kind(name: str) -> str:
-    """"auto", "quick" or "manual": how a listing labels the slot."""
+def slot_kind(name: str) -> SlotKind:
+    """What made the save in this slot, as its name tells: how a listing labels it."""
     if autosave_parts(name) is not None:
-        return "auto"
+        return SlotKind.AUTO
     if name == QUICKSAVE_SLOT:
-        return "quick"
-    return "manual"
+        return SlotKind.QUICK
+    return SlotKind.MANUAL
 
 
 def player_slot_name(text: str) -> str:

@@ -55,6 +55,7 @@ from kremlin_tui.saves.slots import (
     player_slot_name,
     slot_kind,
 )
+from kremlin_tui.saves.vocabulary import SlotKind, SlotStatus
 
 SUFFIX = ".json"
 BACKUP_SUFFIX = ".json.bak"
@@ -126,9 +127,9 @@ class SaveStore:
                 os.close(fd)
             if keep_backup:
                 condition = self._condition(path)
-                if condition in ("ok", "incompatible"):
+                if condition in (SlotStatus.OK, SlotStatus.INCOMPATIBLE):
                     self._keep_backup(path)
-                elif condition == "damaged":
+                elif condition == SlotStatus.DAMAGED:
                     # not a backup (it must not push a sound one out), but not thrown away either:
                     # a damaged save may still be rescued by hand
                     os.replace(path, path.with_name(path.name[: -len(SUFFIX)] + DAMAGED_SUFFIX))
@@ -160,23 +161,23 @@ class SaveStore:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
 
-    def _condition(self, path: Path) -> str:
-        """"missing", "ok", "incompatible" (intact, e.g. from a newer version) or "damaged"."""
+    def _condition(self, path: Path) -> SlotStatus:
+        """What is in the file at `path` (MISSING when there is none)."""
         try:
             info = os.lstat(path)
         except FileNotFoundError:
-            return "missing"
+            return SlotStatus.MISSING
         except OSError:
             info = None
         if info is not None and stat.S_ISREG(info.st_mode) and self._written.get(path) == signature(info):
-            return "ok"  # the very file this store wrote, untouched since
+            return SlotStatus.OK  # the very file this store wrote, untouched since
         try:
             read_save_bytes(read_limited(path))
         except IncompatibleSave:
-            return "incompatible"
+            return SlotStatus.INCOMPATIBLE
         except SaveError:
-            return "damaged"
-        return "ok"
+            return SlotStatus.DAMAGED
+        return SlotStatus.OK
 
     def _temp_path(self) -> Path:
         return self.directory / f"{TEMP_PREFIX}{os.getpid()}-{secrets.token_hex(4)}{TEMP_SUFFIX}"
@@ -217,7 +218,7 @@ class SaveStore:
         except OSError:
             modified = 0.0
         backup_path = path.with_name(slot + BACKUP_SUFFIX)
-        status, reason, meta, story_id, story_hash = "ok", "", SaveMeta(slot=slot, kind=slot_kind(slot)), "", ""
+        status, reason, meta, story_id, story_hash = SlotStatus.OK, "", SaveMeta(slot=slot, kind=slot_kind(slot)), "", ""
         game: GameIdentity | None = None
         try:
             if not is_clean(slot):
@@ -225,9 +226,9 @@ class SaveStore:
             save = self.read_path(path)
             meta, story_id, story_hash, game = save.meta, save.story_id, save.story_hash, save.identity
         except DamagedSave as exc:
-            status, reason = "damaged", exc.reason
+            status, reason = SlotStatus.DAMAGED, exc.reason
         except IncompatibleSave as exc:
-            status, reason = "incompatible", str(exc)
+            status, reason = SlotStatus.INCOMPATIBLE, str(exc)
         backup = False
         if not is_backup and os.path.lexists(backup_path):
             try:
@@ -254,7 +255,7 @@ class SaveStore:
         """An autosave's backup is just an older moment of the same game (the ring keeps
         enough of those): shown only when it is another game's (the old shared ring) or the
         autosave itself is damaged or gone. Every other backup is shown."""
-        if backup.kind != "auto":
+        if backup.kind != SlotKind.AUTO:
             return True
         try:
             current = self.info(backup.slot)
@@ -319,7 +320,7 @@ class SaveStore:
             if not one_file:
                 raise SaveError(f"There is already a save named '{name}'; delete it first or choose another name.")
         try:
-            moved = one_file or self._condition(source) != "ok"
+            moved = one_file or self._condition(source) != SlotStatus.OK
             if moved:
                 # a damaged file moves as it is, byte for byte: it may still be rescued by hand
                 os.replace(source, target)
@@ -348,7 +349,7 @@ class SaveStore:
             raise DamagedSave(f"The previous version of '{name}' cannot be used: {exc}.") from None
         try:
             condition = self._condition(path)
-            if condition in ("ok", "incompatible"):
+            if condition in (SlotStatus.OK, SlotStatus.INCOMPATIBLE):
                 temp = self._temp_path()
                 try:
                     os.link(path, temp)
@@ -361,7 +362,7 @@ class SaveStore:
                     with contextlib.suppress(OSError):
                         os.unlink(temp)
             else:
-                if condition == "damaged":
+                if condition == SlotStatus.DAMAGED:
                     os.replace(path, path.with_name(name + DAMAGED_SUFFIX))
                 os.replace(backup, path)
             fsync_directory(self.directory)

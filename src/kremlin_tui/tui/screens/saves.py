@@ -22,7 +22,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Static
 
 from kremlin_tui.safetext import safe_line
-from kremlin_tui.saves import GameGroup, SaveError, SlotInfo, clean_game_name, delete_question, play_time
+from kremlin_tui.saves import GameGroup, SaveError, SlotInfo, SlotKind, clean_game_name, delete_question, play_time
 from kremlin_tui.saves.migrate import plural
 from kremlin_tui.saves.report import saved_time
 from kremlin_tui.tui.dialogs import InputDialog, ask_first
@@ -31,7 +31,7 @@ from kremlin_tui.tui.screens.base import SecondaryScreen
 if TYPE_CHECKING:
     from kremlin_tui.saves import Session
 
-KIND_NAMES = {"manual": "", "auto": "autosave", "quick": "quick save"}
+KIND_NAMES = {SlotKind.MANUAL: "", SlotKind.AUTO: "autosave", SlotKind.QUICK: "quick save"}
 
 
 def _cell(text: str, style: str = "") -> Text:
