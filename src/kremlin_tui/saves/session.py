@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -33,6 +33,7 @@ from kremlin_tui.saves.slots import (
     slot_kind,
 )
 from kremlin_tui.saves.store import SaveStore, SlotInfo
+from kremlin_tui.saves.undo import StateStack
 from kremlin_tui.saves.vocabulary import SlotKind
 
 UNDO_LIMIT = 50  # snapshots kept in memory; older decisions are undone by replaying from the seed
@@ -47,11 +48,10 @@ class _BeforeLoad:
     identity: GameIdentity
     slot: str | None
     play: float
-    undo: list[GameState]
+    undo: StateStack
     saved: object
     next_autosave: int | None
     loaded: object = None  # the state as loaded: undo goes back only from exactly there
-    redo: list[GameState] = field(default_factory=list)
 
 
 def typed_name(text: str) -> str:
@@ -106,8 +106,8 @@ class Session:
         self.last_autosave: str | None = None  # the autosave slot written last
         self.undo_problem: str | None = None  # why the last undo could not go further back
         self.undone_loads = 0  # how many of the steps the last undo took back were loads
-        self._undo: list[GameState] = []
-        self._redo: list[GameState] = []
+        self._undo = StateStack()  # the states before each decision (shared structure: saves/undo.py)
+        self._redo = StateStack()
         self._clock = clock
         self._now = now
         self._play = max(0.0, play_seconds)
@@ -207,8 +207,8 @@ class Session:
         except EngineError:
             self.game.state = before  # an engine error may come after some effects applied
             raise
-        self._undo.append(before)
-        del self._undo[: -self.undo_limit]
+        self._undo.push(before)
+        self._undo.keep(self.undo_limit)
         self._redo.clear()
         self.autosave()
         return result
@@ -228,7 +228,7 @@ class Session:
                 continue
             if not self._undo and not self._rebuild_undo():
                 break
-            self._redo.append(self.state.copy())
+            self._redo.push(self.state.copy())
             self.game.state = self._undo.pop()
             done += 1
         if done:
@@ -240,10 +240,10 @@ class Session:
         self._tick()
         done = 0
         while done < steps and self._redo:
-            self._undo.append(self.state.copy())
+            self._undo.push(self.state.copy())
             self.game.state = self._redo.pop()
             done += 1
-        del self._undo[: -self.undo_limit]
+        self._undo.keep(self.undo_limit)
         if done:
             self.autosave()
         return done
@@ -255,7 +255,7 @@ class Session:
         """Go back to the game as it was before the latest load (its undo stack included)."""
         before = self._loads.pop()
         self.game, self.identity, self.slot, self._play = before.game, before.identity, before.slot, before.play
-        self._undo, self._redo = before.undo, []
+        self._undo, self._redo = before.undo, StateStack()
         self._saved, self._next_autosave = before.saved, before.next_autosave
         self._last_tick = self._clock()
 
@@ -268,11 +268,12 @@ class Session:
             return False
         try:
             game = Game.new(self.story, self.state.seed)
-            snapshots: list[GameState] = []
+            snapshots = StateStack()
             for step in history:
                 if game.ended or game.state.node != step.node:
                     raise EngineError(f"the story no longer leads to '{step.node}' there")
-                snapshots.append(game.state.copy())
+                snapshots.push(game.state.copy())
+                snapshots.keep(self.undo_limit)
                 game.choose(step.choice)
         except EngineError as exc:
             self.undo_problem = f"the earlier decisions cannot be rebuilt ({exc})"
@@ -281,7 +282,7 @@ class Session:
             self.undo_problem = ("the earlier decisions cannot be rebuilt exactly (the game was changed by the "
                                  "debugger or loaded from an edited story)")
             return False
-        self._undo = snapshots[-self.undo_limit:]
+        self._undo = snapshots
         return True
 
     def replace_game(self, game: Game) -> None:
@@ -406,7 +407,7 @@ class Session:
             self._next_autosave = None  # another game: find where its ring stands
         self.game = game
         self.identity = read.save.identity
-        self._undo = []
+        self._undo = StateStack()
         self._redo.clear()
         self._play = read.save.meta.play_seconds
         self._last_tick = self._clock()

@@ -1,0 +1,133 @@
+"""The undo and redo stacks: game states that share their structure.
+
+A state holds a few hundred values (every stat, flag, visit and choice so far, the history) and
+one decision changes a handful of them, so fifty full copies would be fifty times the same data.
+A `StateStack` keeps only its newest state whole; each older one is kept as what differs from the
+state above it (`_Delta`), and is rebuilt, exactly, when the one above is popped. The deltas are
+taken between the stored states themselves, so whatever happened between two decisions (the
+writers' debugger setting a variable) is undone exactly too.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from typing import Any
+
+from kremlin_tui.state import GameState
+
+_FIELDS = tuple(f.name for f in dataclasses.fields(GameState) if f.compare)  # `due` is not part of a state's value
+_MISSING = object()
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal and of one type (1, 1.0 and True are equal, but a restored state must hold the very value)."""
+    return a is b or (type(a) is type(b) and a == b)
+
+
+def _dict_delta(older: dict[Any, Any], newer: dict[Any, Any]) -> Any:
+    """("p", old values of changed keys, keys added since) when `newer` starts with `older`'s keys
+    in their order, else the whole older mapping: a delta that restores the order as well.
+    None: no difference."""
+    if len(newer) < len(older):
+        return dict(older)
+    keys = iter(newer)
+    changed: dict[Any, Any] = {}
+    for key, value in older.items():
+        if next(keys, _MISSING) != key:
+            return dict(older)
+        new = newer[key]
+        if new is not value and (type(new) is not type(value) or new != value):
+            changed[key] = value
+    added = tuple(keys)
+    return ("p", changed or None, added) if changed or added else None
+
+
+def _list_delta(older: list[Any], newer: list[Any]) -> Any:
+    """The older list's length when it is the start of the newer one (history and codex only
+    grow), else the whole older list. None: no difference."""
+    if len(older) <= len(newer) and all(_same(a, b) for a, b in zip(older, newer, strict=False)):
+        return len(older) if len(older) < len(newer) else None
+    return list(older)
+
+
+def _set_delta(older: set[Any], newer: set[Any]) -> Any:
+    removed, added = older - newer, newer - older
+    return ("s", tuple(removed), tuple(added)) if removed or added else None
+
+
+def _delta(older: GameState, newer: GameState) -> dict[str, Any]:
+    """What turns `newer` back into `older`: an entry for each field that differs."""
+    out: dict[str, Any] = {}
+    for name in _FIELDS:
+        old, new = getattr(older, name), getattr(newer, name)
+        if type(old) is dict and type(new) is dict:
+            entry = _dict_delta(old, new)
+        elif type(old) is list and type(new) is list:
+            entry = _list_delta(old, new)
+        elif type(old) is set and type(new) is set:
+            entry = _set_delta(old, new)
+        else:
+            entry = None if _same(old, new) else ("v", old)
+        if entry is not None:
+            out[name] = entry
+    return out
+
+
+def _apply(delta: dict[str, Any], newer: GameState) -> GameState:
+    """The older state `delta` was taken from, built fresh (nothing mutable shared with `newer`)."""
+    older = newer.copy()
+    for name, entry in delta.items():
+        new = getattr(newer, name)
+        if type(entry) is int:
+            value: Any = new[:entry]
+        elif type(entry) is tuple and entry[0] == "v":
+            value = entry[1]
+        elif type(entry) is tuple and entry[0] == "s":
+            value = new.difference(entry[2]).union(entry[1])
+        elif type(entry) is tuple:  # "p": a patch of a mapping
+            value = dict(new)
+            for key in entry[2]:
+                del value[key]
+            if entry[1]:
+                value.update(entry[1])
+        else:
+            value = type(entry)(entry)  # a whole dict or list, copied again for the caller to own
+        setattr(older, name, value)
+    return older
+
+
+class StateStack:
+    """A stack of game states; `push` takes ownership (the state must not change afterwards) and
+    `pop` hands out a state the caller owns. The newest is kept whole, the others as deltas."""
+
+    def __init__(self, states: Iterable[GameState] = ()) -> None:
+        self._top: GameState | None = None
+        self._below: list[dict[str, Any]] = []  # deltas, the oldest first
+        for state in states:
+            self.push(state)
+
+    def __len__(self) -> int:
+        return len(self._below) + (self._top is not None)
+
+    def push(self, state: GameState) -> None:
+        if self._top is not None:
+            self._below.append(_delta(self._top, state))
+        self._top = state
+
+    def pop(self) -> GameState:
+        state = self._top
+        if state is None:
+            raise IndexError("pop from an empty StateStack")
+        self._top = _apply(self._below.pop(), state) if self._below else None
+        return state
+
+    def clear(self) -> None:
+        self._top = None
+        self._below.clear()
+
+    def keep(self, limit: int) -> None:
+        """Forget all but the newest `limit` states."""
+        excess = len(self) - limit
+        if excess > 0:
+            del self._below[:excess]
