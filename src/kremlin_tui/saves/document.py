@@ -25,6 +25,7 @@ traceback in the middle of play).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -247,7 +248,19 @@ def encode(document: dict[str, Any]) -> bytes:
 
 
 def _compact(value: Any) -> str:
+    """`json.dumps` without spaces; the lists a save holds most of (ids, names, decision numbers)
+    are written directly, as json.dumps would write them, without a call into the encoder each."""
+    kind = type(value)
+    if kind is str:
+        return _json_string(value)
+    if kind is list and all(type(x) is str for x in value):
+        return "[" + ",".join(map(_json_string, value)) + "]"
+    if kind is list and all(type(x) is int for x in value):
+        return "[" + ",".join(map(int.__repr__, value)) + "]"
     return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
+_json_string = json.encoder.encode_basestring  # what json.dumps(..., ensure_ascii=False) writes for a str
 
 
 def _rows(values: Any) -> str:
@@ -395,7 +408,13 @@ def _check_step(step: object, number: int, names: dict[str, Any]) -> None:
     changes = step[6] if len(step) > 6 else []
     if not isinstance(changes, list):
         raise DamagedSave(f"{where} has a malformed 'changes' list")
-    if not all(_is_change(change) for change in changes):
+    for change in changes:  # the hot loop of loading: a few hundred changes, [name, old, new] almost all
+        if type(change) is list and len(change) == 3:
+            name, old, new = change
+            if type(name) is str and 0 < len(name) <= 200 and _is_scalar(old) and _is_scalar(new):
+                continue
+        elif _is_change(change):
+            continue
         raise DamagedSave(f"{where} has a malformed change record")
 
 
@@ -425,10 +444,11 @@ def _is_int(value: object) -> bool:
 def _is_scalar(value: object) -> bool:
     """A value a story variable can hold: numbers within the story limit (an edited save with a
     400-digit number would otherwise overflow the game's arithmetic on the next choice)."""
-    if isinstance(value, bool):
+    kind = type(value)
+    if kind is str or kind is bool:  # the exact types JSON gives first: this runs for every change
         return True
-    if isinstance(value, int | float):
-        return -NUMBER_LIMIT <= value <= NUMBER_LIMIT  # False for NaN too
+    if kind is int or kind is float or isinstance(value, int | float):
+        return -NUMBER_LIMIT <= value <= NUMBER_LIMIT  # type: ignore[operator]  # False for NaN too
     return isinstance(value, str)
 
 
@@ -437,8 +457,12 @@ def _is_id(value: object) -> bool:
 
 
 def _is_date(value: object) -> bool:
-    if not isinstance(value, str):
-        return False
+    return isinstance(value, str) and _is_date_text(value)
+
+
+@functools.lru_cache(maxsize=1024)
+def _is_date_text(value: str) -> bool:
+    """Memoised: a history repeats its dates (several decisions a month)."""
     try:
         GameDate.parse(value)
     except ValueError:
