@@ -185,12 +185,12 @@ def compare(story: Any, compiled: Path, games: int, seed: int) -> None:
 # -- timing ---------------------------------------------------------------------------------------
 
 
-def ours_plain(story: Any, seconds: float, seed: int) -> tuple[int, float]:
+def ours_plain(story: Any, seconds: float, seed: int) -> tuple[int, float, float]:
     """Whole random games through the engine's API, as run.js plays ink (the offered choices,
     one picked at random, no text), until `seconds` have passed: (decisions, seconds)."""
     from kremlin_tui.engine import Game
 
-    decisions, started, elapsed = 0, time.perf_counter(), 0.0
+    decisions, started, cpu, elapsed = 0, time.perf_counter(), time.process_time(), 0.0
     while decisions == 0 or elapsed < seconds:
         game = Game.new(story, seed)
         picker = random.Random(seed * 7919 + 17)
@@ -200,29 +200,29 @@ def ours_plain(story: Any, seconds: float, seed: int) -> tuple[int, float]:
         decisions += game.state.decisions
         seed += 1
         elapsed = time.perf_counter() - started
-    return decisions, elapsed
+    return decisions, elapsed, time.process_time() - cpu
 
 
-def ours_explore(story: Any, seconds: float, seed: int) -> tuple[int, float]:
+def ours_explore(story: Any, seconds: float, seed: int) -> tuple[int, float, float]:
     """Whole games as `kremlin-tui explore` plays them (its loop, `play_one`, with its records of
     coverage, ranges and pace), until `seconds` have passed: (decisions, seconds)."""
     from kremlin_tui.explore import ChunkResult, play_one
 
-    decisions, started, elapsed = 0, time.perf_counter(), 0.0
+    decisions, started, cpu, elapsed = 0, time.perf_counter(), time.process_time(), 0.0
     while decisions == 0 or elapsed < seconds:
         memory = ChunkResult()
         play_one(story, seed, "random", memory, set(story.nodes))
         decisions += sum(count * value for value, count in memory.decisions.items())
         seed += 1
         elapsed = time.perf_counter() - started
-    return decisions, elapsed
+    return decisions, elapsed, time.process_time() - cpu
 
 
-def ours_text(story: Any, seconds: float, seed: int) -> tuple[int, float]:
+def ours_text(story: Any, seconds: float, seed: int) -> tuple[int, float, float]:
     """Whole games rendering what a player reads (scene, choices, previews, results)."""
     from kremlin_tui.engine import Game
 
-    decisions, chars, started, elapsed = 0, 0, time.perf_counter(), 0.0
+    decisions, chars, started, cpu, elapsed = 0, 0, time.perf_counter(), time.process_time(), 0.0
     while decisions == 0 or elapsed < seconds:
         game = Game.new(story, seed)
         picker = random.Random(seed * 7919 + 17)
@@ -236,7 +236,7 @@ def ours_text(story: Any, seconds: float, seed: int) -> tuple[int, float]:
         chars += len(game.scene().text)
         seed += 1
         elapsed = time.perf_counter() - started
-    return decisions, elapsed
+    return decisions, elapsed, time.process_time() - cpu
 
 
 class InkServer:
@@ -254,12 +254,12 @@ class InkServer:
             raise SystemExit("the inkjs process stopped")
         return line
 
-    def play(self, index: int, seconds: float, seed: int) -> tuple[int, float]:
+    def play(self, index: int, seconds: float, seed: int) -> tuple[int, float, float]:
         assert self.proc.stdin is not None
         self.proc.stdin.write(f"play {index} {seconds} {seed}\n")
         self.proc.stdin.flush()
         result = json.loads(self._line())
-        return result["decisions"], result["seconds"]
+        return result["decisions"], result["seconds"], result["cpu"]
 
     def close(self) -> None:
         if self.proc.stdin is not None:
@@ -282,20 +282,25 @@ def bench(story: Any, builds: dict[str, Path], rounds: int, seconds: float) -> N
         for run in runs.values():  # warm-up: closures compiled, caches filled, the JIT warm
             run(10_000)
         rates: dict[str, list[float]] = {name: [] for name in runs}
+        cpu_rates: dict[str, list[float]] = {name: [] for name in runs}
         for number in range(rounds):
             for name, run in runs.items():
-                decisions, elapsed = run(1 + number * 1000)
+                decisions, elapsed, cpu = run(1 + number * 1000)
                 rates[name].append(decisions / elapsed)
+                cpu_rates[name].append(decisions / cpu)
             print(f"  round {number + 1}: " + ", ".join(f"{name} {rates[name][-1]:,.0f}/s" for name in runs), flush=True)
     finally:
         server.close()
     median = {name: statistics.median(values) for name, values in rates.items()}
-    print(f"\ndecisions per second, median of {rounds} interleaved rounds of {seconds:g} s each:")
+    cpu_median = {name: statistics.median(values) for name, values in cpu_rates.items()}
+    print(f"\ndecisions per second, median of {rounds} interleaved rounds of {seconds:g} s each "
+          "(per second of the process's CPU time beside it):")
     for name, value in median.items():
-        print(f"  {name:24} {value:10,.0f}")
+        print(f"  {name:24} {value:10,.0f}   {cpu_median[name]:10,.0f}")
     for ours, theirs in (("engine, no text", "inkjs, no text"), ("engine, no text", "inkjs, no text, by year"),
                          ("explore's loop", "inkjs, no text"), ("engine, full text", "inkjs, full text")):
-        print(f"{ours} / {theirs}: {median[ours] / median[theirs]:.1f}x  (goal >= 25x)")
+        print(f"{ours} / {theirs}: {median[ours] / median[theirs]:.1f}x  "
+              f"(CPU time: {cpu_median[ours] / cpu_median[theirs]:.1f}x; goal >= 25x)")
 
 
 def main() -> int:

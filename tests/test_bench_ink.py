@@ -7,6 +7,7 @@ choices, every variable equal). A clean clone without them skips those tests, sa
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -201,3 +202,18 @@ def test_every_inkjs_game_is_the_engines_game(story_kind: str, events: str, mini
     trace = result["traces"][0]
     trace["steps"][0]["offered"].append("no_such_choice")
     assert "ink offers" in (bench_ink.replay(story, trace) or "")
+
+
+def test_the_bench_skips_without_node_and_without_inkjs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(bench_ink.shutil, "which", lambda name: None)
+    assert bench_ink.inkjs_missing() == "node is not installed"
+    monkeypatch.setattr(bench_ink.shutil, "which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(bench_ink, "INK", tmp_path)  # no node_modules here
+    assert "not installed" in (bench_ink.inkjs_missing(install=False) or "")
+    monkeypatch.setattr(bench_ink.shutil, "which", lambda name: None if name == "npm" else f"/usr/bin/{name}")
+    assert bench_ink.inkjs_missing() == "npm is not installed"
+    # npm present but the registry unreachable: the install fails and the bench says why
+    monkeypatch.setattr(bench_ink.shutil, "which", lambda name: f"/usr/bin/{name}")
+    failed = subprocess.CompletedProcess(["npm"], 1, "", "npm error code ENOTFOUND\nnpm error network request failed\n")
+    monkeypatch.setattr(bench_ink.subprocess, "run", lambda *args, **kwargs: failed)
+    assert bench_ink.inkjs_missing() == "npm ci failed (no registry?): npm error network request failed"

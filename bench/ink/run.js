@@ -128,12 +128,14 @@ function variables(story) {
   return values;
 }
 
-// Play whole games until `seconds` have passed (at least one game).
+// Play whole games until `seconds` have passed (at least one game). `cpu`: the process's CPU
+// seconds meanwhile (every thread's: V8 collects garbage and compiles on helper threads).
 function playFor(story, seconds, seed) {
   let games = 0;
   let decisions = 0;
   let chars = 0;
   const started = process.hrtime.bigint();
+  const cpuStarted = process.cpuUsage();
   let elapsed = 0;
   while (games === 0 || elapsed < seconds) {
     const [n, , c] = playOne(story, seed + games, false, null);
@@ -142,7 +144,8 @@ function playFor(story, seconds, seed) {
     games++;
     elapsed = Number(process.hrtime.bigint() - started) / 1e9;
   }
-  return { games, decisions, seconds: elapsed, chars };
+  const cpu = process.cpuUsage(cpuStarted);
+  return { games, decisions, seconds: elapsed, cpu: (cpu.user + cpu.system) / 1e6, chars };
 }
 
 function serve(stories) {
