@@ -11,6 +11,8 @@ import json
 import os
 import pickle
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,8 @@ from kremlin_tui import cache
 from kremlin_tui.diagnostics import Collector
 from kremlin_tui.expr import Expr, parse
 from kremlin_tui.loader import content_hash, load_story, story_files
+from kremlin_tui.model import Node
+from kremlin_tui.present import thresholds
 
 MINI = str(Path(__file__).parent / "fixtures" / "mini")
 POSIX = hasattr(os, "getuid")
@@ -196,3 +200,36 @@ class _Ctx:
     vars = {"party": 3}
     visits: dict[str, int] = {}
     chosen: frozenset[str] = frozenset()
+
+
+def test_a_warm_story_reads_its_events_without_decoding_their_scenes(cache_dir: Path) -> None:
+    cold = load_story([MINI])
+    assert set(cold.triggers) == set(cold.events) and all(cold.triggers[e] is cold.nodes[e].event for e in cold.events)
+    warm = load_story([MINI])
+    assert warm.event_index.events and thresholds(warm) == thresholds(cold)
+    assert warm.nodes._items == {}  # the engine's event index and the stat thresholds decoded no scene
+    assert cache._Encoder().enc(dict(warm.triggers)) == cache._Encoder().enc(dict(cold.triggers))
+    assert warm.events and _structure(warm) == _structure(cold)
+
+
+def test_scenes_are_kept_compressed_and_a_damaged_one_is_refused(cache_dir: Path) -> None:
+    load_story([MINI])
+    payload = _entry(cache_dir).read_bytes()
+    assert b'"index"' in payload and b'Victory.' not in payload  # the header is JSON, the scenes zlib
+    warm = load_story([MINI])
+    nodes = warm.nodes
+    start, end = nodes._spans["start"]
+    damaged = cache.LazyMap(nodes._body[: end - 3], {"start": (start, end - 3)}, Node, nodes._decoder)
+    with pytest.raises(cache.CacheError):
+        damaged["start"]
+
+
+def test_a_warm_start_imports_neither_yaml_nor_the_builder(cache_dir: Path) -> None:
+    load_story([MINI])  # fill the cache
+    code = ("import sys; from kremlin_tui.loader import load_story; "
+            f"load_story([{MINI!r}]); print(sorted(m for m in sys.modules if m == 'yaml' or "
+            "m.startswith('kremlin_tui.builder')))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                            env={**os.environ, "KREMLIN_TUI_CACHE": str(cache_dir)})
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "[]"

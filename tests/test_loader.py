@@ -8,10 +8,12 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.conftest import TWO_SCENES
 
 from kremlin_tui.diagnostics import Collector, StoryError
 from kremlin_tui.loader import load_story, load_story_with_diagnostics
-from kremlin_tui.yamlsource import MAX_FILE_BYTES, parse_yaml_bytes
+from kremlin_tui.storyfiles import MAX_FILE_BYTES
+from kremlin_tui.yamlsource import parse_yaml_bytes
 
 
 def errors_of(path: str) -> list[str]:
@@ -20,20 +22,8 @@ def errors_of(path: str) -> list[str]:
     return [f"{Path(d.pos.path).name}:{d.pos.line}:{d.pos.col}: {d.message}" for d in diagnostics if d.severity == "error"]
 
 
-GOOD_SCENE = """\
-nodes:
-  - id: a
-    title: A
-    text: a
-    choices:
-      - {id: go, label: Go, goto: end}
-endings:
-  - {id: end, title: End, text: done}
-"""
-
-
 def test_a_clean_story_loads(make_story) -> None:  # type: ignore[no-untyped-def]
-    story = load_story([make_story(GOOD_SCENE)])
+    story = load_story([make_story(TWO_SCENES)])
     assert set(story.nodes) == {"a", "end"}
 
 
@@ -121,21 +111,21 @@ def test_deep_nesting_is_refused_without_crashing() -> None:
 
 
 def test_invalid_utf8_is_reported_at_the_byte(make_story, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    path = make_story(GOOD_SCENE)
+    path = make_story(TWO_SCENES)
     Path(path, "scenes.yaml").write_bytes(b"nodes:\n  - id: a\n    title: caf\xe9\n")
     (found,) = errors_of(path)
     assert found == "scenes.yaml:3:15: the file is not valid UTF-8"
 
 
 def test_huge_files_are_refused(make_story) -> None:  # type: ignore[no-untyped-def]
-    path = make_story(GOOD_SCENE)
+    path = make_story(TWO_SCENES)
     Path(path, "huge.yaml").write_bytes(b"# " + b"x" * (MAX_FILE_BYTES + 10))
     assert any("larger than" in f for f in errors_of(path))
 
 
 def test_a_missing_manifest_and_directory_are_reported(tmp_path: Path) -> None:
     (tmp_path / "s").mkdir()
-    (tmp_path / "s" / "a.yaml").write_text(GOOD_SCENE)
+    (tmp_path / "s" / "a.yaml").write_text(TWO_SCENES)
     assert any("no file declares the 'campaign'" in f for f in errors_of(str(tmp_path / "s")))
     assert any("does not exist" in f for f in errors_of(str(tmp_path / "missing")))
 
@@ -148,12 +138,12 @@ def test_story_error_lists_everything(make_story) -> None:  # type: ignore[no-un
 
 
 def test_labels_that_look_like_booleans_stay_text(make_story) -> None:  # type: ignore[no-untyped-def]
-    story = load_story([make_story(GOOD_SCENE.replace("label: Go", "label: No"))])
+    story = load_story([make_story(TWO_SCENES.replace("label: Go", "label: No"))])
     assert story.nodes["a"].choices[0].label.source == "No"
 
 
 def test_mods_add_scenes_and_choices_to_existing_scenes(make_story, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    base = make_story(GOOD_SCENE)
+    base = make_story(TWO_SCENES)
     mod = tmp_path / "mod"
     mod.mkdir()
     (mod / "mod.yaml").write_text(
@@ -177,7 +167,7 @@ def test_the_cache_is_used_when_warm_and_ignored_when_damaged(make_story, tmp_pa
 
     from kremlin_tui import cache
 
-    path = make_story(GOOD_SCENE)
+    path = make_story(TWO_SCENES)
     first = load_story([path])
     key = cache.cache_key(first.content_hash, [path])
     entry = Path(os.environ["KREMLIN_TUI_CACHE"]) / f"story-{key[:40]}.json"
@@ -186,7 +176,7 @@ def test_the_cache_is_used_when_warm_and_ignored_when_damaged(make_story, tmp_pa
     assert cache.read(first.content_hash, [path]) is None
     again = load_story([path])  # rebuilt, not taken from the damaged file
     assert set(again.nodes) == set(first.nodes)
-    Path(path, "scenes.yaml").write_text(GOOD_SCENE.replace("title: A", "title: Changed"))
+    Path(path, "scenes.yaml").write_text(TWO_SCENES.replace("title: A", "title: Changed"))
     assert load_story([path]).nodes["a"].title == "Changed"  # a stale cache is never used
 
 
@@ -205,7 +195,7 @@ yaml_text = st.recursive(
 @given(st.one_of(st.binary(max_size=200), yaml_text.map(str.encode)))
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_arbitrary_files_never_raise(make_story, data: bytes) -> None:  # type: ignore[no-untyped-def]
-    path = make_story(GOOD_SCENE)
+    path = make_story(TWO_SCENES)
     Path(path, "scenes.yaml").write_bytes(b"nodes: " + data)
     story, diagnostics = load_story_with_diagnostics([path], cache=False)
     assert story is not None or any(d.severity == "error" for d in diagnostics)
@@ -214,7 +204,7 @@ def test_arbitrary_files_never_raise(make_story, data: bytes) -> None:  # type: 
 def test_content_tags_outside_the_vocabulary_are_named(make_story) -> None:  # type: ignore[no-untyped-def]
     """A misspelt content warning would reach the player as it is: `check` names it (a tag of
     the story's own is allowed, so it is a warning)."""
-    path = make_story(GOOD_SCENE.replace("    text: a\n", "    text: a\n    tags: [war, viloence]\n"))
+    path = make_story(TWO_SCENES.replace("    text: a\n", "    text: a\n    tags: [war, viloence]\n"))
     story, diagnostics = load_story_with_diagnostics([path], cache=False)
     assert story is not None and story.nodes["a"].tags == ("war", "viloence")
     assert [(Path(d.pos.path).name, d.pos.line, d.pos.col, d.severity, d.code, d.message) for d in diagnostics] == [

@@ -28,6 +28,7 @@ import os
 import stat
 import sys
 import tempfile
+import zlib
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from functools import cache
@@ -41,8 +42,9 @@ from kremlin_tui.expr import NODE_CLASSES, Expr
 from kremlin_tui.model import MODEL_CLASSES, Campaign, CodexEntry, Node, Story
 from kremlin_tui.template import Cond, Interp, Template, Text
 
-FORMAT = 2  # format 1 was not data-only
-MAGIC = b"KTUI-STORY-CACHE-JSON-2\n"
+FORMAT = 3  # format 1 was not data-only; format 2 kept scenes uncompressed
+MAGIC = b"KTUI-STORY-CACHE-JSON-3\n"
+PACK_LEVEL = 6  # zlib level of each scene and codex entry: written once per story edit, read in pieces
 MAX_BYTES = 256 * 1024 * 1024  # far beyond any story the loader accepts
 _MODEL = MODEL_CLASSES + NODE_CLASSES  # the story's classes, and an expression's tree nodes
 
@@ -281,6 +283,15 @@ def _codex(value: Any) -> frozenset[str]:
 _FIELDS = {cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in _MODEL}
 
 
+def _unpack(packed: memoryview) -> bytes:
+    """An item's JSON from its compressed bytes, never more than MAX_BYTES of it."""
+    inflate = zlib.decompressobj()
+    data = inflate.decompress(packed, MAX_BYTES)
+    if inflate.unconsumed_tail or not inflate.eof:
+        raise CacheError("a compressed item that is cut short or too large")
+    return data
+
+
 def _dumps(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=True).encode("utf-8")
 
@@ -301,7 +312,7 @@ class LazyMap(Mapping[str, Any]):
         item = self._items.get(key)
         if item is None:
             start, end = self._spans[key]
-            item = self._decoder.dec(json.loads(bytes(self._body[start:end])))
+            item = self._decoder.dec(json.loads(_unpack(self._body[start:end])))
             if type(item) is not self._kind:
                 raise CacheError(f"'{key}' is not a {self._kind.__name__}")
             self._items[key] = item
@@ -333,7 +344,7 @@ def encode(story: Story) -> bytes:
     for name in _LAZY:
         spans = index[name] = []
         for item_id, item in getattr(story, name).items():
-            blob = _dumps(encoder.enc(item))
+            blob = zlib.compress(_dumps(encoder.enc(item)), PACK_LEVEL)
             spans.append([item_id, offset, offset + len(blob)])
             bodies.append(blob)
             offset += len(blob)

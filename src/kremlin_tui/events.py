@@ -71,8 +71,7 @@ class EventIndex:
         self.story = story
         events: list[_Event] = []
         for rank, event_id in enumerate(story.events):
-            trigger = story.nodes[event_id].event
-            assert trigger is not None
+            trigger = story.triggers[event_id]
             closes = trigger.last_day.toordinal() if trigger.before is not None else None
             opens = trigger.after.day.toordinal() if trigger.after is not None and not trigger.scheduled else 0
             names = reads(trigger.condition.ast) if trigger.condition is not None else frozenset()

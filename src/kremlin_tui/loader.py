@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Mapping
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from kremlin_tui.builder.reader import parse_number
-from kremlin_tui.builder.story import build_story
 from kremlin_tui.diagnostics import Collector, Diagnostic, StoryError
-from kremlin_tui.model import Story
 from kremlin_tui.storyfiles import LOADER_VERSION, SourceFile, content_hash, story_files, story_paths
 
+if TYPE_CHECKING:
+    from kremlin_tui.model import Story
+
 __all__ = ["LOADER_VERSION", "LoadResult", "SourceFile", "content_hash", "load_story", "load_story_with_diagnostics",
-           "parse_number", "story_files", "story_paths"]
+           "story_files", "story_paths"]
 
 
 class LoadResult(NamedTuple):
@@ -71,6 +71,8 @@ def _load(dirs: list[str], cache: bool, overlay: Mapping[str, str] | None = None
         cached = story_cache.read(key, names)
         if cached is not None:
             return LoadResult(cached, [])
+    from kremlin_tui.builder.story import build_story  # not needed, nor imported, when the cache has it
+
     story = build_story(out, files, names, key)
     if out.errors:
         return LoadResult(None, out.items)

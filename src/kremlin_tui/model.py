@@ -247,6 +247,10 @@ class Story:
     content_hash: str
     sources: tuple[str, ...]
     files: tuple[str, ...] = field(default=())
+    # each event's trigger by id, the same objects as `nodes[id].event`: what the engine and the
+    # thresholds read of every event, kept apart so that a story from the cache decodes an event's
+    # scene (its text, its choices) only when the event fires
+    triggers: Mapping[str, EventTrigger] = field(default_factory=dict)
 
     @cached_property
     def declaration_index(self) -> dict[str, int]:

@@ -348,10 +348,11 @@ def _comparisons(ast: Ast) -> Iterator[tuple[str, str, float]]:
 
 def _story_exprs(story: Story) -> Iterator[Expr]:
     """The conditions of events: what happens to the player by itself when a stat crosses a
-    value (a choice's condition only opens or locks that choice, and shows its reason)."""
-    for node in story.nodes.values():
-        if node.event is not None and node.event.condition is not None:
-            yield node.event.condition
+    value (a choice's condition only opens or locks that choice, and shows its reason). Read
+    from `story.triggers`: a story from the cache decodes no scene for this."""
+    for trigger in story.triggers.values():
+        if trigger.condition is not None:
+            yield trigger.condition
 
 
 def thresholds(story: Story) -> dict[str, tuple[Threshold, ...]]:

@@ -12,9 +12,31 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kremlin_tui.diagnostics import Collector, Pos, shown
-from kremlin_tui.yamlsource import read_limited
 
 LOADER_VERSION = "2"  # bump when loading gives a different model for the same files (cached stories)
+
+MAX_FILE_BYTES = 8 * 1024 * 1024
+
+
+def read_limited(path: str, display_path: str, out: Collector) -> bytes | None:
+    """The file's bytes, refusing files over the size limit."""
+    start = Pos(display_path, 1, 1)
+    try:
+        # O_NONBLOCK: if the file was swapped for a FIFO since it was listed, opening it must
+        # not wait for a writer; fstat then refuses anything but a regular file.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with open(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                out.error(start, "io", "cannot read the file: it is not a regular file")
+                return None
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        out.error(start, "io", f"cannot read the file: {exc.strerror or exc}")
+        return None
+    if len(data) > MAX_FILE_BYTES:
+        out.error(start, "too-large", f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+        return None
+    return data
 
 
 @dataclass

@@ -9,9 +9,7 @@ scalar as the text the writer typed (so a label `No` stays "No", not YAML 1.1's 
 from __future__ import annotations
 
 import bisect
-import os
 import re
-import stat
 from dataclasses import dataclass, field
 
 import yaml
@@ -19,8 +17,8 @@ import yaml
 from kremlin_tui.diagnostics import Collector, Pos
 from kremlin_tui.memo import enabled as memo_enabled
 from kremlin_tui.memo import memo
+from kremlin_tui.storyfiles import read_limited
 
-MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 64
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STANDARD_TAGS = {
@@ -66,27 +64,6 @@ def read_yaml_file(path: str, display_path: str, out: Collector) -> YNode | None
     """Return the file's tree, or None after reporting why it cannot be read."""
     data = read_limited(path, display_path, out)
     return None if data is None else parse_yaml_bytes(data, display_path, out)
-
-
-def read_limited(path: str, display_path: str, out: Collector) -> bytes | None:
-    """The file's bytes, refusing files over the size limit."""
-    start = Pos(display_path, 1, 1)
-    try:
-        # O_NONBLOCK: if the file was swapped for a FIFO since it was listed, opening it must
-        # not wait for a writer; fstat then refuses anything but a regular file.
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with open(fd, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                out.error(start, "io", "cannot read the file: it is not a regular file")
-                return None
-            data = handle.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        out.error(start, "io", f"cannot read the file: {exc.strerror or exc}")
-        return None
-    if len(data) > MAX_FILE_BYTES:
-        out.error(start, "too-large", f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
-        return None
-    return data
 
 
 def parse_yaml_bytes(data: bytes, display_path: str, out: Collector) -> YNode | None:

@@ -76,4 +76,5 @@ def build_story(out: Collector, files: list[SourceFile], dirs: list[str], key: s
         content_hash=key,
         sources=tuple(dirs),
         files=tuple(f.path for f in files),
+        triggers={n.id: n.event for n in events if n.event is not None},
     )

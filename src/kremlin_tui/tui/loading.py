@@ -50,23 +50,24 @@ class StoryLoading(App[None]):
         from kremlin_tui.loader import load_story_with_diagnostics
 
         loaded = load_story_with_diagnostics(self.story_dirs)
-        self.call_from_thread(self._story_ready, loaded.story, [str(d) for d in loaded.errors])
+        # the thresholds in this same thread rather than in a second one started meanwhile: two
+        # threads at work at once each get a C allocator arena of their own (issue 19: memory)
+        found = _thresholds(loaded.story) if loaded.story is not None else {}
+        _release_freed_memory()
+        self.call_from_thread(self._story_ready, loaded.story, [str(d) for d in loaded.errors], found)
 
-    def _story_ready(self, story: Story | None, errors: list[str]) -> None:
+    def _story_ready(self, story: Story | None, errors: list[str], found: dict[str, tuple[Threshold, ...]]) -> None:
         self.story = story
         self.story_errors = errors
+        self.thresholds = found
         if story is None:
             self.notify("The story has errors; run `kremlin-tui check`:\n" + "\n".join(errors[:5]), severity="error", timeout=30)
-        else:
-            self.find_thresholds(story)
         self.story_ready.publish(story)
 
     @work(thread=True, exclusive=True, group="thresholds")
     def find_thresholds(self, story: Story) -> None:
-        """The values at which the story reacts to each stat (reads every scene: off the UI thread)."""
-        from kremlin_tui.present import thresholds
-
-        found = thresholds(story)
+        """The values at which the story reacts to each stat (off the UI thread: it imports the engine)."""
+        found = _thresholds(story)
         self.call_from_thread(setattr, self, "thresholds", found)
 
     def _poll_story(self) -> None:
@@ -96,3 +97,25 @@ class StoryLoading(App[None]):
             self.session.replace_game(game)
             self.game_reloaded.publish(game)
         self.notify(summary, title="Story reload", timeout=4)
+
+
+def _thresholds(story: Story) -> dict[str, tuple[Threshold, ...]]:
+    from kremlin_tui.present import thresholds
+
+    return thresholds(story)
+
+
+def _release_freed_memory() -> None:
+    """Hand back to the system what loading allocated and freed (the C allocator keeps freed
+    blocks for reuse, and a finished worker thread's arena with them): a few hundred KB to a
+    megabyte of a running game's memory (issue 19: memory after start). glibc only; elsewhere
+    nothing to do."""
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    import contextlib
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):  # AttributeError: not glibc (musl has no malloc_trim)
+        ctypes.CDLL(None).malloc_trim(0)  # the process's own symbols: the C library's
