@@ -139,6 +139,19 @@ def mini() -> str:
     return str(MINI)
 
 
+# The smallest story body: one scene whose one choice leads to an ending. A test that needs a
+# story with one thing changed starts from it: make_story(TWO_SCENES.replace("text: a", ...)).
+TWO_SCENES = """\
+nodes:
+  - id: a
+    title: A
+    text: a
+    choices:
+      - {id: go, label: Go, goto: end}
+endings:
+  - {id: end, title: End, text: done}
+"""
+
 # One scene that returns to itself: a game as long as a test wants, with a random outcome.
 LOOP = """\
 nodes:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.conftest import TWO_SCENES
 
 from kremlin_tui import cli
 from kremlin_tui.checker import check_story
@@ -22,17 +23,6 @@ from kremlin_tui.engine import Game
 from kremlin_tui.expr import MAX_EXPR_DEPTH, NUMBER_LIMIT, ExprError, compile_ast, parse
 from kremlin_tui.loader import load_story, load_story_with_diagnostics
 from kremlin_tui.template import MAX_IF_DEPTH
-
-SCENES = """\
-nodes:
-  - id: a
-    title: A
-    text: a
-    choices:
-      - {id: go, label: Go, goto: end}
-endings:
-  - {id: end, title: End, text: done}
-"""
 
 
 def problems(path: str, severity: str = "error") -> list[str]:
@@ -49,7 +39,7 @@ def checked(path: str, severity: str = "error") -> list[str]:
 
 
 def with_effect(effect: str) -> str:
-    return SCENES.replace("{id: go, label: Go, goto: end}", f"{{id: go, label: Go, goto: end, effects: [{effect}]}}")
+    return TWO_SCENES.replace("{id: go, label: Go, goto: end}", f"{{id: go, label: Go, goto: end, effects: [{effect}]}}")
 
 
 # -- control characters ----------------------------------------------------------------------
@@ -57,7 +47,7 @@ def with_effect(effect: str) -> str:
 
 @pytest.mark.parametrize("escape", ["\\e", "\\x1b", "\\x07", "\\x9b", "\\0", "\\r", "\\x7f", "\\u001b", "\\b"])
 def test_a_control_character_in_any_string_is_refused_where_it_is(make_story, escape: str) -> None:  # type: ignore[no-untyped-def]
-    path = make_story(SCENES.replace("title: A", f'title: "A{escape}]0;PWNED"'))
+    path = make_story(TWO_SCENES.replace("title: A", f'title: "A{escape}]0;PWNED"'))
     assert problems(path) == [
         f"scenes.yaml:3:14: the control character U+{ord(_decoded(escape)):04X}"
         + _name(escape) + " is not allowed in story text (only line breaks and tabs are) [control-char]"]
@@ -98,7 +88,7 @@ def test_control_characters_in_keys_labels_and_later_lines_are_positioned(make_s
 
 
 def test_tabs_and_line_breaks_are_story_text(make_story) -> None:  # type: ignore[no-untyped-def]
-    path = make_story(SCENES.replace("text: a", 'text: "one\\ttab\\nand a second line"'))
+    path = make_story(TWO_SCENES.replace("text: a", 'text: "one\\ttab\\nand a second line"'))
     story = load_story([path], cache=False)
     assert story.nodes["a"].text.source == "one\ttab\nand a second line"
 
@@ -129,7 +119,7 @@ def test_positions_do_not_drift_after_escapes_or_folded_lines(make_story) -> Non
 
 @pytest.mark.parametrize("content", ["", "# only a comment\n", "\n\n", "---\n", "~\n"])
 def test_an_empty_file_anywhere_keeps_goto_checking_on(make_story, content: str) -> None:  # type: ignore[no-untyped-def]
-    path = make_story(SCENES.replace("goto: end", "goto: nowhere"))
+    path = make_story(TWO_SCENES.replace("goto: end", "goto: nowhere"))
     (Path(path) / "sub").mkdir()
     (Path(path) / "sub" / "empty.yaml").write_text(content)
     (Path(path) / "0_empty.yaml").write_text(content)
@@ -164,7 +154,7 @@ def test_nesting_up_to_the_limit_parses_and_runs() -> None:
 def test_deep_expressions_and_templates_are_positioned_errors(make_story) -> None:  # type: ignore[no-untyped-def]
     deep = "(" * 300 + "party" + ")" * 300
     nested_if = "{if party > 1}" * (MAX_IF_DEPTH + 1) + "x" + "{end}" * (MAX_IF_DEPTH + 1)
-    path = make_story(SCENES.replace("text: a", f"text: '{nested_if} {{{deep}}}'")
+    path = make_story(TWO_SCENES.replace("text: a", f"text: '{nested_if} {{{deep}}}'")
                       .replace("{id: go, label: Go, goto: end}", f"{{id: go, label: Go, goto: end, if: '{deep}'}}"))
     found = problems(path)
     assert found[0].startswith(f"scenes.yaml:4:{12 + 14 * MAX_IF_DEPTH}: text: {{if}} passages nest too deeply")
@@ -175,7 +165,7 @@ def test_deep_expressions_and_templates_are_positioned_errors(make_story) -> Non
 def test_a_watcher_survives_any_exception(make_story, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     from kremlin_tui import watch
 
-    path = make_story(SCENES)
+    path = make_story(TWO_SCENES)
     game = Game.new(load_story([path], cache=False), seed=1)
     watcher = watch.StoryWatcher([path])
 
@@ -209,7 +199,7 @@ def test_every_numeric_field_is_finite_and_bounded(make_story, field: str, value
         stats:
           - {{id: party, label: Party, initial: 5, {field}: {value}}}
     """)
-    path = make_story(SCENES, manifest=manifest)
+    path = make_story(TWO_SCENES, manifest=manifest)
     column = 45 + len(field)  # where the value starts
     assert f"manifest.yaml:3:{column}: {message} [type]" in [f.replace("[number]", "[type]") for f in problems(path)]
 
@@ -223,7 +213,7 @@ def test_huge_literals_are_positioned_errors(make_story) -> None:  # type: ignor
 
 
 def test_a_huge_weight_is_refused(make_story) -> None:  # type: ignore[no-untyped-def]
-    path = make_story(SCENES.replace("{id: go, label: Go, goto: end}",
+    path = make_story(TWO_SCENES.replace("{id: go, label: Go, goto: end}",
                                      "{id: go, label: Go, outcomes: [{weight: 1" + "0" * 400 + ", goto: end}]}"))
     assert problems(path)[0].startswith("scenes.yaml:6:49: weight: the number 1000")
 
@@ -270,7 +260,7 @@ def test_a_long_schedule_is_refused_and_a_late_one_never_crashes(make_story) -> 
 
 
 def test_an_event_window_that_never_opens_is_an_error(make_story) -> None:  # type: ignore[no-untyped-def]
-    path = make_story(SCENES.replace("endings:", """\
+    path = make_story(TWO_SCENES.replace("endings:", """\
   - id: never
     title: Never
     text: never
@@ -289,7 +279,7 @@ def test_min_and_max_say_their_true_limit(make_story) -> None:  # type: ignore[n
 
 
 def test_messages_use_an_before_a_vowel(make_story) -> None:  # type: ignore[no-untyped-def]
-    path = make_story(SCENES.replace("  - {id: end, title: End, text: done}", "  - just text"))
+    path = make_story(TWO_SCENES.replace("  - {id: end, title: End, text: done}", "  - just text"))
     assert "scenes.yaml:8:5: expected an ending (a mapping of keys), found 'just text' [type]" in problems(path)
 
 
@@ -302,7 +292,7 @@ def test_shown_values_are_cut_and_escaped() -> None:
 
 
 def test_special_files_and_links_are_listed_as_warnings_without_blocking(make_story) -> None:  # type: ignore[no-untyped-def]
-    root = Path(make_story(SCENES))
+    root = Path(make_story(TWO_SCENES))
     (root / "broken.yaml").symlink_to(root / "nowhere.yaml")
     (root / "loop.yaml").symlink_to(root / "loop.yaml")
     os.mkfifo(root / "pipe.yaml")
@@ -316,7 +306,7 @@ def test_special_files_and_links_are_listed_as_warnings_without_blocking(make_st
 
 
 def test_an_unreadable_folder_is_a_warning(make_story, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    root = Path(make_story(SCENES))
+    root = Path(make_story(TWO_SCENES))
     (root / "locked").mkdir()
     real_scandir = os.scandir
 
@@ -355,7 +345,7 @@ def test_check_exits_2_with_one_line_on_an_internal_error(mini: str, capsys: pyt
 
 
 def test_a_fifo_never_blocks_the_command_line(make_story) -> None:  # type: ignore[no-untyped-def]
-    root = Path(make_story(SCENES))
+    root = Path(make_story(TWO_SCENES))
     os.mkfifo(root / "z.yaml")
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent / "src")}
     done = subprocess.run([sys.executable, "-m", "kremlin_tui", "check", str(root)], capture_output=True,
@@ -421,10 +411,10 @@ def test_a_loop_with_no_way_out_is_an_error(make_story) -> None:  # type: ignore
 
 
 def test_a_scene_that_only_leads_to_itself_is_a_trap(make_story) -> None:  # type: ignore[no-untyped-def]
-    path = make_story(SCENES.replace("{id: go, label: Go, goto: end}", "{id: go, label: Go, goto: end, if: party > 50}\n"
+    path = make_story(TWO_SCENES.replace("{id: go, label: Go, goto: end}", "{id: go, label: Go, goto: end, if: party > 50}\n"
                                      "      - {id: wait, label: Wait, goto: a}"))
     assert checked(path) == []  # the condition may hold: not a trap
-    path = make_story(SCENES.replace("goto: end}", "goto: a}") + "  - {id: other, title: O, text: o}\n", name="self")
+    path = make_story(TWO_SCENES.replace("goto: end}", "goto: a}") + "  - {id: other, title: O, text: o}\n", name="self")
     assert "scenes.yaml:2:5: no way out: the scene 'a' leads only back to itself, and no ending can be reached " \
            "from there [no-way-out]" in checked(path)
 
@@ -445,7 +435,7 @@ endings:""")
 
 
 def test_a_story_with_no_ending_is_an_error(make_story) -> None:  # type: ignore[no-untyped-def]
-    path = make_story(SCENES.replace("goto: end}", "goto: a}").replace("endings:\n  - {id: end, title: End, text: done}\n", ""))
+    path = make_story(TWO_SCENES.replace("goto: end}", "goto: a}").replace("endings:\n  - {id: end, title: End, text: done}\n", ""))
     assert checked(path) == ["manifest.yaml:2:3: the story has no ending: every game would go on for ever "
                              "(add one under 'endings') [no-ending]"]
 
@@ -508,7 +498,7 @@ def test_a_save_with_an_out_of_range_number_is_damaged(make_story, value: float)
     from kremlin_tui.saves.document import parse_state
     from kremlin_tui.saves.errors import DamagedSave
 
-    data = Game.new(load_story([make_story(SCENES)], cache=False), seed=1).state.to_json()
+    data = Game.new(load_story([make_story(TWO_SCENES)], cache=False), seed=1).state.to_json()
     data["vars"]["party"] = value
     with pytest.raises(DamagedSave, match=r"'state\.vars' is missing or is not a mapping of names to numbers"):
         parse_state(data)
@@ -518,7 +508,7 @@ def test_a_save_with_an_out_of_range_visit_count_is_damaged(make_story) -> None:
     from kremlin_tui.saves.document import parse_state
     from kremlin_tui.saves.errors import DamagedSave
 
-    data = Game.new(load_story([make_story(SCENES)], cache=False), seed=1).state.to_json()
+    data = Game.new(load_story([make_story(TWO_SCENES)], cache=False), seed=1).state.to_json()
     data["visits"] = {"a": 10**400}
     with pytest.raises(DamagedSave, match=r"'state\.visits' is not a mapping of scene ids to counts"):
         parse_state(data)
@@ -577,7 +567,7 @@ def test_ten_thousand_once_choices_check_in_linear_time(make_story) -> None:  # 
 def test_a_watcher_poll_never_raises(make_story, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     from kremlin_tui import watch
 
-    watcher = watch.StoryWatcher([make_story(SCENES)])
+    watcher = watch.StoryWatcher([make_story(TWO_SCENES)])
 
     def explode(_self: object) -> None:
         raise RuntimeError("Symlink loop")
@@ -587,7 +577,7 @@ def test_a_watcher_poll_never_raises(make_story, monkeypatch: pytest.MonkeyPatch
 
 
 def test_an_empty_file_in_a_mod_folder_keeps_goto_checking_on(make_story, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    base = make_story(SCENES)
+    base = make_story(TWO_SCENES)
     mod = tmp_path / "mod"
     mod.mkdir()
     (mod / "empty.yaml").write_text("# nothing yet\n")
@@ -600,7 +590,7 @@ def test_an_empty_file_in_a_mod_folder_keeps_goto_checking_on(make_story, tmp_pa
 
 def test_no_message_echoes_a_long_value_in_full(make_story) -> None:  # type: ignore[no-untyped-def]
     long = "x" * 5000
-    path = make_story(SCENES.replace("    text: a\n", f"    text: a\n    codex: [{long}]\n") + textwrap.dedent(f"""\
+    path = make_story(TWO_SCENES.replace("    text: a\n", f"    text: a\n    codex: [{long}]\n") + textwrap.dedent(f"""\
         codex:
           - {{id: c, title: C, category: {long}, text: t}}
         """))
@@ -623,7 +613,7 @@ endings:""")
 
 
 def test_an_event_window_closed_before_the_story_starts_is_an_error(make_story) -> None:  # type: ignore[no-untyped-def]
-    path = make_story(SCENES.replace("endings:", """\
+    path = make_story(TWO_SCENES.replace("endings:", """\
   - id: late
     title: Late
     text: late
@@ -665,7 +655,7 @@ def test_every_character_of_a_folded_block_maps_to_where_it_is_written(pieces: l
 
 
 def test_positions_in_a_folded_text(make_story) -> None:  # type: ignore[no-untyped-def]
-    path = make_story(SCENES.replace("    text: a\n", "    text: >\n      A folded text\n      reads on {partyy}\n\n"
+    path = make_story(TWO_SCENES.replace("    text: a\n", "    text: >\n      A folded text\n      reads on {partyy}\n\n"
                                                     "      and on {moodd}.\n"))
     assert problems(path) == [
         "scenes.yaml:6:17: text: unknown name 'partyy' (did you mean 'party'?) [unknown-name]",

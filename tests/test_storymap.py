@@ -7,6 +7,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from tests.conftest import TWO_SCENES
 
 from kremlin_tui.checker import check_story
 from kremlin_tui.loader import load_story
@@ -25,15 +26,7 @@ stats:
 relations:
   - {id: britain, name: Britain, initial: -20}
   - {id: japan, name: Japan, initial: 10}
-nodes:
-  - id: a
-    title: A
-    text: a
-    choices:
-      - {id: go, label: Go, goto: end}
-endings:
-  - {id: end, title: End, text: done}
-"""
+""" + TWO_SCENES
 GOOD_MAP = """\
   map:
     title: Attitudes

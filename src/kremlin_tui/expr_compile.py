@@ -62,19 +62,21 @@ def _not(ast: Not) -> Fn:
 
 
 def _and(ast: And) -> Fn:
-    parts = [compile_ast(item) for item in ast.items]
-    if len(parts) == 2:
-        a, b = parts
-        return lambda c: bool(a(c) and b(c))
-    return lambda c: all(p(c) for p in parts)
+    return _junction(ast.items, every=True)
 
 
 def _or(ast: Or) -> Fn:
-    parts = [compile_ast(item) for item in ast.items]
+    return _junction(ast.items, every=False)
+
+
+def _junction(items: tuple[Ast, ...], every: bool) -> Fn:
+    """`and` (every part holds) or `or` (any does), short-circuiting; two parts, the usual case,
+    without a generator."""
+    parts = [compile_ast(item) for item in items]
     if len(parts) == 2:
         a, b = parts
-        return lambda c: bool(a(c) or b(c))
-    return lambda c: any(p(c) for p in parts)
+        return (lambda c: bool(a(c) and b(c))) if every else (lambda c: bool(a(c) or b(c)))
+    return (lambda c: all(p(c) for p in parts)) if every else (lambda c: any(p(c) for p in parts))
 
 
 def _neg(ast: Neg) -> Fn:
