@@ -347,9 +347,8 @@ def _comparisons(ast: Ast) -> Iterator[tuple[str, str, float]]:
 
 
 def _story_exprs(story: Story) -> Iterator[Expr]:
-    """The conditions of events: what happens to the player by itself when a stat crosses a
-    value (a choice's condition only opens or locks that choice, and shows its reason). Read
-    from `story.triggers`: a story from the cache decodes no scene for this."""
+    """The conditions of events: what happens by itself when a stat crosses a value (a choice's
+    condition only opens or locks that choice). From `story.triggers`: no scene is decoded."""
     for trigger in story.triggers.values():
         if trigger.condition is not None:
             yield trigger.condition
