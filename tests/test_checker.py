@@ -36,6 +36,7 @@ def test_unreachable_dead_ends_never_true_and_orphan_endings(make_story) -> None
             text: b
             choices:
               - {id: go, label: Go, goto: end}
+              - {id: late, label: Late, goto: early_end}
           - id: lonely
             title: Lonely
             text: nobody comes here
@@ -49,6 +50,7 @@ def test_unreachable_dead_ends_never_true_and_orphan_endings(make_story) -> None
               - {id: ok, label: OK}
         endings:
           - {id: end, title: End, text: done}
+          - {id: early_end, title: Early End, date: 1923, text: an ending dated before the scene that reaches it}
           - {id: orphan, title: Orphan, text: nobody}
         codex:
           - {id: nobody, title: Nobody Mentioned, category: person, text: x}
@@ -61,6 +63,7 @@ def test_unreachable_dead_ends_never_true_and_orphan_endings(make_story) -> None
     assert any("event 'ev' can never be due: nothing reachable schedules it" in e for e in errors)
     assert any("ending 'orphan': nothing leads here" in e for e in errors)
     assert any("back to 'b' (1924)" in w for w in warnings)
+    assert not any("early_end" in w for w in warnings)  # an ending reached after its date keeps the game's date
     assert any("codex entry 'nobody' is never unlocked" in w for w in warnings)
 
 

@@ -272,13 +272,16 @@ def _dead_ends(story: Story, out: Collector, scope: Scope) -> None:
 
 
 def _time_travel(story: Story, out: Collector) -> None:
+    """Warn where a choice leads to an earlier scene. Endings are exempt: an ending's date is the
+    earliest day it tells of, and a game that reaches it later keeps its own date (the engine never
+    moves the calendar back), so one exile can close a 1927 route and a 1933 one."""
     for node in story.nodes.values():
         if node.date is None:
             continue
         for choice in node.choices:
             for target in choice.destinations():
                 dest = story.nodes.get(target)
-                if dest is not None and dest.date is not None and dest.date.day < node.date.day:
+                if dest is not None and not dest.is_ending and dest.date is not None and dest.date.day < node.date.day:
                     out.warning(choice.pos, "back-in-time",
                                 f"'{node.id}.{choice.id}' leads from {node.date.iso()} back to '{dest.id}' ({dest.date.iso()})")
 
