@@ -356,26 +356,32 @@ def test_a_fifo_never_blocks_the_command_line(make_story) -> None:  # type: igno
 
 # -- codex mentions in linear time ------------------------------------------------------------
 
-_MENTION_WORDS = ["Lenin", "Red Army", "Red", "Army", "U.S.", "'s", "Kamenev's", "Lev D. Bronstein", "Ж", "_x", "a-b"]
+_MENTION_WORDS = ["Lenin", "Red Army", "Red", "Army", "U.S.", "'s", "Kamenev's", "Lev D. Bronstein", "Ж", "_x", "a-b", "Len",
+                  "Red  Army Group", "Army Group"]
 
 
 def _old_mentions(words: list[tuple[str, str]], text: str) -> frozenset[str]:
-    """The reference: one whole-word regex per word (what the loader did before)."""
+    """The reference: one whole-word regex per word (what the loader did before), a space in a
+    word standing for any run of white space (a phrase may break across lines)."""
     import re
 
     return frozenset(cid for word, cid in words if word.strip()
-                     and re.search(r"(?<!\w)" + re.escape(word.strip()) + r"(?!\w)", text))
+                     and re.search(r"(?<!\w)" + r"\s+".join(map(re.escape, word.split())) + r"(?!\w)", text))
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from([*_MENTION_WORDS, " ", ".", ",", "x", "Redd", "Arm", "é", "\n", "_", "-", "D."]),
-                max_size=30))
+@given(st.lists(st.sampled_from([*_MENTION_WORDS, " ", ".", ",", "x", "Redd", "Arm", "é", "\n", "_", "-", "D.", "Le",
+                                 "Lenina"]), max_size=30))
 def test_the_mention_index_finds_exactly_what_one_regex_per_word_finds(pieces: list[str]) -> None:
-    from kremlin_tui.mentions import MentionIndex
+    from kremlin_tui import mentions
 
     text = "".join(pieces)
     words = [(w, f"id{i}") for i, w in enumerate(_MENTION_WORDS)] + [("  Lenin ", "padded"), ("", "empty")]
-    assert MentionIndex(words).find(text) == _old_mentions(words, text)
+    assert mentions.MentionIndex(words).heads is not None  # the trie regex
+    assert mentions.MentionIndex(words).find(text) == _old_mentions(words, text)
+    fallback = mentions.MentionIndex([*words, ("x" * (mentions.TRIE_MAX_HEAD_LENGTH + 1), "long")])
+    assert fallback.heads is None  # the `\w+` scan
+    assert fallback.find(text) == _old_mentions(words, text)
 
 
 # -- what only explore found before ---------------------------------------------------------------

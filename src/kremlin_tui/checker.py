@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kremlin_tui.analysed import truth_of, value_of
 from kremlin_tui.builder.state import story_variables
 from kremlin_tui.diagnostics import Collector, Diagnostic, Pos
-from kremlin_tui.expr import BOTH, Ast, Expr, ExprError, Scope, analyze, reads
+from kremlin_tui.expr import Ast, Expr, ExprError, Scope, reads
 from kremlin_tui.label_hints import check_callbacks, check_labels
 from kremlin_tui.loader import load_story_with_diagnostics
 from kremlin_tui.model import Choice, Effect, Node, Story
@@ -100,12 +101,7 @@ def refined_scope(story: Story) -> Scope:
 
 
 def truth(expr: Expr | None, scope: Scope) -> frozenset[bool]:
-    if expr is None:
-        return frozenset({True})
-    try:
-        return analyze(expr.ast, scope).truth()
-    except ExprError:
-        return BOTH  # already reported by the loader
+    return truth_of(expr, scope)  # an error is BOTH: already reported by the loader
 
 
 def _templates(story: Story) -> Iterator[tuple[str, Template]]:
@@ -150,7 +146,7 @@ def analyse(story: Story, out: Collector) -> None:
                           f"the condition of '{node.id}.{choice.id}' can never hold: {source}{flag_hint(choice.condition)}")
             for index, outcome in enumerate(choice.outcomes, start=1):
                 try:
-                    weight = analyze(outcome.weight.ast, scope)
+                    weight = value_of(outcome.weight, scope)
                 except ExprError:
                     continue
                 if weight.kind == "num" and weight.hi <= 0:

@@ -91,6 +91,7 @@ class Scope:
         self.nodes = nodes
         self.choices = choices
         self.relations = relations
+        self.analysed: dict[str, Any] = {}  # expression source -> its analysis here (analysed.py)
 
 
 def truth_abs(values: Iterable[bool]) -> Abs:

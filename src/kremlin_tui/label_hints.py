@@ -21,9 +21,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from kremlin_tui.analysed import value_of
 from kremlin_tui.audit import CALLBACK
 from kremlin_tui.diagnostics import Collector
-from kremlin_tui.expr import And, Ast, Cmp, Const, Expr, ExprError, Scope, Var, analyze
+from kremlin_tui.expr import And, Ast, Cmp, Const, Expr, ExprError, Scope, Var
 from kremlin_tui.model import Choice, Effect, Node, Story
 from kremlin_tui.template import Interp, Part, Template, Text
 
@@ -92,7 +93,7 @@ def _span(effect: Effect, scope: Scope) -> Span:
     if effect.value is None or effect.op not in ("+=", "-="):
         return UNKNOWN  # "=" sets a value: the change depends on what it was
     try:
-        value = analyze(effect.value.ast, scope)
+        value = value_of(effect.value, scope)
     except ExprError:
         return UNKNOWN
     if value.kind != "num":

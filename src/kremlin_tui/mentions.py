@@ -4,12 +4,15 @@ An entry is mentioned where one of its match words occurs as a whole word: `(?<!
 Searching once per entry made loading cost entries x text (660 s for an 8 MB story). Here the
 words are indexed once, when the story loads, and each text is scanned once:
 
-- a word of word characters only ("Lenin") is a whole-word match exactly when it equals one of
-  the text's maximal `\\w+` runs: one C-speed `findall` and a dict lookup per distinct run;
-- a word with other characters ("Red Army", "U.S.") starts with such a run (its head); only
-  where the head occurs does a character trie walk check the rest, so the cost is the number of
-  head occurrences times the longest word, whatever the number of entries;
-- the rare word that starts with a non-word character keeps its own regex.
+- every word starts with a run of word characters (its head: "Lenin", or "Red" of "Red Army");
+  one regex, built as a trie of the heads (`(?<!\\w)(?:Le(?:nin|ague)|Red|...)(?!\\w)`), finds
+  the heads a text holds in a single C-speed pass, whatever the number of entries; a word that
+  is only a head ("Lenin") is then a dict lookup;
+- a longer word ("Red Army", "U.S.") is searched for, as its own regex, only in the texts that
+  hold its head, and once per text, not once per occurrence of the head;
+- the rare word that starts with a non-word character keeps its own regex;
+- a story with more heads than the trie regex is built for (a hostile codex) finds them with
+  one `\\w+` scan per text instead: slower per text, still linear.
 """
 
 from __future__ import annotations
@@ -22,9 +25,12 @@ from kremlin_tui.memo import enabled as memo_enabled
 from kremlin_tui.memo import memo
 
 _RUN = re.compile(r"\w+")
-_WORD_CHAR = re.compile(r"\w")
-_END = ""  # trie key of the codex ids whose word ends at this node
 _FOUND = memo(50_000)  # (the index's words, text) -> ids: texts the server saw before (memo.py)
+# The trie regex is built for any real codex; past these sizes (thousands of entries, or a
+# "word" hundreds of characters long) compiling it would cost more than it saves, and its
+# nesting would grow with the word: the `\w+` scan takes over.
+TRIE_MAX_HEADS = 20_000
+TRIE_MAX_HEAD_LENGTH = 80
 
 
 class MentionIndex:
@@ -35,8 +41,7 @@ class MentionIndex:
         words = list(words)
         self.key = hashlib.sha256(repr(sorted(words)).encode("utf-8", "surrogateescape")).hexdigest() if memo_enabled() else ""
         self.exact: dict[str, set[str]] = {}
-        self.trie: dict[str, dict] = {}  # type: ignore[type-arg]
-        self.heads: set[str] = set()
+        self.phrases: dict[str, list[tuple[re.Pattern[str], str]]] = {}  # head -> (whole word, codex id)
         self.other: list[tuple[str, re.Pattern[str], str]] = []
         for raw, cid in words:
             word = " ".join(raw.split())  # a phrase matches across any run of spaces or a line break
@@ -44,20 +49,18 @@ class MentionIndex:
                 continue
             head = _RUN.match(word)
             if head is None:
-                phrase = r"\s+".join(re.escape(part) for part in word.split())
-                self.other.append((word.split()[0], re.compile(r"(?<!\w)" + phrase + r"(?!\w)"), cid))
+                self.other.append((word.split()[0], _whole(word), cid))
             elif head.end() == len(word):
                 self.exact.setdefault(word, set()).add(cid)
             else:
-                self.heads.add(head.group())
-                node = self.trie
-                for char in word:
-                    node = node.setdefault(char, {})
-                node.setdefault(_END, set()).add(cid)  # type: ignore[arg-type]
-        self._head_patterns: dict[str, re.Pattern[str]] = {}
+                self.phrases.setdefault(head.group(), []).append((_whole(word), cid))
+        heads = self.exact.keys() | self.phrases.keys()
+        self.heads: re.Pattern[str] | None = None
+        if heads and len(heads) <= TRIE_MAX_HEADS and max(map(len, heads)) <= TRIE_MAX_HEAD_LENGTH:
+            self.heads = re.compile(r"(?<!\w)" + _trie(heads) + r"(?!\w)")
 
     def __bool__(self) -> bool:
-        return bool(self.exact or self.heads or self.other)
+        return bool(self.exact or self.phrases or self.other)
 
     def find(self, text: str) -> frozenset[str]:
         """The codex ids whose words `text` mentions."""
@@ -71,35 +74,56 @@ class MentionIndex:
 
     def _find(self, text: str) -> frozenset[str]:
         found: set[str] = set()
-        runs = set(_RUN.findall(text))
-        exact = self.exact
-        for run in runs.intersection(exact):  # set operations in C: no Python step per word of text
-            found |= exact[run]
-        for run in runs.intersection(self.heads):
-            self._walk_from(run, text, found)
+        if self.heads is not None:
+            runs = set(self.heads.findall(text))  # only the runs that are heads: few, often none
+        else:
+            runs = set(_RUN.findall(text)).intersection(self.exact.keys() | self.phrases.keys())
+        if runs:
+            exact, phrases = self.exact, self.phrases
+            for run in runs:
+                ids = exact.get(run)
+                if ids:
+                    found |= ids
+                for pattern, cid in phrases.get(run, ()):
+                    if cid not in found and pattern.search(text):
+                        found.add(cid)
         for word, pattern, cid in self.other:
             if cid not in found and word in text and pattern.search(text):
                 found.add(cid)
         return frozenset(found)
 
-    def _walk_from(self, head: str, text: str, found: set[str]) -> None:
-        pattern = self._head_patterns.get(head)
-        if pattern is None:
-            pattern = self._head_patterns[head] = re.compile(r"(?<!\w)" + re.escape(head) + r"(?!\w)")
-        size = len(text)
-        for match in pattern.finditer(text):
-            node = self.trie
-            index = match.start()
-            while index < size:
-                if text[index].isspace():  # "Left\n  Opposition" is the phrase "Left Opposition"
-                    node = node.get(" ")  # type: ignore[assignment]
-                    while index < size and text[index].isspace():
-                        index += 1
-                else:
-                    node = node.get(text[index])  # type: ignore[assignment]
-                    index += 1
-                if node is None:
-                    break
-                ids = node.get(_END)
-                if ids and (index == size or not _WORD_CHAR.match(text, index)):
-                    found |= ids  # type: ignore[arg-type]
+
+def _whole(word: str) -> re.Pattern[str]:
+    """A word as a whole word; each space in it stands for any run of white space.
+
+    The regex starts with the word's head as a literal, so the engine scans for it at C speed,
+    and asserts after it that no word character came before (`Red(?<!\\wRed)\\s+Army`): a
+    leading `(?<!\\w)` would make it try every position of the text."""
+    body = r"\s+".join(re.escape(part) for part in word.split())
+    head = _RUN.match(word)
+    if head is None:
+        return re.compile(r"(?<!\w)" + body + r"(?!\w)")
+    literal = re.escape(head.group())
+    return re.compile(literal + r"(?<!\w" + literal + ")" + body[len(literal):] + r"(?!\w)")
+
+
+def _trie(words: Iterable[str]) -> str:
+    """An alternation of the words, sharing prefixes (`Le(?:nin|ague)`): the regex engine then
+    tests a position against each first character once, not against every word."""
+    root: dict[str, dict] = {}  # type: ignore[type-arg]
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a word ends here
+    return _alternation(root)
+
+
+def _alternation(node: dict[str, dict]) -> str:  # type: ignore[type-arg]
+    branches = [re.escape(char) + _alternation(child) for char, child in sorted(node.items()) if char]
+    if not branches:
+        return ""
+    body = "|".join(branches)
+    if "" in node:  # a word ends here and longer ones go on: the longer ones are tried first
+        return f"(?:{body})?"
+    return body if len(branches) == 1 else f"(?:{body})"

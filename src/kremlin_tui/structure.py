@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from kremlin_tui.analysed import truth_of
 from kremlin_tui.diagnostics import Collector, shown
 from kremlin_tui.expr import Arith, Ast, Expr, ExprError, Scope, analyze
 from kremlin_tui.model import Node, Story
@@ -60,10 +61,7 @@ def _fires(event: Node, scope: Scope) -> bool:
     condition = event.event.condition if event.event else None
     if condition is None:
         return True
-    try:
-        return True in analyze(condition.ast, scope).truth()
-    except ExprError:
-        return True
+    return True in truth_of(condition, scope)
 
 
 def _traps(story: Story, out: Collector, available: dict[tuple[str, str], bool], scope: Scope) -> None:
@@ -226,8 +224,8 @@ def _divisions(ast: Ast) -> Iterator[tuple[str, Ast]]:
 def _zero_divisors(story: Story, out: Collector, scope: Scope, templates: Iterable[tuple[str, Template]]) -> None:
     seen: set[int] = set()
     for expr in _expressions(story, templates):
-        if id(expr) in seen:
-            continue
+        if id(expr) in seen or ("/" not in expr.source and "%" not in expr.source):
+            continue  # (an expression divides only where its source has '/' or '%')
         seen.add(id(expr))
         for op, divisor in _divisions(expr.ast):
             try:

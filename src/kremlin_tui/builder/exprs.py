@@ -3,8 +3,9 @@ names, and every problem reported at the character where it is."""
 
 from __future__ import annotations
 
+from kremlin_tui.analysed import problem_of
 from kremlin_tui.builder.reader import Reader, describe
-from kremlin_tui.expr import Expr, ExprError, Scope, analyze, parse
+from kremlin_tui.expr import Expr, ExprError, Scope, parse
 from kremlin_tui.mentions import MentionIndex
 from kremlin_tui.template import Template, TemplateError, parse_template
 from kremlin_tui.yamlsource import YNode, YScalar
@@ -21,7 +22,6 @@ class Expressions:
         self.read = read
         self.scope = scope
         self.mention_index = mention_index  # the codex match words
-        self.analysed: dict[str, ExprError | None] = {}  # stories repeat expressions: check each once
 
     def expr(self, node: YNode | None, what: str) -> Expr | None:
         if node is None:
@@ -42,16 +42,8 @@ class Expressions:
         return expr
 
     def check(self, expr: Expr, scalar: YScalar, what: str, offset: int) -> None:
-        """Analyse an expression against the story's names (each distinct source once)."""
-        if expr.source in self.analysed:
-            problem = self.analysed[expr.source]
-        else:
-            try:
-                analyze(expr.ast, self.scope)
-                problem = None
-            except ExprError as exc:
-                problem = exc
-            self.analysed[expr.source] = problem
+        """Analyse an expression against the story's names (each distinct source once: analysed.py)."""
+        problem = problem_of(expr, self.scope)
         if problem is not None:
             self.read.error(self.read.scalar_pos(scalar, offset + problem.offset), problem.code, f"{what}: {problem.message}")
 
