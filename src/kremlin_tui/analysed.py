@@ -4,12 +4,42 @@ A story repeats its conditions (`chose(...)`, `party > 50` on many choices) and 
 about the same expression in several passes (availability, reachability, dead ends, traps), so
 `analyze` (expr_analysis.py) would otherwise run many times over the same tree. The result
 depends only on the expression and the scope's names, and a scope is never changed once built,
-so each scope keeps its results by source (`Scope.analysed`).
+so each scope keeps its results by source (`Scope.analysed`). The language server checks the
+story after every edit, and most edits leave the names alone: there (memo.py) a scope with the
+same names as an earlier one takes over the earlier one's results.
 """
 
 from __future__ import annotations
 
+import hashlib
+
 from kremlin_tui.expr import BOTH, Abs, Expr, ExprError, Scope, analyze
+from kremlin_tui.memo import enabled as memo_enabled
+from kremlin_tui.memo import memo
+
+_SCOPES = memo(8)  # digest of a scope's names -> its analyses
+
+
+def remembered(scope: Scope) -> Scope:
+    """`scope`, sharing the analyses of an earlier scope with exactly the same names (only
+    while memo.py remembers: a one-shot check gains nothing from the digest)."""
+    if memo_enabled():
+        key = scope_digest(scope)
+        known = _SCOPES.get(key)
+        if known is None:
+            _SCOPES.put(key, scope.analysed)
+        else:
+            scope.analysed = known
+    return scope
+
+
+def scope_digest(scope: Scope) -> str:
+    """Everything `analyze` reads from a scope: each name's kind, range and values, and the
+    scene, choice and relation ids."""
+    variables = sorted((name, info.kind, info.lo, info.hi, None if info.values is None else sorted(map(repr, info.values)))
+                       for name, info in scope.variables.items())
+    text = repr((variables, sorted(scope.nodes), sorted(scope.choices), sorted(scope.relations)))
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def value_of(expr: Expr, scope: Scope) -> Abs:

@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kremlin_tui.analysed import truth_of, value_of
+from kremlin_tui.analysed import remembered, truth_of, value_of
 from kremlin_tui.builder.state import story_variables
 from kremlin_tui.diagnostics import Collector, Diagnostic, Pos
 from kremlin_tui.expr import Ast, Expr, ExprError, Scope, reads
 from kremlin_tui.label_hints import check_callbacks, check_labels
 from kremlin_tui.loader import load_story_with_diagnostics
+from kremlin_tui.memo import memo
 from kremlin_tui.model import Choice, Effect, Node, Story
 from kremlin_tui.structure import check_structure, cyclic_scenes
 from kremlin_tui.template import Cond, Template
@@ -97,7 +98,7 @@ def refined_scope(story: Story) -> Scope:
             possible[effect.target] |= set(flag.values) if flag.values else {True, False}
     variables = story_variables(story.stats, story.relations, story.flags, possible)
     choices = {f"{n.id}.{c.id}" for n in story.nodes.values() for c in n.choices}
-    return Scope(variables, set(story.nodes), choices, set(story.relations))
+    return remembered(Scope(variables, set(story.nodes), choices, set(story.relations)))
 
 
 def truth(expr: Expr | None, scope: Scope) -> frozenset[bool]:
@@ -304,8 +305,15 @@ def _codex_coverage(story: Story, out: Collector) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
+_WORDS = memo(100_000)  # the language server's memo (memo.py): a text's word count
+
+
 def words(text: str) -> int:
-    return len(_WORD.findall(text))
+    count = _WORDS.get(text)
+    if count is None:
+        count = len(_WORD.findall(text))
+        _WORDS.put(text, count)
+    return count
 
 
 def story_stats(story: Story) -> dict[str, Any]:
@@ -373,6 +381,7 @@ def _codex_matches(story: Story, out: Collector) -> None:
 
 
 _LIST_ITEM = re.compile(r"^\s*([-*+]|\d+[.)])\s+")
+_ANY_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s", re.MULTILINE)  # a line of a text might be one
 
 
 def _templates_with_owner(story: Story) -> Iterator[tuple[str, Template, Pos]]:
@@ -394,6 +403,8 @@ def _accidental_lists(where: str, template: Template, owner: Pos, out: Collector
     break, or `- ` where a dash was meant) turns its whole paragraph into a list in both front
     ends. A year at the start of a line, or a list marker in the middle of a paragraph, is
     almost never meant."""
+    if not _ANY_LIST_ITEM.search(template.source):
+        return  # (most texts: no line of them starts like a list item)
     for paragraph in re.split(r"\n\s*\n", template.source):
         lines = paragraph.split("\n")
         items = [bool(_LIST_ITEM.match(line)) for line in lines]

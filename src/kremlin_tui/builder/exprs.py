@@ -6,9 +6,15 @@ from __future__ import annotations
 from kremlin_tui.analysed import problem_of
 from kremlin_tui.builder.reader import Reader, describe
 from kremlin_tui.expr import Expr, ExprError, Scope, parse
+from kremlin_tui.memo import memo
 from kremlin_tui.mentions import MentionIndex
 from kremlin_tui.template import Template, TemplateError, parse_template
 from kremlin_tui.yamlsource import YNode, YScalar
+
+# The language server's memo (memo.py): a text's template, by the scalar it was read from and
+# the codex words it was scanned for. An unchanged file's tree is remembered whole (yamlsource),
+# so the same scalar object means the same text at the same place in the same file.
+_TEMPLATES = memo(100_000)
 
 
 def _code(exc: ExprError) -> str:
@@ -53,13 +59,19 @@ class Expressions:
         if not isinstance(node, YScalar):
             self.read.error(node.pos, "type", f"{what} must be text, found {describe(node)}")
             return None
-        try:
-            template = parse_template(node.text, lambda o: self.read.scalar_pos(node, o), self.mentions)
-        except TemplateError as exc:
-            self.read.error(self.read.scalar_pos(node, exc.offset), "template", f"{what}: {exc.message}")
-            return None
-        except ExprError as exc:
-            self.read.error(self.read.scalar_pos(node, exc.offset), _code(exc), f"{what}: {exc.message}")
+        key = (node, self.mention_index.key)
+        template = _TEMPLATES.get(key)
+        if template is None:
+            try:
+                template = parse_template(node.text, lambda o: self.read.scalar_pos(node, o), self.mentions)
+            except TemplateError as exc:
+                template = (exc.offset, "template", exc.message)
+            except ExprError as exc:
+                template = (exc.offset, _code(exc), exc.message)
+            _TEMPLATES.put(key, template)
+        if isinstance(template, tuple):
+            offset, code, message = template
+            self.read.error(self.read.scalar_pos(node, offset), code, f"{what}: {message}")
             return None
         for expr, offset in template.exprs:
             self.check(expr, node, what, offset)

@@ -3,14 +3,18 @@ themselves, the choices that `extend` adds to them, and the check that every `go
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
 
+from kremlin_tui.analysed import scope_digest
 from kremlin_tui.builder.choices import ChoiceBuilder
 from kremlin_tui.builder.declarations import Declarations, DeclaredNode
 from kremlin_tui.builder.exprs import Expressions
 from kremlin_tui.builder.reader import Reader, one_of
 from kremlin_tui.diagnostics import Pos, shown
 from kremlin_tui.expr import unknown_name
+from kremlin_tui.memo import enabled as memo_enabled
+from kremlin_tui.memo import memo
 from kremlin_tui.model import Campaign, Chapter, Choice, EventTrigger, Node
 from kremlin_tui.spec import TAGS
 from kremlin_tui.yamlsource import YMap, YNode, YScalar
@@ -46,6 +50,9 @@ def declare_choices(read: Reader, raw: Declarations) -> set[str]:
     return keys
 
 
+_NODES = memo(20_000)  # the language server's memo of built scenes (SceneBuilder._remembered)
+
+
 class SceneBuilder:
     def __init__(self, read: Reader, exprs: Expressions, choices: ChoiceBuilder, chapters: dict[str, Chapter]) -> None:
         self.read = read
@@ -55,11 +62,39 @@ class SceneBuilder:
 
     def nodes(self, raw: Declarations) -> dict[str, Node]:
         nodes: dict[str, Node] = {}
+        context = self._context() if memo_enabled() else ""
         for declared in raw.nodes:
-            node = self.node(declared)
+            node = self._remembered(declared, context) if context else self.node(declared)
             if node is not None and node.id not in nodes:
                 nodes[node.id] = node
         return nodes
+
+    def _remembered(self, declared: DeclaredNode, context: str) -> Node | None:
+        """`node(declared)`, or what it gave and reported before for the same YAML objects in
+        the same context (the language server: an unchanged file's tree is remembered whole,
+        so only the scenes of the file being edited are built again)."""
+        out = self.read.out
+        key = (tuple(declared.values.items()), declared.pos, declared.path, declared.chapter, declared.ending,
+               context, bool(out.errors))  # a choice's checks look at whether anything failed before
+        known = _NODES.get(key)
+        if known is None:
+            before = len(out.items)
+            node = self.node(declared)
+            known = (node, out.items[before:])
+            _NODES.put(key, known)
+        else:
+            out.items.extend(known[1])
+        return known[0]
+
+    def _context(self) -> str:
+        """Everything building a scene reads besides its own YAML: the story's names (flags with
+        their values, scenes, events, codex entries, chapters, what a preview shows), the
+        expressions' scope and the codex words."""
+        known = self.choices.known
+        text = repr((sorted(map(repr, known.flags.values())), sorted(known.node_ids), sorted(known.event_ids),
+                     sorted(known.codex_ids), sorted(known.previewed), sorted(self.chapters),
+                     scope_digest(self.exprs.scope), self.exprs.mention_index.key))
+        return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
 
     def node(self, declared: DeclaredNode) -> Node | None:
         read, values, pos, ending = self.read, declared.values, declared.pos, declared.ending

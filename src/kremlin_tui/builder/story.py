@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from kremlin_tui.analysed import remembered
 from kremlin_tui.builder.choices import ChoiceBuilder, Known
 from kremlin_tui.builder.codex import build_codex, codex_words
 from kremlin_tui.builder.declarations import Declarations
@@ -45,7 +46,7 @@ def build_story(out: Collector, files: list[SourceFile], dirs: list[str], key: s
         campaign = replace(campaign, map=build_map(read, raw.campaign[0].values.get("map"), state.relations))
     node_ids, event_ids = declare_nodes(read, raw)
     choice_keys = declare_choices(read, raw)
-    scope = Scope(story_variables(state.stats, state.relations, state.flags), node_ids, choice_keys, set(state.relations))
+    scope = remembered(Scope(story_variables(state.stats, state.relations, state.flags), node_ids, choice_keys, set(state.relations)))
     codex_ids, mention_index = codex_words(read, raw)
     exprs = Expressions(read, scope, mention_index)
     codex = build_codex(read, exprs, raw)
