@@ -36,8 +36,9 @@ Part = Text | Interp | Cond
 MAX_IF_DEPTH = 20  # {if} inside {if}: rendering recurses once per level
 
 
-# `{{`, `}}`, a whole `{...}` on one line (quotes may hold braces), or a stray brace
-_BRACES = re.compile(r"""\{\{|\}\}|\{(?:'[^'\n]*'|"[^"\n]*"|[^{}'"\n])*\}|[{}]""")
+# `{{`, `}}`, a whole `{...}` on one line (quotes may hold braces), or a stray brace. Every
+# branch starts with a literal brace, so the regex engine skips to the next brace at C speed.
+_BRACES = re.compile(r"""\{(?:\{|(?:'[^'\n]*'|"[^"\n]*"|[^{}'"\n])*\}|)|\}\}?""")
 
 
 class TemplateError(Exception):

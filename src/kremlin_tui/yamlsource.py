@@ -184,7 +184,7 @@ def _build(loader: yaml.CSafeLoader, path: str, out: Collector, source: str) -> 
     stack, keys = tree.stack, tree.keys
     parent: YSeq | YMap | None = None
     key: str | None = None
-    get_event = loader.get_event
+    get_event, new_tuple = loader.get_event, tuple.__new__  # new_tuple(Pos, ...): no Python-level __new__
     scalar_event, stream_end, standard = yaml.ScalarEvent, yaml.StreamEndEvent, _STANDARD_TAGS
     map_start, seq_start, map_end, seq_end = yaml.MappingStartEvent, yaml.SequenceStartEvent, yaml.MappingEndEvent, yaml.SequenceEndEvent
     while True:
@@ -196,7 +196,7 @@ def _build(loader: yaml.CSafeLoader, path: str, out: Collector, source: str) -> 
                 tree.unsupported(event)
             mark = event.start_mark
             style = event.style
-            node: YNode = YScalar(event.value, Pos(path, mark.line + 1, mark.column + 1), not style and tag is None,
+            node: YNode = YScalar(event.value, new_tuple(Pos, (path, mark.line + 1, mark.column + 1)), not style and tag is None,
                                   style == "|" or style == ">", style if style == '"' or style == "'" else "")
             # Only a double-quoted escape (`"\e"`, `"\x9b"`) can put a control character in a
             # value: libyaml itself refuses raw ones. Checking these scalars alone keeps it cheap.
@@ -208,7 +208,7 @@ def _build(loader: yaml.CSafeLoader, path: str, out: Collector, source: str) -> 
             if len(stack) >= MAX_DEPTH:
                 tree.refuse(event, "too-deep", f"the file nests deeper than {MAX_DEPTH} levels")
             mark = event.start_mark
-            pos = Pos(path, mark.line + 1, mark.column + 1)
+            pos = new_tuple(Pos, (path, mark.line + 1, mark.column + 1))
             node = YMap({}, {}, pos) if kind is map_start else YSeq([], pos)
         elif kind is map_end or kind is seq_end:
             stack.pop()

@@ -166,10 +166,9 @@ class ChoiceBuilder:
         target, op, rhs = match.groups()
         variables = self.exprs.scope.variables
         info = variables.get(target)
-        target_pos = read.scalar_pos(item, match.start(1))
         if info is None or target in CALENDAR:
             message = unknown_name(target, variables) if info is None else f"'{target}' cannot be changed"
-            read.error(target_pos, "unknown-name", f"effect: {message}")
+            read.error(read.scalar_pos(item, match.start(1)), "unknown-name", f"effect: {message}")
             return None
         if not rhs:
             read.error(read.scalar_pos(item, len(source)), "syntax", f"effect: nothing after '{op}'")
@@ -180,7 +179,7 @@ class ChoiceBuilder:
         flag = self.known.flags.get(target)
         if flag is not None:
             if op != "=":
-                read.error(target_pos, "type", f"effect: '{target}' is a flag; write '{target} = ...'")
+                read.error(read.scalar_pos(item, match.start(1)), "type", f"effect: '{target}' is a flag; write '{target} = ...'")
                 return None
             self._check_flag_value(flag, value, item, match.start(3))
         elif (const := value.constant()) is not None and isinstance(const, str | bool):

@@ -55,6 +55,10 @@ def is_true(node: YNode | None) -> bool:
     return isinstance(node, YScalar) and node.text in _TRUE
 
 
+# Each kind of object's keys in spec order, with whether they are required, and the set of them.
+_FIELDS = {kind: (tuple((f.name, f.required) for f in spec), {f.name for f in spec}) for kind, spec in OBJECTS.items()}
+
+
 class Reader:
     """Typed access to one story's YAML trees; problems go to `out`."""
 
@@ -77,21 +81,22 @@ class Reader:
         if not isinstance(node, YMap):
             self.error(node.pos, "type", f"expected {article(kind)} (a mapping of keys), found {describe(node)}")
             return None
-        spec = OBJECTS[kind]
-        allowed = {f.name for f in spec}
-        for key in node.order:
-            if key not in allowed:
-                close = difflib.get_close_matches(key, allowed, n=1)
-                hint = f" (did you mean '{close[0]}'?)" if close else ""
-                self.error(node.keys[key], "unknown-key", f"unknown key '{shown(key)}' in {article(kind)}{hint}")
+        names, allowed = _FIELDS[kind]
+        if not allowed.issuperset(node.order):
+            for key in node.order:
+                if key not in allowed:
+                    close = difflib.get_close_matches(key, allowed, n=1)
+                    hint = f" (did you mean '{close[0]}'?)" if close else ""
+                    self.error(node.keys[key], "unknown-key", f"unknown key '{shown(key)}' in {article(kind)}{hint}")
         result: dict[str, YNode] = {}
-        for f in spec:
-            value = node.items.get(f.name)
-            if value is None or (isinstance(value, YScalar) and value.plain and value.text in NULL):
-                if f.required:
-                    self.error(node.pos, "missing-key", f"{article(kind)} needs '{f.name}'")
+        items = node.items
+        for name, required in names:
+            value = items.get(name)
+            if value is None or (type(value) is YScalar and value.plain and value.text in NULL):
+                if required:
+                    self.error(node.pos, "missing-key", f"{article(kind)} needs '{name}'")
                 continue
-            result[f.name] = value
+            result[name] = value
         return result
 
     def text(self, node: YNode | None, what: str) -> str | None:
