@@ -1,7 +1,11 @@
 """Scene text with `{expr}` interpolation and `{if}`/`{elif}`/`{else}`/`{end}` passages.
 
 A template is parsed once into parts. Static parts remember which codex entries they mention,
-so the engine learns what a scene unlocks without scanning rendered text at run time.
+so the engine learns what a scene unlocks without scanning rendered text at run time. Which
+entries a passage mentions is worked out the first time anyone asks (scanning every text for
+codex words was the largest single cost of loading a story, and a game shows a few of its
+hundreds of texts); the answer depends only on the text and the story's codex words, so asking
+early or late gives the same.
 """
 
 from __future__ import annotations
@@ -14,10 +18,33 @@ from typing import Any
 from kremlin_tui.expr import Expr, ExprError, format_value, parse
 
 
-@dataclass
 class Text:
-    text: str
-    codex: frozenset[str] = frozenset()
+    """Literal text; `codex`: the entries it mentions (given, or found by `codex_of` on first use)."""
+
+    __slots__ = ("_codex", "_codex_of", "text")
+    __hash__ = None  # type: ignore[assignment]  # compared by value, like the other parts
+
+    def __init__(self, text: str, codex: frozenset[str] = frozenset(),
+                 codex_of: Callable[[str], frozenset[str]] | None = None) -> None:
+        self.text = text
+        self._codex: frozenset[str] | None = None if codex_of is not None else codex
+        self._codex_of = codex_of
+
+    @property
+    def codex(self) -> frozenset[str]:
+        codex = self._codex
+        if codex is None:
+            codex = self._codex = self._codex_of(self.text)  # type: ignore[misc]
+            self._codex_of = None
+        return codex
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Text):
+            return NotImplemented
+        return self.text == other.text and self.codex == other.codex
+
+    def __repr__(self) -> str:
+        return f"Text(text={self.text!r}, codex={self.codex!r})"
 
 
 @dataclass
@@ -51,18 +78,30 @@ class TemplateError(Exception):
 class Template:
     """A parsed text; `pos_of(offset)` maps an offset in the source to a file position.
 
-    What it mentions is worked out once, when it is built: `codex` holds the entries its
+    What it mentions is worked out once, on first use: `codex` holds the entries its
     unconditional passages mention, and `mention_conds` the `{if}` passages that mention any,
     so a scene's entry evaluates only the conditions that can unlock something."""
 
-    __slots__ = ("codex", "exprs", "mention_conds", "parts", "source")
+    __slots__ = ("_codex", "_mention_conds", "exprs", "parts", "source")
 
     def __init__(self, source: str, parts: list[Part], exprs: list[tuple[Expr, int]]) -> None:
         self.source = source
         self.parts = parts
         self.exprs = exprs  # every expression with its offset, for the checker
-        self.codex = frozenset(c for p in parts if isinstance(p, Text) for c in p.codex)
-        self.mention_conds = tuple(p for p in parts if isinstance(p, Cond) and _mark_mentions(p))
+        self._codex: frozenset[str] | None = None
+        self._mention_conds: tuple[Cond, ...] | None = None
+
+    @property
+    def codex(self) -> frozenset[str]:
+        if self._codex is None:
+            self._codex = frozenset(c for p in self.parts if isinstance(p, Text) for c in p.codex)
+        return self._codex
+
+    @property
+    def mention_conds(self) -> tuple[Cond, ...]:
+        if self._mention_conds is None:
+            self._mention_conds = tuple(p for p in self.parts if isinstance(p, Cond) and _mark_mentions(p))
+        return self._mention_conds
 
     def __getstate__(self) -> tuple[str, list[Part], list[tuple[Expr, int]]]:
         return (self.source, self.parts, self.exprs)
@@ -140,7 +179,7 @@ def parse_template(
 ) -> Template:
     """Parse text; raises TemplateError (or ExprError with an absolute offset)."""
     if "{" not in source and "}" not in source:
-        return Template(source, [Text(source, codex_of(source) if codex_of else frozenset())], [])
+        return Template(source, [Text(source, codex_of=codex_of)], [])
     return _Parser(source, make_pos, codex_of).parse()
 
 
@@ -184,7 +223,7 @@ class _Parser:
     def flush(self) -> None:
         if self.buf:
             text = "".join(self.buf)
-            self.current.append(Text(text, self.codex_of(text) if self.codex_of else frozenset()))
+            self.current.append(Text(text, codex_of=self.codex_of))
             self.buf.clear()
 
     def expression(self, text: str, offset: int) -> Expr:

@@ -63,7 +63,10 @@ class Expressions:
         template = _TEMPLATES.get(key)
         if template is None:
             try:
-                template = parse_template(node.text, lambda o: self.read.scalar_pos(node, o), self.mentions)
+                # the codex scan runs when a text's mentions are first asked for (template.py):
+                # hand it the index alone, so a story does not keep the builder alive
+                index = self.mention_index
+                template = parse_template(node.text, lambda o: self.read.scalar_pos(node, o), index.find if index else None)
             except TemplateError as exc:
                 template = (exc.offset, "template", exc.message)
             except ExprError as exc:
@@ -76,7 +79,3 @@ class Expressions:
         for expr, offset in template.exprs:
             self.check(expr, node, what, offset)
         return template
-
-    def mentions(self, text: str) -> frozenset[str]:
-        # one scan per text, whatever the number of entries (mentions.py)
-        return self.mention_index.find(text) if self.mention_index else frozenset()
