@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import sys
 import time
@@ -77,7 +78,7 @@ def main() -> None:
     print(f"edit -> diagnostics: median {median * 1000:.0f} ms, max {max(latencies) * 1000:.0f} ms over {len(latencies)} edits")
     print(f"check_story in-process: median {statistics.median(checks) * 1000:.0f} ms "
           f"(latency / check = {median / statistics.median(checks):.2f}x)")
-    print(f"story: {Path(default_story_dir())}")
+    print(f"story: {Path(default_story_dir())}; load average {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

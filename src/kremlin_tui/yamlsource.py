@@ -68,7 +68,7 @@ def read_yaml_file(path: str, display_path: str, out: Collector) -> YNode | None
 
 def parse_yaml_bytes(data: bytes, display_path: str, out: Collector) -> YNode | None:
     text = decode(data, display_path, out)
-    return None if text is None else parse_yaml_text(text, display_path, out)
+    return None if text is None else parse_yaml_text(text, display_path, out, data)
 
 
 def decode(data: bytes, display_path: str, out: Collector) -> str | None:
@@ -86,23 +86,25 @@ def decode(data: bytes, display_path: str, out: Collector) -> str | None:
 _TREES = memo(64)  # (path, text) -> (tree, what parsing reported): files the server saw unchanged
 
 
-def parse_yaml_text(text: str, display_path: str, out: Collector) -> YNode | None:
+def parse_yaml_text(text: str, display_path: str, out: Collector, data: bytes | None = None) -> YNode | None:
     """The file's tree; an empty or comment-only file is an empty scalar (it declares nothing).
-    Nothing downstream changes a tree, so a remembered one (see memo.py) is shared."""
+    `data`: the UTF-8 bytes `text` was decoded from, if at hand (libyaml reads bytes; given a
+    str it would encode it again). Nothing downstream changes a tree, so a remembered one (see
+    memo.py) is shared."""
     if not memo_enabled():
-        return _parse_yaml_text(text, display_path, out)
+        return _parse_yaml_text(text, display_path, out, data)
     key = (display_path, text)
     known = _TREES.get(key)
     if known is None:
         reported = Collector()
-        known = (_parse_yaml_text(text, display_path, reported), reported.items)
+        known = (_parse_yaml_text(text, display_path, reported, data), reported.items)
         _TREES.put(key, known)
     out.items.extend(known[1])
     return known[0]
 
 
-def _parse_yaml_text(text: str, display_path: str, out: Collector) -> YNode | None:
-    loader = _Loader(text)
+def _parse_yaml_text(text: str, display_path: str, out: Collector, data: bytes | None = None) -> YNode | None:
+    loader = _Loader(text if data is None else data)
     try:
         root = _build(loader, display_path, out, text)
         return YScalar("", Pos(display_path, 1, 1), True) if root is None else root

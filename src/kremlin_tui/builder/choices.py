@@ -19,6 +19,7 @@ _ASSIGN = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(\+=|-=|=)(?!=)\s*(.*?)\s*
 _SCHEDULE_IN = re.compile(r"^\s*schedule\s+([A-Za-z_]\w*)\s+in\s+(\d+)\s+(days?|months?|years?)\s*$")
 _SCHEDULE_ON = re.compile(r"^\s*schedule\s+([A-Za-z_]\w*)\s+on\s+(\S+)\s*$")
 _UNLOCK = re.compile(r"^\s*unlock\s+([A-Za-z_]\w*)\s*$")
+_OPS = {op.value: op for op in EffectOp}  # "+=" -> EffectOp.ADD without the enum's lookup machinery
 
 
 @dataclass(frozen=True)
@@ -185,7 +186,7 @@ class ChoiceBuilder:
         elif (const := value.constant()) is not None and isinstance(const, str | bool):
             read.error(read.scalar_pos(item, match.start(3)), "type", f"effect: '{target}' is a number")
             return None
-        return Effect(EffectOp(op), target, value, read.scalar_pos(item, 0))
+        return Effect(_OPS[op], target, value, read.scalar_pos(item, 0))
 
     def _schedule_in(self, item: YScalar, match: re.Match[str]) -> Effect | None:
         target, amount, unit = match.groups()

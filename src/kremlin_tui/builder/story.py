@@ -31,7 +31,7 @@ def build_story(out: Collector, files: list[SourceFile], dirs: list[str], key: s
     broken_files = False  # a file that did not parse: its ids are missing, so skip cross-checks
     for source in files:
         text = decode(source.data, source.path, out)
-        tree = parse_yaml_text(text, source.path, out) if text is not None else None
+        tree = parse_yaml_text(text, source.path, out, source.data) if text is not None else None
         if text is None or tree is None:
             broken_files = True
             continue
