@@ -8,8 +8,9 @@ words are indexed once, when the story loads, and each text is scanned once:
   one regex, built as a trie of the heads (`(?<!\\w)(?:Le(?:nin|ague)|Red|...)(?!\\w)`), finds
   the heads a text holds in a single C-speed pass, whatever the number of entries; a word that
   is only a head ("Lenin") is then a dict lookup;
-- a longer word ("Red Army", "U.S.") is searched for, as its own regex, only in the texts that
-  hold its head, and once per text, not once per occurrence of the head;
+- a longer word ("Red Army", "U.S.") is searched for, as its own regex (compiled the first time
+  its head is seen: a codex of thousands of phrases does not compile them all), only in the
+  texts that hold its head, and once per text, not once per occurrence of the head;
 - the rare word that starts with a non-word character keeps its own regex;
 - a story with more heads than the trie regex is built for (a hostile codex) finds them with
   one `\\w+` scan per text instead: slower per text, still linear.
@@ -41,7 +42,8 @@ class MentionIndex:
         words = list(words)
         self.key = hashlib.sha256(repr(sorted(words)).encode("utf-8", "surrogateescape")).hexdigest() if memo_enabled() else ""
         self.exact: dict[str, set[str]] = {}
-        self.phrases: dict[str, list[tuple[re.Pattern[str], str]]] = {}  # head -> (whole word, codex id)
+        self.phrases: dict[str, list[tuple[str, str]]] = {}  # head -> (whole word, codex id)
+        self.compiled: dict[str, re.Pattern[str]] = {}  # a phrase's regex, compiled when its head is first seen
         self.other: list[tuple[str, re.Pattern[str], str]] = []
         for raw, cid in words:
             word = " ".join(raw.split())  # a phrase matches across any run of spaces or a line break
@@ -53,7 +55,7 @@ class MentionIndex:
             elif head.end() == len(word):
                 self.exact.setdefault(word, set()).add(cid)
             else:
-                self.phrases.setdefault(head.group(), []).append((_whole(word), cid))
+                self.phrases.setdefault(head.group(), []).append((word, cid))
         heads = self.exact.keys() | self.phrases.keys()
         self.heads: re.Pattern[str] | None = None
         if heads and len(heads) <= TRIE_MAX_HEADS and max(map(len, heads)) <= TRIE_MAX_HEAD_LENGTH:
@@ -84,9 +86,13 @@ class MentionIndex:
                 ids = exact.get(run)
                 if ids:
                     found |= ids
-                for pattern, cid in phrases.get(run, ()):
-                    if cid not in found and pattern.search(text):
-                        found.add(cid)
+                for word, cid in phrases.get(run, ()):
+                    if cid not in found:
+                        pattern = self.compiled.get(word)
+                        if pattern is None:
+                            pattern = self.compiled[word] = _whole(word)
+                        if pattern.search(text):
+                            found.add(cid)
         for word, pattern, cid in self.other:
             if cid not in found and word in text and pattern.search(text):
                 found.add(cid)
