@@ -33,9 +33,8 @@ class Text:
     @property
     def codex(self) -> frozenset[str]:
         codex = self._codex
-        if codex is None:
+        if codex is None:  # two threads asking at once both compute the same answer
             codex = self._codex = self._codex_of(self.text)  # type: ignore[misc]
-            self._codex_of = None
         return codex
 
     def __eq__(self, other: object) -> bool:
