@@ -305,7 +305,7 @@ def _codex_coverage(story: Story, out: Collector) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-_WORDS = memo(100_000)  # the language server's memo (memo.py): a text's word count
+_WORDS = memo(15_000)  # the language server's memo (memo.py): a text's word count
 
 
 def words(text: str) -> int:

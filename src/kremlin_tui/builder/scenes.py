@@ -50,7 +50,10 @@ def declare_choices(read: Reader, raw: Declarations) -> set[str]:
     return keys
 
 
-_NODES = memo(20_000)  # the language server's memo of built scenes (SceneBuilder._remembered)
+# The language server's memo of built scenes (SceneBuilder._remembered). Each entry keeps its
+# scene's YAML subtree alive, so it holds about the story's scenes twice over, not every edit
+# of a long session (nodes() raises the bound for a larger story).
+_NODES = memo(1_500)
 
 
 class SceneBuilder:
@@ -63,6 +66,7 @@ class SceneBuilder:
     def nodes(self, raw: Declarations) -> dict[str, Node]:
         nodes: dict[str, Node] = {}
         context = self._context() if memo_enabled() else ""
+        _NODES.size = max(_NODES.size, 3 * len(raw.nodes))
         for declared in raw.nodes:
             node = self._remembered(declared, context) if context else self.node(declared)
             if node is not None and node.id not in nodes:
