@@ -392,13 +392,8 @@ def _check_step(step: object, number: int, names: dict[str, Any]) -> None:
     where = f"decision {number} in the history"
     if not isinstance(step, list) or not 5 <= len(step) <= 8:
         raise DamagedSave(f"{where} is not a record")
-    for index, name, test, what in ((0, "node", _is_id, "a scene id"), (1, "choice", _is_id, "a choice id"),
-                                    (2, "date", _is_date, "a date")):
-        if not test(step[index]):
-            raise DamagedSave(f"{where} has no valid '{name}' ({what})")
-    for index, name in ((3, "title"), (4, "label")):
-        if not isinstance(step[index], str):
-            raise DamagedSave(f"{where} has a malformed '{name}'")
+    if not (_is_id(step[0]) and _is_id(step[1]) and _is_date(step[2]) and type(step[3]) is str and type(step[4]) is str):
+        _step_head_problem(step, where)  # the common case costs one test of each field
     outcome = step[5] if len(step) > 5 else None
     if outcome is not None and not (_is_int(outcome) and outcome >= 0):
         raise DamagedSave(f"{where} has a malformed 'outcome'")
@@ -416,6 +411,17 @@ def _check_step(step: object, number: int, names: dict[str, Any]) -> None:
         elif _is_change(change):
             continue
         raise DamagedSave(f"{where} has a malformed change record")
+
+
+def _step_head_problem(step: list[Any], where: str) -> None:
+    """Raise DamagedSave naming the first malformed field of a history row's head."""
+    for index, name, test, what in ((0, "node", _is_id, "a scene id"), (1, "choice", _is_id, "a choice id"),
+                                    (2, "date", _is_date, "a date")):
+        if not test(step[index]):
+            raise DamagedSave(f"{where} has no valid '{name}' ({what})")
+    for index, name in ((3, "title"), (4, "label")):
+        if not isinstance(step[index], str):
+            raise DamagedSave(f"{where} has a malformed '{name}'")
 
 
 def _is_change(change: object) -> bool:
