@@ -39,7 +39,7 @@ from kremlin_tui import __version__
 from kremlin_tui.dates import GameDate
 from kremlin_tui.diagnostics import Pos
 from kremlin_tui.expr import NODE_CLASSES, Expr
-from kremlin_tui.model import MODEL_CLASSES, Campaign, CodexEntry, Node, Story
+from kremlin_tui.model import MODEL_CLASSES, Campaign, CodexEntry, EventTrigger, Node, Story
 from kremlin_tui.template import Cond, Interp, Template, Text
 
 FORMAT = 3  # format 1 was not data-only; format 2 kept scenes uncompressed
@@ -331,7 +331,7 @@ class LazyMap(Mapping[str, Any]):
         return len(self._spans)
 
 
-_LAZY = {"nodes": Node, "codex": CodexEntry}
+_LAZY = {"nodes": Node, "codex": CodexEntry, "triggers": EventTrigger}  # decoded on first use
 
 
 def encode(story: Story) -> bytes:
