@@ -223,3 +223,18 @@ endings:
   - {id: other, title: Other, text: The end.}
   - {id: elsewhere, title: Elsewhere, text: The other end.}
 """
+
+
+def test_previewing_every_choice_leaves_the_game_as_it_was(campaign: Story) -> None:
+    """A preview works on a scratch copy of what effects write; the game's own state (variables,
+    schedule, codex, visits, choices taken) is never touched by showing a scene."""
+    for seed in range(8):
+        game = Game.new(campaign, seed)
+        picker = random.Random(seed)
+        while not game.ended:
+            before = game.state.to_json()
+            scene = game.scene()
+            for number in range(1, len(scene.choices) + 1):
+                game.preview(number, reveal=True)
+            assert game.state.to_json() == before
+            game.choose(picker.choice(game.available_ids()), render=False)

@@ -12,11 +12,12 @@ is a gamble exactly when more than one different result can happen.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from kremlin_tui.dates import GameDate
 from kremlin_tui.effects import apply_effects, outcome_chances
-from kremlin_tui.expr import CALENDAR, Ast, reads
+from kremlin_tui.expr import CALENDAR, Expr, reads
 from kremlin_tui.model import Choice, Story
 
 if TYPE_CHECKING:
@@ -98,7 +99,7 @@ def preview_choice(story: Story, state: GameState, choice: Choice, reveal: bool 
         weights_read = set()
         if len(results) > 1:
             for outcome in choice.outcomes:
-                _names(outcome.weight.ast, weights_read)
+                weights_read |= _names(outcome.weight)
     shown = _shown(story, choice, reveal)
     if len(results) == 1:
         changes, goto = results[0][1][0], results[0][1][1]
@@ -114,9 +115,24 @@ def preview_choice(story: Story, state: GameState, choice: Choice, reveal: bool 
     return ChoicePreview(_previews(story, common, shown), tuple(outcomes), _depends(story, weights_read, reveal))
 
 
-def _scratch(state: GameState) -> GameState:
+@dataclass(slots=True)
+class _Scratch:
+    """The part of a state that effects write (copied) and that expressions and effects read
+    (shared): a preview runs once per choice shown, and copying a whole `GameState` (its
+    history, provenance and event index fields included) was most of its cost."""
+
+    vars: dict[str, Any]
+    scheduled: dict[str, str]
+    codex: list[str]
+    date: GameDate
+    visits: dict[str, int]
+    chosen: set[str]
+
+
+def _scratch(state: GameState | _Scratch) -> GameState:
     """A copy that effects can change: only what `apply_effects` writes is copied."""
-    return replace(state, vars=dict(state.vars), scheduled=dict(state.scheduled), codex=list(state.codex))
+    copy = _Scratch(dict(state.vars), dict(state.scheduled), list(state.codex), state.date, state.visits, state.chosen)
+    return copy  # type: ignore[return-value]  # what apply_effects and expressions read of a GameState
 
 
 def _typed(pair: tuple[Any, Any]) -> tuple[Any, ...]:
@@ -165,10 +181,18 @@ def _previews(story: Story, changes: dict[str, tuple[Any, Any]], shown: set[str]
     return tuple(out)
 
 
-def _names(ast: Ast, into: set[str]) -> None:
-    """Every variable an expression reads; `visited(...)`/`chose(...)` read as "@history"."""
-    for name, how in reads(ast):
-        into.add("@history" if how in ("visited", "chose") else name)
+_NAMES: dict[str, frozenset[str]] = {}  # an expression's source -> what it reads (the same source parses the same)
+
+
+def _names(expr: Expr) -> frozenset[str]:
+    """Every variable an expression reads; `visited(...)`/`chose(...)` read as "@history".
+    Worked out once per source: a gamble's preview asks on every scene that shows it."""
+    names = _NAMES.get(expr.source)
+    if names is None:
+        if len(_NAMES) > 50_000:  # stories reloaded many times over (the language server)
+            _NAMES.clear()
+        names = _NAMES[expr.source] = frozenset("@history" if how in ("visited", "chose") else name for name, how in reads(expr.ast))
+    return names
 
 
 def _depends(story: Story, names: set[str], reveal: bool) -> tuple[str, ...]:
