@@ -233,3 +233,30 @@ def test_explore_reports_decisions_per_year_over_the_games_that_reach_it(make_st
     assert list(per_year) == ["1924", "1925", "1926", "1927"]
     assert f"1926 2.0 ({leapt})" in format_report(result)
     assert json.loads(json.dumps(result))["decisions_per_year"] == per_year
+
+
+def test_the_help_names_the_storys_own_stat_and_relation(make_story) -> None:  # type: ignore[no-untyped-def]
+    """`why STAT` is explained with the story's own names, not a campaign's written into the code."""
+    from kremlin_tui.loader import load_story
+    from kremlin_tui.plain import why_examples
+
+    story = load_story([make_story(SCENE, manifest=OTHER_MANIFEST, name="other")])
+    assert why_examples(story) == "why morale, why venice"
+    assert why_examples(load_story([make_story(SCENE, manifest=BARE_MANIFEST, name="bare")])) == "why NAME"
+
+
+SCENE = """\
+nodes:
+  - {id: a, title: A, text: Hello., choices: [{id: go, label: Go, goto: z}]}
+endings:
+  - {id: z, title: Z, text: Bye.}
+"""
+OTHER_MANIFEST = """\
+campaign: {id: o, title: Other, start: a, start_date: 1500}
+stats:
+  - {id: secret, label: Secret, initial: 1, hidden: true}
+  - {id: morale, label: Morale, initial: 50}
+relations:
+  - {id: venice, name: Venice, initial: 0}
+"""
+BARE_MANIFEST = "campaign: {id: b, title: Bare, start: a, start_date: 1500}\n"

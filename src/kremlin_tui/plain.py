@@ -30,7 +30,7 @@ Commands:
   stats      your standing: stats and relations
   journal    the decisions you have taken, by date
   why        why this scene or event is here, and the decisions behind it
-  why STAT   why a stat or relation has its value (why party, why britain)
+  why STAT   why a stat or relation has its value ({examples})
   codex      the codex entries you have unlocked (codex NAME to read one)
   undo       take back the last decision (undo N: the last N); redo puts it back
   save NAME  save the game under a name; load NAME loads a save (or a game's latest)
@@ -44,6 +44,13 @@ Commands:
   quit       leave the game (end of input also leaves)
 The game saves itself after every decision (the last three moments of each game).
 Before anything is lost, the game asks: answer y or n (end of input means n)."""
+
+
+def why_examples(story: Story) -> str:
+    """"why party, why britain": the story's own first stat and relation, never a campaign's
+    names written into the code."""
+    names = [next((s.id for s in story.stats.values() if not s.hidden), None), next(iter(story.relations), None)]
+    return ", ".join(f"why {name}" for name in names if name) or "why NAME"
 
 
 class PlainGame(SaveCommands):
@@ -181,7 +188,8 @@ class PlainGame(SaveCommands):
         if subject:
             name = find_variable(self.story, subject)
             if name is None:
-                self.say(f"No stat or relation '{subject}'. Type 'why' for this scene, or 'why' and a stat: why party.")
+                example = why_examples(self.story).partition(",")[0]
+                self.say(f"No stat or relation '{subject}'. Type 'why' for this scene, or 'why' and a stat: {example}.")
                 return
             why = self.game.why(name)
         else:
@@ -226,7 +234,7 @@ class PlainGame(SaveCommands):
                 self.show_scene()
             return True
         if word in ("help", "?", "h"):
-            self.say(HELP)
+            self.say(HELP.format(examples=why_examples(self.story)))
             if self.debug:
                 from kremlin_tui.debugger import HELP as DEBUG_HELP
 

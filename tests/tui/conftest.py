@@ -1,11 +1,13 @@
-"""TUI test helpers: an app on the mini story with a fixed seed and a private profile."""
+"""TUI test helpers: an app on the mini story with a fixed seed and a private profile, and no
+blinking cursor (a snapshot must not depend on when in the blink it is taken)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input
 
 from kremlin_tui.loader import load_story
 from kremlin_tui.tui.app import KremlinApp
@@ -20,3 +22,16 @@ def make_app(tmp_path: Path) -> Callable[..., KremlinApp]:
         return KremlinApp([story_dir], seed=1, saves_dir=str(tmp_path / "saves"), profile_dir=tmp_path / "profile", story=story)
 
     return build
+
+
+@pytest.fixture(autouse=True)
+def _steady_cursor(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every Input's cursor stays on: the codex's search box was captured blinking on or off."""
+    original = Input.__init__
+
+    def steady(self: Input, *args: object, **kwargs: object) -> None:
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+        self.cursor_blink = False
+
+    monkeypatch.setattr(Input, "__init__", steady)
+    yield

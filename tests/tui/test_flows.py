@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.tui.waiting import wait_until
 from textual.widgets import Markdown, OptionList
 
 from kremlin_tui.tui.screens.charts import ChartsScreen
@@ -22,12 +23,10 @@ async def test_title_loads_the_story_in_the_background(make_app) -> None:  # typ
     app = make_app(preload=False)
     async with app.run_test(size=(100, 30)) as pilot:
         assert isinstance(app.screen, TitleScreen)
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if app.story is not None:
-                break
+        assert "Loading the story" in str(app.screen.query_one("#premise").render())
+        # the title learns of the story through a signal, after app.story is set: wait for the words
+        assert await wait_until(pilot, lambda: "A tiny story" in str(app.screen.query_one("#premise").render()))
         assert app.story is not None
-        assert "A tiny story" in str(app.screen.query_one("#premise").render())
 
 
 async def test_new_game_to_an_ending_with_keys(make_app) -> None:  # type: ignore[no-untyped-def]
@@ -238,3 +237,23 @@ async def test_the_debug_panel_fits_at_100x30_with_room_for_the_story(make_app) 
         story = screen.query_one("#scene-scroll").region
         assert command_line.height and command_line.bottom <= footer.y <= 29 and footer.height == 1  # both on screen
         assert story.height >= 6  # the story keeps room to read
+
+
+async def test_help_tells_the_story_from_its_manifest(make_app) -> None:  # type: ignore[no-untyped-def]
+    """Who the player is comes from the story's premise, never from the UI code (issue 16)."""
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("question_mark")
+        text = markdown_text(app, "#help-text")
+        assert "## Mini" in text and "A tiny story for the engine's tests." in text
+        assert "The story begins on 21 January 1924." in text
+        assert "Trotsky" not in text and "## How to play" in text and "| key | does | where |" in text
+
+
+async def test_help_opened_while_the_story_loads_shows_it_when_it_arrives(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(preload=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        assert await wait_until(pilot, lambda: "A tiny story" in markdown_text(app, "#help-text"))
+        assert "Loading the story" not in markdown_text(app, "#help-text")

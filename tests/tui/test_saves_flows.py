@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.tui.waiting import wait_until
 from textual.widgets import DataTable, Input, Label
 
 from kremlin_tui.tui.screens.game import GameScreen
@@ -119,13 +120,9 @@ async def test_play_continue_opens_the_newest_save(make_app, tmp_path: Path) -> 
         await pilot.press("n", "1", "enter")
     app = KremlinApp([mini], saves_dir=str(tmp_path / "saves"), profile_dir=tmp_path / "profile", continue_game=True)
     async with app.run_test(size=(100, 30)) as pilot:
-        for _ in range(500):
-            await pilot.pause(0.02)
-            # app.screen is the new screen as soon as it is pushed; leaving the test before it has
-            # mounted its widgets shuts the app down under it (NoMatches in on_mount)
-            if isinstance(app.screen, GameScreen) and app.screen.query("#scene-text"):
-                break
-        await pilot.pause()  # let the pushed screen finish mounting before the app shuts down
+        # app.screen is the new screen as soon as it is pushed; leaving the test before it has
+        # mounted its widgets shuts the app down under it (NoMatches in on_mount)
+        await wait_until(pilot, lambda: isinstance(app.screen, GameScreen) and app.screen.query("#scene-text"))
         assert isinstance(app.screen, GameScreen) and app.game.state.node == "moscow"
 
 

@@ -42,6 +42,9 @@ class TestMainScreens:
         async def hide_the_temporary_folder(pilot) -> None:  # type: ignore[no-untyped-def]
             await pilot.press("n", "1", "enter", "f5", "l")
             pilot.app.screen.query_one(".screen-title").update("Load a saved game · SAVES")
+            # the "Quick saved" toast times out: on a loaded machine it was gone before the picture
+            # was taken (tests/tui/test_layout.py checks where toasts go)
+            pilot.app.clear_notifications()
 
         assert snap_compare(make_app(), run_before=hide_the_temporary_folder, terminal_size=size)
 

@@ -8,6 +8,8 @@ from textual.app import App
 from textual.screen import Screen
 
 if TYPE_CHECKING:
+    from textual.signal import Signal
+
     from kremlin_tui.engine import Game
     from kremlin_tui.model import Story
     from kremlin_tui.profile import Profile
@@ -18,6 +20,9 @@ MENU = (("resume", "Resume"), ("save", "Save the game"), ("load", "Load a saved 
 
 class ScreenActions(App[None]):
     profile: Profile
+    story: Story | None
+    story_ready: Signal[Story | None]
+    story_errors: list[str]
 
     @property
     def game(self) -> Game | None:  # provided by the app
@@ -66,7 +71,8 @@ class ScreenActions(App[None]):
     def action_help(self) -> None:
         from kremlin_tui.tui.screens.help import HelpScreen
 
-        self._open(HelpScreen())
+        loading = self.story is None and not self.story_errors
+        self._open(HelpScreen(self.story, self.story_ready if loading else None, lambda: self.story))
 
     def action_game_menu(self) -> None:
         """Escape in the game: resume, save, load, title, help, quit (or close the keys panel)."""

@@ -1,13 +1,24 @@
-"""Help: how to play and every key. `KEYS` is the one key map: the help screen, the README and a
-test (tests/tui/test_keys.py) read it, and the screens' bindings must agree with it."""
+"""Help: the story's premise, how to play and every key. `KEYS` is the one key map: the help
+screen, the README and a test (tests/tui/test_keys.py) read it, and the screens' bindings must
+agree with it. Nothing here is about one campaign: who the player is comes from the story's
+manifest (its premise), so another story or a mod gets its own."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Markdown, Static
 
 from kremlin_tui.tui.screens.base import SecondaryScreen
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from textual.signal import Signal
+
+    from kremlin_tui.model import Campaign, Story
 
 # (key as shown, what it does, where): one meaning per key on the screens a player moves between.
 KEYS: tuple[tuple[str, str, str], ...] = (
@@ -65,8 +76,7 @@ def keys_markdown() -> str:
 HOW_TO_PLAY = """\
 ## How to play
 
-You are Leon Trotsky, from Lenin's death in January 1924 onward. Each scene ends with a
-choice. Some choices are **locked** 🔒 until earlier decisions or your standing allow them;
+Each scene ends with a choice. Some choices are **locked** 🔒 until earlier decisions or your standing allow them;
 the reason is shown. Under the list, the stat changes the highlighted choice will certainly
 cause are shown (▲ up, ▼ down, green good, red bad), computed by the game from the situation
 you are in; a choice whose result is not certain is marked *a gamble*, with its odds and what
@@ -88,9 +98,56 @@ from loading.
 """
 
 
+LOADING = "## The story\n\n*Loading the story…*\n\n"
+NO_STORY = "## The story\n\n*The story could not be loaded: `kremlin-tui check` shows why.*\n\n"
+
+
+def story_markdown(campaign: Campaign) -> str:
+    """The story's own words first: its title, tagline, premise (who you are, and when) and first
+    day, from the manifest. Escaped: they are text, not Markdown."""
+    start = ("on " if campaign.start_date.precision == "day" else "in ") + campaign.start_date.display()
+    premise = " ".join(campaign.premise.split())
+    parts = [f"## {_escape(campaign.title)}", f"*{_escape(campaign.tagline)}*" if campaign.tagline else "",
+             _escape(premise), f"The story begins {start}."]
+    return "\n\n".join(part for part in parts if part) + "\n\n"
+
+
+def help_markdown(campaign: Campaign | None, loading: bool = False) -> str:
+    story = story_markdown(campaign) if campaign is not None else LOADING if loading else NO_STORY
+    return story + HOW_TO_PLAY + keys_markdown() + SAVING
+
+
+def _escape(text: str) -> str:
+    """Story text shown as Markdown: characters that would start markup are escaped."""
+    return "".join("\\" + c if c in "\\`*_[]<>#|" else c for c in text)
+
+
 class HelpScreen(SecondaryScreen):
+    """Given the story, or (while it loads) the signal that brings it and a way to read the story
+    once more after subscribing (it may have been published before this screen was mounted);
+    neither: it failed to load."""
+
+    def __init__(self, story: Story | None = None, story_ready: Signal[Story | None] | None = None,
+                 loaded: Callable[[], Story | None] | None = None) -> None:
+        super().__init__()
+        self.story = story
+        self.story_ready = story_ready
+        self.loaded = loaded
+
     def compose(self) -> ComposeResult:
         yield Static("Help · Escape to return", classes="screen-title")
         with VerticalScroll():
-            yield Markdown(HOW_TO_PLAY + keys_markdown() + SAVING, classes="reading")
+            campaign = self.story.campaign if self.story else None
+            yield Markdown(help_markdown(campaign, self.story_ready is not None), id="help-text", classes="reading")
         yield Footer()
+
+    def on_mount(self) -> None:
+        if self.story is None and self.story_ready is not None:
+            self.story_ready.subscribe(self, self.show_story)
+            story = self.loaded() if self.loaded is not None else None
+            if story is not None:
+                self.show_story(story)
+
+    def show_story(self, story: Story | None) -> None:
+        self.story = story
+        self.query_one("#help-text", Markdown).update(help_markdown(story.campaign if story else None))

@@ -14,7 +14,7 @@ from kremlin_tui.engine import Game
 from kremlin_tui.model import MapLabel, StoryMap
 from kremlin_tui.tui.screens.base import SecondaryScreen
 
-# Friends of the USSR in reds, its enemies in blues.
+# Friends of the home country in reds, its enemies in blues.
 ATTITUDE_COLOURS = {
     "allied": "#b3001b",
     "friendly": "#d7263d",

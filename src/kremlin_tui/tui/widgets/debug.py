@@ -21,7 +21,7 @@ class DebugPanel(Vertical):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="debug-scroll"):
             yield Static(id="debug-report")
-        yield Input(placeholder=":set party 60   :goto scene_id   :why   :state", id="debug-input")
+        yield Input(placeholder=":set NAME VALUE   :goto SCENE   :why   :state", id="debug-input")
 
     def refresh_from(self, game: Game, last: TurnResult | None = None, note: list[str] | None = None) -> None:
         lines = debugger.choice_report(game) + debugger.state_report(game)
