@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kremlin_tui import present
+from kremlin_tui import present, why
 from kremlin_tui.engine import Change, Game
 from kremlin_tui.loader import load_story
 
@@ -50,6 +50,9 @@ def test_journal_and_outcome_share_one_view_of_a_decision(mini: str) -> None:
     assert [d.line for d in shown.changes] == ["Party standing ▲5 (45 → 50)"]
     [entry] = present.journal(game)
     assert entry.chapter == "Chapter One" and entry.changes == shown.changes and entry.date == "21 January 1924"
+    # the label as Why? words it: without the writer's hint "(Party ▲)", the real change is listed
+    assert result.label == "Turn back [for Moscow] (Party ▲)"
+    assert shown.label == entry.label == why.cause(game, 1).label == "Turn back [for Moscow]"
 
 
 def test_charts_use_the_stat_scale_and_a_time_axis(mini: str) -> None:
@@ -63,6 +66,25 @@ def test_charts_use_the_stat_scale_and_a_time_axis(mini: str) -> None:
     assert present.spark((20.0, 21.0), 0, 100, [0, 1]) == "▂▂"  # a stat at 20 draws a low bar
     assert present.time_axis(("1924-01-21", "1925-03-01", "1926-01-01"), [0, 1, 2], 12) == "1924"
     assert present.time_axis(tuple(f"{1924 + i // 6}-01-01" for i in range(18)), list(range(18)), 18) == "1924  1925  1926"
+
+
+def test_the_charts_caption_counts_columns_truthfully(mini: str) -> None:
+    """Issue 16 found "12 decisions" over 13 columns: the first column is the start."""
+    story = load_story([mini])
+    game = Game.new(story, 1)
+    start = present.stat_series(game)
+    assert present.chart_caption(start, [0]) == "One column: the start (no decision yet); every bar on one scale, 0 (▁) to 100 (█)."
+    game.choose(1)
+    game.choose(1)
+    series = present.stat_series(game)
+    picks = present.resample(series[0].values, 40)
+    assert len(picks) == 3 and present.chart_caption(series, picks).startswith(
+        "The first column is the start, then one column per decision (2 decisions); every bar on one scale")
+    long = [present.Series("Party", 0, 100, tuple(float(v % 100) for v in range(65))),
+            present.Series("Britain", -100, 100, tuple(0.0 for _ in range(65)))]
+    picks = present.resample(long[0].values, 50)
+    assert present.chart_caption(long, picks) == (
+        "The first column is the start, the last is now: 64 decisions in 50 columns; each bar on its stat's scale.")
 
 
 def test_codex_search_ranks_title_matches_first(mini: str) -> None:

@@ -110,6 +110,16 @@ class FlagDef:
     values: tuple[str, ...] | None  # None: a true/false flag
     initial: bool | str
     pos: Pos
+    # (value, words) for the values the writer labelled: what a player reads in Why? ("with
+    # Zinoviev and Kamenev"), not the id the story's expressions use
+    labels: tuple[tuple[str, str], ...] = ()
+
+    def label_of(self, value: object) -> str:
+        """The words for one of the flag's values: its label, else the id with spaces for '_'."""
+        for name, words in self.labels:
+            if name == value:
+                return words
+        return str(value).replace("_", " ")
 
 
 class EffectOp(StrEnum):

@@ -215,8 +215,10 @@ class Outcome:
 
 
 def outcome(story: Story, result: TurnResult) -> Outcome:
+    from kremlin_tui.why import without_hint
+
     return Outcome(
-        label=result.label,
+        label=without_hint(result.label),
         result=result.result,
         changes=change_deltas(result.changes),
         hidden_shift=any(c.kind == "hidden" for c in result.changes),
@@ -245,7 +247,7 @@ def journal(game: Game) -> list[JournalEntry]:
     story = game.story
     entries: list[JournalEntry] = []
     chapter = None
-    from kremlin_tui.why import event_causes
+    from kremlin_tui.why import event_causes, without_hint
 
     for number, step in enumerate(game.state.history, start=1):
         node = story.nodes.get(step.node)
@@ -257,7 +259,8 @@ def journal(game: Game) -> list[JournalEntry]:
         is_event = node is not None and node.event is not None
         causes = tuple(c.short() for c in event_causes(game, node, number - 1)) if is_event else ()  # type: ignore[arg-type]
         # a step's title and label are read back from the save file: shown escaped, never raw
-        entries.append(JournalEntry(opens, GameDate.parse(step.date).display(), safe_line(step.title), safe_line(step.label),
+        label = safe_line(without_hint(step.label))  # as Why? words it: the real changes are listed under it
+        entries.append(JournalEntry(opens, GameDate.parse(step.date).display(), safe_line(step.title), label,
                                     is_event, change_deltas(step.changes), set_off, causes))
     return entries
 
@@ -452,6 +455,25 @@ def spark(values: tuple[float, ...], low: float, high: float, picks: list[int]) 
         level = round((min(high, max(low, values[index])) - low) / span * (len(BLOCKS) - 1))
         out.append(BLOCKS[max(1, level)])  # never blank: a zero still shows as the floor
     return "".join(out)
+
+
+def chart_caption(series: list[Series], picks: list[int]) -> str:
+    """What the columns and the heights mean, truthfully: the first column is the start (before
+    any decision), so 12 decisions draw 13 columns; a long game is drawn in fewer columns than
+    it has decisions (`resample`), and the caption says so."""
+    decisions = len(series[0].values) - 1 if series else 0
+    if decisions == 0:
+        columns = "One column: the start (no decision yet)"
+    elif len(picks) == decisions + 1:
+        columns = f"The first column is the start, then one column per decision ({plural(decisions, 'decision')})"
+    else:
+        columns = f"The first column is the start, the last is now: {plural(decisions, 'decision')} in {len(picks)} columns"
+    low, high = (series[0].low, series[0].high) if series else (0, 0)
+    if all(s.low == low and s.high == high for s in series):
+        scale = f"every bar on one scale, {number(low)} (▁) to {number(high)} (█)"
+    else:
+        scale = "each bar on its stat's scale"
+    return f"{columns}; {scale}."
 
 
 def time_axis(dates: tuple[str, ...], picks: list[int], room: int) -> str:

@@ -33,6 +33,7 @@ def _type(kind: str) -> dict[str, Any]:
         "effects": {"type": "array", "items": {"type": "string"}},
         "ids": {"type": "array", "items": {"type": "string", "pattern": ID_PATTERN}},
         "strs": {"type": "array", "items": {"type": "string"}},
+        "labels": {"type": "object", "additionalProperties": {"type": "string"}},
         "tags": {"type": "array", "items": {"type": "string"}, "examples": [list(TAGS)]},
         "scalar": {"type": ["string", "boolean"]},
     }

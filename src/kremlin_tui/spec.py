@@ -10,7 +10,7 @@ from enum import StrEnum
 @dataclass(frozen=True)
 class Field:
     name: str
-    type: str  # str, text, id, int, number, bool, date, expr, weight, effects, ids, strs, list:X, obj:X
+    type: str  # str, text, id, int, number, bool, date, expr, weight, effects, ids, strs, labels, list:X, obj:X
     required: bool = False
     doc: str = ""
     enum: tuple[str, ...] = ()
@@ -104,6 +104,8 @@ OBJECTS: dict[str, tuple[Field, ...]] = {
         Field("id", "id", True),
         Field("description", "str", True, "One line: what happened."),
         Field("values", "strs", doc="The values the flag can take; omit for true/false."),
+        Field("labels", "labels", doc="What a player reads for each value when Why? puts a condition into words, "
+              "e.g. {zinoviev_kamenev: with Zinoviev and Kamenev}; an unlabelled value is shown as its id."),
         Field("initial", "scalar", doc="Starting value: false by default, or the first of `values`."),
     ),
     "node": (

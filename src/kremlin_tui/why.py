@@ -152,7 +152,7 @@ def _comparison(op: str, left: Ast, right: Ast, story: Story) -> str | None:
 def _variable_comparison(name: str, op: str, value: Any, story: Story) -> str | None:
     if name in story.flags and story.flags[name].values is not None:
         description = story.flags[name].description.rstrip(".")
-        shown = str(value).replace("_", " ")
+        shown = story.flags[name].label_of(value)  # the writer's words for the value, else its id
         return f"{description}: {shown}" if op == "==" else f"{description}: not {shown}"
     if name in story.flags and isinstance(value, bool):
         return _flag_words(name, story, (op == "==") == value)
@@ -190,7 +190,7 @@ def _chose(key: str, story: Story) -> str:
     if node is None:
         return f"you chose {key}"
     choice = next((c for c in node.choices if c.id == choice_id), None)
-    label = _clean_label(choice.label.source) if choice else choice_id
+    label = without_hint(choice.label.source) if choice else choice_id
     return f"you chose “{label}” in “{node.title}”"
 
 
@@ -226,8 +226,10 @@ def _plain(ast: Ast, story: Story) -> str:
     return "?"
 
 
-def _clean_label(label: str) -> str:
-    """A label without its hand-written hint: the engine shows the real consequences."""
+def without_hint(label: str) -> str:
+    """A chosen label without its hand-written hint ("(Party ▲, a gamble)"): wherever a decision
+    is told after it was taken (Why?, the journal, "You chose"), the real consequences are shown
+    next to it. The one function for all of them: present.outcome and present.journal call it."""
     return _HINT.sub("", label.strip()) or label.strip()
 
 
@@ -318,14 +320,14 @@ def cause(game: Game, number: int, name: str = "") -> Cause:
     for change in step.changes:
         if change.name == name and change.kind in ("stat", "relation") and change.delta:
             detail = f"{change.label} {format_delta(change.delta)} ({format_value(change.old)} → {format_value(change.new)})"
-    label = _clean_label(step.label) if step.label != step.choice else _choice_label(node, step.choice)
+    label = without_hint(step.label) if step.label != step.choice else _choice_label(node, step.choice)
     return Cause(number, f"{MONTHS[day.month - 1]} {day.year}", step.title or step.node, label,
                  node is not None and node.event is not None, detail)
 
 
 def _choice_label(node: Node | None, choice_id: str) -> str:
     choice = next((c for c in node.choices if c.id == choice_id), None) if node else None
-    return _clean_label(choice.label.source) if choice else choice_id
+    return without_hint(choice.label.source) if choice else choice_id
 
 
 # -- reports ----------------------------------------------------------------------------------

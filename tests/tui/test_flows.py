@@ -37,7 +37,7 @@ async def test_new_game_to_an_ending_with_keys(make_app) -> None:  # type: ignor
         assert "It is 1924; your standing is 45." in markdown_text(app, "#scene-text")
         await pilot.press("1")  # turn back: the consequences come first
         text = markdown_text(app, "#scene-text")
-        assert "**You chose:** *Turn back \\[for Moscow\\] (Party ▲)*" in text
+        assert "**You chose:** *Turn back \\[for Moscow\\]*" in text  # the hint goes: what changed follows
         assert "Party standing ▲5 (45 → 50)" in text
         await pilot.press("enter")  # continue to the next scene
         assert "Red Square" in markdown_text(app, "#scene-text")

@@ -7,6 +7,7 @@ flag to the values something in the story can give it.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping, Set
 from dataclasses import dataclass
 from typing import Any
@@ -17,7 +18,7 @@ from kremlin_tui.diagnostics import Pos, shown
 from kremlin_tui.expr import CALENDAR, RESERVED, VarInfo
 from kremlin_tui.model import FlagDef, RelationDef, StatDef
 from kremlin_tui.spec import POLARITIES, RESTS_AT, Polarity
-from kremlin_tui.yamlsource import YNode
+from kremlin_tui.yamlsource import YMap, YNode
 
 
 @dataclass(frozen=True)
@@ -147,4 +148,34 @@ def _flag(read: Reader, names: _Names, declared: Declared) -> FlagDef | None:
             where = initial_node.pos if initial_node else pos
             read.error(where, "enum", f"flag '{fid}': initial '{shown(str(initial))}' is not one of its values")
             initial = options[0]
-    return FlagDef(fid, description, options, initial, pos)
+    labels = _labels(read, fid, values.get("labels"), options)
+    return FlagDef(fid, description, options, initial, pos, labels)
+
+
+def _labels(read: Reader, fid: str, node: YNode | None, options: tuple[str, ...] | None) -> tuple[tuple[str, str], ...]:
+    """`labels: {value: words}`: what a player reads for a value, checked against the values."""
+    if node is None:
+        return ()
+    if options is None:
+        read.error(node.pos, "labels", f"flag '{fid}': labels are for a flag with values; a true/false flag "
+                   "is put into words by its description")
+        return ()
+    if not isinstance(node, YMap):
+        read.error(node.pos, "type", f"flag '{fid}': labels must be a mapping of value: words, e.g. "
+                   f"{{{options[-1]}: …}}")
+        return ()
+    labels: list[tuple[str, str]] = []
+    for key in node.order:
+        if key not in options:
+            close = difflib.get_close_matches(key, options, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else f"; its values: {shown(', '.join(options), 200)}"
+            if " " in key:  # {a: one, two}: YAML read "two" as a key of its own
+                hint += " (a label with a comma in it needs quotes)"
+            read.error(node.keys[key], "enum", f"flag '{fid}': label for '{shown(key)}', which is not one of its values{hint}")
+            continue
+        words = read.text(node.items[key], f"flag '{fid}': the label of '{key}'")
+        if words is not None and not words.strip():
+            read.error(node.items[key].pos, "labels", f"flag '{fid}': the label of '{key}' is empty")
+        elif words is not None:
+            labels.append((key, " ".join(words.split())))
+    return tuple(labels)
