@@ -31,6 +31,42 @@ async def test_the_story_keeps_its_room_and_the_choices_at_most_40_percent(tmp_p
             await pilot.pause()
 
 
+def crowded_scenes(count: int) -> list[str]:
+    """The shipped scenes with the most to show under the story: most choices, longest labels."""
+    story = load_story([STORY])
+    nodes = [n for n in story.nodes.values() if not n.is_ending]
+    return [n.id for n in sorted(nodes, key=lambda n: (-len(n.choices), -sum(len(c.label.source) for c in n.choices)))[:count]]
+
+
+@pytest.mark.parametrize(("size", "prose"), [((80, 24), 10), ((60, 20), 6)])
+async def test_the_story_keeps_its_room_on_the_most_crowded_scenes(tmp_path, size, prose) -> None:  # type: ignore[no-untyped-def]
+    """Issue 16 measured "The Forty-Six" at 3 lines of prose: the eight scenes with the longest
+    choice lists, each shown and then its consequences, keep the story's room."""
+    from kremlin_tui import debugger
+
+    app = KremlinApp([STORY], seed=1, saves_dir=str(tmp_path / "saves"), profile_dir=tmp_path / "p",
+                     story=load_story([STORY]))
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        for scene in crowded_scenes(8):
+            debugger.command(app.game, f":goto {scene}")
+            app.screen.show_scene()
+            await pilot.pause()
+            listing = app.screen.query_one("#choices")
+            assert listing.option_count >= 4, scene
+            for step in ("scene", "consequences"):
+                assert (app.screen.showing_outcome is not None) == (step == "consequences"), (scene, step)
+                story = app.screen.query_one("#scene-scroll").region
+                box = app.screen.query_one("#choice-box").region
+                assert story.height >= prose and box.height <= int(size[1] * 0.4), (scene, step, story, box)
+                assert app.screen.query_one("#scene-text").region.width <= 76
+                if step == "scene":
+                    first = next(i for i in range(listing.option_count) if not listing.get_option_at_index(i).disabled)
+                    await pilot.press(str(first + 1))
+                    await pilot.pause()
+
+
 async def test_page_keys_scroll_the_story_and_enter_still_chooses(tmp_path) -> None:  # type: ignore[no-untyped-def]
     app = KremlinApp([STORY], seed=1, saves_dir=str(tmp_path / "saves"), profile_dir=tmp_path / "p",
                      story=load_story([STORY]))

@@ -1,5 +1,6 @@
-"""SVG snapshots of every main screen at 60x20, 80x24 and 160x48 (update with --snapshot-update,
-and look at each SVG you accept: nothing may be clipped that cannot be scrolled to)."""
+"""SVG snapshots of every screen a player moves between at 60x20, 80x24 and 160x48 (update with
+--snapshot-update, and look at each SVG you accept: nothing may be clipped that cannot be
+scrolled to)."""
 
 from __future__ import annotations
 
@@ -50,6 +51,15 @@ class TestMainScreens:
 
     def test_ending(self, snap_compare, make_app, size) -> None:  # type: ignore[no-untyped-def]
         assert snap_compare(make_app(), press=["n", "1", "enter", "1", "enter", "2", "enter"], terminal_size=size)
+
+    def test_game_menu(self, snap_compare, make_app, size) -> None:  # type: ignore[no-untyped-def]
+        assert snap_compare(make_app(), press=["n", "escape"], terminal_size=size)
+
+    def test_why(self, snap_compare, make_app, size) -> None:  # type: ignore[no-untyped-def]
+        assert snap_compare(make_app(), press=["n", "1", "enter", "y"], terminal_size=size)
+
+    def test_help(self, snap_compare, make_app, size) -> None:  # type: ignore[no-untyped-def]
+        assert snap_compare(make_app(), press=["n", "question_mark"], terminal_size=size)
 
 
 def test_markup_characters_in_story_text_render(snap_compare, make_app, tmp_path) -> None:  # type: ignore[no-untyped-def]

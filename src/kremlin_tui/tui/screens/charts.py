@@ -29,12 +29,7 @@ def charts_content(game: Game, width: int) -> Content:
                   (present.spark(line.values, line.low, line.high, picks), "$accent"), "\n"]
     if series:
         parts += [" " * (LABEL + NOW), (present.time_axis(dates, picks, room), "$text-muted"), "\n\n"]
-        low, high = series[0].low, series[0].high
-        same = all(s.low == low and s.high == high for s in series)
-        scale = f"every bar on one scale, {present.number(low)} (▁) to {present.number(high)} (█)" if same else \
-            "each bar on its stat's scale"
-        parts.append((f"One column per decision ({present.plural(len(dates) - 1, 'decision')}); {scale}.",
-                      "italic $text-muted"))
+        parts.append((present.chart_caption(series, picks), "italic $text-muted"))
     return Content.assemble(*parts)
 
 
@@ -44,7 +39,7 @@ class ChartsScreen(SecondaryScreen):
         self.game = game
 
     def compose(self) -> ComposeResult:
-        yield Static("Charts · your stats after every decision · Escape to return", classes="screen-title")
+        yield Static("Charts · your stats over time · Escape to return", classes="screen-title")
         with VerticalScroll(id="charts"):
             yield Static(id="chart-lines")
         yield Footer()

@@ -25,6 +25,8 @@ CATEGORY_NAMES = {"person": "People", "party": "Parties and bodies", "term": "Te
 
 
 class CodexScreen(SecondaryScreen):
+    # below 80 columns the list gives the entry's text room (app.tcss: CodexScreen.-narrow)
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (80, "-wide")]
     BINDINGS = [
         Binding("escape", "close", "Back"),
         Binding("down", "move(1)", "Next", show=False),

@@ -40,6 +40,8 @@ CHOICES_SHARE_DEBUGGING = 0.25  # with the F12 panel open (it takes a third), th
 
 
 class GameScreen(Screen[None]):
+    # The footer (compact) shows what fits 80 columns; Save and Quit are in the Escape menu, and
+    # every key is in the help (issue 16 found the footer cut at "u Un").
     BINDINGS = [
         *(Binding(str(n), f"pick({n})", f"Choice {n}", show=False) for n in range(1, 10)),
         Binding("enter", "take_highlighted", "Choose", show=False),
@@ -49,7 +51,7 @@ class GameScreen(Screen[None]):
         Binding("m", "app.map", "Map"),
         Binding("g", "app.charts", "Charts"),
         Binding("x", "app.codex", "Codex"),
-        Binding("s", "app.save", "Save"),
+        Binding("s", "app.save", "Save", show=False),
         Binding("l", "app.load", "Load", show=False),
         Binding("u", "app.undo", "Undo"),
         Binding("r", "app.redo", "Redo", show=False),
@@ -58,7 +60,7 @@ class GameScreen(Screen[None]):
         Binding("t", "toggle_sidebar", "Stats", show=False),
         Binding("f12", "toggle_debug", "Debug", show=False),
         Binding("question_mark", "app.help", "Help"),
-        Binding("q", "app.quit_game", "Quit"),
+        Binding("q", "app.quit_game", "Quit", show=False),
     ]
 
     class Decided(Message):
@@ -90,7 +92,7 @@ class GameScreen(Screen[None]):
                 yield ChoiceBox(id="choice-box")
                 yield DebugPanel(id="debug")
             yield StatsPanel(self.thresholds, id="sidebar")
-        yield Footer()
+        yield Footer(compact=True)
 
     @property
     def choice_box(self) -> ChoiceBox:
