@@ -8,6 +8,7 @@ a bar instead. What to show is computed in `present`, shared with the TUI.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import IO
 
@@ -23,6 +24,7 @@ __all__ = ["HELP", "PROMPT", "QUESTION", "WIDTH", "PlainGame", "output_width", "
 
 PROMPT = "> "
 QUESTION = "y/n? "  # the prompt of a yes/no question (never "> ": that is the command prompt only)
+_COMMAND_COLUMN = re.compile(r"^  \S.*?\s{2,}(?=\S)")  # "  why STAT   " in the help's table
 
 HELP = """\
 Type the number of a choice and press Enter.
@@ -51,6 +53,13 @@ def why_examples(story: Story) -> str:
     names written into the code."""
     names = [next((s.id for s in story.stats.values() if not s.hidden), None), next(iter(story.relations), None)]
     return ", ".join(f"why {name}" for name in names if name) or "why NAME"
+
+
+def _fit(line: str, width: int) -> list[str]:
+    if len(line) <= width:
+        return [line]
+    lead = line[: len(line) - len(line.lstrip())]
+    return present.hang(line.lstrip(), width, lead, len(lead) + 2)
 
 
 class PlainGame(SaveCommands):
@@ -83,11 +92,24 @@ class PlainGame(SaveCommands):
         self.session.replace_game(game)
 
     def say(self, text: str = "") -> None:
+        """Write lines; one wider than the terminal (a message quoting a long save name or path,
+        say) is wrapped with a hanging indent, so that nothing runs past the width. Lines that
+        fit, which is nearly all (the scene, choices and reports are wrapped where they are
+        made), are written as they are."""
+        if any(len(line) > self.width for line in text.split("\n")):
+            text = "\n".join(fitted for line in text.split("\n") for fitted in _fit(line, self.width))
         self.write(text + "\n")
 
     def say_hanging(self, text: str, first: str = "", indent: int | None = None) -> None:
         """One logical line, wrapped to the width with its continuation under the text."""
         self.say("\n".join(present.hang(text, self.width, first, indent)))
+
+    def say_table(self, text: str) -> None:
+        """Lines of "  command    what it does": each wrapped, continuing under what it does."""
+        for line in text.splitlines():
+            column = _COMMAND_COLUMN.match(line)
+            first = column.group(0) if column else ""
+            self.say_hanging(line[len(first):], first, len(first) if column else 2)
 
     def markdown(self, text: str) -> str:
         return render_markdown(text, self.width)
@@ -98,13 +120,13 @@ class PlainGame(SaveCommands):
         say()
         if scene.kind == "ending":
             say("=" * self.width)
-            say(f"THE END: {scene.title}")
+            self.say_hanging(f"THE END: {scene.title}")
         else:
-            say(f"== {scene.title} ==")
+            self.say_hanging(f"== {scene.title} ==")
         where = " · ".join(x for x in (scene.chapter_title if scene.kind != "ending" else "", scene.date, scene.place) if x)
-        say(where)
+        self.say_hanging(where, indent=2)
         if scene.tags:
-            say(f"Content: {', '.join(scene.tags)}")
+            self.say_hanging(f"Content: {', '.join(scene.tags)}", indent=2)
         if scene.kind == "event":
             say("(An event interrupts.)")
         say()
@@ -234,7 +256,7 @@ class PlainGame(SaveCommands):
                 self.show_scene()
             return True
         if word in ("help", "?", "h"):
-            self.say(HELP.format(examples=why_examples(self.story)))
+            self.say_table(HELP.format(examples=why_examples(self.story)))
             if self.debug:
                 from kremlin_tui.debugger import HELP as DEBUG_HELP
 
