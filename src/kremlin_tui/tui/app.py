@@ -117,7 +117,8 @@ class KremlinApp(StoryLoading, SaveActions, ScreenActions):
         self.session = session
         self.profile.record_codex(session.state.codex)
         self.action_to_title()
-        self.push_screen(GameScreen(session, self.game_reloaded, debug=self.debug_panel, thresholds=self.thresholds))
+        self.push_screen(GameScreen(session, self.game_reloaded, debug=self.debug_panel, thresholds=self.thresholds,
+                                    thresholds_found=self.thresholds_found))
 
     def action_to_title(self) -> None:
         while len(self.screen_stack) > 1:

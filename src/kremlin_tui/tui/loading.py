@@ -1,7 +1,8 @@
 """Loading the story off the UI thread, and live reload (`play --watch`).
 
-The app learns of a loaded or reloaded story through two signals, which the screens that care
-subscribe to: `story_ready` (the title's premise) and `game_reloaded` (the game screen redraws).
+The app learns of a loaded or reloaded story through signals, which the screens that care
+subscribe to: `story_ready` (the title's premise, the help), `game_reloaded` (the game screen
+redraws) and `thresholds_found` (the sidebar marks the stats near a value the story reads).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class StoryLoading(App[None]):
         self.thresholds: dict[str, tuple[Threshold, ...]] = {}
         self.story_ready: Signal[Story | None] = Signal(self, "story-ready")
         self.game_reloaded: Signal[Game] = Signal(self, "game-reloaded")
+        self.thresholds_found: Signal[None] = Signal(self, "thresholds-found")
 
     def start_loading(self) -> None:
         if self.story is None:
@@ -68,7 +70,14 @@ class StoryLoading(App[None]):
     def find_thresholds(self, story: Story) -> None:
         """The values at which the story reacts to each stat (off the UI thread: it imports the engine)."""
         found = _thresholds(story)
-        self.call_from_thread(setattr, self, "thresholds", found)
+        self.call_from_thread(self._thresholds_found, found)
+
+    def _thresholds_found(self, found: dict[str, tuple[Threshold, ...]]) -> None:
+        """In place: a game screen pushed before they were found holds this dict, and redraws
+        its sidebar when told (`play --continue` opens the game as soon as the story is in)."""
+        self.thresholds.clear()
+        self.thresholds.update(found)
+        self.thresholds_found.publish(None)
 
     def _poll_story(self) -> None:
         if self.watcher.changed():
@@ -93,6 +102,7 @@ class StoryLoading(App[None]):
             self.notify(f"{summary}:\n{shown}", title="Story reload", severity="error", timeout=20)
             return
         self.story = story
+        self.find_thresholds(story)  # the reloaded story's conditions may read other values
         if game is not None and self.session is not None:
             self.session.replace_game(game)
             self.game_reloaded.publish(game)

@@ -74,10 +74,12 @@ class GameScreen(Screen[None]):
         """The game reached an ending: the app shows the ending screen."""
 
     def __init__(self, session: Session, reloaded: Signal[Game] | None = None, *, debug: bool = False,
-                 thresholds: dict[str, tuple[Threshold, ...]] | None = None) -> None:
+                 thresholds: dict[str, tuple[Threshold, ...]] | None = None,
+                 thresholds_found: Signal[None] | None = None) -> None:
         super().__init__()
         self.session = session
         self.reloaded = reloaded  # published when live reload replaces the session's game
+        self.thresholds_found = thresholds_found  # published when `thresholds` is filled (after this screen, maybe)
         self.debug_on_start = debug
         self.thresholds = thresholds
         self.showing_outcome: TurnResult | None = None
@@ -107,6 +109,8 @@ class GameScreen(Screen[None]):
         self.choice_box.list.focus()
         if self.reloaded is not None:
             self.reloaded.subscribe(self, lambda _game: self.show_scene())
+        if self.thresholds_found is not None:
+            self.thresholds_found.subscribe(self, lambda _none: self.query_one(StatsPanel).refresh_from(self.session.game))
 
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.width < NARROW, "narrow")

@@ -116,7 +116,7 @@ class StatsPanel(Vertical):
 
     def __init__(self, thresholds: dict[str, tuple[Threshold, ...]] | None = None, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.thresholds = thresholds or {}
+        self.thresholds = thresholds if thresholds is not None else {}  # the app fills it in place, maybe later
         self.rows: list[StatRow | RelationRow] = []
 
     def compose(self) -> ComposeResult:
