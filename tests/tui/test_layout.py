@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.tui.waiting import wait_until
 
 from kremlin_tui.loader import load_story
 from kremlin_tui.tui.app import KremlinApp
@@ -78,6 +79,17 @@ async def test_page_keys_scroll_the_story_and_enter_still_chooses(tmp_path) -> N
         await pilot.press("pagedown")
         await pilot.pause()
         assert scroll.scroll_y > 0 and app.screen.query_one("#choices").highlighted == highlighted
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert scroll.scroll_y == 0
+        # the mouse wheel over the story scrolls it (private pilot API: Textual's pilot has no wheel)
+        from textual.events import MouseScrollDown, MouseScrollUp
+
+        await pilot._post_mouse_events([MouseScrollDown] * 3, "#scene-scroll", offset=(5, 3))
+        assert await wait_until(pilot, lambda: scroll.scroll_y > 0, 10)
+        await pilot._post_mouse_events([MouseScrollUp] * 3, "#scene-scroll", offset=(5, 3))
+        assert await wait_until(pilot, lambda: scroll.scroll_y == 0, 10)
+        assert app.screen.query_one("#choices").highlighted == highlighted
         await pilot.press("tab", "enter")  # focus elsewhere: Enter still takes the highlighted choice
         await pilot.pause()
         assert app.game.state.decisions == 1
