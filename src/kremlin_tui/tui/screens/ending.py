@@ -37,7 +37,7 @@ def ending_markdown(game: Game, profile: Profile) -> str:
 
 class EndingScreen(SecondaryScreen):
     BINDINGS = [
-        Binding("escape", "app.to_title", "Title screen"),
+        Binding("escape", "app.to_title", "Title"),
         Binding("u", "app.undo", "Undo"),
         Binding("j", "app.journal", "Journal"),
         Binding("y", "app.why", "Why?"),
@@ -53,4 +53,4 @@ class EndingScreen(SecondaryScreen):
         yield Static("The End", classes="screen-title")
         with VerticalScroll():
             yield Markdown(ending_markdown(self.game, self.profile), id="ending", classes="reading")
-        yield Footer()
+        yield Footer(compact=True)  # every key fits 60 columns

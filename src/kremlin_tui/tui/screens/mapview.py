@@ -83,7 +83,7 @@ def _region_lines(rows: tuple[str, ...], labels: tuple[MapLabel, ...], colours: 
     return lines
 
 
-def legend(game: Game) -> Content:
+def legend(game: Game, width: int = 200) -> Content:
     story_map = game.story.campaign.map
     homes = [c.name for c in story_map.countries if not c.relation and c.name] if story_map else []
     parts: list[tuple[str, str] | str] = [part for name in homes[:1] for part in (("  ", f"on {HOME_COLOUR}"), f" {name}\n")]
@@ -97,8 +97,13 @@ def legend(game: Game) -> Content:
             parts.append((f"  {regime}", "italic"))
         parts.append("\n")
     parts.append(("\nScale: ", "bold"))
-    for word in reversed(ATTITUDES):
+    used = len("Scale: ")
+    for word in reversed(ATTITUDES):  # on two lines where one would run off a narrow screen
+        if used + len(word) + 2 > width:
+            parts.append("\n" + " " * len("Scale: "))
+            used = len("Scale: ")
         parts.append((f" {word} ", f"#ffffff on {ATTITUDE_COLOURS[word]}"))
+        used += len(word) + 2
     return Content.assemble(*parts)
 
 
@@ -121,6 +126,7 @@ class MapScreen(SecondaryScreen):
         self.query_one("#map-scroll").focus()
 
     def on_resize(self, event: events.Resize) -> None:
+        self.query_one("#legend", Static).update(legend(self.game, event.size.width - 4))
         story_map = self.game.story.campaign.map
         if story_map is not None:
             stacked = event.size.width < map_width(story_map) + 4
