@@ -201,3 +201,22 @@ async def test_notifications_are_top_right_in_the_game_and_bottom_right_elsewher
         toasts = list(app.screen.query(Toast))
         assert toasts and all(t.region.y > size[1] // 2 for t in toasts)  # Textual's place: bottom right
         assert toasts[-1].region.bottom >= size[1] - 2
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24)])
+async def test_the_highlighted_choice_shows_its_costs_and_odds_from_the_engine(tmp_path, size) -> None:  # type: ignore[no-untyped-def]
+    """Under the list: the highlighted choice's certain changes, or a gamble's odds, computed by
+    the engine's preview (not the label's hint), inside the box and on screen."""
+    app = KremlinApp([STORY], seed=1, saves_dir=str(tmp_path / "saves"), profile_dir=tmp_path / "p",
+                     story=load_story([STORY]))
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        detail = app.screen.query_one("#choice-detail")
+        assert "Certain: Party standing ▲6" in str(detail.render())
+        await pilot.press("down", "down")  # the telegram to Kamenev: a gamble
+        await pilot.pause()
+        text = " ".join(str(detail.render()).split())
+        assert "gamble" in text and " in " in text, text  # "A gamble: about 5 in 9 or about 4 in 9"
+        box = app.screen.query_one("#choice-box").region
+        assert box.contains_region(detail.region) and detail.region.bottom <= size[1] - 1  # above the footer
