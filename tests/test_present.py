@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kremlin_tui import present, why
+from kremlin_tui import present_charts as charts
 from kremlin_tui.engine import Change, Game
 from kremlin_tui.loader import load_story
 
@@ -59,31 +60,31 @@ def test_charts_use_the_stat_scale_and_a_time_axis(mini: str) -> None:
     story = load_story([mini])
     game = Game.new(story, 1)
     game.choose(1)
-    series = present.stat_series(game)
+    series = charts.stat_series(game)
     party = next(s for s in series if s.label == "Party standing")
     assert party.values == (45.0, 50.0) and (party.low, party.high) == (0, 100)
-    assert present.spark((0.0, 50.0, 100.0), 0, 100, [0, 1, 2]) == "▁▄█"  # the stat's scale, not its own min/max
-    assert present.spark((20.0, 21.0), 0, 100, [0, 1]) == "▂▂"  # a stat at 20 draws a low bar
-    assert present.time_axis(("1924-01-21", "1925-03-01", "1926-01-01"), [0, 1, 2], 12) == "1924"
-    assert present.time_axis(tuple(f"{1924 + i // 6}-01-01" for i in range(18)), list(range(18)), 18) == "1924  1925  1926"
+    assert charts.spark((0.0, 50.0, 100.0), 0, 100, [0, 1, 2]) == "▁▄█"  # the stat's scale, not its own min/max
+    assert charts.spark((20.0, 21.0), 0, 100, [0, 1]) == "▂▂"  # a stat at 20 draws a low bar
+    assert charts.time_axis(("1924-01-21", "1925-03-01", "1926-01-01"), [0, 1, 2], 12) == "1924"
+    assert charts.time_axis(tuple(f"{1924 + i // 6}-01-01" for i in range(18)), list(range(18)), 18) == "1924  1925  1926"
 
 
 def test_the_charts_caption_counts_columns_truthfully(mini: str) -> None:
     """Issue 16 found "12 decisions" over 13 columns: the first column is the start."""
     story = load_story([mini])
     game = Game.new(story, 1)
-    start = present.stat_series(game)
-    assert present.chart_caption(start, [0]) == "One column: the start (no decision yet); every bar on one scale, 0 (▁) to 100 (█)."
+    start = charts.stat_series(game)
+    assert charts.chart_caption(start, [0]) == "One column: the start (no decision yet); every bar on one scale, 0 (▁) to 100 (█)."
     game.choose(1)
     game.choose(1)
-    series = present.stat_series(game)
-    picks = present.resample(series[0].values, 40)
-    assert len(picks) == 3 and present.chart_caption(series, picks).startswith(
+    series = charts.stat_series(game)
+    picks = charts.resample(series[0].values, 40)
+    assert len(picks) == 3 and charts.chart_caption(series, picks).startswith(
         "The first column is the start, then one column per decision (2 decisions); every bar on one scale")
-    long = [present.Series("Party", 0, 100, tuple(float(v % 100) for v in range(65))),
-            present.Series("Britain", -100, 100, tuple(0.0 for _ in range(65)))]
-    picks = present.resample(long[0].values, 50)
-    assert present.chart_caption(long, picks) == (
+    long = [charts.Series("Party", 0, 100, tuple(float(v % 100) for v in range(65))),
+            charts.Series("Britain", -100, 100, tuple(0.0 for _ in range(65)))]
+    picks = charts.resample(long[0].values, 50)
+    assert charts.chart_caption(long, picks) == (
         "The first column is the start, the last is now: 64 decisions in 50 columns; each bar on its stat's scale.")
 
 

@@ -10,6 +10,7 @@ from textual.content import Content
 from textual.widgets import Footer, Static
 
 from kremlin_tui import present
+from kremlin_tui import present_charts as charts
 from kremlin_tui.engine import Game
 from kremlin_tui.tui.screens.base import SecondaryScreen
 
@@ -18,18 +19,18 @@ NOW = 5  # " 100 " the latest value
 
 
 def charts_content(game: Game, width: int) -> Content:
-    series = present.stat_series(game)
-    dates = present.timeline(game)
+    series = charts.stat_series(game)
+    dates = charts.timeline(game)
     room = max(10, width - LABEL - NOW)
-    picks = present.resample(series[0].values, room) if series else []
+    picks = charts.resample(series[0].values, room) if series else []
     parts: list[Content | str | tuple[str, str]] = []
     for line in series:
         label = line.label if len(line.label) <= LABEL - 1 else line.label[: LABEL - 2] + "…"
         parts += [(f"{label:<{LABEL}}", "bold"), (f"{present.number(line.values[-1]):>4} ", ""),
-                  (present.spark(line.values, line.low, line.high, picks), "$accent"), "\n"]
+                  (charts.spark(line.values, line.low, line.high, picks), "$accent"), "\n"]
     if series:
-        parts += [" " * (LABEL + NOW), (present.time_axis(dates, picks, room), "$text-muted"), "\n\n"]
-        parts.append((present.chart_caption(series, picks), "italic $text-muted"))
+        parts += [" " * (LABEL + NOW), (charts.time_axis(dates, picks, room), "$text-muted"), "\n\n"]
+        parts.append((charts.chart_caption(series, picks), "italic $text-muted"))
     return Content.assemble(*parts)
 
 
