@@ -12,6 +12,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Markdown, Static
 
 from kremlin_tui.tui.screens.base import SecondaryScreen
+from kremlin_tui.tui.text import md_escape
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -107,19 +108,14 @@ def story_markdown(campaign: Campaign) -> str:
     day, from the manifest. Escaped: they are text, not Markdown."""
     start = ("on " if campaign.start_date.precision == "day" else "in ") + campaign.start_date.display()
     premise = " ".join(campaign.premise.split())
-    parts = [f"## {_escape(campaign.title)}", f"*{_escape(campaign.tagline)}*" if campaign.tagline else "",
-             _escape(premise), f"The story begins {start}."]
+    parts = [f"## {md_escape(campaign.title)}", f"*{md_escape(campaign.tagline)}*" if campaign.tagline else "",
+             md_escape(premise), f"The story begins {start}."]
     return "\n\n".join(part for part in parts if part) + "\n\n"
 
 
 def help_markdown(campaign: Campaign | None, loading: bool = False) -> str:
     story = story_markdown(campaign) if campaign is not None else LOADING if loading else NO_STORY
     return story + HOW_TO_PLAY + keys_markdown() + SAVING
-
-
-def _escape(text: str) -> str:
-    """Story text shown as Markdown: characters that would start markup are escaped."""
-    return "".join("\\" + c if c in "\\`*_[]<>#|" else c for c in text)
 
 
 class HelpScreen(SecondaryScreen):
