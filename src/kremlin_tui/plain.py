@@ -9,6 +9,7 @@ a bar instead. What to show is computed in `present`, shared with the TUI.
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Callable
 from typing import IO
 
@@ -56,10 +57,12 @@ def why_examples(story: Story) -> str:
 
 
 def _fit(line: str, width: int) -> list[str]:
+    """`line` wrapped at spaces; a word wider than the line (a path) stays whole, to be copied."""
     if len(line) <= width:
         return [line]
     lead = line[: len(line) - len(line.lstrip())]
-    return present.hang(line.lstrip(), width, lead, len(lead) + 2)
+    return textwrap.wrap(line.lstrip(), width, initial_indent=lead, subsequent_indent=lead + "  ",
+                         break_long_words=False, break_on_hyphens=False) or [line]
 
 
 class PlainGame(SaveCommands):
