@@ -61,7 +61,7 @@ class StoryLoading(App[None]):
     def _story_ready(self, story: Story | None, errors: list[str], found: dict[str, tuple[Threshold, ...]]) -> None:
         self.story = story
         self.story_errors = errors
-        self.thresholds = found
+        self._thresholds_found(found)  # in place, like a later find_thresholds
         if story is None:
             self.notify("The story has errors; run `kremlin-tui check`:\n" + "\n".join(errors[:5]), severity="error", timeout=30)
         self.story_ready.publish(story)
