@@ -106,3 +106,18 @@ def test_the_shipped_campaign_labels_the_value_issue_16_found_raw() -> None:
     story = load_story([str(Path(__file__).resolve().parent.parent / "story")])
     words = say(parse("bloc == 'zinoviev_kamenev'"), story)
     assert words.endswith(": with Zinoviev and Kamenev") and "zinoviev kamenev" not in words
+
+
+def _shipped_enumerated_flags() -> list[str]:
+    story = load_story([str(Path(__file__).resolve().parent.parent / "story")])
+    return sorted(name for name, flag in story.flags.items() if flag.values is not None)
+
+
+@pytest.mark.parametrize("name", _shipped_enumerated_flags())
+def test_every_value_of_every_shipped_enumerated_flag_has_words(name: str) -> None:
+    """Why? says "description: label" for every condition on a flag with values; a value with no
+    label reaches the player as its id ("germany outcome … civil war", "storm alert … depth")."""
+    flag = load_story([str(Path(__file__).resolve().parent.parent / "story")]).flags[name]
+    labels = dict(flag.labels)
+    assert [value for value in flag.values or () if value not in labels] == [], f"flag {name!r}: values without a label"
+    assert all(words.strip() for words in labels.values())
