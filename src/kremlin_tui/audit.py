@@ -21,14 +21,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from kremlin_tui.expr import CALENDAR, Ast, reads
+from kremlin_tui.label_hints import CALLBACK
 from kremlin_tui.model import Choice, Node, Story
 from kremlin_tui.template import Cond, Interp, Part, Template, Text
 
 START = "(start)"  # a fact still at its initial value: no decision made it so
 ROUTES_SHOWN = 8  # routes listed per passage in the text report; JSON has them all
-
-# Openings that tell the player *why* something is so: such a passage must have one cause.
-CALLBACK = re.compile(r"^(because|since|thanks to|now that|as a result of|after you|having)\b", re.IGNORECASE)
 
 OUTCOME = re.compile(r" \[outcome \d+\]$")
 Key = tuple[str, int, int, int]  # path, line, col of the passage's {if} (or event), branch (-1: event)

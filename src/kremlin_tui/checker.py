@@ -20,12 +20,10 @@ from kremlin_tui.diagnostics import Collector, Diagnostic, Pos
 from kremlin_tui.expr import Ast, Expr, ExprError, Scope, reads
 from kremlin_tui.label_hints import check_callbacks, check_labels
 from kremlin_tui.loader import load_story_with_diagnostics
-from kremlin_tui.memo import memo
 from kremlin_tui.model import Choice, Effect, Node, Story
+from kremlin_tui.story_stats import node_templates, story_stats
 from kremlin_tui.structure import check_structure, cyclic_scenes
 from kremlin_tui.template import Cond, Template
-
-_WORD = re.compile(r"[A-Za-zÀ-ÿ0-9'’-]+")
 
 
 @dataclass
@@ -107,24 +105,9 @@ def truth(expr: Expr | None, scope: Scope) -> frozenset[bool]:
 
 def _templates(story: Story) -> Iterator[tuple[str, Template]]:
     for node in story.nodes.values():
-        yield from _node_templates(node)
+        yield from node_templates(node)
     for entry in story.codex.values():
         yield f"codex '{entry.id}'", entry.text
-
-
-def _node_templates(node: Node) -> Iterator[tuple[str, Template]]:
-    """A scene's texts (its own, its ending's divergence, its choices' and outcomes'), each
-    with how a message names it."""
-    yield f"'{node.id}'", node.text
-    if node.divergence:
-        yield f"'{node.id}' divergence", node.divergence
-    for choice in node.choices:
-        yield f"'{node.id}.{choice.id}' label", choice.label
-        if choice.result:
-            yield f"'{node.id}.{choice.id}' result", choice.result
-        for outcome in choice.outcomes:
-            if outcome.result:
-                yield f"an outcome of '{node.id}.{choice.id}'", outcome.result
 
 
 def _conditions(template: Template) -> Iterator[Expr]:
@@ -302,48 +285,6 @@ def _codex_coverage(story: Story, out: Collector) -> None:
                         f"codex entry '{entry.id}' is never unlocked: no scene mentions {', '.join(entry.match) or entry.title}")
 
 
-# ---------------------------------------------------------------------------------------------
-
-
-_WORDS = memo(15_000)  # the language server's memo (memo.py): a text's word count
-
-
-def words(text: str) -> int:
-    count = _WORDS.get(text)
-    if count is None:
-        count = len(_WORD.findall(text))
-        _WORDS.put(text, count)
-    return count
-
-
-def story_stats(story: Story) -> dict[str, Any]:
-    scenes = [n for n in story.nodes.values() if n.kind == "scene"]
-    events = [n for n in story.nodes.values() if n.kind == "event"]
-    endings = [n for n in story.nodes.values() if n.is_ending]
-    choices = sum(len(n.choices) for n in story.nodes.values())
-    conditional = sum(1 for n in story.nodes.values() for c in n.choices if c.condition is not None)
-    per_chapter: dict[str, dict[str, int]] = {}
-    total_words = sum(words(entry.text.source) for entry in story.codex.values())
-    for node in story.nodes.values():
-        entry = per_chapter.setdefault(node.chapter or "-", {"scenes": 0, "events": 0, "endings": 0, "words": 0})
-        entry[node.kind + "s"] += 1
-        count = sum(words(t.source) for _where, t in _node_templates(node))  # each text counted once
-        entry["words"] += count
-        total_words += count
-    return {
-        "files": len(story.files),
-        "scenes": len(scenes),
-        "events": len(events),
-        "endings": len(endings),
-        "nodes": len(story.nodes),
-        "choices": choices,
-        "conditional_choices": conditional,
-        "codex": len(story.codex),
-        "words": total_words,
-        "chapters": per_chapter,
-    }
-
-
 def _codex_matches(story: Story, out: Collector) -> None:
     """A `match` word that unlocks more than the writer meant: the same word in two entries
     (a scene mentioning it unlocks both), or a mod's entry whose word already occurs in scenes
@@ -381,7 +322,11 @@ def _codex_matches(story: Story, out: Collector) -> None:
 
 
 _LIST_ITEM = re.compile(r"^\s*([-*+]|\d+[.)])\s+")
-_ANY_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s", re.MULTILINE)  # a line of a text might be one
+# A line of a text might be one: at the text's start, or after a line break (the literal "\n"
+# first lets the regex engine skip to each line break at C speed; `^` with re.MULTILINE would
+# try every position of a million characters of text).
+_FIRST_LINE_ITEM = re.compile(r"\s*(?:[-*+]|\d+[.)])\s")
+_LATER_LINE_ITEM = re.compile(r"\n\s*(?:[-*+]|\d+[.)])\s")
 
 
 def _templates_with_owner(story: Story) -> Iterator[tuple[str, Template, Pos]]:
@@ -403,9 +348,10 @@ def _accidental_lists(where: str, template: Template, owner: Pos, out: Collector
     break, or `- ` where a dash was meant) turns its whole paragraph into a list in both front
     ends. A year at the start of a line, or a list marker in the middle of a paragraph, is
     almost never meant."""
-    if not _ANY_LIST_ITEM.search(template.source):
+    source = template.source
+    if not _FIRST_LINE_ITEM.match(source) and not _LATER_LINE_ITEM.search(source):
         return  # (most texts: no line of them starts like a list item)
-    for paragraph in re.split(r"\n\s*\n", template.source):
+    for paragraph in re.split(r"\n\s*\n", source):
         lines = paragraph.split("\n")
         items = [bool(_LIST_ITEM.match(line)) for line in lines]
         first = items.index(True) if True in items else len(lines)

@@ -18,7 +18,6 @@ import contextlib
 import io
 import os
 import sys
-import traceback
 from collections.abc import Callable
 from typing import Any, TextIO
 
@@ -153,6 +152,8 @@ def guarded(run: Callable[[], int], *, stdin_needed: bool = False, filter_output
         raise
     except Exception as exc:  # the last resort: one line, never a traceback
         if os.environ.get(TRACEBACK_ENV):
+            import traceback  # only here: every command starts without it
+
             say(traceback.format_exc().rstrip())
         say(internal_error_line(exc))
         return 2

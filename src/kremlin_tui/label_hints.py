@@ -22,7 +22,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from kremlin_tui.analysed import value_of
-from kremlin_tui.audit import CALLBACK
 from kremlin_tui.diagnostics import Collector
 from kremlin_tui.expr import And, Ast, Cmp, Const, Expr, ExprError, Scope, Var
 from kremlin_tui.model import Choice, Effect, Node, Story
@@ -31,6 +30,9 @@ from kremlin_tui.template import Interp, Part, Template, Text
 HINT_GROUP = re.compile(r"\(([^()]*[▲▼][^()]*|[^()]*\bgamble\b[^()]*)\)")
 HINT_ITEM = re.compile(r"^(?P<name>[^▲▼]+?)\s*(?P<arrows>[▲▼]+)(?P<rest>.*)$")
 GAMBLE_WORDS = re.compile(r"\b(gamble|risk|a vote)\b", re.IGNORECASE)
+# Openings that tell the player *why* something is so: such a passage must have one cause (also
+# what `explore --audit` flags; kept here, not in audit.py, so `check` never imports the audit).
+CALLBACK = re.compile(r"^(because|since|thanks to|now that|as a result of|after you|having)\b", re.IGNORECASE)
 STOP = {"the", "of", "and", "a", "an"}
 
 Span = tuple[float, float]  # the range a stat's change can take on one path through a choice

@@ -16,7 +16,6 @@ too, for one-line fields (a save name, a title in a list).
 from __future__ import annotations
 
 import io
-import json
 import re
 from typing import Any, TextIO
 
@@ -66,6 +65,8 @@ def json_text(value: Any, **kwargs: Any) -> str:
     """`json.dumps` that keeps non-ASCII text readable but writes every unsafe character as a
     `\\uXXXX` escape (json escapes C0 controls itself, not C1 or bidi controls), so the output
     is valid JSON and safe on a terminal at once."""
+    import json  # here, not at the top: `check` without --format json never needs it
+
     text = json.dumps(value, ensure_ascii=False, **kwargs)
     # Outside strings JSON holds only ASCII punctuation, so every match is inside a string.
     return _UNSAFE.sub(_json_escape_match, text)

@@ -1,0 +1,50 @@
+"""`check`'s fast paths give what the slow, obvious code they replace gives."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kremlin_tui.checker import _FIRST_LINE_ITEM, _LATER_LINE_ITEM
+from kremlin_tui.loader import load_story
+from kremlin_tui.paths import default_story_dir
+from kremlin_tui.story_stats import WORD, node_templates, story_stats, words
+
+# Characters on both sides of every boundary the fast count relies on: ASCII word characters
+# and their neighbours, the apostrophes and hyphen, the ends of Latin-1's letters (× and ÷ are
+# in À-ÿ), just past Latin-1, typographic punctuation, letters of other scripts, white space,
+# control characters, a lone surrogate and an astral character.
+EDGES = "aZ09'-’`/:@[{" + "\x00\t\n \x7f\x80\xa0¿ÀÖ×÷ÿ" + "ĀŒ‘“”—–…" + "ЛенинЖ中" + "\ud800\U0001f600"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(EDGES), max_size=60) | st.text(max_size=60))
+def test_the_fast_word_count_equals_the_regex_on_any_text(text: str) -> None:
+    assert words(text) == len(WORD.findall(text))
+
+
+def test_the_fast_word_count_equals_the_regex_on_every_text_of_the_story() -> None:
+    story = load_story([str(default_story_dir())], cache=False)
+    texts = [t.source for node in story.nodes.values() for _where, t in node_templates(node)]
+    texts += [entry.text.source for entry in story.codex.values()]
+    assert len(texts) > 2000
+    assert [words(t) for t in texts] == [len(WORD.findall(t)) for t in texts]
+    stats = story_stats(story)
+    assert stats["words"] == sum(len(WORD.findall(t)) for t in texts)
+    assert stats["words"] == sum(chapter["words"] for chapter in stats["chapters"].values()) + sum(
+        len(WORD.findall(entry.text.source)) for entry in story.codex.values())
+
+
+LIST_EDGES = "-*+1209.) x\n\t\r\x0b\x0c\x1c\x85\u2028\u3000a"
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.text(alphabet=st.sampled_from(LIST_EDGES), max_size=40) | st.text(max_size=40))
+def test_the_list_item_prefilter_finds_what_a_multiline_search_finds(text: str) -> None:
+    """`^` in re.MULTILINE matches at the start and after each "\\n" only, so a match at 0 or
+    a search from a literal line break finds the same texts."""
+    multiline = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s", re.MULTILINE)
+    fast = bool(_FIRST_LINE_ITEM.match(text) or _LATER_LINE_ITEM.search(text))
+    assert fast == bool(multiline.search(text))
