@@ -8,9 +8,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kremlin_tui.checker import _FIRST_LINE_ITEM, _LATER_LINE_ITEM
+from kremlin_tui.expr import Expr, parse
+from kremlin_tui.label_hints import CALLBACK, callback_opening
 from kremlin_tui.loader import load_story
 from kremlin_tui.paths import default_story_dir
 from kremlin_tui.story_stats import WORD, node_templates, story_stats, words
+from kremlin_tui.template import Interp, Part, Text
 
 # Characters on both sides of every boundary the fast count relies on: ASCII word characters
 # and their neighbours, the apostrophes and hyphen, the ends of Latin-1's letters (× and ÷ are
@@ -48,3 +51,31 @@ def test_the_list_item_prefilter_finds_what_a_multiline_search_finds(text: str) 
     multiline = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s", re.MULTILINE)
     fast = bool(_FIRST_LINE_ITEM.match(text) or _LATER_LINE_ITEM.search(text))
     assert fast == bool(multiline.search(text))
+
+
+def _whole_opening(parts: list[Part]) -> str | None:
+    """The obvious way: clean the whole passage, then match."""
+    text = "".join(p.text if isinstance(p, Text) else "{…}" for p in parts if isinstance(p, Text | Interp))
+    opening = re.sub(r"[*_>#`\"“]", "", " ".join(text.split()))
+    return opening if CALLBACK.match(opening) else None
+
+
+PIECES = ["Because", "because ", "BECAUSE", "Since", "thanks to", "Thanks  to", "now that", "as a result of",
+          "As a result ofs", "after you", "Having", "Becauses", "*", "_", ">", "#", "`", '"', "“", " ", "\n",
+          "\t", "  ", "x", "Trotsky", ",", "—", "ſince", "K"]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.one_of(st.lists(st.sampled_from(PIECES), max_size=25).map("".join),
+                          st.just("{expr}")), max_size=5))
+def test_a_callback_is_found_from_the_first_characters_as_from_the_whole_passage(pieces: list[str]) -> None:
+    parts: list[Part] = [Interp(Expr("x", parse("x"), None)) if piece == "{expr}" else Text(piece) for piece in pieces]
+    assert callback_opening(parts) == _whole_opening(parts)
+
+
+def test_a_callback_word_cut_at_the_64th_character_is_read_whole() -> None:
+    """The first 64 characters clean to "as a result o" (13 characters), no callback yet:
+    only the whole passage shows the word complete."""
+    for tail, expected in (("f you", "as a result of you"), ("ff", None)):
+        parts: list[Part] = [Text("*" * 51 + "as a result o" + tail)]
+        assert callback_opening(parts) == _whole_opening(parts) == expected
