@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from kremlin_tui.dates import MONTHS, GameDate
 from kremlin_tui.engine import PROVENANCE_DEPTH
 from kremlin_tui.expr import And, Arith, Ast, Call, Cmp, Const, Neg, Not, Or, Ref, Var, format_value, reads
-from kremlin_tui.model import Node, Story
+from kremlin_tui.model import FlagDef, Node, Story
 from kremlin_tui.template import Cond, Template
 
 if TYPE_CHECKING:
@@ -151,9 +151,7 @@ def _comparison(op: str, left: Ast, right: Ast, story: Story) -> str | None:
 
 def _variable_comparison(name: str, op: str, value: Any, story: Story) -> str | None:
     if name in story.flags and story.flags[name].values is not None:
-        description = story.flags[name].description.rstrip(".")
-        shown = story.flags[name].label_of(value)  # the writer's words for the value, else its id
-        return f"{description}: {shown}" if op == "==" else f"{description}: not {shown}"
+        return _enumerated_words(story.flags[name], op, value)
     if name in story.flags and isinstance(value, bool):
         return _flag_words(name, story, (op == "==") == value)
     if name == "year":
@@ -164,6 +162,24 @@ def _variable_comparison(name: str, op: str, value: Any, story: Story) -> str | 
     if name in story.stats or name in story.relations:
         return f"{_name(name, story)} {_OP_WORDS[op]} {format_value(value)}"
     return None
+
+
+def _enumerated_words(flag: FlagDef, op: str, value: Any) -> str:
+    """A named-value flag in the writer's words (its labels, else ids with spaces).
+
+    `flag != 'none'` (the value it starts with) means "one of the others": saying "not none", or
+    "not not yet decided" with a label, reads badly, so the others are named (or, when there are
+    many, the question is said to be decided)."""
+    description = flag.description.rstrip(".")
+    if op == "==":
+        return f"{description}: {flag.label_of(value)}"
+    if value == flag.initial and flag.values is not None:
+        others = [flag.label_of(other) for other in flag.values if other != value]
+        return f"{description}: {' or '.join(others) if len(others) <= _NAMED_AT_MOST else 'decided'}"
+    return f"{description}: not {flag.label_of(value)}"
+
+
+_NAMED_AT_MOST = 3  # more alternatives than this make a line no one reads
 
 
 def format_delta(delta: float) -> str:
