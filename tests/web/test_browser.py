@@ -72,7 +72,7 @@ def save_as(page: Any, screen: Screen, name: str) -> None:
     page.keyboard.press("Control+u")  # clear the suggested name
     page.keyboard.type(name)
     page.keyboard.press("Enter")
-    screen.wait_for(f"Saved as '{name}'")
+    screen.wait_for(f"Saved as '{name}'", quiet=0)  # a notice that fades: waiting for a quiet page can miss it under load
 
 
 def open_load_screen(page: Any, screen: Screen) -> str:
