@@ -64,7 +64,7 @@ def test_labels_are_read_and_used_in_the_words_of_a_condition(tmp_path: Path) ->
 def test_not_the_starting_value_names_the_others_or_says_decided(tmp_path: Path) -> None:
     """`bloc != 'none'` is one of the other values: "not none" (or "not not yet made") reads badly."""
     story = load_story([story_dir(tmp_path, "    labels: {none: not yet made, right: \"with Bukharin, Rykov\"}\n")])
-    assert say(parse("bloc != 'none'"), story) == "The alliance you made: left opposition or with Bukharin, Rykov"
+    assert say(parse("bloc != 'none'"), story) == "The alliance you made: “left opposition” or “with Bukharin, Rykov”"
     assert say(parse("bloc != 'right'"), story) == "The alliance you made: not with Bukharin, Rykov"  # 'none' is still possible
     many = FLAG.replace("[none, left_opposition, right]", "[none, left_opposition, right, centre, army]")
     (Path(story_dir(tmp_path, "", "many")) / "manifest.yaml").write_text(many.format(labels=""), encoding="utf-8")

@@ -117,7 +117,7 @@ def _now() -> datetime:
     ("bloc == 'zinoviev_kamenev'", "The Politburo alliance Trotsky made at the Fourteenth Congress: with Zinoviev and Kamenev"),
     ("bloc != 'right'", "The Politburo alliance Trotsky made at the Fourteenth Congress: not with Bukharin, Rykov and Tomsky"),
     ("bloc != 'none'",  # not the value it starts with: one of the others, named
-     "The Politburo alliance Trotsky made at the Fourteenth Congress: with Zinoviev and Kamenev or with Bukharin, Rykov and Tomsky"),
+     "The Politburo alliance Trotsky made at the Fourteenth Congress: “with Zinoviev and Kamenev” or “with Bukharin, Rykov and Tomsky”"),
     ("chose(troika_frunze.postpone)",
      "you chose “Persuade Frunze to postpone it; he has been well since summer” in “Frunze's Operation”"),
     ("visited(troika_frunze) > 0", "you have seen “Frunze's Operation”"),

@@ -175,7 +175,11 @@ def _enumerated_words(flag: FlagDef, op: str, value: Any) -> str:
         return f"{description}: {flag.label_of(value)}"
     if value == flag.initial and flag.values is not None:
         others = [flag.label_of(other) for other in flag.values if other != value]
-        return f"{description}: {' or '.join(others) if len(others) <= _NAMED_AT_MOST else 'decided'}"
+        if len(others) == 1:
+            return f"{description}: {others[0]}"
+        # labels hold commas and colons of their own: quotes keep the alternatives apart
+        named = " or ".join(f"“{label}”" for label in others)
+        return f"{description}: {named if len(others) <= _NAMED_AT_MOST else 'decided'}"
     return f"{description}: not {flag.label_of(value)}"
 
 
