@@ -68,9 +68,15 @@ def decide(page: Any, screen: Screen) -> str:
 def save_as(page: Any, screen: Screen, name: str) -> None:
     page.keyboard.press("s")
     screen.wait_for("Save the game as:", quiet=0)  # its cursor blinks: never quiet for long
-    page.keyboard.press("End")
-    page.keyboard.press("Control+u")  # clear the suggested name
-    page.keyboard.type(name)
+    for _ in range(3):  # under load, keys typed while the dialog mounts can miss its input
+        page.keyboard.press("End")
+        page.keyboard.press("Control+u")  # clear the suggested name
+        page.keyboard.type(name)
+        try:
+            screen.wait_for(lambda text: name in text, timeout=5, quiet=0)
+            break
+        except AssertionError:
+            continue
     page.keyboard.press("Enter")
     screen.wait_for(f"Saved as '{name}'", quiet=0)  # a notice that fades: waiting for a quiet page can miss it under load
 
