@@ -21,24 +21,42 @@ def analyze(ast: Ast, scope: Scope) -> Abs:
     return check(ast, scope)
 
 
+# A story's expressions repeat their literals and names, and an `Abs` is frozen: each literal's
+# (by type and value: 1, 1.0 and true are told apart) and each name's (per scope) is made once.
+_CONSTS: dict[tuple[type, Any], Abs] = {}
+_MAX_CONSTS = 10_000  # the language server reads many stories' literals: start afresh past this
+
+
 def _const(ast: Const, _scope: Scope) -> Abs:
     value = ast.value
-    if isinstance(value, bool):
-        return Abs("bool", values=frozenset({value}))
-    if isinstance(value, str):
-        return Abs("str", values=frozenset({value}))
-    return Abs("num", value, value)
+    key = (type(value), value)
+    known = _CONSTS.get(key)
+    if known is None:
+        if isinstance(value, bool):
+            known = Abs("bool", values=frozenset({value}))
+        elif isinstance(value, str):
+            known = Abs("str", values=frozenset({value}))
+        else:
+            known = Abs("num", value, value)
+        if len(_CONSTS) >= _MAX_CONSTS:
+            _CONSTS.clear()
+        _CONSTS[key] = known
+    return known
 
 
 def _var(ast: Var, scope: Scope) -> Abs:
-    info = scope.variables.get(ast.name)
-    if info is None:
-        raise ExprError(unknown_name(ast.name, scope.variables), ast.offset, "unknown-name")
-    return Abs(info.kind, info.lo, info.hi, info.values)
+    known = scope.names.get(ast.name)
+    if known is None:
+        info = scope.variables.get(ast.name)
+        if info is None:
+            raise ExprError(unknown_name(ast.name, scope.variables), ast.offset, "unknown-name")
+        known = scope.names[ast.name] = Abs(info.kind, info.lo, info.hi, info.values)
+    return known
 
 
 def _not(ast: Not, scope: Scope) -> Abs:
-    return truth_abs(not v for v in analyze(ast.operand, scope).truth())
+    truth = analyze(ast.operand, scope).truth()
+    return _truth(False in truth, True in truth)
 
 
 def _and(ast: And, scope: Scope) -> Abs:
@@ -52,7 +70,11 @@ def _or(ast: Or, scope: Scope) -> Abs:
 
 
 def _truth(can_true: bool, can_false: bool) -> Abs:
-    return truth_abs([v for v, ok in ((True, can_true), (False, can_false)) if ok])
+    return _TRUTHS[can_true, can_false]
+
+
+# the four answers to "can it be true, can it be false" (made once: an Abs is frozen)
+_TRUTHS = {(t, f): truth_abs([v for v, ok in ((True, t), (False, f)) if ok]) for t in (True, False) for f in (True, False)}
 
 
 def _neg(ast: Neg, scope: Scope) -> Abs:

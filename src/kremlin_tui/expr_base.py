@@ -92,6 +92,7 @@ class Scope:
         self.choices = choices
         self.relations = relations
         self.analysed: dict[str, Any] = {}  # expression source -> its analysis here (analysed.py)
+        self.names: dict[str, Abs] = {}  # a variable's analysis, made once (expr_analysis._var)
 
 
 def truth_abs(values: Iterable[bool]) -> Abs:

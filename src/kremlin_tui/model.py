@@ -141,7 +141,7 @@ class NodeKind(StrEnum):
     ENDING = "ending"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a story builds thousands (a third of the init time)
 class Effect:
     """One effect statement (`op` is an `EffectOp`; a cached story gives back plain strings,
     which compare equal)."""
@@ -154,7 +154,7 @@ class Effect:
     on: GameDate | None = None  # schedule ... on DATE
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a story builds thousands (a third of the init time)
 class Outcome:
     weight: Expr
     effects: tuple[Effect, ...]
@@ -164,7 +164,7 @@ class Outcome:
     goto_pos: Pos | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a story builds thousands (a third of the init time)
 class Choice:
     id: str
     label: Template

@@ -9,6 +9,7 @@ scalar as the text the writer typed (so a label `No` stays "No", not YAML 1.1's 
 from __future__ import annotations
 
 import bisect
+import codecs
 import re
 from dataclasses import dataclass, field
 
@@ -34,7 +35,7 @@ _STANDARD_TAGS = {
 }
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class YScalar:
     text: str
     pos: Pos
@@ -43,13 +44,13 @@ class YScalar:
     quote: str = ""  # '"' or "'" for a quoted scalar: offsets in its text need decoding to positions
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class YSeq:
     items: list[YNode]
     pos: Pos
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class YMap:
     items: dict[str, YNode]
     keys: dict[str, Pos]
@@ -74,7 +75,9 @@ def parse_yaml_bytes(data: bytes, display_path: str, out: Collector) -> YNode | 
 def decode(data: bytes, display_path: str, out: Collector) -> str | None:
     """UTF-8 text, or None after reporting where the first invalid byte is."""
     try:
-        return data.decode("utf-8-sig")
+        # what "utf-8-sig" does (drop one leading byte order mark, and report offsets after
+        # it), without that codec's Python-level wrapper
+        return data[3:].decode("utf-8") if data.startswith(codecs.BOM_UTF8) else data.decode("utf-8")
     except UnicodeDecodeError as exc:
         before = data[: exc.start]
         line = before.count(b"\n") + 1
@@ -135,7 +138,6 @@ class _Tree:
         self.source = source
         self.lines: list[str] = []
         self.stack: list[YSeq | YMap] = []
-        self.keys: list[str | None] = []
         self.root: YNode | None = None
         self.documents = 0
 
@@ -168,76 +170,85 @@ class _Tree:
             if self.documents > 1:
                 self.refuse(event, "documents", "a story file holds one YAML document (remove the extra '---')")
 
-    def key(self, event: yaml.Event, parent: YMap, node: YNode) -> str:
-        if type(node) is not YScalar:
+    def open(self, event: yaml.Event, mapping: bool, as_key: bool) -> YMap | YSeq:
+        """The node a mapping or list starts (refused as a key, past MAX_DEPTH, or if tagged)."""
+        if event.anchor is not None or event.tag not in _STANDARD_TAGS:
+            self.unsupported(event)
+        if len(self.stack) >= MAX_DEPTH:
+            self.refuse(event, "too-deep", f"the file nests deeper than {MAX_DEPTH} levels")
+        if as_key:
             self.refuse(event, "key", "a mapping key must be a plain word, not a list or mapping")
-        text = node.text  # type: ignore[union-attr]
-        if text in parent.keys:
-            self.refuse(event, "duplicate-key", f"the key '{text}' appears twice in this mapping")
-        parent.keys[text] = node.pos
-        parent.order.append(text)
-        return text
+        mark = event.start_mark
+        pos = tuple.__new__(Pos, (self.path, mark.line + 1, mark.column + 1))
+        return YMap({}, {}, pos) if mapping else YSeq([], pos)
 
 
 def _build(loader: yaml.CSafeLoader, path: str, out: Collector, source: str) -> YNode | None:
-    # The hot loop of loading: one pass over libyaml's events, with the common case (a scalar
-    # inside a mapping or a list) handled inline; the rare cases are `_Tree`'s methods.
+    # The hot loop of loading: one pass over libyaml's events, with the common cases (a key or a
+    # value inside a mapping, an item of a list) handled inline on local variables: the open
+    # mapping's dicts (`values` is None inside a list) and the key waiting for its value. A key
+    # is kept as its text and position, not as a node. The rare cases are `_Tree`'s methods.
     tree = _Tree(path, out, source)
-    stack, keys = tree.stack, tree.keys
-    parent: YSeq | YMap | None = None
+    stack = tree.stack
+    values: dict[str, YNode] | None = None
+    places: dict[str, Pos] = {}
+    order: list[str] = []
     key: str | None = None
     get_event, new_tuple = loader.get_event, tuple.__new__  # new_tuple(Pos, ...): no Python-level __new__
-    scalar_event, stream_end, standard = yaml.ScalarEvent, yaml.StreamEndEvent, _STANDARD_TAGS
+    scalar_event, standard, control = yaml.ScalarEvent, _STANDARD_TAGS, CONTROL.search
     map_start, seq_start, map_end, seq_end = yaml.MappingStartEvent, yaml.SequenceStartEvent, yaml.MappingEndEvent, yaml.SequenceEndEvent
     while True:
         event = get_event()
         kind = type(event)
         if kind is scalar_event:
-            tag = event.tag
+            tag, style, text = event.tag, event.style, event.value
             if event.anchor is not None or tag not in standard:
                 tree.unsupported(event)
             mark = event.start_mark
-            style = event.style
-            node: YNode = YScalar(event.value, new_tuple(Pos, (path, mark.line + 1, mark.column + 1)), not style and tag is None,
-                                  style == "|" or style == ">", style if style == '"' or style == "'" else "")
+            pos = new_tuple(Pos, (path, mark.line + 1, mark.column + 1))
             # Only a double-quoted escape (`"\e"`, `"\x9b"`) can put a control character in a
             # value: libyaml itself refuses raw ones. Checking these scalars alone keeps it cheap.
-            if style == '"' and (bad := CONTROL.search(event.value)) is not None:
-                tree.control_char(node, bad)  # type: ignore[arg-type]
+            if style == '"' and (bad := control(text)) is not None:
+                tree.control_char(YScalar(text, pos, False, False, style), bad)
+            if key is None and values is not None:  # a mapping's key
+                if text in places:
+                    tree.refuse(event, "duplicate-key", f"the key '{text}' appears twice in this mapping")
+                places[text] = pos
+                order.append(text)
+                key = text
+                continue
+            node: YNode = YScalar(text, pos, not style and tag is None, style == "|" or style == ">",
+                                  style if style == '"' or style == "'" else "")
         elif kind is map_start or kind is seq_start:
-            if event.anchor is not None or event.tag not in standard:
-                tree.unsupported(event)
-            if len(stack) >= MAX_DEPTH:
-                tree.refuse(event, "too-deep", f"the file nests deeper than {MAX_DEPTH} levels")
-            mark = event.start_mark
-            pos = new_tuple(Pos, (path, mark.line + 1, mark.column + 1))
-            node = YMap({}, {}, pos) if kind is map_start else YSeq([], pos)
+            node = tree.open(event, kind is map_start, key is None and values is not None)
         elif kind is map_end or kind is seq_end:
             stack.pop()
-            keys.pop()
-            parent = stack[-1] if stack else None
-            key = keys[-1] if keys else None
+            node = stack[-1] if stack else None  # type: ignore[assignment]
+            if type(node) is YMap:
+                values, places, order = node.items, node.keys, node.order
+            else:
+                values = None
+            key = None
             continue
-        elif kind is stream_end or event is None:
+        elif kind is yaml.StreamEndEvent or event is None:
             break
         else:
             tree.other(event)
             continue
         # attach the new node to its parent
-        if parent is None:
-            tree.root = node
-        elif type(parent) is YSeq:
-            parent.items.append(node)
-        elif key is None:
-            key = keys[-1] = tree.key(event, parent, node)  # type: ignore[arg-type]
-            continue
+        if values is not None:
+            values[key] = node  # type: ignore[index]
+            key = None
+        elif stack:
+            stack[-1].items.append(node)  # type: ignore[arg-type]
         else:
-            parent.items[key] = node  # type: ignore[index]
-            key = keys[-1] = None
-        if type(node) is not YScalar:
-            stack.append(node)  # type: ignore[arg-type]
-            keys.append(None)
-            parent, key = node, None  # type: ignore[assignment]
+            tree.root = node
+        if type(node) is YMap:
+            stack.append(node)
+            values, places, order = node.items, node.keys, node.order
+        elif type(node) is YSeq:
+            stack.append(node)
+            values = None
     return tree.root
 
 
@@ -263,6 +274,7 @@ _SIMPLE_ESCAPES = {"0": "\0", "a": "\a", "b": "\b", "t": "\t", "\t": "\t", "n": 
 
 
 _VERBATIM = (-1, -1, -1)  # memo: the value is its source, on one line
+_new_pos = tuple.__new__  # _new_pos(Pos, (path, line, col)): a Pos without its Python-level __new__
 
 
 def scalar_position(lines: list[str], scalar: YScalar, offset: int, memo: dict[int, tuple[int, int, int]] | None = None) -> Pos:
@@ -282,27 +294,27 @@ def scalar_position(lines: list[str], scalar: YScalar, offset: int, memo: dict[i
             return start if not scalar.quote else Pos(start.path, start.line, start.col + 1)
         last = scalar_position(lines, scalar, len(text) - 1, memo)
         return last if last == start else Pos(last.path, last.line, last.col + 1 + offset - len(text))
-    row, col = start.line - 1, start.col - 1
+    path, line, col = start
     quote = scalar.quote
-    first = col + (1 if quote else 0)
+    first = col if quote else col - 1  # 0-based column of the value's first character
     state = memo.get(id(scalar)) if memo is not None else None
     if state is None:
-        source = lines[row][first:first + len(text)] if row < len(lines) else ""
+        source = lines[line - 1][first:first + len(text)] if line <= len(lines) else ""
         verbatim = source == text and not (quote == '"' and "\\" in source) and not (quote == "'" and "''" in source)
-        state = _VERBATIM if verbatim else (0, row, first)
+        state = _VERBATIM if verbatim else (0, line - 1, first)
         if memo is not None:
             memo[id(scalar)] = state
     if state is _VERBATIM:
-        return Pos(start.path, start.line, first + offset + 1)
+        return _new_pos(Pos, (path, line, first + offset + 1))
     if state[0] > offset:  # asked for an earlier character than the last walk reached: start over
-        state = (0, row, first)
+        state = (0, line - 1, first)
     walked = _walk_flow(lines, state[1], state[2], quote, offset, text, state[0])
     if walked is None:
         return start
     place, checkpoint = walked
     if memo is not None and checkpoint is not None:
         memo[id(scalar)] = checkpoint
-    return Pos(start.path, place[0] + 1, place[1] + 1)
+    return Pos(path, place[0] + 1, place[1] + 1)
 
 
 def _walk_flow(lines: list[str], row: int, col: int, quote: str, offset: int, value: str,

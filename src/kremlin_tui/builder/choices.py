@@ -38,6 +38,8 @@ class ChoiceBuilder:
         self.read = read
         self.exprs = exprs
         self.known = known
+        # effect text -> (the effect it gave, where its value starts in the text): see effect()
+        self.made: dict[str, tuple[Effect, int]] = {}
 
     def choice(self, item: YNode, node_id: str, in_event: bool) -> Choice | None:
         read = self.read
@@ -130,7 +132,7 @@ class ChoiceBuilder:
             if not isinstance(item, YScalar):
                 self.read.error(item.pos, "type", "an effect is one line, e.g. 'party += 5'")
                 continue
-            split = _split_by_comma(item, items[index + 1] if index + 1 < len(items) else None)
+            split = None if "(" not in item.text else _split_by_comma(item, items[index + 1] if index + 1 < len(items) else None)
             if split is not None:
                 self.read.error(item.pos, "split-effect",
                                 f"the comma in '{split}' ends the effect in an unquoted list [...]; quote the effect: \"{split}\"")
@@ -142,25 +144,44 @@ class ChoiceBuilder:
         return tuple(built)
 
     def effect(self, item: YScalar) -> Effect | None:
+        """A story repeats its effects (`party -= 2` 66 times): everything but the positions
+        follows from the text and the story's names, which do not change while building, so a
+        text that built without a problem is built again from the first effect it gave."""
+        made = self.made.get(item.text)
+        if made is not None:
+            first, offset = made
+            value = first.value
+            if value is not None:
+                value = Expr(value.source, value.ast, self.read.scalar_pos(item, offset))
+            return Effect(first.op, first.target, value, self.read.scalar_pos(item, 0), first.delay, first.on)
+        out = self.read.out
+        reported = len(out.items)
+        effect, offset = self._effect(item)
+        if effect is not None and len(out.items) == reported:
+            self.made[item.text] = (effect, offset)
+        return effect
+
+    def _effect(self, item: YScalar) -> tuple[Effect | None, int]:
+        """The effect an item states, and the offset of its value's expression (if it has one)."""
         source = item.text
         if match := _ASSIGN.match(source):
-            return self._assign(item, match)
+            return self._assign(item, match), match.start(3)
         if match := _SCHEDULE_IN.match(source):
-            return self._schedule_in(item, match)
+            return self._schedule_in(item, match), 0
         if match := _SCHEDULE_ON.match(source):
-            return self._schedule_on(item, match)
+            return self._schedule_on(item, match), 0
         if match := _UNLOCK.match(source):
             target = match.group(1)
             if target not in self.known.codex_ids:
                 self.read.error(self.read.scalar_pos(item, match.start(1)), "unknown-codex", f"effect: unknown codex entry '{target}'")
-                return None
-            return Effect(EffectOp.UNLOCK, target, None, self.read.scalar_pos(item, 0))
+                return None, 0
+            return Effect(EffectOp.UNLOCK, target, None, self.read.scalar_pos(item, 0)), 0
         if source.strip().startswith("schedule"):
             message = "write 'schedule EVENT in N months' (or days, years) or 'schedule EVENT on YYYY-MM-DD'"
         else:
             message = "an effect is 'name += expr', 'name -= expr', 'name = expr', 'schedule ...' or 'unlock ...'"
         self.read.error(item.pos, "bad-effect", f"effect '{shown(source.strip())}': {message}")
-        return None
+        return None, 0
 
     def _assign(self, item: YScalar, match: re.Match[str]) -> Effect | None:
         read, source = self.read, item.text
@@ -211,12 +232,13 @@ class ChoiceBuilder:
 
     def _check_flag_value(self, flag: FlagDef, value: Expr, item: YScalar, offset: int) -> None:
         const = value.constant()
-        pos = self.read.scalar_pos(item, offset)
         if flag.values is None:
             if const is not None and not isinstance(const, bool):
-                self.read.error(pos, "type", f"effect: '{flag.id}' is true or false, not {shown(repr(const))}")
+                self.read.error(self.read.scalar_pos(item, offset), "type",
+                                f"effect: '{flag.id}' is true or false, not {shown(repr(const))}")
         elif const is not None and const not in flag.values:
-            self.read.error(pos, "enum", f"effect: '{flag.id}' is one of {shown(', '.join(flag.values), 200)}; not {shown(repr(const))}")
+            self.read.error(self.read.scalar_pos(item, offset), "enum",
+                            f"effect: '{flag.id}' is one of {shown(', '.join(flag.values), 200)}; not {shown(repr(const))}")
 
     def _check_event_ref(self, target: str, item: YScalar, offset: int) -> bool:
         if target not in self.known.event_ids:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from kremlin_tui.analysed import problem_of
 from kremlin_tui.builder.reader import Reader, describe
 from kremlin_tui.expr import Expr, ExprError, Scope, parse
+from kremlin_tui.memo import enabled as memo_enabled
 from kremlin_tui.memo import memo
 from kremlin_tui.mentions import MentionIndex
 from kremlin_tui.template import Template, TemplateError, parse_template
@@ -28,6 +29,9 @@ class Expressions:
         self.read = read
         self.scope = scope
         self.mention_index = mention_index  # the codex match words
+        # the codex scan runs when a text's mentions are first asked for (template.py): texts
+        # get the index's `find` alone, so a story does not keep the builder alive
+        self.codex_of = mention_index.find if mention_index else None
 
     def expr(self, node: YNode | None, what: str) -> Expr | None:
         if node is None:
@@ -59,19 +63,17 @@ class Expressions:
         if not isinstance(node, YScalar):
             self.read.error(node.pos, "type", f"{what} must be text, found {describe(node)}")
             return None
-        key = (node, self.mention_index.key)
-        template = _TEMPLATES.get(key)
+        key = (node, self.mention_index.key) if memo_enabled() else None
+        template = _TEMPLATES.get(key) if key is not None else None
         if template is None:
             try:
-                # the codex scan runs when a text's mentions are first asked for (template.py):
-                # hand it the index alone, so a story does not keep the builder alive
-                index = self.mention_index
-                template = parse_template(node.text, lambda o: self.read.scalar_pos(node, o), index.find if index else None)
+                template = parse_template(node.text, lambda o: self.read.scalar_pos(node, o), self.codex_of)
             except TemplateError as exc:
                 template = (exc.offset, "template", exc.message)
             except ExprError as exc:
                 template = (exc.offset, _code(exc), exc.message)
-            _TEMPLATES.put(key, template)
+            if key is not None:
+                _TEMPLATES.put(key, template)
         if isinstance(template, tuple):
             offset, code, message = template
             self.read.error(self.read.scalar_pos(node, offset), code, f"{what}: {message}")

@@ -22,6 +22,7 @@ _ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 NULL = {"", "~", "null", "Null", "NULL"}
 _TRUE = ("true", "True", "yes")
 _FALSE = ("false", "False", "no")
+_new_pos = tuple.__new__  # _new_pos(Pos, (path, line, col)): a Pos without its Python-level __new__
 _NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
 
 
@@ -55,8 +56,9 @@ def is_true(node: YNode | None) -> bool:
     return isinstance(node, YScalar) and node.text in _TRUE
 
 
-# Each kind of object's keys in spec order, with whether they are required, and the set of them.
-_FIELDS = {kind: (tuple((f.name, f.required) for f in spec), {f.name for f in spec}) for kind, spec in OBJECTS.items()}
+# Each kind of object's keys: their places in spec order, the required ones (in that order), all.
+_FIELDS = {kind: ({f.name: i for i, f in enumerate(spec)}, tuple(f.name for f in spec if f.required),
+                  frozenset(f.name for f in spec)) for kind, spec in OBJECTS.items()}
 
 
 class Reader:
@@ -81,22 +83,25 @@ class Reader:
         if not isinstance(node, YMap):
             self.error(node.pos, "type", f"expected {article(kind)} (a mapping of keys), found {describe(node)}")
             return None
-        names, allowed = _FIELDS[kind]
-        if not allowed.issuperset(node.order):
-            for key in node.order:
-                if key not in allowed:
+        places, required, allowed = _FIELDS[kind]
+        keys = node.order
+        if not allowed.issuperset(keys):
+            for key in keys:
+                if key not in places:
                     close = difflib.get_close_matches(key, allowed, n=1)
                     hint = f" (did you mean '{close[0]}'?)" if close else ""
                     self.error(node.keys[key], "unknown-key", f"unknown key '{shown(key)}' in {article(kind)}{hint}")
-        result: dict[str, YNode] = {}
+            keys = [key for key in keys if key in places]
+        # the keys present, in spec order (a mapping has a few of the many keys a spec allows)
         items = node.items
-        for name, required in names:
-            value = items.get(name)
-            if value is None or (type(value) is YScalar and value.plain and value.text in NULL):
-                if required:
-                    self.error(node.pos, "missing-key", f"{article(kind)} needs '{name}'")
-                continue
-            result[name] = value
+        result: dict[str, YNode] = {}
+        for name in sorted(keys, key=places.__getitem__):
+            value = items[name]
+            if not (type(value) is YScalar and value.plain and value.text in NULL):
+                result[name] = value
+        for name in required:
+            if name not in result:
+                self.error(node.pos, "missing-key", f"{article(kind)} needs '{name}'")
         return result
 
     def text(self, node: YNode | None, what: str) -> str | None:
@@ -178,19 +183,20 @@ class Reader:
 
     def scalar_pos(self, scalar: YScalar, offset: int) -> Pos:
         """The file position of a character inside a scalar's text."""
-        if offset == 0 and not scalar.block:
-            return scalar.pos if not scalar.quote else Pos(scalar.pos.path, scalar.pos.line, scalar.pos.col + 1)
+        pos = scalar.pos
         if not scalar.block:
-            return scalar_position(self.lines.get(scalar.pos.path, []), scalar, offset, self.flow_memo)
-        lines = self.lines.get(scalar.pos.path, [])
-        row = scalar.pos.line - 1
-        if row < len(lines) and lines[row][scalar.pos.col - 1:scalar.pos.col] == ">":  # folded: lines joined by spaces
+            if offset == 0:
+                return pos if not scalar.quote else _new_pos(Pos, (pos[0], pos[1], pos[2] + 1))
+            return scalar_position(self.lines.get(pos[0], []), scalar, offset, self.flow_memo)
+        path, line, col = pos
+        lines = self.lines.get(path, [])
+        if line <= len(lines) and lines[line - 1][col - 1:col] == ">":  # folded: lines joined by spaces
             folded = folded_position(lines, scalar, offset, self.block_indent(scalar), self.folded_memo)
             if folded is not None:
                 return folded
         line_offset, column_in_line = self._line_and_column(scalar, offset)
-        row = scalar.pos.line + line_offset  # 0-based index of the line after the indicator
-        return Pos(scalar.pos.path, row + 1, self.block_indent(scalar) + column_in_line + 1)
+        # line + line_offset: the 0-based index of the line after the indicator, plus the lines before `offset`
+        return _new_pos(Pos, (path, line + line_offset + 1, self.block_indent(scalar) + column_in_line + 1))
 
     def _line_and_column(self, scalar: YScalar, offset: int) -> tuple[int, int]:
         text = scalar.text
