@@ -22,7 +22,8 @@ def analyze(ast: Ast, scope: Scope) -> Abs:
 
 
 # A story's expressions repeat their literals and names, and an `Abs` is frozen: each literal's
-# (by type and value: 1, 1.0 and true are told apart) and each name's (per scope) is made once.
+# (by type and value: 1, 1.0 and true are told apart; 0.0 and -0.0 are equal keys, so floats
+# are not kept) and each name's (per scope) is made once.
 _CONSTS: dict[tuple[type, Any], Abs] = {}
 _MAX_CONSTS = 10_000  # the language server reads many stories' literals: start afresh past this
 
@@ -40,7 +41,8 @@ def _const(ast: Const, _scope: Scope) -> Abs:
             known = Abs("num", value, value)
         if len(_CONSTS) >= _MAX_CONSTS:
             _CONSTS.clear()
-        _CONSTS[key] = known
+        if type(value) is not float:
+            _CONSTS[key] = known
     return known
 
 

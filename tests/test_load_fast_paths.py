@@ -1,0 +1,268 @@
+"""The loader's fast paths give exactly what the plain ways of computing the same thing give.
+
+Issue 19 made a cold load faster with shortcuts: a hand-written walk over libyaml's events, an
+effect built once per distinct text, analyses of literals and names made once. Each is checked
+here against an independent or unshortened computation, on the shipped story and on generated
+input, so a shortcut that drifts fails a test instead of changing a position or a message.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tests.conftest import MINI
+
+from kremlin_tui import expr_analysis
+from kremlin_tui.builder import choices as choice_builder
+from kremlin_tui.builder.reader import Reader
+from kremlin_tui.diagnostics import Collector, Pos
+from kremlin_tui.expr import ExprError, Scope, analyze, parse
+from kremlin_tui.loader import load_story, load_story_with_diagnostics
+from kremlin_tui.model import Story
+from kremlin_tui.yamlsource import YMap, YNode, YScalar, YSeq, parse_yaml_bytes
+
+ROOT = Path(__file__).resolve().parent.parent
+STORY = ROOT / "story"
+YAML_FILES = sorted([*STORY.rglob("*.yaml"), *MINI.rglob("*.yaml"), *(ROOT / "examples").rglob("*.yaml")])
+
+
+# -- the YAML walk against libyaml's own composer -----------------------------------------------
+
+def _same_tree(ours: YNode, node: yaml.Node, path: str) -> None:
+    """Our node and libyaml's composed node: same kind, text, style and start position."""
+    mark = node.start_mark
+    assert ours.pos == Pos(path, mark.line + 1, mark.column + 1), (ours, mark)
+    if isinstance(node, yaml.ScalarNode):
+        assert type(ours) is YScalar
+        assert ours.text == node.value
+        assert ours.block == (node.style in ("|", ">"))
+        assert ours.quote == (node.style if node.style in ('"', "'") else "")
+        assert ours.plain == (not node.style)  # (the files have no explicit tags)
+    elif isinstance(node, yaml.SequenceNode):
+        assert type(ours) is YSeq
+        assert len(ours.items) == len(node.value)
+        for mine, theirs in zip(ours.items, node.value, strict=True):
+            _same_tree(mine, theirs, path)
+    else:
+        assert type(ours) is YMap
+        keys = [key.value for key, _ in node.value]
+        assert ours.order == keys == list(ours.items) == list(ours.keys)
+        for key, value in node.value:
+            assert ours.keys[key.value] == Pos(path, key.start_mark.line + 1, key.start_mark.column + 1)
+            _same_tree(ours.items[key.value], value, path)
+
+
+def _compare(data: bytes, path: str) -> None:
+    out = Collector()
+    ours = parse_yaml_bytes(data, path, out)
+    assert out.items == []
+    node = yaml.compose(data, Loader=yaml.CSafeLoader)
+    if node is None:
+        assert isinstance(ours, YScalar) and ours.text == ""
+        return
+    assert ours is not None
+    _same_tree(ours, node, path)
+
+
+@pytest.mark.parametrize("path", YAML_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_story_file_reads_as_libyaml_composes_it(path: Path) -> None:
+    _compare(path.read_bytes(), str(path))
+
+
+_TEXT = st.text(st.sampled_from(list("ab z:#-'\"\\\n\té{}[],")), max_size=12)
+_KEYS = st.text("abc_", min_size=1, max_size=4)
+_DATA = st.recursive(_TEXT | st.integers(-5, 5) | st.booleans(),
+                     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_KEYS, inner, max_size=4), max_leaves=20)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_DATA, st.sampled_from([None, True, False]), st.sampled_from([None, '"', "'", "|", ">"]), st.integers(10, 60))
+def test_generated_documents_read_as_libyaml_composes_them(data: Any, flow: bool | None, style: str | None, width: int) -> None:
+    source = yaml.dump(data, default_flow_style=flow, default_style=style, width=width, allow_unicode=True)
+    _compare(source.encode("utf-8"), "gen.yaml")
+
+
+@pytest.mark.parametrize(("source", "code", "where"), [
+    ("a: 1\na: 2\n", "duplicate-key", (2, 1)),
+    ("- a: 1\n  b: {c: 1, c: 2}\n", "duplicate-key", (2, 13)),
+    ("? [a]\n: 1\n", "key", (1, 3)),
+    ("x: {? {a: 1} : 2}\n", "key", (1, 7)),
+])
+def test_refused_keys_are_reported_where_they_are(source: str, code: str, where: tuple[int, int]) -> None:
+    out = Collector()
+    assert parse_yaml_bytes(source.encode(), "f.yaml", out) is None
+    assert [(d.code, d.pos.line, d.pos.col) for d in out.items] == [(code, *where)]
+
+
+# -- effects: built once per text, placed at each place ------------------------------------------
+
+def _effects(story: Story) -> list[tuple[Any, ...]]:
+    """Every effect of a story as plain data: what it does, and where it and its value are."""
+    found = []
+    for node in story.nodes.values():
+        for choice in node.choices:
+            for effect in [*choice.effects, *(e for o in choice.outcomes for e in o.effects)]:
+                value = effect.value
+                found.append((node.id, choice.id, effect.op, effect.target, effect.pos, effect.delay, effect.on,
+                              None if value is None else (value.source, value.ast, value.pos)))
+    return found
+
+
+class _Forgetful(dict):  # type: ignore[type-arg]
+    """A `made` memo that keeps nothing: every effect is built the long way."""
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        pass
+
+
+def test_the_story_s_effects_are_the_same_built_once_per_text_or_each_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    quick = load_story([str(STORY)], cache=False)
+    init = choice_builder.ChoiceBuilder.__init__
+
+    def forgetful_init(self: choice_builder.ChoiceBuilder, *args: Any) -> None:
+        init(self, *args)
+        self.made = _Forgetful()
+
+    monkeypatch.setattr(choice_builder.ChoiceBuilder, "__init__", forgetful_init)
+    slow = load_story([str(STORY)], cache=False)
+    assert len(_effects(quick)) > 3000
+    assert _effects(quick) == _effects(slow)
+
+
+def test_a_repeated_effect_is_placed_and_reported_at_each_place(make_story) -> None:  # type: ignore[no-untyped-def]
+    path = make_story("""\
+        nodes:
+          - id: a
+            title: A
+            text: A.
+            choices:
+              - {id: one, label: One, effects: [party += 2, flag_a = true, partyy += 2], goto: end}
+              - id: two
+                label: Two
+                effects:
+                  - party += 2
+                  - "flag_a = true"
+                  - partyy += 2
+                goto: end
+              - {id: three, label: Three, effects: ["  party += 2", 'flag_a = true', flag_a = 3, flag_a = 3], goto: end}
+        endings:
+          - {id: end, title: End, text: done}
+    """)
+    lines = Path(path, "scenes.yaml").read_text().split("\n")
+
+    def at(pos: Pos) -> str:
+        return lines[pos.line - 1][pos.col - 1:]
+
+    story, diagnostics = load_story_with_diagnostics([path], cache=False)
+    assert story is None
+    assert [(d.pos.line, d.message) for d in diagnostics] == [
+        (6, "effect: unknown name 'partyy' (did you mean 'party'?)"),
+        (12, "effect: unknown name 'partyy' (did you mean 'party'?)"),
+        (14, "effect: 'flag_a' is true or false, not 3"),
+        (14, "effect: 'flag_a' is true or false, not 3"),
+    ]
+    assert [at(d.pos)[:6] for d in diagnostics] == ["partyy", "partyy", "3, fla", "3], go"]
+    fixed = Path(path, "scenes.yaml").read_text().replace("partyy", "party").replace(", flag_a = 3, flag_a = 3", "")
+    Path(path, "scenes.yaml").write_text(fixed)
+    lines = fixed.split("\n")
+    story = load_story([path], cache=False)
+    placed = [(effect.pos.line, at(effect.pos)[:12], at(effect.value.pos)[:len(effect.value.source)])
+              for choice in story.nodes["a"].choices for effect in choice.effects if effect.value is not None]
+    assert placed == [
+        (6, "party += 2, ", "2"), (6, "flag_a = tru", "true"), (6, "party += 2],", "2"),
+        (10, "party += 2", "2"), (11, 'flag_a = tru', "true"), (12, "party += 2", "2"),
+        (14, "  party += 2", "2"), (14, "flag_a = tru", "true"),
+    ]
+
+
+# -- analysis: literals, names and truth values made once ----------------------------------------
+
+def _scope() -> Scope:
+    from kremlin_tui.expr_base import VarInfo
+
+    return Scope({"party": VarInfo("num", 0, 100), "flag_a": VarInfo("bool", values=frozenset({True, False})),
+                  "mood": VarInfo("str", values=frozenset({"calm", "angry"}))}, {"a"}, {"a.go"}, set())
+
+
+def _fresh(source: str, scope: Scope) -> Any:
+    """The analysis with nothing remembered from earlier expressions."""
+    expr_analysis._CONSTS.clear()
+    scope.names.clear()
+    return _result(source, scope)
+
+
+def _result(source: str, scope: Scope) -> Any:
+    try:
+        return analyze(parse(source), scope)
+    except ExprError as exc:
+        return ("error", exc.message, exc.offset, exc.code)
+
+
+def _story_sources() -> list[str]:
+    """Every expression of the shipped story: conditions, weights, effect values, and those in texts."""
+    story = load_story([str(STORY)], cache=False)
+    sources: set[str] = set()
+    for node in story.nodes.values():
+        templates = [node.text, node.divergence]
+        if node.event is not None and node.event.condition is not None:
+            sources.add(node.event.condition.source)
+        for choice in node.choices:
+            templates += [choice.label, choice.result, *(o.result for o in choice.outcomes)]
+            sources |= {e.value.source for e in choice.effects if e.value is not None}
+            sources |= {o.weight.source for o in choice.outcomes}
+            if choice.condition is not None:
+                sources.add(choice.condition.source)
+        sources |= {expr.source for template in templates if template is not None for expr, _ in template.exprs}
+    return sorted(sources)
+
+
+def test_literals_of_each_type_keep_their_own_analysis() -> None:
+    scope = _scope()
+    for source in ["1", "true", "1.0", "1", "0", "false", "0.0", "'1'", "1", "true", "-0.0", "0.0", "-0"]:
+        assert _result(source, scope) == _fresh(source, scope), source
+    assert _result("true", scope).kind == "bool" and _result("1", scope).kind == "num"
+
+
+_ATOMS = st.sampled_from(["party", "flag_a", "mood", "1", "0", "2.5", "0.0", "true", "false", "'calm'", "'x'", "nope",
+                          "chose(a.go)", "visited(a)", "year"])
+_EXPRS = st.recursive(_ATOMS, lambda inner: st.one_of(
+    st.tuples(inner, st.sampled_from([" and ", " or ", " + ", " - ", " * ", " / ", " == ", " != ", " < ", " >= "]), inner)
+    .map(lambda t: f"({t[0]}{t[1]}{t[2]})"),
+    inner.map(lambda e: f"not {e}"), inner.map(lambda e: f"-{e}"),
+    st.tuples(inner, inner).map(lambda t: f"max({t[0]}, {t[1]})")), max_leaves=8)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_EXPRS, min_size=1, max_size=6))
+def test_generated_expressions_analyse_alike_with_or_without_what_was_remembered(sources: list[str]) -> None:
+    scope = _scope()
+    remembered = [_result(source, scope) for source in sources]  # later ones reuse earlier ones' values
+    assert remembered == [_fresh(source, scope) for source in sources]
+
+
+def test_the_story_s_expressions_analyse_alike_with_or_without_what_was_remembered() -> None:
+    from kremlin_tui.checker import refined_scope
+
+    scope = refined_scope(load_story([str(STORY)], cache=False))
+    sources = _story_sources()
+    assert len(sources) > 1000
+    remembered = [_result(source, scope) for source in sources]
+    assert remembered == [_fresh(source, scope) for source in sources]
+
+
+# -- a mapping's fields come out in spec order ---------------------------------------------------
+
+def test_fields_come_in_spec_order_without_empty_values_and_report_missing_ones_in_order() -> None:
+    source = "{goto: end, effects: [], label: L, if: ~, id: x}\n{weight: 2}\n"
+    out = Collector()
+    first = parse_yaml_bytes(source.split("\n")[0].encode(), "f.yaml", out)
+    read = Reader(out)
+    values = read.fields(first, "choice")  # type: ignore[arg-type]
+    assert values is not None and list(values) == ["id", "label", "effects", "goto"]
+    assert read.fields(YMap({}, {}, Pos("f.yaml", 1, 1)), "node") == {}
+    assert [d.message for d in out.items] == ["a node needs 'id'", "a node needs 'title'", "a node needs 'text'"]
