@@ -8,6 +8,7 @@ input, so a shortcut that drifts fails a test instead of changing a position or 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -17,13 +18,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.conftest import MINI
 
-from kremlin_tui import expr_analysis
+from kremlin_tui import expr_analysis, template
 from kremlin_tui.builder import choices as choice_builder
 from kremlin_tui.builder.reader import Reader
 from kremlin_tui.diagnostics import Collector, Pos
 from kremlin_tui.expr import ExprError, Scope, analyze, parse
 from kremlin_tui.loader import load_story, load_story_with_diagnostics
 from kremlin_tui.model import Story
+from kremlin_tui.template import _BRACES
 from kremlin_tui.yamlsource import YMap, YNode, YScalar, YSeq, parse_yaml_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -266,3 +268,60 @@ def test_fields_come_in_spec_order_without_empty_values_and_report_missing_ones_
     assert values is not None and list(values) == ["id", "label", "effects", "goto"]
     assert read.fields(YMap({}, {}, Pos("f.yaml", 1, 1)), "node") == {}
     assert [d.message for d in out.items] == ["a node needs 'id'", "a node needs 'title'", "a node needs 'text'"]
+
+
+# -- templates: the brace scan finds what the regex's own scan finds ----------------------------
+
+class _Recording:
+    """Stands in for `template._BRACES`: records every brace the parser tries the regex at."""
+
+    def __init__(self) -> None:
+        self.tried: list[tuple[int, str]] = []
+
+    def match(self, source: str, pos: int) -> re.Match[str] | None:
+        found = _BRACES.match(source, pos)
+        assert found is not None
+        self.tried.append((found.start(), found.group()))
+        return found
+
+
+def _scanned(source: str, monkeypatch: pytest.MonkeyPatch) -> tuple[list[tuple[int, str]], str]:
+    recording = _Recording()
+    monkeypatch.setattr(template, "_BRACES", recording)
+    try:
+        template.parse_template(source, lambda offset: offset)
+        outcome = "ok"
+    except (template.TemplateError, ExprError) as exc:
+        outcome = type(exc).__name__
+    finally:
+        monkeypatch.setattr(template, "_BRACES", _BRACES)
+    return recording.tried, outcome
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from([*"{}{}'\"\nab x", "{if x}", "{end}", "{else}", "{{", "}}", "{'}'}"]), max_size=30).map("".join))
+def test_the_template_brace_scan_finds_what_finditer_finds(source: str) -> None:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        tried, outcome = _scanned(source, monkeypatch)
+    expected = [(m.start(), m.group()) for m in _BRACES.finditer(source)]
+    if "{" in source or "}" in source:
+        assert tried == (expected if outcome == "ok" else expected[:len(tried)])
+        assert tried, "at least one brace is looked at"
+
+
+def test_the_story_s_texts_scan_alike(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = [s.text for path in STORY.rglob("*.yaml") for s in _scalars(parse_yaml_bytes(path.read_bytes(), "f", Collector()))]
+    braced = [text for text in texts if "{" in text]
+    assert len(braced) > 300
+    for text in braced:
+        assert _scanned(text, monkeypatch) == ([(m.start(), m.group()) for m in _BRACES.finditer(text)], "ok")
+
+
+def _scalars(node: YNode | None) -> list[YScalar]:
+    if isinstance(node, YScalar):
+        return [node]
+    if isinstance(node, YSeq):
+        return [s for item in node.items for s in _scalars(item)]
+    if isinstance(node, YMap):
+        return [s for item in node.items.values() for s in _scalars(item)]
+    return []
