@@ -325,3 +325,33 @@ def _scalars(node: YNode | None) -> list[YScalar]:
     if isinstance(node, YMap):
         return [s for item in node.items.values() for s in _scalars(item)]
     return []
+
+
+# -- expression positions: worked out when asked for, the same as worked out at once -------------
+
+def _exprs(story: Story) -> list[Any]:
+    found: list[Any] = []
+    for node in story.nodes.values():
+        templates = [node.text, node.divergence]
+        if node.event is not None and node.event.condition is not None:
+            found.append(node.event.condition)
+        for choice in node.choices:
+            templates += [choice.label, choice.result, *(o.result for o in choice.outcomes)]
+            found += [e.value for e in [*choice.effects, *(e for o in choice.outcomes for e in o.effects)] if e.value]
+            found += [o.weight for o in choice.outcomes]
+            found += [choice.condition] if choice.condition is not None else []
+        found += [expr for template in templates if template is not None for expr, _ in template.exprs]
+    return found
+
+
+def test_positions_worked_out_later_are_those_worked_out_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kremlin_tui.builder import reader
+    from kremlin_tui.expr import LaterPos
+
+    later = _exprs(load_story([str(STORY)], cache=False))
+    assert sum(type(expr._pos) is LaterPos for expr in later) > 4000  # nothing worked out yet
+    monkeypatch.setattr(reader, "memo_enabled", lambda: True)  # as the language server does
+    at_once = _exprs(load_story([str(STORY)], cache=False))
+    assert not any(type(expr._pos) is LaterPos for expr in at_once)
+    assert [(e.source, e.pos) for e in later] == [(e.source, e.pos) for e in at_once]
+    assert all(type(expr._pos) is Pos for expr in later)

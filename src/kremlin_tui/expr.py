@@ -9,6 +9,7 @@ rest of the program imports, and holds `Expr`, a parsed expression with its sour
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from kremlin_tui.attitudes import ATTITUDES, attitude_word
@@ -58,6 +59,7 @@ __all__ = [
     "Expr",
     "ExprError",
     "Fn",
+    "LaterPos",
     "Neg",
     "Not",
     "Or",
@@ -81,25 +83,48 @@ __all__ = [
 RESERVED = KEYWORDS | set(CALENDAR) | set(FUNCTIONS)
 
 
+class LaterPos:
+    """Where an expression is, worked out when first asked for (`Expr.pos`).
+
+    A position inside a scalar (an effect's value after `party += `, an expression in a `|`
+    text) takes decoding the file's line; a load needs none of them unless it reports a problem
+    there, so the builder hands over what to compute it from. `find(scalar, offset)` holds the
+    builder's reader (the file's lines) until every position it gave is resolved."""
+
+    __slots__ = ("find", "offset", "scalar")
+
+    def __init__(self, find: Callable[[Any, int], Any], scalar: Any, offset: int) -> None:
+        self.find = find
+        self.scalar = scalar
+        self.offset = offset
+
+
 class Expr:
     """A parsed expression with its source and position; compiled on first use.
 
     The compiled closure is not pickled, so a cached story stays a plain data structure.
     """
 
-    __slots__ = ("_fn", "ast", "pos", "source")
+    __slots__ = ("_fn", "_pos", "ast", "source")
 
     def __init__(self, source: str, ast: Ast, pos: Any) -> None:
         self.source = source
         self.ast = ast
-        self.pos = pos
+        self._pos = pos  # a Pos, or a LaterPos until asked for
         self._fn: Fn | None = None
+
+    @property
+    def pos(self) -> Any:
+        pos = self._pos
+        if type(pos) is LaterPos:  # two threads asking at once both compute the same place
+            pos = self._pos = pos.find(pos.scalar, pos.offset)
+        return pos
 
     def __getstate__(self) -> tuple[str, Ast, Any]:
         return (self.source, self.ast, self.pos)
 
     def __setstate__(self, state: tuple[str, Ast, Any]) -> None:
-        self.source, self.ast, self.pos = state
+        self.source, self.ast, self._pos = state
         self._fn = None
 
     def __call__(self, ctx: Any) -> Any:

@@ -152,7 +152,7 @@ class ChoiceBuilder:
             first, offset = made
             value = first.value
             if value is not None:
-                value = Expr(value.source, value.ast, self.read.scalar_pos(item, offset))
+                value = Expr(value.source, value.ast, self.read.place(item, offset))
             return Effect(first.op, first.target, value, self.read.scalar_pos(item, 0), first.delay, first.on)
         out = self.read.out
         reported = len(out.items)

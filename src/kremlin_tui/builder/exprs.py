@@ -47,7 +47,7 @@ class Expressions:
         except ExprError as exc:
             self.read.error(self.read.scalar_pos(scalar, offset + exc.offset), _code(exc), f"{what}: {exc.message}")
             return None
-        expr = Expr(source, ast, self.read.scalar_pos(scalar, offset))
+        expr = Expr(source, ast, self.read.place(scalar, offset))
         self.check(expr, scalar, what, offset)
         return expr
 
@@ -67,7 +67,7 @@ class Expressions:
         template = _TEMPLATES.get(key) if key is not None else None
         if template is None:
             try:
-                template = parse_template(node.text, lambda o: self.read.scalar_pos(node, o), self.codex_of)
+                template = parse_template(node.text, lambda o: self.read.place(node, o), self.codex_of)
             except TemplateError as exc:
                 template = (exc.offset, "template", exc.message)
             except ExprError as exc:

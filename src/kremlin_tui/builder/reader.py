@@ -14,7 +14,8 @@ import re
 
 from kremlin_tui.dates import GameDate
 from kremlin_tui.diagnostics import Collector, Pos, article, shown
-from kremlin_tui.expr import NUMBER_LIMIT
+from kremlin_tui.expr import NUMBER_LIMIT, LaterPos
+from kremlin_tui.memo import enabled as memo_enabled
 from kremlin_tui.spec import OBJECTS
 from kremlin_tui.yamlsource import YMap, YNode, YScalar, YSeq, folded_position, scalar_position
 
@@ -66,6 +67,7 @@ class Reader:
 
     def __init__(self, out: Collector) -> None:
         self.out = out
+        self.texts: dict[str, str] = {}  # each file's text, split into `lines` when first needed
         self.lines: dict[str, list[str]] = {}  # each file's lines, for positions inside scalars
         self.indents: dict[tuple[str, int], int] = {}
         self.flow_memo: dict[int, tuple[int, int, int]] = {}  # scalar_position's memo (id of a scalar)
@@ -181,15 +183,35 @@ class Reader:
 
     # -- positions ------------------------------------------------------------------------
 
+    def lines_of(self, path: str) -> list[str]:
+        """A file's lines: split the first time a position inside one of its scalars is asked
+        for (a clean load asks for none; see `place`)."""
+        lines = self.lines.get(path)
+        if lines is None:
+            text = self.texts.get(path)
+            lines = self.lines[path] = [] if text is None else text.split("\n")
+        return lines
+
+    def place(self, scalar: YScalar, offset: int) -> Pos | LaterPos:
+        """`scalar_pos(scalar, offset)`, or what to work it out from when it is first asked for
+        (an expression's place is needed only for a message or the cache). The language server
+        keeps built texts between checks (memo.py): there it is worked out now, so no kept text
+        holds an old reader alive."""
+        if offset == 0 and not scalar.block and not scalar.quote:
+            return scalar.pos
+        if memo_enabled():
+            return self.scalar_pos(scalar, offset)
+        return LaterPos(self.scalar_pos, scalar, offset)
+
     def scalar_pos(self, scalar: YScalar, offset: int) -> Pos:
         """The file position of a character inside a scalar's text."""
         pos = scalar.pos
         if not scalar.block:
             if offset == 0:
                 return pos if not scalar.quote else _new_pos(Pos, (pos[0], pos[1], pos[2] + 1))
-            return scalar_position(self.lines.get(pos[0], []), scalar, offset, self.flow_memo)
+            return scalar_position(self.lines_of(pos[0]), scalar, offset, self.flow_memo)
         path, line, col = pos
-        lines = self.lines.get(path, [])
+        lines = self.lines_of(path)
         if line <= len(lines) and lines[line - 1][col - 1:col] == ">":  # folded: lines joined by spaces
             folded = folded_position(lines, scalar, offset, self.block_indent(scalar), self.folded_memo)
             if folded is not None:
@@ -214,7 +236,7 @@ class Reader:
         key = (scalar.pos.path, scalar.pos.line)
         indent = self.indents.get(key)
         if indent is None:
-            lines = self.lines.get(scalar.pos.path, [])
+            lines = self.lines_of(scalar.pos.path)
             row = scalar.pos.line
             while row < len(lines) and not lines[row].strip():
                 row += 1

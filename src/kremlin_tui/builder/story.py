@@ -35,7 +35,7 @@ def build_story(out: Collector, files: list[SourceFile], dirs: list[str], key: s
         if text is None or tree is None:
             broken_files = True
             continue
-        read.lines[source.path] = text.split("\n")
+        read.texts[source.path] = text
         raw.collect(read, tree, source.path)
     if broken_files and not raw.campaign:
         return None
