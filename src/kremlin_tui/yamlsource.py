@@ -125,6 +125,9 @@ def _parse_yaml_text(text: str, display_path: str, out: Collector, data: bytes |
     return None
 
 
+_IN_LIST: tuple[None, dict[str, Pos], list[str]] = (None, {}, [])  # never written: a list has no keys
+
+
 class _Refused(Exception):
     """Stops reading a file after a positioned error was reported."""
 
@@ -169,6 +172,11 @@ class _Tree:
             self.documents += 1
             if self.documents > 1:
                 self.refuse(event, "documents", "a story file holds one YAML document (remove the extra '---')")
+
+    def inside(self) -> tuple[dict[str, YNode] | None, dict[str, Pos], list[str]]:
+        """The innermost open mapping's values, key positions and key order (no values: a list)."""
+        node = self.stack[-1] if self.stack else None
+        return (node.items, node.keys, node.order) if type(node) is YMap else _IN_LIST
 
     def open(self, event: yaml.Event, mapping: bool, as_key: bool) -> YMap | YSeq:
         """The node a mapping or list starts (refused as a key, past MAX_DEPTH, or if tagged)."""
@@ -223,11 +231,7 @@ def _build(loader: yaml.CSafeLoader, path: str, out: Collector, source: str) -> 
             node = tree.open(event, kind is map_start, key is None and values is not None)
         elif kind is map_end or kind is seq_end:
             stack.pop()
-            node = stack[-1] if stack else None  # type: ignore[assignment]
-            if type(node) is YMap:
-                values, places, order = node.items, node.keys, node.order
-            else:
-                values = None
+            values, places, order = tree.inside()
             key = None
             continue
         elif kind is yaml.StreamEndEvent or event is None:
@@ -243,12 +247,9 @@ def _build(loader: yaml.CSafeLoader, path: str, out: Collector, source: str) -> 
             stack[-1].items.append(node)  # type: ignore[arg-type]
         else:
             tree.root = node
-        if type(node) is YMap:
-            stack.append(node)
-            values, places, order = node.items, node.keys, node.order
-        elif type(node) is YSeq:
-            stack.append(node)
-            values = None
+        if type(node) is not YScalar:
+            stack.append(node)  # type: ignore[arg-type]
+            values, places, order = tree.inside()
     return tree.root
 
 
