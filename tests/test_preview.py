@@ -128,12 +128,12 @@ def test_no_shipped_choice_is_shown_as_certain_while_its_result_can_vary(campaig
 
 def _forced(game: Game, pick: str, outcome_index: int) -> tuple[object, ...] | None:
     """The full result of taking `pick` with the outcome forced (None if it cannot be drawn)."""
-    from kremlin_tui.effects import outcome_chances
+    from kremlin_tui.effects import apply_effects, outcome_chances
 
     copy = Game(game.story, game.state.copy(history=False))
     choice = next(c for c in copy.node.choices if c.id == pick)
     scratch = Game(game.story, game.state.copy(history=False))
-    scratch._apply(choice.effects, {})
+    apply_effects(game.story, scratch.state, choice.effects, {})
     if outcome_chances([o.weight(scratch.state) for o in choice.outcomes])[outcome_index] <= 0:
         return None
     copy._draw = lambda weights: outcome_index  # type: ignore[method-assign]

@@ -1,8 +1,9 @@
-"""Applying effect statements to a game state: the one place where a stat, relation or flag moves.
+"""Applying effect statements to a game state, and the chances of outcomes.
 
-Shared by `Game.choose` (which applies them for real) and `preview` (which applies them to a
-scratch copy to tell the player, before a choice, exactly what it will do): one function, so a
-preview can never disagree with the game about clamping, rounding or the order of effects.
+`Game.choose` applies a choice's effects for real and `preview` applies them to a scratch copy
+to tell the player, before a choice, exactly what it will do: both run the story's compiled
+steps (`engine_plan`), so a preview can never disagree with the game about clamping, rounding
+or the order of effects.
 """
 
 from __future__ import annotations
@@ -18,34 +19,10 @@ if TYPE_CHECKING:
 
 def apply_effects(story: Story, state: GameState, effects: tuple[Effect, ...], before: dict[str, Any]) -> None:
     """Apply `effects` in order; `before` collects the old value of every variable touched
-    (the first time it is touched), from which the changes are computed."""
-    for effect in effects:
-        op = effect.op
-        if op == "schedule":
-            when = effect.on or state.date.plus(*effect.delay)  # type: ignore[misc]
-            state.scheduled[effect.target] = when.iso()
-            continue
-        if op == "unlock":
-            if effect.target not in state.codex:
-                state.codex.append(effect.target)
-            continue
-        target = effect.target
-        if target not in before:
-            before[target] = state.vars[target]
-        value = effect.value(state)  # type: ignore[misc]
-        bounds = story.bounds(target)
-        if bounds is None:
-            state.vars[target] = value
-            continue
-        current = state.vars[target]
-        new = current + value if op == "+=" else current - value if op == "-=" else value
-        low, high = bounds
-        new = low if new < low else high if new > high else new
-        if isinstance(new, float):
-            # stats and relations are whole numbers: `workers -= hunger / 15` must not show
-            # the player "76 → 70.7"; halves round away from zero, the same on every machine
-            new = math.floor(new + 0.5) if new >= 0 else -math.floor(-new + 0.5)
-        state.vars[target] = new
+    (the first time it is touched), from which the changes are computed. The effects run as the
+    story's compiled steps (`engine_plan.StoryPlan.steps`), the very ones `Game.choose` runs."""
+    for step in story.plan.steps(effects):
+        step(state, before)
 
 
 def clean_weights(weights: list[Any]) -> list[float]:

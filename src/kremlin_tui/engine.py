@@ -14,11 +14,11 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from kremlin_tui import rng
-from kremlin_tui.calendar import DATE_NAMES
 from kremlin_tui.dates import GameDate
-from kremlin_tui.effects import apply_effects, clean_weights
-from kremlin_tui.events import Due, chose_key, visited_key
-from kremlin_tui.model import Choice, Effect, Node, Story
+from kremlin_tui.effects import clean_weights
+from kremlin_tui.engine_plan import ChoicePlan
+from kremlin_tui.events import Due
+from kremlin_tui.model import Node, Story
 from kremlin_tui.preview import ChoicePreview, Preview, preview_choice
 from kremlin_tui.preview import OutcomeChance as OutcomeChance  # re-exported: part of the engine API
 from kremlin_tui.state import DEBUGGER, PROVENANCE_DEPTH, STATE_VERSION, Change, GameState, Step, provenance_from_history, record
@@ -87,7 +87,7 @@ class Game:
         self.story = story
         self.state = state
         self._moves = 0  # counts the engine's own changes to the state: a key of `_visible`'s memory
-        self._shown: tuple[GameState, tuple[Any, ...], list[tuple[Choice, bool]]] | None = None
+        self._shown: tuple[GameState, tuple[Any, ...], list[tuple[ChoicePlan, bool]]] | None = None
 
     @classmethod
     def new(cls, story: Story, seed: int = 0) -> Game:
@@ -154,7 +154,8 @@ class Game:
         """The choices shown now; `render=False` (the play-tester's fast path) skips labels and
         previews."""
         views: list[ChoiceView] = []
-        for number, (choice, available) in enumerate(self._visible(), start=1):
+        for number, (plan, available) in enumerate(self._visible(), start=1):
+            choice = plan.choice
             preview = preview_choice(self.story, self.state, choice) if render else None
             views.append(
                 ChoiceView(
@@ -177,9 +178,9 @@ class Game:
         if isinstance(pick, int):
             if not 1 <= pick <= len(visible):
                 raise ChoiceUnavailable(f"there is no choice {pick}")
-            choice = visible[pick - 1][0]
+            choice = visible[pick - 1][0].choice
         else:
-            matches = [c for c, _ok in visible if c.id == pick]
+            matches = [p.choice for p, _ok in visible if p.id == pick]
             if not matches:
                 raise ChoiceUnavailable(f"'{pick}' is not a choice here")
             choice = matches[0]
@@ -187,9 +188,9 @@ class Game:
 
     def available_ids(self) -> list[str]:
         """The ids of the choices the player can take now (used by the play-tester)."""
-        return [c.id for c, ok in self._visible() if ok]
+        return [p.id for p, ok in self._visible() if ok]
 
-    def _visible(self) -> list[tuple[Choice, bool]]:
+    def _visible(self) -> list[tuple[ChoicePlan, bool]]:
         """The choices shown now, each with whether it can be taken; worked out once per
         decision (the play-tester asks for the ids, then takes one)."""
         state = self.state
@@ -197,23 +198,24 @@ class Game:
         shown = self._shown
         if shown is not None and shown[0] is state and shown[1] == key:
             return shown[2]
-        node = self.node
-        regular: list[tuple[Choice, bool]] = []
-        fallbacks: list[Choice] = []
+        chosen = state.chosen
+        regular: list[tuple[ChoicePlan, bool]] = []
+        fallbacks: list[ChoicePlan] = []
         any_available = False
-        for choice in node.choices:
-            if choice.once and f"{node.id}.{choice.id}" in state.chosen:
+        for plan in self.story.plan.node(state.node).choices:
+            if plan.once and plan.key in chosen:
                 continue
-            ok = choice.condition is None or bool(choice.condition(state))
-            if choice.fallback:
+            condition = plan.condition
+            ok = condition is None or bool(condition(state))
+            if plan.fallback:
                 if ok:
-                    fallbacks.append(choice)
+                    fallbacks.append(plan)
                 continue
             if ok:
                 any_available = True
-                regular.append((choice, True))
-            elif choice.locked:
-                regular.append((choice, False))
+                regular.append((plan, True))
+            elif plan.choice.locked:
+                regular.append((plan, False))
         if not any_available:
             regular.extend((c, True) for c in fallbacks)
         self._shown = (state, key, regular)
@@ -225,23 +227,27 @@ class Game:
         """Take a choice by id or by its 1-based number; raises ChoiceUnavailable."""
         if self.ended:
             raise ChoiceUnavailable("the game is over")
-        choice = self._find(pick)
+        plan = self._find(pick)
+        choice = plan.choice
         state = self.state
         node = self.node
         self._moves += 1
         before: dict[str, Any] = {}  # the old value of every variable an effect touches
         codex_before = len(state.codex)
-        self._apply(choice.effects, before)
+        for step in plan.effects:
+            step(state, before)
         outcome_index: int | None = None
         outcome = None
-        if choice.outcomes:
-            outcome_index = self._draw([o.weight(state) for o in choice.outcomes])
+        if plan.weights:
+            outcome_index = self._draw([weight(state) for weight in plan.weights])
             outcome = choice.outcomes[outcome_index]
-            self._apply(outcome.effects, before)
-        key = f"{node.id}.{choice.id}"
-        state.chosen.add(key)
+            for step in plan.outcomes[outcome_index]:
+                step(state, before)
+        state.chosen.add(plan.key)
         state.vars["decisions"] = state.vars.get("decisions", 0) + 1
-        self._changed((*before, "decisions", chose_key(key)))
+        due = state.due
+        if due is not None:  # the names this decision may have changed (see `events.Due`)
+            due.invalidate(due.index.mask(before) | plan.reads_changed)
         target = (outcome.goto if outcome else None) or choice.goto
         if target is None:
             target = state.resume
@@ -270,20 +276,20 @@ class Game:
             outcome=outcome_index,
         )
 
-    def _find(self, pick: str | int) -> Choice:
+    def _find(self, pick: str | int) -> ChoicePlan:
         visible = self._visible()
         if isinstance(pick, int):
             if not 1 <= pick <= len(visible):
                 raise ChoiceUnavailable(f"there is no choice {pick}")
-            choice, ok = visible[pick - 1]
+            plan, ok = visible[pick - 1]
         else:
-            matches = [(c, available) for c, available in visible if c.id == pick]
+            matches = [(p, available) for p, available in visible if p.id == pick]
             if not matches:
                 raise ChoiceUnavailable(f"'{pick}' is not a choice here")
-            choice, ok = matches[0]
+            plan, ok = matches[0]
         if not ok:
-            raise ChoiceUnavailable(choice.locked or "that choice is locked")
-        return choice
+            raise ChoiceUnavailable(plan.choice.locked or "that choice is locked")
+        return plan
 
     def _draw(self, weights: list[Any]) -> int:
         clean = clean_weights(weights)
@@ -299,26 +305,22 @@ class Game:
                 return index
         return len(clean) - 1
 
-    def _apply(self, effects: tuple[Effect, ...], before: dict[str, Any]) -> None:
-        apply_effects(self.story, self.state, effects, before)
-
     def _diff(self, before: dict[str, Any]) -> list[Change]:
-        """What changed, in story declaration order (stats, relations, flags)."""
-        story = self.story
+        """What changed, in story declaration order (stats, relations, flags): the variables the
+        effects touched (`before`), not the whole state. A flag's change is never shown."""
+        plan = self.story.plan
+        describe = plan.describe
+        values = self.state.vars
         changes = []
-        order = story.declaration_index
-        for name in sorted(before, key=order.__getitem__):
+        for name in sorted(before, key=plan.order.__getitem__):
             old = before[name]
-            new = self.state.vars[name]
+            new = values[name]
             if new == old and type(new) is type(old):
                 continue
-            if name in story.stats:
-                stat = story.stats[name]
-                changes.append(Change(name, "hidden" if stat.hidden else "stat", stat.label, old, new, stat.polarity))
-            elif name in story.relations:
-                changes.append(Change(name, "relation", story.relations[name].name, old, new))
-            elif name in story.flags:
-                changes.append(Change(name, "flag", name, old, new, "neutral"))  # a flag's change is never shown
+            described = describe.get(name)
+            if described is not None:
+                kind, label, polarity = described
+                changes.append(Change(name, kind, label, old, new, polarity))
         return changes
 
     # -- moving ------------------------------------------------------------------------------
@@ -361,16 +363,14 @@ class Game:
             self._set_date(node.date)
         state.node = node.id
         state.visits[node.id] = state.visits.get(node.id, 0) + 1
-        self._changed((visited_key(node.id),))
+        plan = self.story.plan.node(node.id)
+        if state.due is not None:
+            state.due.invalidate(plan.reads_visit)
         if node.is_ending:
             state.ending = node.id
-        self._unlock(node.codex)
-        self._unlock(sorted(node.text.mentions(state)))
-
-    def _unlock(self, ids: Any) -> None:
-        codex = self.state.codex
-        for cid in ids:
-            if cid not in codex and cid in self.story.codex:
+        codex = state.codex
+        for cid in plan.unlocks(state):
+            if cid not in codex:
                 codex.append(cid)
 
     def _set_date(self, when: GameDate) -> None:
@@ -378,7 +378,8 @@ class Game:
         self.state.vars["year"] = when.day.year
         self.state.vars["month"] = when.day.month
         self.state.vars["day"] = when.day.day
-        self._changed(DATE_NAMES)
+        if self.state.due is not None:
+            self.state.due.invalidate(self.story.plan.reads_date)
 
     # -- the writers' debugger -------------------------------------------------------------------
 

@@ -18,9 +18,8 @@ follows (a copy of a state, a loaded or an undone one starts without one).
 
 from __future__ import annotations
 
-import heapq
-from bisect import bisect_right
-from collections.abc import Iterable
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from itertools import islice
@@ -63,9 +62,17 @@ class _Event:
     closes: int | None  # the ordinal of its window's last day, None if it never closes
     reads: frozenset[str]  # what its condition reads (see `reads`)
 
+    @property
+    def bit(self) -> int:
+        return 1 << self.rank
+
 
 class EventIndex:
-    """A story's events arranged for `Due`: built once per story."""
+    """A story's events arranged for `Due`: built once per story.
+
+    Sets of events are ints used as bit sets (bit `rank` for the event of that rank): a move's
+    bookkeeping is then a few integer operations however many events are open, and the lowest
+    set bit is the event that fires first."""
 
     def __init__(self, story: Story) -> None:
         self.story = story
@@ -81,25 +88,64 @@ class EventIndex:
         waiting = sorted((e for e in events if not e.trigger.scheduled), key=lambda e: (e.opens, e.rank))
         self.waiting = tuple(waiting)
         self.opening_days = [e.opens for e in waiting]
+        self.opened_by = [0]  # opened_by[i]: the events of `waiting[:i]`
+        for event in waiting:
+            self.opened_by.append(self.opened_by[-1] | event.bit)
+        closers = sorted((e for e in waiting if e.closes is not None), key=lambda e: (e.closes, e.rank))
+        self.closing_days = [e.closes for e in closers]
+        self.closed_by = [0]  # closed_by[i]: the events of `closers[:i]`
+        for event in closers:
+            self.closed_by.append(self.closed_by[-1] | event.bit)
+        watch: dict[str, int] = {}  # a name -> the events whose condition reads it
+        for event in events:
+            for name in event.reads:
+                watch[name] = watch.get(name, 0) | event.bit
+        self.watch = watch
+        self.scheduled = 0
+        for event in events:
+            if event.trigger.scheduled:
+                self.scheduled |= event.bit
+
+    def mask(self, names: Iterable[str]) -> int:
+        """The events that read any of `names`."""
+        watch = self.watch
+        found = 0
+        for name in names:
+            found |= watch.get(name, 0)
+        return found
+
+
+def _ranks(bits: int) -> Iterator[int]:
+    """The ranks in a bit set, lowest (first to fire) first."""
+    while bits:
+        low = bits & -bits
+        yield low.bit_length() - 1
+        bits ^= low
 
 
 class Due:
-    """The open events of one game state, with their conditions' last results."""
+    """The open events of one game state, with their conditions' last results (bit sets, see
+    `EventIndex`)."""
 
     def __init__(self, index: EventIndex) -> None:
         self.index = index
         self.cursor = 0  # events in `index.waiting` before it have been opened
-        self.watching: dict[str, set[int]] = {}  # name -> the open events that read it
-        self.holds: set[int] = set()  # open events whose condition held when last tested
-        self.stale: set[int] = set()  # open events whose condition must be tested (again)
-        self.closing: list[tuple[int, int]] = []  # (last day, rank) of open events with a window end
-        self.dirty: set[str] = set()
-        self.pending: set[int] = set()  # scheduled events not known to have fired
+        self.closed = 0  # events in the index's closing order before it are past their window
+        self.live = 0  # opened events not fired or past (as far as is known), scheduled ones aside
+        self.holds = 0  # live events whose condition held when last tested
+        self.stale = 0  # live events whose condition must be tested (again)
+        self.pending = 0  # scheduled events not known to have fired
         self.scheduled_seen = 0  # len(state.scheduled) when `pending` was made (keys are never removed)
 
     def changed(self, names: Iterable[str]) -> None:
         """Names whose value may have changed since the last `next`."""
-        self.dirty.update(names)
+        self.invalidate(self.index.mask(names))
+
+    def invalidate(self, events: int) -> None:
+        """The events (a bit set) whose condition may have changed since the last `next`."""
+        events &= self.live
+        self.stale |= events
+        self.holds &= ~events
 
     def next(self, state: GameState, moving_to: date) -> tuple[str, GameDate] | None:
         """The event to show before a move that reaches `moving_to`, with its date, or None.
@@ -107,46 +153,47 @@ class Due:
         now = state.date.day.toordinal()
         limit = moving_to.toordinal()
         self._refresh(state, limit, now)
-        if not (self.holds or self.stale or self.pending):
+        candidates = ((self.holds | self.stale) & self.live) | self.pending
+        if not candidates:
             return None  # the common case: nothing open can have become true
         events = self.index.events
-        for rank in sorted(self.holds | self.stale | self.pending):
+        for rank in _ranks(candidates):
             event = events[rank]
             if event.trigger.scheduled:
                 when = self._scheduled_due(event, state, moving_to, now)
                 if when is not None:
                     return event.id, when
             elif event.id in state.fired or (event.closes is not None and now > event.closes):
-                self._drop(rank)
+                self._drop(event.bit)
             elif event.opens <= limit and self._holds(event, state):  # else opened by a longer move
                 return event.id, event.trigger.after or state.date
         return None
 
     def _refresh(self, state: GameState, limit: int, now: int) -> None:
-        """Open the events a move to day `limit` reaches, close those past, mark those whose
-        names changed, and take in new scheduled ones."""
-        if self.cursor < len(self.index.waiting) and self.index.opening_days[self.cursor] <= limit:
+        """Open the events a move to day `limit` reaches, close those past, and take in new
+        scheduled ones."""
+        index = self.index
+        if self.closed < len(index.closing_days) and index.closing_days[self.closed] < now:
+            self.closed = bisect_left(index.closing_days, now)
+            self._drop(index.closed_by[self.closed])
+        if self.cursor < len(index.waiting) and index.opening_days[self.cursor] <= limit:
             self._open(limit, state.fired)
-        if self.closing and self.closing[0][0] < now:
-            self._close(now)
-        if self.dirty:
-            self._invalidate()
         if len(state.scheduled) != self.scheduled_seen:
             self._schedule(state)
 
     def _holds(self, event: _Event, state: GameState) -> bool:
         """Whether an open event's condition holds, tested only if it may have changed."""
-        rank = event.rank
-        if rank in self.stale:
+        bit = event.bit
+        if self.stale & bit:
             if event.trigger.condition is None or event.trigger.condition(state):
-                self.holds.add(rank)
-            self.stale.discard(rank)
-        return rank in self.holds
+                self.holds |= bit
+            self.stale &= ~bit
+        return bool(self.holds & bit)
 
     def _scheduled_due(self, event: _Event, state: GameState, moving_to: date, now: int) -> GameDate | None:
         """The day a scheduled event is due on, if it is due now (tested every move while it waits)."""
         if event.id in state.fired:
-            self.pending.discard(event.rank)
+            self.pending &= ~event.bit
             return None
         when = GameDate.parse(state.scheduled[event.id])
         if when.day > moving_to or (event.closes is not None and now > event.closes):
@@ -161,38 +208,25 @@ class Due:
         for event_id in islice(state.scheduled, self.scheduled_seen, None):  # new keys come last
             event = by_id.get(event_id)
             if event is not None and event.trigger.scheduled and event_id not in fired:
-                self.pending.add(event.rank)
+                self.pending |= event.bit
         self.scheduled_seen = len(state.scheduled)
 
     def _open(self, limit: int, fired: set[str]) -> None:
+        """Open the events whose window a move to day `limit` reaches: they join the live ones,
+        to be tested (those fired already, or whose window is past, never do)."""
         index = self.index
         end = bisect_right(index.opening_days, limit)
-        for event in index.waiting[self.cursor:end]:
-            if event.id in fired:
-                continue
-            for name in event.reads:
-                self.watching.setdefault(name, set()).add(event.rank)
-            self.stale.add(event.rank)
-            if event.closes is not None:
-                heapq.heappush(self.closing, (event.closes, event.rank))
-        self.cursor = max(self.cursor, end)
+        opened = index.opened_by[end] & ~index.opened_by[self.cursor] & ~index.closed_by[self.closed]
+        if fired:
+            for event in index.waiting[self.cursor:end]:
+                if event.id in fired:
+                    opened &= ~event.bit
+        self.live |= opened
+        self.stale |= opened
+        self.cursor = end
 
-    def _close(self, now: int) -> None:
-        closing = self.closing
-        while closing and closing[0][0] < now:
-            self._drop(heapq.heappop(closing)[1])
-
-    def _invalidate(self) -> None:
-        watching = self.watching
-        for name in self.dirty:
-            ranks = watching.get(name)
-            if ranks:
-                self.stale |= ranks
-                self.holds -= ranks
-        self.dirty.clear()
-
-    def _drop(self, rank: int) -> None:
-        for name in self.index.events[rank].reads:
-            self.watching[name].discard(rank)
-        self.holds.discard(rank)
-        self.stale.discard(rank)
+    def _drop(self, events: int) -> None:
+        keep = ~events
+        self.live &= keep
+        self.holds &= keep
+        self.stale &= keep

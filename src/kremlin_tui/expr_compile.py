@@ -1,6 +1,15 @@
 """Expressions compiled to closures the engine calls with a context `c` that has `.vars`,
 `.visits` and `.chosen`. Arithmetic is capped and never raises: `x / 0` is 0 while playing
-(the checker reports a divisor that is always 0)."""
+(the checker reports a divisor that is always 0).
+
+Every decision runs dozens of these (choice conditions, event conditions, outcome weights), so
+the common shapes get closures of their own instead of one closure per node: `party >= 40` is
+one call that reads the variable and compares, not four (the comparison, the variable, the
+constant and the operator); `army / 4` likewise; `and`/`or` of more than two parts loop without
+a generator; constant operands are folded. Each specialised closure computes exactly what the
+general one computes, in the same order (tests/test_expr_compile.py checks them against a plain
+tree-walking evaluator on every story expression and on generated ones).
+"""
 
 from __future__ import annotations
 
@@ -22,20 +31,66 @@ def _mod(a: float, b: float) -> float:
     return a % b if b else 0
 
 
-_ARITH = {
+def arith(op: str, a: Any, b: Any) -> Any:
+    """One arithmetic operation as the compiled closures compute it (for folding and for tests)."""
+    return _ARITH[op](a, b)
+
+
+_ARITH: dict[str, Callable[[Any, Any], Any]] = {
     "+": lambda a, b: cap(a + b),
     "-": lambda a, b: cap(a - b),
     "*": lambda a, b: cap(a * b),
     "/": _div,
     "%": _mod,
 }
-_CMP = {
+# both operands computed: one closure per operator, so no operator function is called
+_ARITH_FN: dict[str, Callable[[Fn, Fn], Fn]] = {
+    "+": lambda f, g: lambda c: cap(f(c) + g(c)),
+    "-": lambda f, g: lambda c: cap(f(c) - g(c)),
+    "*": lambda f, g: lambda c: cap(f(c) * g(c)),
+    "/": lambda f, g: lambda c: _div(f(c), g(c)),
+    "%": lambda f, g: lambda c: _mod(f(c), g(c)),
+}
+# the right operand a constant that is not 0 (0 divides to 0: left to `_ARITH_FN`)
+_ARITH_K: dict[str, Callable[[Fn, Any], Fn]] = {
+    "+": lambda f, k: lambda c: cap(f(c) + k),
+    "-": lambda f, k: lambda c: cap(f(c) - k),
+    "*": lambda f, k: lambda c: cap(f(c) * k),
+    "/": lambda f, k: lambda c: cap(f(c) / k),
+    "%": lambda f, k: lambda c: f(c) % k,
+}
+# a variable and a constant that is not 0: `army / 4`
+_ARITH_VK: dict[str, Callable[[str, Any], Fn]] = {
+    "+": lambda n, k: lambda c: cap(c.vars[n] + k),
+    "-": lambda n, k: lambda c: cap(c.vars[n] - k),
+    "*": lambda n, k: lambda c: cap(c.vars[n] * k),
+    "/": lambda n, k: lambda c: cap(c.vars[n] / k),
+    "%": lambda n, k: lambda c: c.vars[n] % k,
+}
+_CMP: dict[str, Callable[[Any, Any], bool]] = {
     "==": lambda a, b: a == b,
     "!=": lambda a, b: a != b,
     "<": lambda a, b: a < b,
     "<=": lambda a, b: a <= b,
     ">": lambda a, b: a > b,
     ">=": lambda a, b: a >= b,
+}
+_CMP_FN: dict[str, Callable[[Fn, Fn], Fn]] = {
+    "==": lambda f, g: lambda c: f(c) == g(c),
+    "!=": lambda f, g: lambda c: f(c) != g(c),
+    "<": lambda f, g: lambda c: f(c) < g(c),
+    "<=": lambda f, g: lambda c: f(c) <= g(c),
+    ">": lambda f, g: lambda c: f(c) > g(c),
+    ">=": lambda f, g: lambda c: f(c) >= g(c),
+}
+# a variable against a constant: `party >= 40`, `course == 'fortress'`
+_CMP_VK: dict[str, Callable[[str, Any], Fn]] = {
+    "==": lambda n, k: lambda c: c.vars[n] == k,
+    "!=": lambda n, k: lambda c: c.vars[n] != k,
+    "<": lambda n, k: lambda c: c.vars[n] < k,
+    "<=": lambda n, k: lambda c: c.vars[n] <= k,
+    ">": lambda n, k: lambda c: c.vars[n] > k,
+    ">=": lambda n, k: lambda c: c.vars[n] >= k,
 }
 
 
@@ -44,6 +99,16 @@ def compile_ast(ast: Ast) -> Fn:
     if build is None:
         raise ExprError(f"cannot compile {type(ast).__name__}")
     return build(ast)
+
+
+def constant_of(ast: Ast) -> tuple[bool, Any]:
+    """(True, value) when a node is a literal or a sign before one (folded), else (False, None).
+    A sign before a text is not folded: it fails when run, as it always did."""
+    if type(ast) is Const:
+        return True, ast.value
+    if type(ast) is Neg and type(ast.operand) is Const and not isinstance(ast.operand.value, str):
+        return True, -ast.operand.value
+    return False, None
 
 
 def _const(ast: Const) -> Fn:
@@ -57,6 +122,9 @@ def _var(ast: Var) -> Fn:
 
 
 def _not(ast: Not) -> Fn:
+    if type(ast.operand) is Var:
+        name = ast.operand.name
+        return lambda c: not c.vars[name]
     inner = compile_ast(ast.operand)
     return lambda c: not inner(c)
 
@@ -70,31 +138,61 @@ def _or(ast: Or) -> Fn:
 
 
 def _junction(items: tuple[Ast, ...], every: bool) -> Fn:
-    """`and` (every part holds) or `or` (any does), short-circuiting; two parts, the usual case,
-    without a generator."""
-    parts = [compile_ast(item) for item in items]
+    """`and` (every part holds) or `or` (any does), short-circuiting, as `all`/`any` would."""
+    parts = tuple(compile_ast(item) for item in items)
     if len(parts) == 2:
         a, b = parts
         return (lambda c: bool(a(c) and b(c))) if every else (lambda c: bool(a(c) or b(c)))
-    return (lambda c: all(p(c) for p in parts)) if every else (lambda c: any(p(c) for p in parts))
+
+    def all_hold(c: Any) -> bool:
+        for part in parts:  # noqa: SIM110 - a loop, not all() of a generator: a third of the time
+            if not part(c):
+                return False
+        return True
+
+    def any_holds(c: Any) -> bool:
+        for part in parts:  # noqa: SIM110 - as above
+            if part(c):
+                return True
+        return False
+
+    return all_hold if every else any_holds
 
 
 def _neg(ast: Neg) -> Fn:
+    folded, value = constant_of(ast)
+    if folded:
+        return lambda c: value
     inner = compile_ast(ast.operand)
     return lambda c: -inner(c)
 
 
 def _arith(ast: Arith) -> Fn:
-    op, left, right = _ARITH[ast.op], compile_ast(ast.left), compile_ast(ast.right)
-    return lambda c: op(left(c), right(c))
+    left_const, a = constant_of(ast.left)
+    right_const, k = constant_of(ast.right)
+    if left_const and right_const:
+        try:
+            value = arith(ast.op, a, k)
+        except TypeError:  # text in arithmetic (the checker rejects it): fails when run, as before
+            pass
+        else:
+            return lambda c: value
+    if right_const and (k or ast.op in "+-*"):
+        if type(ast.left) is Var:
+            return _ARITH_VK[ast.op](ast.left.name, k)
+        return _ARITH_K[ast.op](compile_ast(ast.left), k)
+    return _ARITH_FN[ast.op](compile_ast(ast.left), compile_ast(ast.right))
 
 
 def _cmp(ast: Cmp) -> Fn:
+    if len(ast.ops) == 1:
+        left, right = ast.operands
+        right_const, k = constant_of(right)
+        if type(left) is Var and right_const:
+            return _CMP_VK[ast.ops[0]](left.name, k)
+        return _CMP_FN[ast.ops[0]](compile_ast(left), compile_ast(right))
     ops = [_CMP[o] for o in ast.ops]
     operands = [compile_ast(item) for item in ast.operands]
-    if len(ops) == 1:
-        op, left, right = ops[0], operands[0], operands[1]
-        return lambda c: op(left(c), right(c))
 
     def chain(c: Any) -> bool:
         values = [f(c) for f in operands]

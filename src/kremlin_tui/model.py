@@ -15,6 +15,7 @@ from kremlin_tui.expr import Expr
 from kremlin_tui.template import Template
 
 if TYPE_CHECKING:
+    from kremlin_tui.engine_plan import StoryPlan
     from kremlin_tui.events import EventIndex
 
 
@@ -274,6 +275,14 @@ class Story:
         from kremlin_tui.events import EventIndex
 
         return EventIndex(self)
+
+    @cached_property
+    def plan(self) -> StoryPlan:
+        """What the engine runs of the story (compiled choices and effects, each scene's codex
+        unlocks, change labels), worked out once per story and per scene on first entry."""
+        from kremlin_tui.engine_plan import StoryPlan
+
+        return StoryPlan(self)
 
     def initial_vars(self) -> dict[str, object]:
         values: dict[str, object] = {}
