@@ -1,0 +1,150 @@
+"""The story's plan (`engine_plan`: effects compiled to one closure each, a scene's codex unlocks
+worked out once) does exactly what the model says, checked against plain implementations of
+the rules on every choice and scene of the campaign in the states random games reach."""
+
+from __future__ import annotations
+
+import functools
+import math
+import random
+from typing import Any
+
+import pytest
+
+from kremlin_tui.effects import apply_effects
+from kremlin_tui.engine import Game, GameState
+from kremlin_tui.loader import load_story
+from kremlin_tui.model import Effect, Node, Story
+from kremlin_tui.paths import default_story_dir
+
+
+@functools.cache
+def _campaign() -> Story:
+    return load_story([str(default_story_dir())])
+
+
+def reference_effects(story: Story, state: GameState, effects: tuple[Effect, ...], before: dict[str, Any]) -> None:
+    """The rules of effects, one statement at a time (the engine's code before the plan)."""
+    for effect in effects:
+        if effect.op == "schedule":
+            when = effect.on or state.date.plus(*effect.delay)  # type: ignore[misc]
+            state.scheduled[effect.target] = when.iso()
+            continue
+        if effect.op == "unlock":
+            if effect.target not in state.codex:
+                state.codex.append(effect.target)
+            continue
+        target = effect.target
+        if target not in before:
+            before[target] = state.vars[target]
+        value = effect.value(state)  # type: ignore[misc]
+        bounds = story.bounds(target)
+        if bounds is None:
+            state.vars[target] = value
+            continue
+        current = state.vars[target]
+        new = current + value if effect.op == "+=" else current - value if effect.op == "-=" else value
+        new = min(max(new, bounds[0]), bounds[1])
+        if isinstance(new, float):
+            new = math.floor(new + 0.5) if new >= 0 else -math.floor(-new + 0.5)
+        state.vars[target] = new
+
+
+def reference_unlocks(story: Story, node: Node, state: GameState) -> list[str]:
+    """The codex as entering `node` leaves it: its `codex:` list, then the sorted mentions of the
+    passages its text shows (the engine's code before the plan)."""
+    codex = list(state.codex)
+    for cid in (*node.codex, *sorted(node.text.mentions(state))):
+        if cid not in codex and cid in story.codex:
+            codex.append(cid)
+    return codex
+
+
+def _typed(values: dict[str, Any]) -> dict[str, tuple[str, Any]]:
+    return {k: (type(v).__name__, v) for k, v in values.items()}
+
+
+def _same_effects(story: Story, state: GameState, effects: tuple[Effect, ...]) -> None:
+    ours, theirs = state.copy(history=False), state.copy(history=False)
+    before_ours: dict[str, Any] = {}
+    before_theirs: dict[str, Any] = {}
+    apply_effects(story, ours, effects, before_ours)
+    reference_effects(story, theirs, effects, before_theirs)
+    assert _typed(ours.vars) == _typed(theirs.vars)
+    assert list(ours.vars) == list(theirs.vars)
+    assert _typed(before_ours) == _typed(before_theirs) and list(before_ours) == list(before_theirs)
+    assert ours.scheduled == theirs.scheduled and list(ours.scheduled) == list(theirs.scheduled)
+    assert ours.codex == theirs.codex
+
+
+def _states(story: Story, games: int) -> list[GameState]:
+    """States random games reach, with some variables pushed to their bounds and to fractions."""
+    states = []
+    for seed in range(games):
+        game = Game.new(story, seed)
+        picker = random.Random(seed)
+        while not game.ended:
+            state = game.state.copy(history=False)
+            for name in picker.sample(sorted(story.stats), 3):
+                stat = story.stats[name]
+                state.vars[name] = picker.choice([stat.min, stat.max, stat.min + 0.5, (stat.min + stat.max) / 3])
+            states.append(state)
+            game.choose(picker.choice(game.available_ids()), render=False)
+    return states
+
+
+def test_compiled_effects_apply_every_campaign_effect_as_the_rules_say() -> None:
+    story = _campaign()
+    lists = [effects for node in story.nodes.values() for choice in node.choices
+             for effects in (choice.effects, *(o.effects for o in choice.outcomes)) if effects]
+    ops = {effect.op for effects in lists for effect in effects}
+    assert {"+=", "-=", "=", "schedule"} <= ops  # `unlock`: see the next test
+    picker = random.Random(5)
+    for state in _states(story, 8):
+        for effects in picker.sample(lists, 60):
+            _same_effects(story, state, effects)
+
+
+OPERATORS = """
+    nodes:
+      - id: a
+        title: A
+        text: a
+        choices:
+          - id: go
+            label: Go
+            goto: end
+            effects: [party += 7, party -= britain / 3, party = party * 1.5, britain -= 250, britain += party / 7,
+                      party += 2.5, hidden_x = -0.5, flag_a = true, mood = 'angry', party -= 0.5, britain += 1.5,
+                      hidden_x = 12.5, party = 150, britain = -0.5, party -= -3, schedule ev in 2 months,
+                      schedule ev on 1925-03-01, unlock zin, unlock zin]
+      - {id: ev, title: Ev, text: e, event: {scheduled: true}, choices: [{id: ok, label: OK}]}
+    endings:
+      - {id: end, title: End, text: done}
+    codex:
+      - {id: zin, title: Grigory Zinoviev, category: person, match: [Zinoviev], text: t}
+"""
+
+
+@pytest.mark.parametrize("party", [0, 100, 37.5, -3, 99.5])
+def test_compiled_effects_clamp_and_round_every_operator(make_story, party: float) -> None:  # type: ignore[no-untyped-def]
+    story = load_story([make_story(OPERATORS)])
+    state = Game.new(story, 1).state
+    state.vars.update(party=party, britain=party - 50, hidden_x=party / 4)
+    (effects,) = [c.effects for c in story.nodes["a"].choices]
+    _same_effects(story, state, effects)
+    for cut in range(1, len(effects)):
+        _same_effects(story, state, effects[:cut])
+        _same_effects(story, state, effects[cut:])
+
+
+def test_a_scene_unlocks_what_its_codex_list_and_shown_passages_mention() -> None:
+    story = _campaign()
+    conditional = [n for n in story.nodes.values() if n.text.mention_conds]
+    assert len(conditional) > 10
+    for state in _states(story, 6)[::3]:
+        for node in conditional + list(story.nodes.values())[::7]:
+            game = Game(story, state.copy(history=False))
+            expected = reference_unlocks(story, node, game.state)
+            game._enter(node, None)
+            assert game.state.codex == expected, node.id
