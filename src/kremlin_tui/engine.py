@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from kremlin_tui import rng
 from kremlin_tui.dates import GameDate
 from kremlin_tui.effects import clean_weights
-from kremlin_tui.engine_plan import ChoicePlan
+from kremlin_tui.engine_plan import ChoicePlan, NodePlan
 from kremlin_tui.events import Due
 from kremlin_tui.model import Node, Story
 from kremlin_tui.preview import ChoicePreview, Preview, preview_choice
@@ -104,7 +104,7 @@ class Game:
             story_hash=story.content_hash,
         )
         game = cls(story, state)
-        game._enter(story.nodes[story.campaign.start], None)
+        game._enter(story.plan.node(story.campaign.start), None)
         return game
 
     @classmethod
@@ -128,7 +128,7 @@ class Game:
 
     @property
     def node(self) -> Node:
-        return self.story.nodes[self.state.node]
+        return self.story.plan.node(self.state.node).node
 
     @property
     def ended(self) -> bool:
@@ -230,7 +230,8 @@ class Game:
         plan = self._find(pick)
         choice = plan.choice
         state = self.state
-        node = self.node
+        story_plan = self.story.plan
+        node = story_plan.node(state.node).node
         self._moves += 1
         before: dict[str, Any] = {}  # the old value of every variable an effect touches
         codex_before = len(state.codex)
@@ -270,7 +271,7 @@ class Game:
             label=label,
             result=result,
             changes=tuple(changes),
-            events=tuple(self.story.nodes[e].title for e in fired),
+            events=tuple(story_plan.node(e).node.title for e in fired),
             codex=tuple(state.codex[codex_before:]),
             ending=state.ending,
             outcome=outcome_index,
@@ -308,11 +309,13 @@ class Game:
     def _diff(self, before: dict[str, Any]) -> list[Change]:
         """What changed, in story declaration order (stats, relations, flags): the variables the
         effects touched (`before`), not the whole state. A flag's change is never shown."""
+        if not before:
+            return []
         plan = self.story.plan
         describe = plan.describe
         values = self.state.vars
         changes = []
-        for name in sorted(before, key=plan.order.__getitem__):
+        for name in sorted(before, key=plan.order.__getitem__) if len(before) > 1 else before:
             old = before[name]
             new = values[name]
             if new == old and type(new) is type(old):
@@ -327,16 +330,18 @@ class Game:
 
     def _advance(self, target: str) -> list[str]:
         """Move toward `target`, showing a due event first if there is one."""
-        dest = self.story.nodes.get(target)
+        plan = self.story.plan
+        dest = plan.find(target)
         if dest is None:
             raise EngineError(f"unknown scene '{target}'")
-        if not dest.is_ending:
-            moving_to = dest.date.day if dest.date and dest.date.day > self.state.date.day else self.state.date.day
+        if not dest.node.is_ending:
+            day = dest.node.date
+            moving_to = day.day if day and day.day > self.state.date.day else self.state.date.day
             due = self._due_event(moving_to)
             if due is not None:
                 event_id, when = due
                 self.state.resume = target
-                self._enter(self.story.nodes[event_id], when)
+                self._enter(plan.node(event_id), when)
                 return [event_id]
         self._enter(dest, None)
         return []
@@ -352,8 +357,9 @@ class Game:
         if self.state.due is not None:
             self.state.due.changed(names)
 
-    def _enter(self, node: Node, due: GameDate | None) -> None:
+    def _enter(self, plan: NodePlan, due: GameDate | None) -> None:
         state = self.state
+        node = plan.node
         if node.event is not None:
             state.fired.add(node.id)
             when = node.date or due
@@ -363,7 +369,6 @@ class Game:
             self._set_date(node.date)
         state.node = node.id
         state.visits[node.id] = state.visits.get(node.id, 0) + 1
-        plan = self.story.plan.node(node.id)
         if state.due is not None:
             state.due.invalidate(plan.reads_visit)
         if node.is_ending:
@@ -409,14 +414,14 @@ class Game:
 
     def debug_goto(self, node_id: str) -> None:
         """Jump to a scene, as if a choice had led there (events are not checked)."""
-        node = self.story.nodes.get(node_id)
-        if node is None:
+        plan = self.story.plan.find(node_id)
+        if plan is None:
             raise ValueError(f"unknown scene '{node_id}'")
         self._moves += 1
         # an event resumes toward the scene the writer jumped from
-        self.state.resume = self.state.node if node.event is not None and not self.node.is_ending else None
+        self.state.resume = self.state.node if plan.node.event is not None and not self.node.is_ending else None
         self.state.ending = None
-        self._enter(node, None)
+        self._enter(plan, None)
 
     # -- "Why?" ----------------------------------------------------------------------------------
 

@@ -70,6 +70,13 @@ class StoryPlan:
             plan = self._nodes[node_id] = NodePlan(self, self.story.nodes[node_id])
         return plan
 
+    def find(self, node_id: str) -> NodePlan | None:
+        """The plan of a scene, None if the story has no such scene."""
+        plan = self._nodes.get(node_id)
+        if plan is None and node_id in self.story.nodes:
+            plan = self.node(node_id)
+        return plan
+
     def steps(self, effects: tuple[Effect, ...]) -> tuple[Step, ...]:
         """The compiled steps of an effect list (kept by the list's identity, with the list)."""
         entry = self._effects.get(id(effects))
@@ -246,9 +253,10 @@ _Mentions = tuple[tuple[Fn | None, frozenset[str], tuple[Any, ...]], ...]  # an 
 class NodePlan:
     """A scene, event or ending as the engine runs it."""
 
-    __slots__ = ("choices", "conds", "first", "mentioned", "reads_visit", "static")
+    __slots__ = ("choices", "conds", "first", "mentioned", "node", "reads_visit", "static")
 
     def __init__(self, plan: StoryPlan, node: Node) -> None:
+        self.node = node
         self.choices = tuple(ChoicePlan(plan, node, c) for c in node.choices)
         known = plan.codex_ids
         self.reads_visit = plan.reads(visited_key(node.id))  # the events to test again on entry

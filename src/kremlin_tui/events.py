@@ -8,7 +8,9 @@ holds), but an event is looked at only when something about it can have changed:
 - events wait in order of the day their window opens and join the open set when a move reaches
   that day; fired and expired ones leave it for good (the calendar never goes back);
 - an open event's condition is tested once, and again only after a variable it reads has changed
-  (each decision reports what it changed: `Due.changed`);
+  (each decision reports what it changed: `Due.changed`); a condition `a and b and c` found false
+  is tested again only when something the first false part reads has changed (`decisions < 50`
+  holding does not make `party <= 20 and decisions < 50` worth testing after every decision);
 - scheduled events, whose day lives in the game state, are looked at while they are scheduled.
 
 Conditions are pure functions of the variables, the visits and the choices taken, so a cached
@@ -19,15 +21,17 @@ follows (a copy of a state, a loaded or an undone one starts without one).
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from itertools import islice
 from typing import TYPE_CHECKING
 
 from kremlin_tui.dates import GameDate
-from kremlin_tui.expr_ast import Ast
+from kremlin_tui.expr_ast import And, Ast
 from kremlin_tui.expr_ast import reads as expr_reads
+from kremlin_tui.expr_base import Fn
+from kremlin_tui.expr_compile import compile_ast
 
 if TYPE_CHECKING:
     from kremlin_tui.engine import GameState
@@ -42,6 +46,14 @@ def visited_key(node: str) -> str:
 def chose_key(choice: str) -> str:
     """The name under which `chose(scene.choice)` is read."""
     return f"chose:{choice}"
+
+
+def _conjuncts(ast: Ast) -> list[Ast]:
+    """The parts of a condition that must all hold: the items of a top-level `and` (nested ones
+    flattened), else the condition itself."""
+    if type(ast) is not And:
+        return [ast]
+    return [part for item in ast.items for part in _conjuncts(item)]
 
 
 def reads(ast: Ast) -> frozenset[str]:
@@ -61,10 +73,13 @@ class _Event:
     opens: int  # the ordinal of the day its window opens (0: from the start)
     closes: int | None  # the ordinal of its window's last day, None if it never closes
     reads: frozenset[str]  # what its condition reads (see `reads`)
+    bit: int  # 1 << rank: the event in a bit set
+    test: Fn | None  # its condition's compiled closure (None: no condition)
+    parts: tuple[tuple[Fn, int], ...] = ()  # the condition's `and` parts: closure, watch slot bit
+    slots: int = 0  # the bits of all its parts' watch slots
 
-    @property
-    def bit(self) -> int:
-        return 1 << self.rank
+    def holds(self, state: GameState) -> bool:
+        return self.test is None or bool(self.test(state))
 
 
 class EventIndex:
@@ -77,12 +92,23 @@ class EventIndex:
     def __init__(self, story: Story) -> None:
         self.story = story
         events: list[_Event] = []
+        self.slot_event: list[int] = []  # a watch slot (one per `and` part of a condition) -> its event's rank
+        watch: dict[str, int] = {}  # a name -> the watch slots of the parts that read it
         for rank, event_id in enumerate(story.events):
             trigger = story.triggers[event_id]
             closes = trigger.last_day.toordinal() if trigger.before is not None else None
             opens = trigger.after.day.toordinal() if trigger.after is not None and not trigger.scheduled else 0
-            names = reads(trigger.condition.ast) if trigger.condition is not None else frozenset()
-            events.append(_Event(rank, event_id, trigger, opens, closes, names))
+            condition = trigger.condition
+            names = reads(condition.ast) if condition is not None else frozenset()
+            test = condition.fn if condition is not None else None
+            parts = []
+            for part in _conjuncts(condition.ast) if condition is not None else ():
+                parts.append((compile_ast(part), 1 << len(self.slot_event)))
+                self.slot_event.append(rank)
+                for name in reads(part):
+                    watch[name] = watch.get(name, 0) | parts[-1][1]
+            slots = sum(bit for _, bit in parts)
+            events.append(_Event(rank, event_id, trigger, opens, closes, names, 1 << rank, test, tuple(parts), slots))
         self.events = tuple(events)
         self.by_id = {event.id: event for event in events}
         waiting = sorted((e for e in events if not e.trigger.scheduled), key=lambda e: (e.opens, e.rank))
@@ -96,10 +122,6 @@ class EventIndex:
         self.closed_by = [0]  # closed_by[i]: the events of `closers[:i]`
         for event in closers:
             self.closed_by.append(self.closed_by[-1] | event.bit)
-        watch: dict[str, int] = {}  # a name -> the events whose condition reads it
-        for event in events:
-            for name in event.reads:
-                watch[name] = watch.get(name, 0) | event.bit
         self.watch = watch
         self.scheduled = 0
         for event in events:
@@ -107,20 +129,12 @@ class EventIndex:
                 self.scheduled |= event.bit
 
     def mask(self, names: Iterable[str]) -> int:
-        """The events that read any of `names`."""
+        """The watch slots of the condition parts that read any of `names` (see `Due.invalidate`)."""
         watch = self.watch
         found = 0
         for name in names:
             found |= watch.get(name, 0)
         return found
-
-
-def _ranks(bits: int) -> Iterator[int]:
-    """The ranks in a bit set, lowest (first to fire) first."""
-    while bits:
-        low = bits & -bits
-        yield low.bit_length() - 1
-        bits ^= low
 
 
 class Due:
@@ -135,14 +149,28 @@ class Due:
         self.holds = 0  # live events whose condition held when last tested
         self.stale = 0  # live events whose condition must be tested (again)
         self.pending = 0  # scheduled events not known to have fired
+        # the watch slots of the tested live events: all of an event's parts if it held, the
+        # first false part if not; a change to what an armed part reads makes its event stale
+        self.armed = 0
         self.scheduled_seen = 0  # len(state.scheduled) when `pending` was made (keys are never removed)
 
     def changed(self, names: Iterable[str]) -> None:
         """Names whose value may have changed since the last `next`."""
         self.invalidate(self.index.mask(names))
 
-    def invalidate(self, events: int) -> None:
-        """The events (a bit set) whose condition may have changed since the last `next`."""
+    def invalidate(self, slots: int) -> None:
+        """Condition parts (watch slots, `EventIndex.mask`) whose value may have changed since
+        the last `next`: the events watching them are tested again."""
+        hit = slots & self.armed
+        if not hit:
+            return
+        index = self.index
+        events = 0
+        while hit:
+            event = index.events[index.slot_event[(hit & -hit).bit_length() - 1]]
+            events |= event.bit
+            hit &= ~event.slots
+            self.armed &= ~event.slots
         events &= self.live
         self.stale |= events
         self.holds &= ~events
@@ -157,8 +185,10 @@ class Due:
         if not candidates:
             return None  # the common case: nothing open can have become true
         events = self.index.events
-        for rank in _ranks(candidates):
-            event = events[rank]
+        while candidates:  # lowest rank (first to fire) first
+            low = candidates & -candidates
+            candidates ^= low
+            event = events[low.bit_length() - 1]
             if event.trigger.scheduled:
                 when = self._scheduled_due(event, state, moving_to, now)
                 if when is not None:
@@ -182,12 +212,17 @@ class Due:
             self._schedule(state)
 
     def _holds(self, event: _Event, state: GameState) -> bool:
-        """Whether an open event's condition holds, tested only if it may have changed."""
+        """Whether an open event's condition holds, tested only if it may have changed: part by
+        part, as `and` evaluates, arming the first false part's slot (or all, if it holds)."""
         bit = event.bit
         if self.stale & bit:
-            if event.trigger.condition is None or event.trigger.condition(state):
-                self.holds |= bit
             self.stale &= ~bit
+            for test, slot in event.parts:
+                if not test(state):
+                    self.armed |= slot
+                    return False
+            self.holds |= bit
+            self.armed |= event.slots
         return bool(self.holds & bit)
 
     def _scheduled_due(self, event: _Event, state: GameState, moving_to: date, now: int) -> GameDate | None:
@@ -198,9 +233,7 @@ class Due:
         when = GameDate.parse(state.scheduled[event.id])
         if when.day > moving_to or (event.closes is not None and now > event.closes):
             return None
-        if event.trigger.condition is None or event.trigger.condition(state):
-            return when
-        return None
+        return when if event.holds(state) else None
 
     def _schedule(self, state: GameState) -> None:
         by_id = self.index.by_id
