@@ -146,5 +146,5 @@ def test_a_scene_unlocks_what_its_codex_list_and_shown_passages_mention() -> Non
         for node in conditional + list(story.nodes.values())[::7]:
             game = Game(story, state.copy(history=False))
             expected = reference_unlocks(story, node, game.state)
-            game._enter(node, None)
+            game._enter(story.plan.node(node.id), None)
             assert game.state.codex == expected, node.id
