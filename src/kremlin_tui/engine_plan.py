@@ -172,21 +172,6 @@ def _add_constant(target: str, amount: Any, low: float, high: float) -> Step:
     return add
 
 
-def _subtract_constant(target: str, amount: Any, low: float, high: float) -> Step:
-    def subtract(state: Any, before: dict[str, Any]) -> None:
-        values = state.vars
-        current = values[target]
-        if target not in before:
-            before[target] = current
-        new = current - amount
-        new = low if new < low else high if new > high else new
-        if isinstance(new, float):
-            new = math.floor(new + 0.5) if new >= 0 else -math.floor(-new + 0.5)
-        values[target] = new
-
-    return subtract
-
-
 def _set_constant(target: str, amount: Any, low: float, high: float) -> Step:
     new = _whole(amount, low, high)
 
@@ -215,7 +200,8 @@ def _computed(target: str, value: Fn, low: float, high: float, sign: int) -> Ste
 
 
 _CONSTANT_STEPS: dict[str, Callable[[str, Any, float, float], Step]] = {
-    "+=": _add_constant, "-=": _subtract_constant, "=": _set_constant,
+    # x - k is exactly x + (-k) in integer and in IEEE arithmetic: one closure serves both
+    "+=": _add_constant, "-=": lambda t, k, lo, hi: _add_constant(t, -k, lo, hi), "=": _set_constant,
 }
 _COMPUTED_STEPS: dict[str, Callable[[str, Fn, float, float], Step]] = {
     "+=": lambda t, v, lo, hi: _computed(t, v, lo, hi, 1),
