@@ -4,6 +4,7 @@ the rules on every choice and scene of the campaign in the states random games r
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 import random
@@ -12,10 +13,11 @@ from typing import Any
 import pytest
 
 from kremlin_tui.effects import apply_effects
-from kremlin_tui.engine import Game, GameState
+from kremlin_tui.engine import Game, GameState, TurnResult
 from kremlin_tui.loader import load_story
 from kremlin_tui.model import Effect, Node, Story
 from kremlin_tui.paths import default_story_dir
+from kremlin_tui.state import Change, built
 
 
 @functools.cache
@@ -148,3 +150,23 @@ def test_a_scene_unlocks_what_its_codex_list_and_shown_passages_mention() -> Non
             expected = reference_unlocks(story, node, game.state)
             game._enter(story.plan.node(node.id), None)
             assert game.state.codex == expected, node.id
+
+
+@pytest.mark.parametrize("cls", [Change, TurnResult])
+def test_records_built_in_one_step_equal_those_built_by_init(cls: type) -> None:
+    values = {f.name: (f"{f.name}-value", 1.5) for f in dataclasses.fields(cls)}
+    made, expected = built(cls, **values), cls(**values)
+    assert made == expected and repr(made) == repr(expected) and vars(made) == vars(expected)
+    assert list(vars(made)) == list(vars(expected))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.label = "changed"
+
+
+def test_the_engine_records_every_field_of_its_changes_and_results() -> None:
+    story = _campaign()
+    game = Game.new(story, 4)
+    picker = random.Random(4)
+    while not game.ended:
+        turn = game.choose(picker.choice(game.available_ids()), render=False)
+        for record in (turn, *turn.changes):
+            assert list(vars(record)) == [f.name for f in dataclasses.fields(record)]

@@ -29,7 +29,7 @@ def clean_weights(weights: list[Any]) -> list[float]:
     """Outcome weights as the draw uses them: negative (and NaN) weights count as 0; if any
     weight is infinite, the infinite ones share the chances equally and the rest count as 0."""
     clean = [max(0.0, float(w)) for w in weights]
-    if any(math.isinf(w) for w in clean):
+    if math.inf in clean:  # only +inf is left: max(0.0, ...) made -inf and NaN 0.0
         return [1.0 if math.isinf(w) else 0.0 for w in clean]
     return clean
 

@@ -21,7 +21,17 @@ from kremlin_tui.events import Due
 from kremlin_tui.model import Node, Story
 from kremlin_tui.preview import ChoicePreview, Preview, preview_choice
 from kremlin_tui.preview import OutcomeChance as OutcomeChance  # re-exported: part of the engine API
-from kremlin_tui.state import DEBUGGER, PROVENANCE_DEPTH, STATE_VERSION, Change, GameState, Step, provenance_from_history, record
+from kremlin_tui.state import (
+    DEBUGGER,
+    PROVENANCE_DEPTH,
+    STATE_VERSION,
+    Change,
+    GameState,
+    Step,
+    built,
+    provenance_from_history,
+    record,
+)
 from kremlin_tui.template import Template
 
 if TYPE_CHECKING:
@@ -267,7 +277,8 @@ class Game:
         state.history.append(step)
         fired = self._advance(target)
         step.events = fired
-        return TurnResult(
+        return built(
+            TurnResult,
             label=label,
             result=result,
             changes=tuple(changes),
@@ -323,7 +334,7 @@ class Game:
             described = describe.get(name)
             if described is not None:
                 kind, label, polarity = described
-                changes.append(Change(name, kind, label, old, new, polarity))
+                changes.append(built(Change, name=name, kind=kind, label=label, old=old, new=new, polarity=polarity))
         return changes
 
     # -- moving ------------------------------------------------------------------------------

@@ -251,16 +251,21 @@ class NodePlan:
         # of the `{if}` passages shown, `conds`, added on entry)
         self.first = _unique(c for c in node.codex if c in known)
         self.mentioned = frozenset(node.text.codex & known)
-        self.conds = tuple(_branches(cond, known) for cond in node.text.mention_conds)
+        conds = (_branches(cond, known) for cond in node.text.mention_conds)
+        self.conds = tuple((_every_id(branches), branches) for branches in conds)
         self.static = self.first + tuple(sorted(self.mentioned))
 
     def unlocks(self, state: Any) -> tuple[str, ...]:
-        """The codex ids entering this scene in `state` unlocks (if not unlocked yet), in order."""
+        """The codex ids entering this scene in `state` unlocks (if not unlocked yet), in order.
+        An {if} passage whose every mention is unlocked already can add nothing: its conditions
+        are not evaluated (most are, after a scene's first visit)."""
         if not self.conds:
             return self.static
         found = set(self.mentioned)
-        for branches in self.conds:
-            _shown_mentions(branches, state, found)
+        unlocked = set(state.codex)
+        for every, branches in self.conds:
+            if not every <= unlocked:
+                _shown_mentions(branches, state, found)
         return self.first + tuple(sorted(found))
 
 
@@ -282,6 +287,16 @@ def _branches(cond: Cond, known: frozenset[str]) -> _Mentions:
                 nested.append(_branches(part, known))
         out.append((_fn(expr), frozenset(direct & known), tuple(nested)))
     return tuple(out)
+
+
+def _every_id(branches: _Mentions) -> frozenset[str]:
+    """Every entry an {if} passage can mention, whichever branches hold."""
+    found: set[str] = set()
+    for _condition, direct, nested in branches:
+        found |= direct
+        for inner in nested:
+            found |= _every_id(inner)
+    return frozenset(found)
 
 
 def _fn(expr: Expr | None) -> Fn | None:
