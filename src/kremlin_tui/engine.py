@@ -224,7 +224,7 @@ class Game:
             if ok:
                 any_available = True
                 regular.append((plan, True))
-            elif plan.choice.locked:
+            elif plan.locked:
                 regular.append((plan, False))
         if not any_available:
             regular.extend((c, True) for c in fallbacks)
@@ -240,8 +240,7 @@ class Game:
         plan = self._find(pick)
         choice = plan.choice
         state = self.state
-        story_plan = self.story.plan
-        node = story_plan.node(state.node).node
+        node = plan.node
         self._moves += 1
         before: dict[str, Any] = {}  # the old value of every variable an effect touches
         codex_before = len(state.codex)
@@ -282,7 +281,7 @@ class Game:
             label=label,
             result=result,
             changes=tuple(changes),
-            events=tuple(story_plan.node(e).node.title for e in fired),
+            events=tuple(self.story.plan.node(e).node.title for e in fired) if fired else (),
             codex=tuple(state.codex[codex_before:]),
             ending=state.ending,
             outcome=outcome_index,
@@ -300,7 +299,7 @@ class Game:
                 raise ChoiceUnavailable(f"'{pick}' is not a choice here")
             plan, ok = matches[0]
         if not ok:
-            raise ChoiceUnavailable(plan.choice.locked or "that choice is locked")
+            raise ChoiceUnavailable(plan.locked or "that choice is locked")
         return plan
 
     def _draw(self, weights: list[Any]) -> int:
@@ -384,10 +383,7 @@ class Game:
             state.due.invalidate(plan.reads_visit)
         if node.is_ending:
             state.ending = node.id
-        codex = state.codex
-        for cid in plan.unlocks(state):
-            if cid not in codex:
-                codex.append(cid)
+        plan.unlock(state)
 
     def _set_date(self, when: GameDate) -> None:
         self.state.date = when

@@ -217,10 +217,13 @@ class ChoicePlan:
     """A choice as the engine runs it: its condition's closure, its keys, its compiled effects
     and each outcome's weight and effects."""
 
-    __slots__ = ("choice", "condition", "effects", "fallback", "id", "key", "once", "outcomes", "reads_changed", "weights")
+    __slots__ = ("choice", "condition", "effects", "fallback", "id", "key", "locked", "node", "once", "outcomes", "reads_changed",
+                 "weights")
 
     def __init__(self, plan: StoryPlan, node: Node, choice: Choice) -> None:
         self.choice = choice
+        self.node = node  # the scene it is taken in
+        self.locked = choice.locked
         self.id = choice.id
         self.key = f"{node.id}.{choice.id}"  # as `state.chosen` holds it
         # the events to test again after taking it: those reading `chose(...)` of it or `decisions`
@@ -255,18 +258,27 @@ class NodePlan:
         self.conds = tuple((_every_id(branches), branches) for branches in conds)
         self.static = self.first + tuple(sorted(self.mentioned))
 
-    def unlocks(self, state: Any) -> tuple[str, ...]:
-        """The codex ids entering this scene in `state` unlocks (if not unlocked yet), in order.
+    def unlock(self, state: Any) -> None:
+        """Unlock (append to `state.codex`) what entering this scene in `state` unlocks: its
+        `codex:` list in order, then the sorted entries its shown text mentions, each once.
         An {if} passage whose every mention is unlocked already can add nothing: its conditions
         are not evaluated (most are, after a scene's first visit)."""
+        codex = state.codex
         if not self.conds:
-            return self.static
+            for cid in self.static:
+                if cid not in codex:
+                    codex.append(cid)
+            return
+        unlocked = set(codex)
         found = set(self.mentioned)
-        unlocked = set(state.codex)
         for every, branches in self.conds:
             if not every <= unlocked:
                 _shown_mentions(branches, state, found)
-        return self.first + tuple(sorted(found))
+        for cid in self.first:
+            if cid not in unlocked:
+                codex.append(cid)
+                unlocked.add(cid)
+        codex.extend(sorted(found - unlocked))
 
 
 def _unique(ids: Iterable[str]) -> tuple[str, ...]:

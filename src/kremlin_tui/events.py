@@ -180,7 +180,12 @@ class Due:
         `state` is the state this index has followed from its first move."""
         now = state.date.day.toordinal()
         limit = moving_to.toordinal()
-        self._refresh(state, limit, now)
+        index = self.index
+        if (self.closed < len(index.closing_days) and index.closing_days[self.closed] < now) or (
+                self.cursor < len(index.waiting) and index.opening_days[self.cursor] <= limit):
+            self._refresh(state, limit, now)
+        if len(state.scheduled) != self.scheduled_seen:
+            self._schedule(state)
         candidates = ((self.holds | self.stale) & self.live) | self.pending
         if not candidates:
             return None  # the common case: nothing open can have become true
@@ -200,16 +205,14 @@ class Due:
         return None
 
     def _refresh(self, state: GameState, limit: int, now: int) -> None:
-        """Open the events a move to day `limit` reaches, close those past, and take in new
-        scheduled ones."""
+        """Close the events whose window is past and open those a move to day `limit` reaches
+        (`next` calls it only when there is one of either)."""
         index = self.index
         if self.closed < len(index.closing_days) and index.closing_days[self.closed] < now:
             self.closed = bisect_left(index.closing_days, now)
             self._drop(index.closed_by[self.closed])
         if self.cursor < len(index.waiting) and index.opening_days[self.cursor] <= limit:
             self._open(limit, state.fired)
-        if len(state.scheduled) != self.scheduled_seen:
-            self._schedule(state)
 
     def _holds(self, event: _Event, state: GameState) -> bool:
         """Whether an open event's condition holds, tested only if it may have changed: part by
