@@ -47,12 +47,13 @@ for the verifier.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
+
+from kremlin_tui.expr_ast import And, Arith, Ast, Call, Cmp, Const, Neg, Not, Or, Ref, Var, walk
 
 INK_FUNCTIONS = """\
 === function iff(c, a, b) ===
@@ -204,39 +205,30 @@ def escape(text: str) -> str:
 # -- expressions ----------------------------------------------------------------------------------
 
 
-def shape(ast: Any) -> tuple[Any, ...]:
-    """An expression node as `(kind, *fields)`, e.g. `("call", name, args, offset)`: the parser's
-    tuples as they are, its named node classes (`Call(name, args, offset)`) by their fields."""
-    if isinstance(ast, tuple):
-        return ast
-    return (type(ast).__name__.lower(), *(getattr(ast, f.name) for f in dataclasses.fields(ast)))
-
-
-def expr(ast: Any) -> str:
+def expr(ast: Ast) -> str:
     """An ink expression with the value our expression language gives (fully bracketed: ink's
     precedence of `not` differs from ours)."""
-    ast = shape(ast)
-    kind = ast[0]
-    if kind == "const":
-        return _const(ast[1])
-    if kind == "var":
-        return var(ast[1])
-    if kind in ("and", "or"):
-        joiner = " && " if kind == "and" else " || "
-        return "(" + joiner.join(expr(item) for item in ast[1]) + ")"
-    if kind == "not":
-        return f"(not {expr(ast[1])})"
-    if kind == "neg":
-        return f"(0 - {expr(ast[1])})"
-    if kind == "arith":
-        return _arith(ast[1], ast[2], ast[3])
-    if kind == "cmp":
-        ops, operands = ast[1], [expr(item) for item in ast[2]]
-        parts = [f"({operands[i]} {op} {operands[i + 1]})" for i, op in enumerate(ops)]
-        return parts[0] if len(parts) == 1 else "(" + " && ".join(parts) + ")"
-    if kind == "call":
-        return _call(ast[1], ast[2])
-    raise TranslationError(f"unknown expression node {kind!r}")
+    match ast:
+        case Const(value):
+            return _const(value)
+        case Var(name):
+            return var(name)
+        case And(items) | Or(items):
+            joiner = " && " if type(ast) is And else " || "
+            return "(" + joiner.join(expr(item) for item in items) + ")"
+        case Not(operand):
+            return f"(not {expr(operand)})"
+        case Neg(operand):
+            return f"(0 - {expr(operand)})"
+        case Arith(op, left, right):
+            return _arith(op, left, right)
+        case Cmp(ops, operands):
+            values = [expr(item) for item in operands]
+            parts = [f"({values[i]} {op} {values[i + 1]})" for i, op in enumerate(ops)]
+            return parts[0] if len(parts) == 1 else "(" + " && ".join(parts) + ")"
+        case Call(name, args):
+            return _call(name, args)
+    raise TranslationError(f"unknown expression node {type(ast).__name__}")
 
 
 def _const(value: Any) -> str:
@@ -251,26 +243,28 @@ def _const(value: Any) -> str:
     return f'"{value}"'
 
 
-def _arith(op: str, left: Any, right: Any) -> str:
-    a, b, right = expr(left), expr(right), shape(right)
+def _arith(op: str, left: Ast, right: Ast) -> str:
+    a, b = expr(left), expr(right)
     if op == "/":
-        if right[0] == "const" and not isinstance(right[1], bool | str):
-            return "0" if right[1] == 0 else f"(FLOAT({a}) / {_const(right[1])})"
+        if type(right) is Const and not isinstance(right.value, bool | str):
+            return "0" if right.value == 0 else f"(FLOAT({a}) / {_const(right.value)})"
         return f"div({a}, {b})"
     if op == "%":
         return f"mod({a}, {b})"
     return f"({a} {op} {b})"
 
 
-def _call(name: str, args: tuple[Any, ...]) -> str:
-    args = tuple(shape(a) for a in args)
-    if name == "visited":
-        return knot(args[0][1])
-    if name == "chose":
-        scene, choice = args[0][1].split(".", 1)
-        return f"({knot(scene)}.c_{choice} > 0)"
-    if name == "attitude":
-        return f"attitude({var(args[0][1])})"
+def _call(name: str, args: tuple[Ast, ...]) -> str:
+    if name in ("visited", "chose", "attitude"):
+        ref = args[0]
+        if type(ref) is not Ref:
+            raise TranslationError(f"{name}() takes a name")
+        if name == "visited":
+            return knot(ref.name)
+        if name == "chose":
+            scene, choice = ref.name.split(".", 1)
+            return f"({knot(scene)}.c_{choice} > 0)"
+        return f"attitude({var(ref.name)})"
     inner = [expr(a) for a in args]
     if name == "if":
         return f"iff({', '.join(inner)})"
@@ -286,23 +280,10 @@ def _call(name: str, args: tuple[Any, ...]) -> str:
     raise TranslationError(f"no ink translation for {name}()")
 
 
-def may_be_fractional(ast: Any) -> bool:
+def may_be_fractional(ast: Ast) -> bool:
     """Whether an expression can give a fraction (a division or a decimal literal in it)."""
-    stack = [shape(ast)]
-    while stack:
-        item = stack.pop()
-        kind = item[0]
-        if (kind == "arith" and item[1] == "/") or (kind == "const" and isinstance(item[1], float)):
-            return True
-        if kind in ("not", "neg"):
-            stack.append(shape(item[1]))
-        elif kind in ("and", "or"):
-            stack.extend(shape(a) for a in item[1])
-        elif kind == "arith":
-            stack.extend((shape(item[2]), shape(item[3])))
-        elif kind in ("cmp", "call"):  # their operands, their arguments
-            stack.extend(shape(a) for a in item[2])
-    return False
+    return any((type(node) is Arith and node.op == "/") or (type(node) is Const and isinstance(node.value, float))
+               for node in walk(ast))
 
 
 # -- text -----------------------------------------------------------------------------------------
