@@ -170,3 +170,22 @@ def test_the_engine_records_every_field_of_its_changes_and_results() -> None:
         turn = game.choose(picker.choice(game.available_ids()), render=False)
         for record in (turn, *turn.changes):
             assert list(vars(record)) == [f.name for f in dataclasses.fields(record)]
+
+
+def test_previews_and_changes_are_labelled_from_the_declarations() -> None:
+    """The plan's label tables say what the declarations say, for every variable."""
+    from kremlin_tui.preview import Preview, _previews
+
+    story = _campaign()
+    for name in story.declaration_index:
+        if name in story.stats:
+            stat = story.stats[name]
+            kind = "hidden" if stat.hidden else "stat"
+            change, preview = (kind, stat.label, stat.polarity), Preview(name, stat.label, 3, stat.polarity, kind, 5)
+        elif name in story.relations:
+            label = story.relations[name].name
+            change, preview = ("relation", label, "up"), Preview(name, label, 3, "up", "relation", 5)
+        else:
+            change, preview = ("flag", name, "neutral"), Preview(name, story.flags[name].description, 0, "neutral", "flag", 5)
+        assert story.plan.describe[name] == change
+        assert _previews(story, {name: (2, 5)}, None) == (preview,)

@@ -52,6 +52,14 @@ class StoryPlan:
             describe.setdefault(flag, ("flag", flag, "neutral"))
         self.describe = describe
         self.bounds = bounds
+        # what a preview says of a variable: (label, polarity, kind); a flag by its description
+        previewed = {name: (label, polarity, kind) for name, (kind, label, polarity) in describe.items()}
+        for flag in story.flags.values():
+            if previewed[flag.id][2] == "flag":  # a stat or relation of the same name comes first
+                previewed[flag.id] = (flag.description, "neutral", "flag")
+        self.previewed = previewed
+        # what a player may see change (visible stats and relations): asked by every preview
+        self.visible_names = frozenset(s.id for s in story.stats.values() if not s.hidden) | frozenset(story.relations)
         self._nodes: dict[str, NodePlan] = {}
         self._effects: dict[int, tuple[tuple[Effect, ...], tuple[Step, ...]]] = {}
 

@@ -19,6 +19,7 @@ from kremlin_tui.dates import GameDate
 from kremlin_tui.effects import apply_effects, outcome_chances
 from kremlin_tui.expr import CALENDAR, Expr, reads
 from kremlin_tui.model import Choice, Story
+from kremlin_tui.state import built
 
 if TYPE_CHECKING:
     from kremlin_tui.engine import GameState
@@ -155,29 +156,29 @@ def _result(start: GameState, end: GameState, touched: dict[str, Any], goto: str
     return changes, goto, schedule, tuple(end.codex[len(start.codex):])
 
 
-def _shown(story: Story, choice: Choice, reveal: bool) -> set[str] | None:
+def _shown(story: Story, choice: Choice, reveal: bool) -> frozenset[str] | set[str] | None:
     """The variables a player may see change (None: all of them)."""
     if reveal:
         return None
     if choice.hide_effects:
         return set()
-    return {s.id for s in story.stats.values() if not s.hidden} | set(story.relations)
+    return story.plan.visible_names
 
 
-def _previews(story: Story, changes: dict[str, tuple[Any, Any]], shown: set[str] | None) -> tuple[Preview, ...]:
-    order = story.declaration_index
+def _previews(story: Story, changes: dict[str, tuple[Any, Any]], shown: frozenset[str] | set[str] | None,
+              ) -> tuple[Preview, ...]:
+    """The changes as a player reads them, in declaration order: a stat's or relation's delta,
+    a flag's new value (labelled by its description). Labels come from the story's plan."""
+    plan = story.plan
+    described = plan.previewed
     out = []
-    for name in sorted(changes, key=order.__getitem__):
+    for name in sorted(changes, key=plan.order.__getitem__) if len(changes) > 1 else changes:
         if shown is not None and name not in shown:
             continue
         old, new = changes[name]
-        if name in story.stats:
-            stat = story.stats[name]
-            out.append(Preview(name, stat.label, new - old, stat.polarity, "hidden" if stat.hidden else "stat", new))
-        elif name in story.relations:
-            out.append(Preview(name, story.relations[name].name, new - old, "up", "relation", new))
-        else:
-            out.append(Preview(name, story.flags[name].description, 0, "neutral", "flag", new))
+        label, polarity, kind = described[name]
+        delta = 0 if kind == "flag" else new - old
+        out.append(built(Preview, name=name, label=label, delta=delta, polarity=polarity, kind=kind, new=new))
     return tuple(out)
 
 
