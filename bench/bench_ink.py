@@ -237,7 +237,7 @@ def ours_text(story: Any, seconds: float, seed: int, previews: bool = True) -> t
                 node = game.node
                 chars += len(game.render(node.text)) + len(game.render(node.divergence)) + len(node.title)
                 chars += len(game.state.date.display())
-                chars += sum(len(game.render(c.label)) for c, _ok in game._visible())  # the labels a player reads
+                chars += sum(len(game.render(p.choice.label)) for p, _ok in game._visible())  # the labels a player reads
                 ids = game.available_ids()
             turn = game.choose(ids[0] if len(ids) == 1 else picker.choice(ids))
             chars += len(turn.result)

@@ -217,3 +217,13 @@ def test_the_bench_skips_without_node_and_without_inkjs(monkeypatch: pytest.Monk
     failed = subprocess.CompletedProcess(["npm"], 1, "", "npm error code ENOTFOUND\nnpm error network request failed\n")
     monkeypatch.setattr(bench_ink.subprocess, "run", lambda *args, **kwargs: failed)
     assert bench_ink.inkjs_missing() == "npm ci failed (no registry?): npm error network request failed"
+
+
+@pytest.mark.parametrize("row", ["plain", "explore", "text", "text without previews"])
+def test_every_engine_row_of_the_bench_plays_whole_games(mini: str, row: str) -> None:
+    """The bench's own loops run on the engine as it is (they reach into it for the labels)."""
+    story = load_story([mini])
+    loops = {"plain": bench_ink.ours_plain, "explore": bench_ink.ours_explore, "text": bench_ink.ours_text,
+             "text without previews": lambda s, seconds, seed: bench_ink.ours_text(s, seconds, seed, previews=False)}
+    decisions, wall, cpu = loops[row](story, 0.01, 1)
+    assert decisions >= 2 and wall > 0 and cpu >= 0
