@@ -25,7 +25,7 @@ EDGES = "aZ09'-’`/:@[{" + "\x00\t\n \x7f\x80\xa0¿ÀÖ×÷ÿ" + "ĀŒ‘“”
 @settings(max_examples=400, deadline=None)
 @given(st.text(alphabet=st.sampled_from(EDGES), max_size=60) | st.text(max_size=60))
 def test_the_fast_word_count_equals_the_regex_on_any_text(text: str) -> None:
-    assert words(text) == len(WORD.findall(text))
+    assert words(text) == len(re.findall(WORD, text))
 
 
 def test_the_fast_word_count_equals_the_regex_on_every_text_of_the_story() -> None:
@@ -33,11 +33,11 @@ def test_the_fast_word_count_equals_the_regex_on_every_text_of_the_story() -> No
     texts = [t.source for node in story.nodes.values() for _where, t in node_templates(node)]
     texts += [entry.text.source for entry in story.codex.values()]
     assert len(texts) > 2000
-    assert [words(t) for t in texts] == [len(WORD.findall(t)) for t in texts]
+    assert [words(t) for t in texts] == [len(re.findall(WORD, t)) for t in texts]
     stats = story_stats(story)
-    assert stats["words"] == sum(len(WORD.findall(t)) for t in texts)
+    assert stats["words"] == sum(len(re.findall(WORD, t)) for t in texts)
     assert stats["words"] == sum(chapter["words"] for chapter in stats["chapters"].values()) + sum(
-        len(WORD.findall(entry.text.source)) for entry in story.codex.values())
+        len(re.findall(WORD, entry.text.source)) for entry in story.codex.values())
 
 
 LIST_EDGES = "-*+1209.) x\n\t\r\x0b\x0c\x1c\x85\u2028\u3000a"

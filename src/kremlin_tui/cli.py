@@ -21,7 +21,10 @@ def _story_dirs(values: list[str] | None) -> list[str]:
     return list(values) if values else [str(default_story_dir())]
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser. With `command`, only that command's options: all that parsing
+    its arguments (and its --help) needs, without building (and importing) the other seven on
+    every start; the top-level help, which lists every command, gets them all."""
     parser = argparse.ArgumentParser(
         prog="kremlin-tui",
         description="Kremlin TUI: an alternate-history strategy game. You are Trotsky, January 1924.",
@@ -35,14 +38,19 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"kremlin-tui {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    for add in (_add_play, _add_check, _add_explore, _add_graph, _add_saves):
-        add(sub)
+    adders = {"play": _add_play, "check": _add_check, "explore": _add_explore, "graph": _add_graph,
+              "saves": _add_saves, "serve": _add_serve, "lsp": _add_lsp, "schema": _add_schema}
+    for name, add in adders.items():  # (in this order in the help)
+        if command is None or name == command:
+            add(sub)
+    return parser
+
+
+def _add_serve(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """`serve`: its options live with the web server's command."""
     from kremlin_tui.web.command import add_serve_parser
 
     add_serve_parser(sub)
-
-    _add_writer_tools(sub)
-    return parser
 
 
 def _add_play(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -135,14 +143,18 @@ def _add_saves(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     saves_check.add_argument("--format", choices=("text", "json"), default="text")
 
 
-def _add_writer_tools(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """`lsp` and `schema`: tools for editors."""
+def _add_lsp(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """`lsp`: the language server, a tool for editors."""
     lsp = sub.add_parser("lsp", help="run the language server for story YAML (for editors; speaks LSP on stdin/stdout)",
                          description="A language server for story files: check's diagnostics as you type, go to definition, "
                                      "find references, completion and hover. Editors start it; see docs/editors.md. "
                                      "Needs pygls: pip install 'kremlin-tui[lsp]'.")
     lsp.add_argument("--story", action="append", metavar="DIR",
                      help="story directory (repeat for mods); default: found from the opened file")
+
+
+def _add_schema(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """`schema`: the JSON Schema of story files, for editors."""
     schema = sub.add_parser("schema", help="print the JSON Schema of story files, or validate files against it",
                             description="Print the JSON Schema for story files (for editors' YAML language servers), "
                                         "or with --validate check files against it as the game reads them (dates stay "
@@ -166,7 +178,7 @@ def _run(argv: Sequence[str] | None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if not args_list or (args_list[0] not in COMMANDS and args_list[0] not in ("-h", "--help", "--version")):
         args_list.insert(0, "play")
-    parser = build_parser()
+    parser = build_parser(args_list[0] if args_list[0] in COMMANDS else None)
     args = parser.parse_args(args_list)
     if args.command == "check":
         return cmd_check(args)

@@ -20,6 +20,7 @@ import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kremlin_tui.analysed import value_of
 from kremlin_tui.diagnostics import Collector
@@ -30,6 +31,7 @@ from kremlin_tui.template import Interp, Part, Template, Text
 HINT_GROUP = re.compile(r"\(([^()]*[▲▼][^()]*|[^()]*\bgamble\b[^()]*)\)")
 HINT_ITEM = re.compile(r"^(?P<name>[^▲▼]+?)\s*(?P<arrows>[▲▼]+)(?P<rest>.*)$")
 GAMBLE_WORDS = re.compile(r"\b(gamble|risk|a vote)\b", re.IGNORECASE)
+HINT_SEPARATOR = re.compile(r"[,;]| or ")
 # Openings that tell the player *why* something is so: such a passage must have one cause (also
 # what `explore --audit` flags; kept here, not in audit.py, so `check` never imports the audit).
 CALLBACK = re.compile(r"^(because|since|thanks to|now that|as a result of|after you|having)\b", re.IGNORECASE)
@@ -46,6 +48,7 @@ class Hint:
     up: bool
 
 
+@lru_cache(maxsize=4096)  # the same few names ("Party", "Army") in hundreds of labels
 def _norm(text: str) -> str:
     text = text.lower().replace("’", "'").replace("'s", "").replace("'", "").replace("–", " ").replace("-", " ")
     return " ".join(word[:-1] if word.endswith("s") and len(word) > 3 else word for word in text.split())
@@ -73,9 +76,9 @@ def parse_hints(label: str, names: dict[str, set[str]]) -> tuple[list[Hint], boo
     any_group = False
     for group in HINT_GROUP.finditer(label):
         any_group = True
-        for item in re.split(r"[,;]| or ", group.group(1)):
+        for item in HINT_SEPARATOR.split(group.group(1)):
             item = item.strip()
-            if GAMBLE_WORDS.search(item) and not re.search("[▲▼]", item):
+            if GAMBLE_WORDS.search(item) and "▲" not in item and "▼" not in item:
                 gamble = True
                 continue
             match = HINT_ITEM.match(item)

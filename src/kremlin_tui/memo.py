@@ -11,7 +11,7 @@ a fresh computation would. Each memo keeps its most recent entries only.
 
 from __future__ import annotations
 
-import threading
+from _thread import allocate_lock  # (threading's Lock, without importing threading: every command would)
 from collections import OrderedDict
 from typing import Generic, TypeVar
 
@@ -25,7 +25,7 @@ class Memo(Generic[K, V]):
     def __init__(self, size: int) -> None:
         self.size = size
         self.items: OrderedDict[K, V] = OrderedDict()
-        self.lock = threading.Lock()  # the server checks in a worker thread
+        self.lock = allocate_lock()  # the server checks in a worker thread
 
     def get(self, key: K) -> V | None:
         if not _on:
