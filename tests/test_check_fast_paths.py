@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.conftest import TWO_SCENES
 
-from kremlin_tui.checker import _FIRST_LINE_ITEM, _LATER_LINE_ITEM
+from kremlin_tui import analysed
+from kremlin_tui.checker import _FIRST_LINE_ITEM, _LATER_LINE_ITEM, check_story
 from kremlin_tui.expr import Expr, parse
 from kremlin_tui.label_hints import CALLBACK, callback_opening
 from kremlin_tui.loader import load_story
@@ -79,3 +83,29 @@ def test_a_callback_word_cut_at_the_64th_character_is_read_whole() -> None:
     for tail, expected in (("f you", "as a result of you"), ("ff", None)):
         parts: list[Part] = [Text("*" * 51 + "as a result o" + tail)]
         assert callback_opening(parts) == _whole_opening(parts) == expected
+
+
+# `mood` (calm or angry, calm at the start) is never set: check narrows it to calm, so a choice
+# for an angry mood can never be taken, which the loader's scope (either value) cannot see.
+NARROWED = TWO_SCENES.replace("      - {id: go, label: Go, goto: end}\n", "      - {id: go, label: Go, goto: end}\n"
+                              "      - {id: rage, label: Rage, goto: end, if: \"mood == 'angry'\"}\n")
+
+
+def test_check_reuses_the_loaders_analyses_only_where_the_names_are_the_same(
+        make_story: Callable[..., str], monkeypatch: pytest.MonkeyPatch) -> None:
+    compared: list[bool] = []
+    real = analysed.same_names
+
+    def spy(one: analysed.Scope, other: analysed.Scope) -> bool:
+        compared.append(real(one, other))
+        return compared[-1]
+
+    monkeypatch.setattr(analysed, "same_names", spy)
+    narrowed = check_story([make_story(NARROWED)])
+    assert compared[-1] is False  # the refined scope shares nothing with the loader's
+    assert [d.code for d in narrowed.errors] == ["never-true"] and "mood == 'angry'" in narrowed.errors[0].message
+    shipped = check_story([str(default_story_dir())])
+    assert compared[-1] is True  # no flag of the shipped story is narrowed: every analysis is shared
+    monkeypatch.setattr(analysed, "same_names", lambda one, other: False)
+    assert check_story([str(default_story_dir())]).to_json() == shipped.to_json()
+    assert check_story([make_story(NARROWED)]).to_json() == narrowed.to_json()
