@@ -11,10 +11,11 @@ from hypothesis import strategies as st
 from tests.conftest import TWO_SCENES
 
 from kremlin_tui import analysed
-from kremlin_tui.checker import _FIRST_LINE_ITEM, _LATER_LINE_ITEM, check_story
+from kremlin_tui.checker import _FIRST_LINE_ITEM, _LATER_LINE_ITEM, _text_parts, check_story
 from kremlin_tui.expr import Expr, parse
 from kremlin_tui.label_hints import CALLBACK, callback_opening
 from kremlin_tui.loader import load_story
+from kremlin_tui.mentions import MentionIndex, mentioned_in_any
 from kremlin_tui.paths import default_story_dir
 from kremlin_tui.story_stats import WORD, node_templates, story_stats, words
 from kremlin_tui.template import Interp, Part, Text
@@ -109,3 +110,31 @@ def test_check_reuses_the_loaders_analyses_only_where_the_names_are_the_same(
     monkeypatch.setattr(analysed, "same_names", lambda one, other: False)
     assert check_story([str(default_story_dir())]).to_json() == shipped.to_json()
     assert check_story([make_story(NARROWED)]).to_json() == narrowed.to_json()
+
+
+MENTION_WORDS = ["Lenin", "Leningrad", "Red Army", "Red", "U.S.", "-ism", "Ca'", "kulak", "Ж", "a\u00a0b", "x"]
+MENTION_TEXT = ["Lenin", "Leningrad", "Red", "Army", "U.S.", "-ism", "Ca'", "kulak", "Ж", "x", " ", "  ", "\n",
+                "\u00a0", ".", ",", "'", "-", "_", "s", "1", "\x00"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(MENTION_WORDS) | st.text(max_size=6), st.sampled_from("abc")), max_size=6),
+       st.lists(st.lists(st.sampled_from(MENTION_TEXT), max_size=12).map("".join) | st.text(max_size=12), max_size=5))
+def test_mentions_in_any_text_are_the_mentions_of_each_text(words: list[tuple[str, str]], texts: list[str]) -> None:
+    index = MentionIndex(words)
+    assert mentioned_in_any(words, texts) == {cid for text in texts for cid in index.find(text)}
+
+
+def test_the_codex_entries_scenes_mention_are_found_as_each_text_finds_them() -> None:
+    story = load_story([str(default_story_dir())], cache=False)
+    parts = [part for node in story.nodes.values() for part in _text_parts(node.text.parts)]
+    words = [(word, entry.id) for entry in story.codex.values() for word in entry.match]
+    each = {cid for part in parts for cid in part.codex}  # the engine's way: text by text, with the story's index
+    assert len(each) > 100
+    assert mentioned_in_any(words, [part.text for part in parts]) == each
+
+
+def test_a_word_with_a_nul_never_matches_across_two_texts() -> None:
+    """Texts are joined by NULs; a word that holds one could match where two texts meet."""
+    assert mentioned_in_any([("a\x00b", "x")], ["a", "b"]) == set()
+    assert mentioned_in_any([("a\x00b", "x")], ["a\x00b"]) == {"x"}

@@ -20,10 +20,11 @@ from kremlin_tui.diagnostics import Collector, Diagnostic, Pos
 from kremlin_tui.expr import Ast, Expr, ExprError, Scope, reads
 from kremlin_tui.label_hints import check_callbacks, check_labels
 from kremlin_tui.loader import load_story_with_diagnostics
+from kremlin_tui.mentions import mentioned_in_any
 from kremlin_tui.model import Choice, Effect, Node, Story
 from kremlin_tui.story_stats import node_templates, story_stats
 from kremlin_tui.structure import check_structure, cyclic_scenes
-from kremlin_tui.template import Cond, Template
+from kremlin_tui.template import Cond, Template, Text
 
 
 @dataclass
@@ -267,22 +268,32 @@ def _time_travel(story: Story, out: Collector) -> None:
 
 
 def _codex_coverage(story: Story, out: Collector) -> None:
-    unlocked: set[str] = set()
+    """Warn of codex entries nothing unlocks. Most are unlocked by name (a scene's `codex`, an
+    `unlock` effect); only the words of the others are looked for in the scenes' texts (every
+    passage, conditional or not), at once (`mentioned_in_any`), not text by text."""
+    unlocked = {e.target for _n, _c, e in all_effects(story) if e.op == "unlock"}
     for node in story.nodes.values():
         unlocked.update(node.codex)
-        stack: list[Any] = list(node.text.parts)
-        while stack:
-            part = stack.pop()
-            if isinstance(part, Cond):
-                for _cond, body in part.branches:
-                    stack.extend(body)
-            elif hasattr(part, "codex"):
-                unlocked.update(part.codex)
-    unlocked.update(e.target for _n, _c, e in all_effects(story) if e.op == "unlock")
+    others = [entry for entry in story.codex.values() if entry.id not in unlocked]
+    if others:
+        texts = [part.text for node in story.nodes.values() for part in _text_parts(node.text.parts)]
+        unlocked |= mentioned_in_any(((word, entry.id) for entry in others for word in entry.match), texts)
     for entry in story.codex.values():
         if entry.id not in unlocked:
             out.warning(entry.pos, "codex-never-unlocked",
                         f"codex entry '{entry.id}' is never unlocked: no scene mentions {', '.join(entry.match) or entry.title}")
+
+
+def _text_parts(parts: list[Any]) -> Iterator[Text]:
+    """Every literal part of a text, those of its conditional passages too."""
+    stack = list(parts)
+    while stack:
+        part = stack.pop()
+        if isinstance(part, Cond):
+            for _cond, body in part.branches:
+                stack.extend(body)
+        elif isinstance(part, Text):
+            yield part
 
 
 def _codex_matches(story: Story, out: Collector) -> None:

@@ -99,6 +99,30 @@ class MentionIndex:
         return frozenset(found)
 
 
+def mentioned_in_any(words: Iterable[tuple[str, str]], texts: Iterable[str]) -> set[str]:
+    """The ids whose words any of `texts` mentions: the union of `MentionIndex(words).find`
+    over the texts, for a question about a few words and all of a story's text (`check`: which
+    entries no scene mentions, once the entries scenes unlock by name are set aside).
+
+    The texts are joined by NUL characters: not word characters and not white space, so no word
+    matches across one, and a whole-word test sees one as it sees a text's end. Each word's head
+    is looked for as a plain substring (a phrase's words may be parted by any run of white
+    space), and the word's own regex runs only where the head occurs. Texts or words that hold
+    a NUL are scanned one by one, with the index."""
+    pairs = [(" ".join(raw.split()), cid) for raw, cid in words]
+    pairs = [(word, cid) for word, cid in pairs if word]
+    texts = list(texts)
+    if any("\x00" in word for word, _cid in pairs) or any("\x00" in text for text in texts):
+        index = MentionIndex(pairs)
+        return {cid for text in texts for cid in index.find(text)}
+    joined = "\x00".join(texts)
+    found: set[str] = set()
+    for word, cid in pairs:
+        if cid not in found and word.split()[0] in joined and _whole(word).search(joined):
+            found.add(cid)
+    return found
+
+
 def _whole(word: str) -> re.Pattern[str]:
     """A word as a whole word; each space in it stands for any run of white space.
 
