@@ -13,7 +13,7 @@ from tests.conftest import TWO_SCENES
 from kremlin_tui import analysed
 from kremlin_tui.checker import _FIRST_LINE_ITEM, _LATER_LINE_ITEM, _text_parts, check_story
 from kremlin_tui.expr import Expr, parse
-from kremlin_tui.label_hints import CALLBACK, callback_opening
+from kremlin_tui.label_hints import CALLBACK, callback_opening, conditional_passages
 from kremlin_tui.loader import load_story
 from kremlin_tui.mentions import MentionIndex, mentioned_in_any
 from kremlin_tui.paths import default_story_dir
@@ -138,3 +138,11 @@ def test_a_word_with_a_nul_never_matches_across_two_texts() -> None:
     """Texts are joined by NULs; a word that holds one could match where two texts meet."""
     assert mentioned_in_any([("a\x00b", "x")], ["a", "b"]) == set()
     assert mentioned_in_any([("a\x00b", "x")], ["a\x00b"]) == {"x"}
+
+
+def test_a_text_without_expressions_has_no_conditional_passage() -> None:
+    story = load_story([str(default_story_dir())], cache=False)
+    templates = [t for node in story.nodes.values() for _where, t in node_templates(node)]
+    with_passages = [t for t in templates if list(t.passages())]
+    assert len(with_passages) > 100 and all(t.exprs for t in with_passages)
+    assert all(list(conditional_passages(t)) == list(t.passages()) for t in templates)

@@ -41,6 +41,7 @@ def remembered(scope: Scope) -> Scope:
     last = _LAST[0] if _LAST else None
     if last is not None and same_names(last, scope):
         scope.analysed = last.analysed
+        scope.names = last.names  # (each variable's analysis: a function of the names alone)
     _LAST[:] = [scope]
     return scope
 

@@ -18,7 +18,7 @@ from kremlin_tui.analysed import remembered, truth_of, value_of
 from kremlin_tui.builder.state import story_variables
 from kremlin_tui.diagnostics import Collector, Diagnostic, Pos
 from kremlin_tui.expr import Ast, Expr, ExprError, Scope, reads
-from kremlin_tui.label_hints import check_callbacks, check_labels
+from kremlin_tui.label_hints import check_callbacks, check_labels, conditional_passages
 from kremlin_tui.loader import load_story_with_diagnostics
 from kremlin_tui.mentions import mentioned_in_any
 from kremlin_tui.model import Choice, Effect, Node, Story
@@ -112,7 +112,7 @@ def _templates(story: Story) -> Iterator[tuple[str, Template]]:
 
 
 def _conditions(template: Template) -> Iterator[Expr]:
-    return (expr for expr, _body in template.passages())
+    return (expr for expr, _body in conditional_passages(template))
 
 
 def analyse(story: Story, out: Collector) -> None:

@@ -236,8 +236,10 @@ def callback_opening(parts: list[Part]) -> str | None:
     return opening if CALLBACK.match(opening) else None
 
 
-def _conditional_passages(template: Template) -> Iterator[tuple[Expr, list[Part]]]:
-    return template.passages()
+def conditional_passages(template: Template) -> Iterator[tuple[Expr, list[Part]]]:
+    """`template.passages()`, without walking the parts of a text that has no expression at all
+    (most labels and many texts): every {if} and {elif} holds one."""
+    return template.passages() if template.exprs else iter(())
 
 
 def _flag_value(ast: Ast, story: Story) -> tuple[str, str] | None:
@@ -257,7 +259,7 @@ def check_callbacks(story: Story, out: Collector) -> None:
         if node.event is not None and node.event.condition is not None:
             candidates.append((node.event.condition, node.text.parts, f"event '{node.id}'"))
         for template in _texts(node):
-            candidates += [(expr, body, f"'{node.id}'") for expr, body in _conditional_passages(template)]
+            candidates += [(expr, body, f"'{node.id}'") for expr, body in conditional_passages(template)]
         for expr, body, where in candidates:
             opening = callback_opening(body)
             if opening is None:
