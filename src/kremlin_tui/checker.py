@@ -147,7 +147,7 @@ def analyse(story: Story, out: Collector) -> None:
 
     _reachability(story, out, available, scope)
     _codex_matches(story, out)
-    for where, template, owner in _templates_with_owner(story):
+    for where, template, owner in _list_like_texts(story):
         _accidental_lists(where, template, owner, out)
     _dead_ends(story, out, scope)
     _time_travel(story, out)
@@ -340,18 +340,24 @@ _FIRST_LINE_ITEM = re.compile(r"\s*(?:[-*+]|\d+[.)])\s")
 _LATER_LINE_ITEM = re.compile(r"\n\s*(?:[-*+]|\d+[.)])\s")
 
 
-def _templates_with_owner(story: Story) -> Iterator[tuple[str, Template, Pos]]:
-    """Every text with the position of what owns it (a template keeps no position of its own)."""
+def _list_like_texts(story: Story) -> Iterator[tuple[str, Template, Pos]]:
+    """Every text with a line that starts like a list item (few do), with its owner's name and
+    position (a template keeps no position of its own); the names are made only for these."""
     for node in story.nodes.values():
         for template in (node.text, node.divergence):
-            if template is not None:
+            if template is not None and _may_hold_list(template.source):
                 yield f"'{node.id}'", template, node.pos
         for choice in node.choices:
             for template in (choice.label, choice.result, *(o.result for o in choice.outcomes)):
-                if template is not None:
+                if template is not None and _may_hold_list(template.source):
                     yield f"'{node.id}.{choice.id}'", template, choice.pos
     for entry in story.codex.values():
-        yield f"codex '{entry.id}'", entry.text, entry.pos
+        if _may_hold_list(entry.text.source):
+            yield f"codex '{entry.id}'", entry.text, entry.pos
+
+
+def _may_hold_list(source: str) -> bool:
+    return bool(_FIRST_LINE_ITEM.match(source) or _LATER_LINE_ITEM.search(source))
 
 
 def _accidental_lists(where: str, template: Template, owner: Pos, out: Collector) -> None:
@@ -359,10 +365,7 @@ def _accidental_lists(where: str, template: Template, owner: Pos, out: Collector
     break, or `- ` where a dash was meant) turns its whole paragraph into a list in both front
     ends. A year at the start of a line, or a list marker in the middle of a paragraph, is
     almost never meant."""
-    source = template.source
-    if not _FIRST_LINE_ITEM.match(source) and not _LATER_LINE_ITEM.search(source):
-        return  # (most texts: no line of them starts like a list item)
-    for paragraph in re.split(r"\n\s*\n", source):
+    for paragraph in re.split(r"\n\s*\n", template.source):
         lines = paragraph.split("\n")
         items = [bool(_LIST_ITEM.match(line)) for line in lines]
         first = items.index(True) if True in items else len(lines)

@@ -58,11 +58,13 @@ def story_stats(story: Story) -> dict[str, Any]:
     """The figures `check` prints under its report (and puts in its JSON)."""
     nodes = story.nodes.values()
     per_chapter: dict[str, dict[str, int]] = {}
-    total_words = sum(words(entry.text.source) for entry in story.codex.values())
+    # A scene's texts are counted together, joined by a character that is not a word character
+    # (no two words merge): one count per scene rather than one per text, the same sum.
+    total_words = words("\x00".join(entry.text.source for entry in story.codex.values()))
     for node in nodes:
         entry = per_chapter.setdefault(node.chapter or "-", {"scenes": 0, "events": 0, "endings": 0, "words": 0})
         entry[node.kind + "s"] += 1
-        count = sum(words(t.source) for _where, t in node_templates(node))  # each text counted once
+        count = words("\x00".join(t.source for _where, t in node_templates(node)))  # each text counted once
         entry["words"] += count
         total_words += count
     return {

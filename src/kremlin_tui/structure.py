@@ -207,8 +207,9 @@ def _expressions(story: Story, templates: Iterable[tuple[str, Template]]) -> Ite
             for outcome in choice.outcomes:
                 yield outcome.weight
     for _where, template in templates:
-        for expr, _offset in template.exprs:
-            yield expr
+        if "/" in template.source or "%" in template.source:  # (its expressions are parts of its source)
+            for expr, _offset in template.exprs:
+                yield expr
 
 
 def _divisions(ast: Ast) -> Iterator[tuple[str, Ast]]:
