@@ -140,7 +140,8 @@ def analyse(story: Story, out: Collector) -> None:
         if node.event and node.event.condition is not None and truth(node.event.condition, scope) == never:
             out.error(node.event.condition.pos, "never-true",
                       f"event '{node.id}' can never fire: {node.event.condition.source}{flag_hint(node.event.condition)}")
-    for where, template in _templates(story):
+    templates = list(_templates(story))  # (walked by two passes)
+    for where, template in templates:
         for cond in _conditions(template):
             if truth(cond, scope) == never:
                 out.error(cond.pos, "never-true", f"in {where}: {{if {cond.source}}} can never hold{flag_hint(cond)}")
@@ -151,7 +152,7 @@ def analyse(story: Story, out: Collector) -> None:
         _accidental_lists(where, template, owner, out)
     _dead_ends(story, out, scope)
     _time_travel(story, out)
-    check_structure(story, out, available, scope, _templates(story))  # no ending, traps, x / 0
+    check_structure(story, out, available, scope, templates)  # no ending, traps, x / 0
     _codex_coverage(story, out)
     check_labels(story, scope, out)  # hand-written hints that contradict the effects
     check_callbacks(story, out)  # "Because …" texts on flags several choices set
