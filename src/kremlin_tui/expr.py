@@ -9,7 +9,6 @@ rest of the program imports, and holds `Expr`, a parsed expression with its sour
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from kremlin_tui.attitudes import ATTITUDES, attitude_word
@@ -83,20 +82,16 @@ __all__ = [
 RESERVED = KEYWORDS | set(CALENDAR) | set(FUNCTIONS)
 
 
-class LaterPos:
-    """Where an expression is, worked out when first asked for (`Expr.pos`).
+class LaterPos(tuple):  # type: ignore[type-arg]
+    """Where an expression is, worked out when first asked for (`Expr.pos`): (find, scalar, offset).
 
     A position inside a scalar (an effect's value after `party += `, an expression in a `|`
     text) takes decoding the file's line; a load needs none of them unless it reports a problem
     there, so the builder hands over what to compute it from. `find(scalar, offset)` holds the
-    builder's reader (the file's lines) until every position it gave is resolved."""
+    builder's reader (the file's lines) until every position it gave is resolved. A tuple, made
+    with `tuple.__new__(LaterPos, (find, scalar, offset))`: a load makes thousands."""
 
-    __slots__ = ("find", "offset", "scalar")
-
-    def __init__(self, find: Callable[[Any, int], Any], scalar: Any, offset: int) -> None:
-        self.find = find
-        self.scalar = scalar
-        self.offset = offset
+    __slots__ = ()
 
 
 class Expr:
@@ -117,7 +112,8 @@ class Expr:
     def pos(self) -> Any:
         pos = self._pos
         if type(pos) is LaterPos:  # two threads asking at once both compute the same place
-            pos = self._pos = pos.find(pos.scalar, pos.offset)
+            find, scalar, offset = pos
+            pos = self._pos = find(scalar, offset)
         return pos
 
     def __getstate__(self) -> tuple[str, Ast, Any]:

@@ -188,7 +188,7 @@ class _Tree:
             self.refuse(event, "key", "a mapping key must be a plain word, not a list or mapping")
         mark = event.start_mark
         pos = tuple.__new__(Pos, (self.path, mark.line + 1, mark.column + 1))
-        return YMap({}, {}, pos) if mapping else YSeq([], pos)
+        return YMap({}, {}, pos, []) if mapping else YSeq([], pos)
 
 
 def _build(loader: yaml.CSafeLoader, path: str, out: Collector, source: str) -> YNode | None:

@@ -94,14 +94,15 @@ class ChoiceBuilder:
     def preview(self, effects: tuple[Effect, ...]) -> tuple[tuple[str, float], ...]:
         """What the choice visibly does to stats and relations, summed per name."""
         totals: dict[str, float] = {}
+        previewed, add, subtract = self.known.previewed, EffectOp.ADD, EffectOp.SUBTRACT
         for effect in effects:
-            if effect.op not in (EffectOp.ADD, EffectOp.SUBTRACT) or effect.value is None:
+            op = effect.op
+            if effect.target not in previewed or (op != add and op != subtract) or effect.value is None:
                 continue
             amount = effect.value.constant()
-            if not isinstance(amount, int | float) or isinstance(amount, bool):
+            if type(amount) is not int and type(amount) is not float:  # (a bool is no amount)
                 continue
-            if effect.target in self.known.previewed:
-                totals[effect.target] = totals.get(effect.target, 0) + (amount if effect.op == EffectOp.ADD else -amount)
+            totals[effect.target] = totals.get(effect.target, 0) + (amount if op == add else -amount)
         return tuple((k, v) for k, v in totals.items() if v)
 
     def outcome(self, item: YNode) -> Outcome | None:

@@ -23,7 +23,7 @@ _ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 NULL = {"", "~", "null", "Null", "NULL"}
 _TRUE = ("true", "True", "yes")
 _FALSE = ("false", "False", "no")
-_new_pos = tuple.__new__  # _new_pos(Pos, (path, line, col)): a Pos without its Python-level __new__
+_new_pos = tuple.__new__  # _new_pos(Pos, (path, line, col)): a Pos (or a LaterPos) without a Python-level __new__
 _NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
 
 
@@ -201,7 +201,7 @@ class Reader:
             return scalar.pos
         if memo_enabled():
             return self.scalar_pos(scalar, offset)
-        return LaterPos(self.scalar_pos, scalar, offset)
+        return _new_pos(LaterPos, (self.scalar_pos, scalar, offset))
 
     def scalar_pos(self, scalar: YScalar, offset: int) -> Pos:
         """The file position of a character inside a scalar's text."""
