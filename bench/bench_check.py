@@ -5,7 +5,11 @@ stay linear. This generates a story of about BYTES of YAML (bench/gen_story.py) 
 codex entries whose match words appear in the text, then times one `check_story` run and,
 separately, the load alone (seconds, one run each: the big cases are slow by design).
 
-Run: python bench/bench_check.py --shipped [ROUNDS] [--compile-each-run]
+Run: python bench/bench_check.py --phases [ROUNDS]  where a `check story/` process spends its CPU time:
+                                                  imports, arguments, load, each analysis pass, stats,
+                                                  report, freeing the story (medians of fresh processes,
+                                                  bytecode compiled as in --shipped)
+     python bench/bench_check.py --shipped [ROUNDS] [--compile-each-run]
                                                   issue 19: `kremlin-tui check story/` as a process vs
                                                   a process that only parses the same YAML (interleaved
                                                   rounds, medians; goal <= 2x); both with their modules'
@@ -26,6 +30,7 @@ Measured on the shared 2-core machine (one run each), before (f315c54) -> after 
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import statistics
@@ -113,6 +118,57 @@ def shipped(rounds: int, compile_each_run: bool = False) -> None:
           f"{check_cpu / parse_cpu:5.2f}x)   (goal <= 2x)")
 
 
+PHASES = """
+import io, json, sys, time
+clock = time.process_time
+spent, last = {}, [clock()]
+def mark(name):
+    now = clock(); spent[name] = spent.get(name, 0.0) + now - last[0]; last[0] = now
+import yaml; mark("import yaml")
+import kremlin_tui.cli as cli, kremlin_tui.guard; mark("import cli")
+from kremlin_tui import checker; import kremlin_tui.builder.story; mark("import checker, loader")
+cli.build_parser("check").parse_args(["check", sys.argv[1]]); mark("arguments")
+story, found = checker.load_story_with_diagnostics([sys.argv[1]], cache=False); mark("load")
+PASSES = ("refined_scope", "_reachability", "_codex_matches", "_accidental_lists", "_dead_ends", "_time_travel",
+          "check_structure", "_codex_coverage", "check_labels", "check_callbacks")
+def timed(name, fn):
+    def run(*args, **kwargs):
+        mark("analysis: the rest"); result = fn(*args, **kwargs); mark("analysis: " + name); return result
+    return run
+for name in PASSES:
+    setattr(checker, name, timed(name, getattr(checker, name)))
+out = checker.Collector(); out.items.extend(found); checker.analyse(story, out); mark("analysis: the rest")
+report = checker.CheckReport(stats=checker.story_stats(story)); mark("story stats")
+report.errors, report.warnings = sorted(out.errors, key=checker._order), sorted(out.warnings, key=checker._order)
+text = io.StringIO()
+for diagnostic in report.errors + report.warnings:
+    print(diagnostic, file=text)
+mark("report")
+del story, found; mark("freeing the story")
+print(json.dumps(spent))
+"""
+
+
+def phases(rounds: int) -> None:
+    """Where the CPU time of a `check story/` process goes, part by part (the rest of the
+    process's time is the interpreter starting and exiting)."""
+    story = str(Path(__file__).resolve().parent.parent / "story")
+    env = dict(os.environ, KREMLIN_TUI_CACHE=tempfile.mkdtemp(), HOME=tempfile.mkdtemp(),
+               PYTHONPYCACHEPREFIX=tempfile.mkdtemp())
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    subprocess.run([sys.executable, "-c", PHASES, story], env=env, capture_output=True, check=True)  # bytecode
+    runs: list[dict[str, float]] = []
+    for _ in range(rounds):
+        before = _children_cpu()
+        child = subprocess.run([sys.executable, "-c", PHASES, story], env=env, capture_output=True, text=True, check=True)
+        runs.append(json.loads(child.stdout))
+        runs[-1]["interpreter start and exit"] = _children_cpu() - before - sum(runs[-1].values())
+    print(f"`check story/` in-process phases: {rounds} processes, medians of CPU ms; load average {os.getloadavg()[0]:.1f}")
+    for name in runs[0]:
+        print(f"  {name:32} {statistics.median(run.get(name, 0.0) for run in runs) * 1000:7.1f}")
+    print(f"  {'total':32} {statistics.median(sum(run.values()) for run in runs) * 1000:7.1f}")
+
+
 def _children_cpu() -> float:
     """CPU seconds (user + system) of the finished child processes so far."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -120,6 +176,9 @@ def _children_cpu() -> float:
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["--phases"]:
+        phases(int(sys.argv[2]) if len(sys.argv) > 2 else 7)
+        return
     if sys.argv[1:2] == ["--shipped"]:
         numbers = [a for a in sys.argv[2:] if not a.startswith("--")]
         shipped(int(numbers[0]) if numbers else 7, "--compile-each-run" in sys.argv)

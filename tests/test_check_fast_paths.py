@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import re
+import subprocess
+import sys
 from collections.abc import Callable
 
 import pytest
@@ -12,6 +15,7 @@ from tests.conftest import TWO_SCENES
 
 from kremlin_tui import analysed
 from kremlin_tui.checker import _FIRST_LINE_ITEM, _LATER_LINE_ITEM, _text_parts, check_story
+from kremlin_tui.cli import main
 from kremlin_tui.expr import Expr, parse
 from kremlin_tui.label_hints import CALLBACK, callback_opening, conditional_passages
 from kremlin_tui.loader import load_story
@@ -146,3 +150,16 @@ def test_a_text_without_expressions_has_no_conditional_passage() -> None:
     with_passages = [t for t in templates if list(t.passages())]
     assert len(with_passages) > 100 and all(t.exprs for t in with_passages)
     assert all(list(conditional_passages(t)) == list(t.passages()) for t in templates)
+
+
+def test_only_the_check_program_spares_its_last_collection(mini: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """`kremlin-tui check` freezes what is left before Python's exit collection; a caller of
+    `main` (a test, a tool) keeps its garbage collector as it was."""
+    before = gc.get_freeze_count()
+    assert main(["check", mini]) == 0
+    assert gc.get_freeze_count() == before
+    code = ("import gc, sys\nfrom kremlin_tui.cli import main\n"
+            f"sys.argv = ['kremlin-tui', 'check', {mini!r}]\nstatus = main()\n"
+            "print(status, gc.get_freeze_count() > 0, file=sys.stderr)\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.stderr.split() == ["0", "True"] and result.stdout.endswith("137 words\n")

@@ -171,7 +171,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     command = args[0] if args and args[0] in COMMANDS else "play"
     # `lsp` speaks a binary protocol on stdin/stdout (its JSON escapes control characters itself).
-    return guarded(lambda: _run(argv), stdin_needed=command in ("play", "lsp"), filter_output=command != "lsp")
+    status = guarded(lambda: _run(argv), stdin_needed=command in ("play", "lsp"), filter_output=command != "lsp")
+    if argv is None and command == "check":  # the program itself (not a caller), about to exit
+        _spare_the_last_collection()
+    return status
+
+
+def _spare_the_last_collection() -> None:
+    """Python ends with a full garbage collection over every object still alive: after a check,
+    the modules and all they made (~18 ms of a ~300 ms `check` process). Freezing them skips it;
+    the objects are still freed as the modules are cleared, and nothing a check leaves behind
+    waits on that collection (its files are closed, its output flushed by `guarded`)."""
+    import gc
+
+    gc.freeze()
 
 
 def _run(argv: Sequence[str] | None) -> int:
