@@ -355,3 +355,32 @@ def test_positions_worked_out_later_are_those_worked_out_at_once(monkeypatch: py
     assert not any(type(expr._pos) is LaterPos for expr in at_once)
     assert [(e.source, e.pos) for e in later] == [(e.source, e.pos) for e in at_once]
     assert all(type(expr._pos) is Pos for expr in later)
+
+
+def test_an_effect_written_as_a_block_or_quoted_is_placed_like_its_first_writing(make_story) -> None:  # type: ignore[no-untyped-def]
+    path = make_story("""\
+        nodes:
+          - id: a
+            title: A
+            text: A.
+            choices:
+              - id: one
+                label: One
+                effects:
+                  - |
+                    party += 2
+                  - "party += 2"
+                  - party += 2
+                  - |
+                    party += 2
+                  - "party += 2"
+                goto: end
+        endings:
+          - {id: end, title: End, text: done}
+    """)
+    lines = Path(path, "scenes.yaml").read_text().split("\n")
+    effects = load_story([path], cache=False).nodes["a"].choices[0].effects
+    assert len(effects) == 5
+    for effect in effects:  # the second block and the second quoted one are built from the first
+        assert lines[effect.pos.line - 1][effect.pos.col - 1:].startswith("party += 2"), effect.pos
+        assert lines[effect.value.pos.line - 1][effect.value.pos.col - 1:].startswith("2"), effect.value.pos

@@ -210,7 +210,7 @@ def _build(loader: yaml.CSafeLoader, path: str, out: Collector, source: str) -> 
         kind = type(event)
         if kind is scalar_event:
             tag, style, text = event.tag, event.style, event.value
-            if event.anchor is not None or tag not in standard:
+            if event.anchor is not None or (tag is not None and tag not in standard):  # most have no tag
                 tree.unsupported(event)
             mark = event.start_mark
             pos = new_tuple(Pos, (path, mark.line + 1, mark.column + 1))

@@ -154,7 +154,8 @@ class ChoiceBuilder:
             value = first.value
             if value is not None:
                 value = Expr(value.source, value.ast, self.read.place(item, offset))
-            return Effect(first.op, first.target, value, self.read.scalar_pos(item, 0), first.delay, first.on)
+            pos = item.pos if not item.quote and not item.block else self.read.scalar_pos(item, 0)
+            return Effect(first.op, first.target, value, pos, first.delay, first.on)
         out = self.read.out
         reported = len(out.items)
         effect, offset = self._effect(item)
