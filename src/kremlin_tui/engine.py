@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from kremlin_tui import rng
@@ -226,7 +225,7 @@ class Game:
                 regular.append((plan, True))
             elif plan.locked:
                 regular.append((plan, False))
-        if not any_available:
+        if fallbacks and not any_available:
             regular.extend((c, True) for c in fallbacks)
         self._shown = (state, key, regular)
         return regular
@@ -235,7 +234,7 @@ class Game:
 
     def choose(self, pick: str | int, render: bool = True) -> TurnResult:
         """Take a choice by id or by its 1-based number; raises ChoiceUnavailable."""
-        if self.ended:
+        if self.state.ending is not None:
             raise ChoiceUnavailable("the game is over")
         plan = self._find(pick)
         choice = plan.choice
@@ -346,8 +345,11 @@ class Game:
             raise EngineError(f"unknown scene '{target}'")
         if not dest.node.is_ending:
             day = dest.node.date
-            moving_to = day.day if day and day.day > self.state.date.day else self.state.date.day
-            due = self._due_event(moving_to)
+            state = self.state
+            moving_to = day.day if day and day.day > state.date.day else state.date.day
+            if state.due is None:  # built on a state's first move
+                state.due = Due(self.story.event_index)
+            due = state.due.next(state, moving_to)
             if due is not None:
                 event_id, when = due
                 self.state.resume = target
@@ -355,12 +357,6 @@ class Game:
                 return [event_id]
         self._enter(dest, None)
         return []
-
-    def _due_event(self, moving_to: date) -> tuple[str, GameDate] | None:
-        state = self.state
-        if state.due is None:  # built on a state's first move
-            state.due = Due(self.story.event_index)
-        return state.due.next(state, moving_to)
 
     def _changed(self, names: Iterable[str]) -> None:
         """Tell the event index which names may have changed (see `events.Due`)."""
@@ -390,8 +386,9 @@ class Game:
         self.state.vars["year"] = when.day.year
         self.state.vars["month"] = when.day.month
         self.state.vars["day"] = when.day.day
-        if self.state.due is not None:
-            self.state.due.invalidate(self.story.plan.reads_date)
+        reads_date = self.story.plan.reads_date
+        if reads_date and self.state.due is not None:
+            self.state.due.invalidate(reads_date)
 
     # -- the writers' debugger -------------------------------------------------------------------
 

@@ -48,6 +48,9 @@ def chose_key(choice: str) -> str:
     return f"chose:{choice}"
 
 
+_NEVER = date.max.toordinal() + 1  # after every day: ends the lists of opening and closing days
+
+
 def _conjuncts(ast: Ast) -> list[Ast]:
     """The parts of a condition that must all hold: the items of a top-level `and` (nested ones
     flattened), else the condition itself."""
@@ -113,12 +116,12 @@ class EventIndex:
         self.by_id = {event.id: event for event in events}
         waiting = sorted((e for e in events if not e.trigger.scheduled), key=lambda e: (e.opens, e.rank))
         self.waiting = tuple(waiting)
-        self.opening_days = [e.opens for e in waiting]
+        self.opening_days = [e.opens for e in waiting] + [_NEVER]  # the end: no length check per move
         self.opened_by = [0]  # opened_by[i]: the events of `waiting[:i]`
         for event in waiting:
             self.opened_by.append(self.opened_by[-1] | event.bit)
         closers = sorted((e for e in waiting if e.closes is not None), key=lambda e: (e.closes, e.rank))
-        self.closing_days = [e.closes for e in closers]
+        self.closing_days = [e.closes for e in closers] + [_NEVER]
         self.closed_by = [0]  # closed_by[i]: the events of `closers[:i]`
         for event in closers:
             self.closed_by.append(self.closed_by[-1] | event.bit)
@@ -181,8 +184,7 @@ class Due:
         now = state.date.day.toordinal()
         limit = moving_to.toordinal()
         index = self.index
-        if (self.closed < len(index.closing_days) and index.closing_days[self.closed] < now) or (
-                self.cursor < len(index.waiting) and index.opening_days[self.cursor] <= limit):
+        if index.closing_days[self.closed] < now or index.opening_days[self.cursor] <= limit:
             self._refresh(state, limit, now)
         if len(state.scheduled) != self.scheduled_seen:
             self._schedule(state)
@@ -208,10 +210,10 @@ class Due:
         """Close the events whose window is past and open those a move to day `limit` reaches
         (`next` calls it only when there is one of either)."""
         index = self.index
-        if self.closed < len(index.closing_days) and index.closing_days[self.closed] < now:
+        if index.closing_days[self.closed] < now:
             self.closed = bisect_left(index.closing_days, now)
             self._drop(index.closed_by[self.closed])
-        if self.cursor < len(index.waiting) and index.opening_days[self.cursor] <= limit:
+        if index.opening_days[self.cursor] <= limit:
             self._open(limit, state.fired)
 
     def _holds(self, event: _Event, state: GameState) -> bool:
