@@ -271,7 +271,8 @@ class Game:
             label = self.render(choice.label)
         changes = self._diff(before)
         record(state.provenance, changes, state.vars["decisions"])
-        step = Step(node.id, choice.id, state.date.iso(), node.title, label, outcome_index, changes)
+        step = built(Step, node=node.id, choice=choice.id, date=state.date.iso(), title=node.title, label=label,
+                     outcome=outcome_index, changes=changes, events=[])
         state.history.append(step)
         fired = self._advance(target)
         step.events = fired

@@ -139,10 +139,16 @@ def _run_if(fns: list[Fn]) -> Fn:
 
 
 def _run_min(fns: list[Fn]) -> Fn:
+    if len(fns) == 2:  # the usual `min(a, b)`: no generator (min of two returns the first smallest, as of many)
+        a, b = fns
+        return lambda c: min(a(c), b(c))
     return lambda c: min(f(c) for f in fns)
 
 
 def _run_max(fns: list[Fn]) -> Fn:
+    if len(fns) == 2:
+        a, b = fns
+        return lambda c: max(a(c), b(c))
     return lambda c: max(f(c) for f in fns)
 
 

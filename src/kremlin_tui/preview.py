@@ -152,7 +152,8 @@ def _result(start: GameState, end: GameState, touched: dict[str, Any], goto: str
         old, new = start.vars[name], end.vars[name]
         if not (new == old and type(new) is type(old)):
             changes[name] = (old, new)
-    schedule = tuple(sorted((k, v) for k, v in end.scheduled.items() if start.scheduled.get(k) != v))
+    schedule = () if end.scheduled == start.scheduled else tuple(
+        sorted((k, v) for k, v in end.scheduled.items() if start.scheduled.get(k) != v))
     return changes, goto, schedule, tuple(end.codex[len(start.codex):])
 
 
