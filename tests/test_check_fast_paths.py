@@ -163,3 +163,10 @@ def test_only_the_check_program_spares_its_last_collection(mini: str, capsys: py
             "print(status, gc.get_freeze_count() > 0, file=sys.stderr)\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.stderr.split() == ["0", "True"] and result.stdout.endswith("137 words\n")
+
+
+def test_a_word_inside_a_longer_one_is_no_mention_where_the_search_starts() -> None:
+    """The search starts at the head's first occurrence, inside "xLenin": its look-behind must still
+    see the "x" before it."""
+    assert mentioned_in_any([("Lenin", "a"), ("Red Army", "b")], ["xLenin", "Redx Army", "xRed Army"]) == set()
+    assert mentioned_in_any([("Lenin", "a"), ("Red Army", "b")], ["xLenin Lenin", "xRed Army Red\nArmy"]) == {"a", "b"}

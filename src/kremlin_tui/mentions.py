@@ -107,7 +107,7 @@ def mentioned_in_any(words: Iterable[tuple[str, str]], texts: Iterable[str]) -> 
     The texts are joined by NUL characters: not word characters and not white space, so no word
     matches across one, and a whole-word test sees one as it sees a text's end. Each word's head
     is looked for as a plain substring (a phrase's words may be parted by any run of white
-    space), and the word's own regex runs only where the head occurs. Texts or words that hold
+    space), and the word's own regex runs only from where the head first occurs. Texts or words that hold
     a NUL are scanned one by one, with the index."""
     pairs = [(" ".join(raw.split()), cid) for raw, cid in words]
     pairs = [(word, cid) for word, cid in pairs if word]
@@ -118,7 +118,10 @@ def mentioned_in_any(words: Iterable[tuple[str, str]], texts: Iterable[str]) -> 
     joined = "\x00".join(texts)
     found: set[str] = set()
     for word, cid in pairs:
-        if cid not in found and word.split()[0] in joined and _whole(word).search(joined):
+        if cid in found:
+            continue
+        start = joined.find(word.split()[0])  # a match starts at an occurrence of the head
+        if start >= 0 and _whole(word).search(joined, start):  # (its look-behind still sees before `start`)
             found.add(cid)
     return found
 
