@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import re
 import subprocess
@@ -14,8 +15,9 @@ from hypothesis import strategies as st
 from tests.conftest import TWO_SCENES
 
 from kremlin_tui import analysed
-from kremlin_tui.checker import _FIRST_LINE_ITEM, _LATER_LINE_ITEM, _text_parts, check_story
+from kremlin_tui.checker import _FIRST_LINE_ITEM, _LATER_LINE_ITEM, _codex_coverage, _text_parts, all_effects, check_story
 from kremlin_tui.cli import main
+from kremlin_tui.diagnostics import Collector
 from kremlin_tui.expr import Expr, parse
 from kremlin_tui.label_hints import CALLBACK, callback_opening, conditional_passages
 from kremlin_tui.loader import load_story
@@ -170,3 +172,17 @@ def test_a_word_inside_a_longer_one_is_no_mention_where_the_search_starts() -> N
     see the "x" before it."""
     assert mentioned_in_any([("Lenin", "a"), ("Red Army", "b")], ["xLenin", "Redx Army", "xRed Army"]) == set()
     assert mentioned_in_any([("Lenin", "a"), ("Red Army", "b")], ["xLenin Lenin", "xRed Army Red\nArmy"]) == {"a", "b"}
+
+
+def test_codex_coverage_warns_of_the_entries_a_text_by_text_scan_finds_unlocked_by_nothing() -> None:
+    """With the scenes' `codex` lists emptied, coverage rests on the mentions: the entries it
+    warns of are those that neither an `unlock` nor any scene text's own mention scan reaches."""
+    loaded = load_story([str(default_story_dir())], cache=False)
+    story = dataclasses.replace(loaded, nodes={k: dataclasses.replace(n, codex=()) for k, n in loaded.nodes.items()})
+    out = Collector()
+    _codex_coverage(story, out)
+    warned = {d.message.split("'")[1] for d in out.warnings}
+    unlocked = {e.target for _n, _c, e in all_effects(story) if e.op == "unlock"}
+    unlocked |= {cid for node in story.nodes.values() for part in _text_parts(node.text.parts) for cid in part.codex}
+    assert warned == set(story.codex) - unlocked
+    assert 0 < len(warned) < len(story.codex) - 100
