@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+from kremlin_tui.engine_plan import apply_steps
 from kremlin_tui.model import Effect, Story
 
 if TYPE_CHECKING:
@@ -21,8 +22,7 @@ def apply_effects(story: Story, state: GameState, effects: tuple[Effect, ...], b
     """Apply `effects` in order; `before` collects the old value of every variable touched
     (the first time it is touched), from which the changes are computed. The effects run as the
     story's compiled steps (`engine_plan.StoryPlan.steps`), the very ones `Game.choose` runs."""
-    for step in story.plan.steps(effects):
-        step(state, before)
+    apply_steps(story.plan.steps(effects), state, before)
 
 
 def clean_weights(weights: list[Any]) -> list[float]:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from kremlin_tui import rng
 from kremlin_tui.dates import GameDate
 from kremlin_tui.effects import clean_weights
-from kremlin_tui.engine_plan import ChoicePlan, NodePlan
+from kremlin_tui.engine_plan import ChoicePlan, NodePlan, apply_steps
 from kremlin_tui.events import Due
 from kremlin_tui.model import Node, Story
 from kremlin_tui.preview import ChoicePreview, Preview, preview_choice
@@ -243,15 +243,13 @@ class Game:
         self._moves += 1
         before: dict[str, Any] = {}  # the old value of every variable an effect touches
         codex_before = len(state.codex)
-        for step in plan.effects:
-            step(state, before)
+        apply_steps(plan.effects, state, before)
         outcome_index: int | None = None
         outcome = None
         if plan.weights:
             outcome_index = self._draw([weight(state) for weight in plan.weights])
             outcome = choice.outcomes[outcome_index]
-            for step in plan.outcomes[outcome_index]:
-                step(state, before)
+            apply_steps(plan.outcomes[outcome_index], state, before)
         state.chosen.add(plan.key)
         state.vars["decisions"] = state.vars.get("decisions", 0) + 1
         due = state.due

@@ -9,14 +9,14 @@ the cache decodes a scene only when it is shown) a `NodePlan` with its choices' 
 conditions and effects as closures. The plan is derived from the story alone and shared by
 every game of it; nothing in it changes during play.
 
-Effects are applied here and only here (`effects.apply_effects` runs these same steps for the
-previews): one implementation of clamping, rounding and the order of effects.
+Effects are applied here and only here (`apply_steps`; `effects.apply_effects` runs the same
+steps for the previews): one implementation of clamping, rounding and the order of effects.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +29,7 @@ from kremlin_tui.template import Cond, Text
 if TYPE_CHECKING:
     from kremlin_tui.model import Choice, Effect, Node, Story
 
-Step = Callable[[Any, dict[str, Any]], None]  # (a state, the old values touched so far) -> None
+Step = tuple[int, str, Any, Any, Any]  # a compiled effect: see `apply_steps`
 MAX_CACHED_EFFECTS = 50_000  # effect lists compiled for callers outside the story (tests, tools)
 
 
@@ -97,63 +97,76 @@ class StoryPlan:
     def _step(self, effect: Effect) -> Step:
         op, target = effect.op, effect.target
         if op == "schedule":
-            return _schedule(effect)
+            if effect.on:
+                return (SCHEDULE_ON, target, effect.on.iso(), 0, 0)
+            return (SCHEDULE_IN, target, effect.delay, 0, 0)
         if op == "unlock":
-            return _unlock(target)
+            return (UNLOCK, target, None, 0, 0)
         value = effect.value
         assert value is not None
         bounds = self.bounds.get(target)
         if bounds is None:
-            return _set_unbounded(target, value.fn)
+            return (FLAG, target, value.fn, 0, 0)
+        low, high = bounds
         folded, constant = constant_of(value.ast)
         if folded and not isinstance(constant, str):  # text in a stat fails when run, as it always did
-            return _CONSTANT_STEPS[op](target, constant, *bounds)
-        return _COMPUTED_STEPS[op](target, value.fn, *bounds)
+            if op == "=":
+                return (SET, target, _whole(constant, low, high), low, high)
+            # x - k is exactly x + (-k) in integer and in IEEE arithmetic
+            return (ADD, target, constant if op == "+=" else -constant, low, high)
+        return (_COMPUTED[op], target, value.fn, low, high)
+
+
+# -- effect steps ---------------------------------------------------------------------------------
+# A step is a record, not a closure: (what, target, value, low, high). Most effects add or set a
+# constant, and a tuple of strings and numbers is untracked by the cyclic GC once it has seen it,
+# while a closure and its cells are traversed at every full collection: at 100x the campaign's
+# size, a game plans thousands of scenes, and closures made full collections cost seconds.
+ADD, SET, ADD_COMPUTED, SUBTRACT_COMPUTED, SET_COMPUTED, FLAG, SCHEDULE_ON, SCHEDULE_IN, UNLOCK = range(9)
+_COMPUTED = {"+=": ADD_COMPUTED, "-=": SUBTRACT_COMPUTED, "=": SET_COMPUTED}
 
 
 def apply_steps(steps: tuple[Step, ...], state: Any, before: dict[str, Any]) -> None:
-    for step in steps:
-        step(state, before)
+    """Apply compiled effects in order; `before` collects the old value of each variable the
+    first time it is touched."""
+    values = state.vars
+    for what, target, value, low, high in steps:
+        if what == ADD:
+            current = values[target]
+            if target not in before:
+                before[target] = current
+            new = current + value
+            new = low if new < low else high if new > high else new
+            if isinstance(new, float):
+                new = math.floor(new + 0.5) if new >= 0 else -math.floor(-new + 0.5)
+            values[target] = new
+        elif what == SET:
+            if target not in before:
+                before[target] = values[target]
+            values[target] = value
+        else:
+            _apply_other(what, target, value, low, high, state, before)
 
 
-# -- effect steps: one closure per effect, specialised by operator and by a constant value ------
-
-
-def _schedule(effect: Effect) -> Step:
-    target, on, delay = effect.target, effect.on, effect.delay
-    if on:  # `schedule E on DATE`
-        day = on.iso()
-
-        def schedule_on(state: Any, _before: dict[str, Any]) -> None:
-            state.scheduled[target] = day
-
-        return schedule_on
-    assert delay is not None
-
-    def schedule_in(state: Any, _before: dict[str, Any]) -> None:
-        state.scheduled[target] = state.date.plus(*delay).iso()
-
-    return schedule_in
-
-
-def _unlock(target: str) -> Step:
-    def unlock(state: Any, _before: dict[str, Any]) -> None:
-        if target not in state.codex:
-            state.codex.append(target)
-
-    return unlock
-
-
-def _set_unbounded(target: str, value: Fn) -> Step:
-    """A flag (no bounds): whatever the operator, it takes the value."""
-
-    def set_flag(state: Any, before: dict[str, Any]) -> None:
+def _apply_other(what: int, target: str, value: Any, low: Any, high: Any, state: Any, before: dict[str, Any]) -> None:
+    """The rarer steps: computed values, flags, schedules, unlocks."""
+    if what <= SET_COMPUTED or what == FLAG:
         values = state.vars
         if target not in before:
             before[target] = values[target]
-        values[target] = value(state)
-
-    return set_flag
+        amount = value(state)
+        if what == FLAG:  # no bounds: whatever the operator, the flag takes the value
+            values[target] = amount
+            return
+        current = values[target]
+        new = current + amount if what == ADD_COMPUTED else current - amount if what == SUBTRACT_COMPUTED else amount
+        values[target] = _whole(new, low, high)
+    elif what == SCHEDULE_ON:
+        state.scheduled[target] = value
+    elif what == SCHEDULE_IN:
+        state.scheduled[target] = state.date.plus(*value).iso()
+    elif target not in state.codex:  # UNLOCK
+        state.codex.append(target)
 
 
 def _whole(new: Any, low: float, high: float) -> Any:
@@ -163,59 +176,6 @@ def _whole(new: Any, low: float, high: float) -> Any:
     if isinstance(new, float):
         new = math.floor(new + 0.5) if new >= 0 else -math.floor(-new + 0.5)
     return new
-
-
-def _add_constant(target: str, amount: Any, low: float, high: float) -> Step:
-    def add(state: Any, before: dict[str, Any]) -> None:
-        values = state.vars
-        current = values[target]
-        if target not in before:
-            before[target] = current
-        new = current + amount
-        new = low if new < low else high if new > high else new
-        if isinstance(new, float):
-            new = math.floor(new + 0.5) if new >= 0 else -math.floor(-new + 0.5)
-        values[target] = new
-
-    return add
-
-
-def _set_constant(target: str, amount: Any, low: float, high: float) -> Step:
-    new = _whole(amount, low, high)
-
-    def assign(state: Any, before: dict[str, Any]) -> None:
-        values = state.vars
-        if target not in before:
-            before[target] = values[target]
-        values[target] = new
-
-    return assign
-
-
-def _computed(target: str, value: Fn, low: float, high: float, sign: int) -> Step:
-    """`+=` (sign 1), `-=` (-1) or `=` (0) of a value computed from the state."""
-
-    def apply(state: Any, before: dict[str, Any]) -> None:
-        values = state.vars
-        if target not in before:
-            before[target] = values[target]
-        amount = value(state)
-        current = values[target]
-        new = current + amount if sign > 0 else current - amount if sign < 0 else amount
-        values[target] = _whole(new, low, high)
-
-    return apply
-
-
-_CONSTANT_STEPS: dict[str, Callable[[str, Any, float, float], Step]] = {
-    # x - k is exactly x + (-k) in integer and in IEEE arithmetic: one closure serves both
-    "+=": _add_constant, "-=": lambda t, k, lo, hi: _add_constant(t, -k, lo, hi), "=": _set_constant,
-}
-_COMPUTED_STEPS: dict[str, Callable[[str, Fn, float, float], Step]] = {
-    "+=": lambda t, v, lo, hi: _computed(t, v, lo, hi, 1),
-    "-=": lambda t, v, lo, hi: _computed(t, v, lo, hi, -1),
-    "=": lambda t, v, lo, hi: _computed(t, v, lo, hi, 0),
-}
 
 
 # -- scenes -------------------------------------------------------------------------------------
