@@ -2,6 +2,9 @@
 
   baseline  a bare `yaml.load(..., CSafeLoader)` of every file (no validation at all)
   cold      our loader without a cache: parse + validate + build the model
+  first     the same as a fresh process makes it (`check`, a game's first start): the expression
+            parser's memo and the scope remembered by analysed.py cleared first, so no parse
+            tree or analysis of an earlier round is reused (cold reuses them, as it always has)
   warm      our loader with a warm compiled cache
 
 Goals (issues 2 and 19): warm <= 0.1x baseline, cold <= 1.5x baseline.
@@ -47,6 +50,8 @@ def main() -> None:
         story_dir = Path(__file__).resolve().parent.parent / "story"
     else:
         story_dir = generate(tmp / "story", int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000)
+    from kremlin_tui.analysed import forget
+    from kremlin_tui.expr_syntax import parse
     from kremlin_tui.loader import load_story
 
     files = sorted(story_dir.rglob("*.yaml"))
@@ -60,18 +65,23 @@ def main() -> None:
     def cold() -> None:
         load_story([str(story_dir)], cache=False)
 
+    def first() -> None:
+        parse.cache_clear()
+        forget()
+        load_story([str(story_dir)], cache=False)
+
     def warm() -> None:
         load_story([str(story_dir)], cache=True)
 
     story = load_story([str(story_dir)], cache=True)  # fill the cache
-    results = interleaved({"baseline": baseline, "cold": cold, "warm": warm})
+    results = interleaved({"baseline": baseline, "cold": cold, "first": first, "warm": warm})
     print(f"story: {len(files)} files, {total / 1e6:.2f} MB, {len(story.nodes)} nodes; "
           f"load average {os.getloadavg()[0]:.1f}")
     base_wall, base_cpu = results["baseline"]
     for name, (wall, cpu) in results.items():
         print(f"  {name:<9} {wall * 1000:8.1f} ms   {wall / base_wall:5.2f}x baseline"
               f"   (CPU {cpu * 1000:7.1f} ms, {cpu / base_cpu:5.2f}x)")
-    print("goals: warm <= 0.10x, cold <= 1.50x")
+    print("goals: warm <= 0.10x, cold <= 1.50x (first: what a fresh process pays, for reference)")
 
 
 if __name__ == "__main__":

@@ -46,6 +46,12 @@ def remembered(scope: Scope) -> Scope:
     return scope
 
 
+def forget() -> None:
+    """Drop the scope remembered outside the language server (a benchmark's first-load rounds:
+    no analysis of an earlier load is reused)."""
+    _LAST.clear()
+
+
 def same_names(one: Scope, other: Scope) -> bool:
     """Whether `analyze` reads the same from both scopes (what `scope_digest` digests)."""
     return (one.variables == other.variables and one.nodes == other.nodes and one.choices == other.choices
