@@ -1,5 +1,5 @@
 """Issue 14, "stats with teeth": on the shipped campaign, no stat sits at a bound for long, and
-every visible stat is read in every chapter after 1926.
+every visible stat is read in every chapter after 1926, at both ends.
 
 Measured the way `kremlin-tui explore` measures it (its "Stats stuck at a bound" and "Chapters
 where no condition ... reads the stat" sections), over seeded random games, so a failure means
@@ -15,8 +15,10 @@ import pytest
 
 from kremlin_tui.dead_stats import LONG, stuck, unread_chapters
 from kremlin_tui.explore import explore
+from kremlin_tui.expr import Expr
+from kremlin_tui.expr_ast import Arith, Cmp, Const, Neg, Var, walk
 from kremlin_tui.loader import load_story
-from kremlin_tui.model import Story
+from kremlin_tui.model import Node, Story
 from kremlin_tui.paths import default_story_dir
 
 AFTER_1926 = ("china", "great_turn", "steel", "germany", "security", "storm", "aftermath")
@@ -55,3 +57,66 @@ def test_every_visible_stat_is_read_in_every_chapter_after_1926(story: Story) ->
     unread = {name: [c for c in chapters if c in AFTER_1926] for name, chapters in unread_chapters(story).items()
               if not story.stats[name].hidden}
     assert {name: chapters for name, chapters in unread.items() if chapters} == {}
+
+
+MIRROR = {"<": ">", ">": "<", "<=": ">=", ">=": "<="}
+
+
+def _number(node: object) -> float | None:
+    if type(node) is Const and type(node.value) in (int, float):
+        return node.value  # type: ignore[return-value]
+    if type(node) is Neg and type(node.operand) is Const and type(node.operand.value) in (int, float):
+        return -node.operand.value
+    return None
+
+
+def _expressions(node: Node) -> list[Expr]:
+    """Everything in a scene that can read a stat: its event's condition, its choices' conditions,
+    outcome weights and effect values, and the expressions of its texts, labels and results."""
+    found = [node.event.condition] if node.event is not None and node.event.condition is not None else []
+    texts = [node.text, node.divergence]
+    for choice in node.choices:
+        found += [choice.condition] if choice.condition is not None else []
+        texts += [choice.label, choice.result]
+        effects = list(choice.effects)
+        for outcome in choice.outcomes:
+            found.append(outcome.weight)
+            effects += outcome.effects
+            texts.append(outcome.result)
+        found += [effect.value for effect in effects if effect.value is not None]
+    for text in texts:
+        found += [expr for expr, _ in text.exprs] if text is not None else []
+    return found
+
+
+def ends_read(story: Story) -> dict[tuple[str, str], set[str]]:
+    """(chapter, visible stat) -> the ends the story reads: "low" for `stat < c` or `<=`, "high"
+    for `>` or `>=` (either way round), both for a stat inside arithmetic (a weight or an effect
+    sized by it). Session 14's measure (docs/campaign.d/00c_stats.md)."""
+    visible = {stat.id for stat in story.stats.values() if not stat.hidden}
+    ends: dict[tuple[str, str], set[str]] = {}
+    for node in story.nodes.values():
+        for expr in _expressions(node):
+            for part in walk(expr.ast):
+                if type(part) is Cmp:
+                    for op, left, right in zip(part.ops, part.operands, part.operands[1:]):
+                        for var, const, op_here in ((left, right, op), (right, left, MIRROR.get(op, op))):
+                            if type(var) is Var and var.name in visible and _number(const) is not None:
+                                end = "low" if op_here in ("<", "<=") else "high" if op_here in (">", ">=") else ""
+                                if end:
+                                    ends.setdefault((node.chapter, var.name), set()).add(end)
+                elif type(part) is Arith:
+                    for side in (part.left, part.right):
+                        if type(side) is Var and side.name in visible:
+                            ends.setdefault((node.chapter, side.name), set()).update(("low", "high"))
+    return ends
+
+
+def test_every_visible_stat_is_read_at_both_ends_in_every_chapter_after_1926(story: Story) -> None:
+    # before session 14: storm read Peasant goodwill at its low end only, security and aftermath
+    # Foreign trade at its high end only ("the stats went dead" at the other end)
+    ends = ends_read(story)
+    one_ended = {(chapter, stat.id): sorted(ends.get((chapter, stat.id), set()))
+                 for chapter in AFTER_1926 for stat in story.stats.values()
+                 if not stat.hidden and ends.get((chapter, stat.id), set()) != {"low", "high"}}
+    assert one_ended == {}
