@@ -57,18 +57,22 @@ def test_labels_are_read_and_used_in_the_words_of_a_condition(tmp_path: Path) ->
     flag = story.flags["bloc"]
     assert flag.labels == (("left_opposition", "with the Left Opposition"), ("right", "with Bukharin, Rykov"))
     assert say(parse("bloc == 'left_opposition'"), story) == "The alliance you made: with the Left Opposition"
-    assert say(parse("bloc != 'right'"), story) == "The alliance you made: not with Bukharin, Rykov"
+    assert say(parse("bloc != 'right'"), story) == "The alliance you made: “none” or “with the Left Opposition”"
     assert say(parse("bloc == 'none'"), story) == "The alliance you made: none"  # unlabelled: its id, in words
 
 
-def test_not_the_starting_value_names_the_others_or_says_decided(tmp_path: Path) -> None:
-    """`bloc != 'none'` is one of the other values: "not none" (or "not not yet made") reads badly."""
+def test_not_a_value_names_the_others_or_says_decided(tmp_path: Path) -> None:
+    """`bloc != 'none'` is one of the other values: "not none" (or "not not yet made") reads badly,
+    as does "not no one: the USSR fought alone" for a value other than the starting one."""
     story = load_story([story_dir(tmp_path, "    labels: {none: not yet made, right: \"with Bukharin, Rykov\"}\n")])
     assert say(parse("bloc != 'none'"), story) == "The alliance you made: “left opposition” or “with Bukharin, Rykov”"
-    assert say(parse("bloc != 'right'"), story) == "The alliance you made: not with Bukharin, Rykov"  # 'none' is still possible
+    assert say(parse("bloc != 'right'"), story) == "The alliance you made: “not yet made” or “left opposition”"  # 'none' is still possible
     many = FLAG.replace("[none, left_opposition, right]", "[none, left_opposition, right, centre, army]")
     (Path(story_dir(tmp_path, "", "many")) / "manifest.yaml").write_text(many.format(labels=""), encoding="utf-8")
-    assert say(parse("bloc != 'none'"), load_story([str(tmp_path / "many")])) == "The alliance you made: decided"
+    many_story = load_story([str(tmp_path / "many")])
+    assert say(parse("bloc != 'none'"), many_story) == "The alliance you made: decided"
+    # past three others, the one value excluded is named, in quotes (labels hold colons and commas)
+    assert say(parse("bloc != 'army'"), many_story) == "The alliance you made: not “army”"
 
 
 def test_an_unlabelled_value_is_its_id_in_words(tmp_path: Path) -> None:

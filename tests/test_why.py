@@ -115,7 +115,8 @@ def _now() -> datetime:
     ("frunze_alive", "Mikhail Frunze is alive: his 1925 operation was postponed, or he survived it"),
     ("not frunze_alive", "not so: Mikhail Frunze is alive: his 1925 operation was postponed, or he survived it"),
     ("bloc == 'zinoviev_kamenev'", "The Politburo alliance Trotsky made at the Fourteenth Congress: with Zinoviev and Kamenev"),
-    ("bloc != 'right'", "The Politburo alliance Trotsky made at the Fourteenth Congress: not with Bukharin, Rykov and Tomsky"),
+    ("bloc != 'right'",  # another value: the others named, the starting one included (still possible)
+     "The Politburo alliance Trotsky made at the Fourteenth Congress: “none” or “with Zinoviev and Kamenev”"),
     ("bloc != 'none'",  # not the value it starts with: one of the others, named
      "The Politburo alliance Trotsky made at the Fourteenth Congress: “with Zinoviev and Kamenev” or “with Bukharin, Rykov and Tomsky”"),
     ("chose(troika_frunze.postpone)",

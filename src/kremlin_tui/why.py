@@ -167,20 +167,24 @@ def _variable_comparison(name: str, op: str, value: Any, story: Story) -> str | 
 def _enumerated_words(flag: FlagDef, op: str, value: Any) -> str:
     """A named-value flag in the writer's words (its labels, else ids with spaces).
 
-    `flag != 'none'` (the value it starts with) means "one of the others": saying "not none", or
-    "not not yet decided" with a label, reads badly, so the others are named (or, when there are
-    many, the question is said to be decided)."""
+    `flag != value` means "one of the others", so the others are named: "not none", "not not yet
+    decided" or "not no one: the USSR fought alone" read badly. Against the value the flag starts
+    with, the others are the decided ones (and past three, the question is said to be decided);
+    against any other value the starting one is among them, since it is still possible. Past three,
+    the one excluded value is named instead, in quotes: labels hold commas and colons of their own."""
     description = flag.description.rstrip(".")
     if op == "==":
         return f"{description}: {flag.label_of(value)}"
-    if value == flag.initial and flag.values is not None:
-        others = [flag.label_of(other) for other in flag.values if other != value]
-        if len(others) == 1:
-            return f"{description}: {others[0]}"
-        # labels hold commas and colons of their own: quotes keep the alternatives apart
-        named = " or ".join(f"“{label}”" for label in others)
-        return f"{description}: {named if len(others) <= _NAMED_AT_MOST else 'decided'}"
-    return f"{description}: not {flag.label_of(value)}"
+    if flag.values is None:
+        return f"{description}: not “{flag.label_of(value)}”"
+    others = [flag.label_of(other) for other in flag.values if other != value]
+    if len(others) == 1:
+        return f"{description}: {others[0]}"
+    if len(others) <= _NAMED_AT_MOST:
+        return f"{description}: " + " or ".join(f"“{label}”" for label in others)
+    if value == flag.initial:
+        return f"{description}: decided"
+    return f"{description}: not “{flag.label_of(value)}”"
 
 
 _NAMED_AT_MOST = 3  # more alternatives than this make a line no one reads
