@@ -6,6 +6,7 @@ replaced): a settings file must never stop the game from starting.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -25,15 +26,23 @@ def _read(path: Path) -> dict[str, Any]:
 
 
 def _write(path: Path, data: dict[str, Any]) -> bool:
+    """Replace the file whole or not at all; False when it could not be written. A failed write
+    removes its temporary file: nothing else ever would, and the next failure would add another."""
+    tmp: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump(data, handle, indent=2, ensure_ascii=False)
         os.replace(tmp, path)
+        tmp = None
         return True
     except OSError:
         return False
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
 
 
 @dataclass
@@ -56,7 +65,7 @@ class Profile:
 
     def record_codex(self, ids: list[str] | tuple[str, ...]) -> None:
         """Remember codex entries unlocked in play, so the title screen's codex can show them."""
-        new = [c for c in ids if c not in self.codex]
+        new = [c for c in dict.fromkeys(ids) if c not in self.codex]
         if new:
             self.codex.extend(new)
             _write(self.directory / "codex.json", {"unlocked": self.codex})
