@@ -260,3 +260,26 @@ relations:
   - {id: venice, name: Venice, initial: 0}
 """
 BARE_MANIFEST = "campaign: {id: b, title: Bare, start: a, start_date: 1500}\n"
+
+
+def test_the_plain_game_plays_the_sessions_game_and_refuses_another(mini: str) -> None:
+    """Issue 19: PlainGame took a `game` and, given a session too, silently played the
+    session's. A mismatch is a caller's mistake, so it is refused rather than ignored."""
+    import pytest
+
+    from kremlin_tui.engine import Game
+    from kremlin_tui.loader import load_story
+    from kremlin_tui.plain import PlainGame
+    from kremlin_tui.saves import Session
+
+    story = load_story([mini], cache=False)
+    played, other = Game.new(story, seed=1), Game.new(story, seed=2)
+    session = Session(played, None)
+    with pytest.raises(ValueError, match="session's game"):
+        PlainGame(story, other, lambda _text: None, session=session)
+    assert PlainGame(story, played, lambda _text: None, session=session).game is played
+    alone = PlainGame(story, other, lambda _text: None)
+    assert alone.game is other and alone.session.game is other
+    replacement = Game.new(story, seed=3)
+    alone.game = replacement  # a live reload hands the new game to the session
+    assert alone.session.game is replacement

@@ -7,6 +7,7 @@ from pathlib import Path
 from tests.tui.waiting import wait_until
 from textual.widgets import DataTable, Input, Label
 
+from kremlin_tui.tui.dialogs import YesNoDialog
 from kremlin_tui.tui.screens.game import GameScreen
 from kremlin_tui.tui.screens.saves import LoadScreen
 from kremlin_tui.tui.screens.title import TitleScreen
@@ -87,20 +88,24 @@ async def test_damaged_saves_are_listed_and_the_others_load(make_app, tmp_path: 
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("n", "1", "enter", "f5")
+        saved = (app.game.state.node, app.game.state.decisions, dict(app.game.state.vars))
+        await pilot.press("1", "enter")  # played on past the quick save: loading it must go back
+        assert app.game.state.decisions == 2
         (tmp_path / "saves" / "broken.json").write_text('{"format": 1, "trunc')
         await pilot.press("l")
         table = app.screen.query_one("#saves", DataTable)
         rows = {str(table.get_row_at(i)[0]).split()[0]: table.get_row_at(i) for i in range(table.row_count)}
         assert "damaged" in str(rows["broken"][1])
         assert "quicksave" in rows
-        saved = (app.game.state.node, app.game.state.decisions)
-        assert saved[1] == 1
         table.move_cursor(row=next(i for i in range(table.row_count)
                                    if str(table.get_row_at(i)[0]).split()[0] == "quicksave"))
         await pilot.press("enter")  # the damaged file beside it does not stop the quick save loading
         await pilot.pause()
+        assert isinstance(app.screen, YesNoDialog)  # the decision after the quick save is not saved by name
+        await pilot.press("y")
+        await pilot.pause()
         assert isinstance(app.screen, GameScreen)
-        assert (app.game.state.node, app.game.state.decisions) == saved
+        assert (app.game.state.node, app.game.state.decisions, app.game.state.vars) == saved
 
 
 async def test_quit_after_saving_does_not_ask(make_app) -> None:  # type: ignore[no-untyped-def]
