@@ -343,6 +343,34 @@ def corpus(story: Story) -> dict[str, bytes]:
     }
 
 
+@pytest.mark.parametrize(("change", "sound"), [
+    (["party", 45, 50], True),
+    (["party", 45.5, -50.25], True),
+    (["went_back", False, True], True),
+    (["outcome", "none", "won"], True),
+    (["party", 45, 1e300], False),  # past the story's number limit: it would overflow the game's arithmetic
+    (["party", -1e300, 45], False),
+    (["party", [45], 50], False),
+    (["party", 45, None], False),
+    (["", 45, 50], False),
+    ([7, 45, 50], False),
+    (["party", 45], False),
+    ({"name": "party", "kind": "stat", "label": "Party", "old": 45, "new": 50, "polarity": "up"}, True),
+    ({"name": "party", "kind": "stat", "label": "Party", "old": 45, "new": 1e300}, False),
+])
+def test_each_change_in_the_history_is_checked_on_load(tmp_path: Path, story: Story, change: object, sound: bool) -> None:
+    """A change record is checked field by field before the engine sees it (the hot loop of
+    loading a save writes the common cases out: this pins it to what `_is_scalar` accepts)."""
+    bad = document(story)
+    bad["state"]["history"][0][6][0] = change
+    (tmp_path / "edited.json").write_text(json.dumps(bad), encoding="utf-8")
+    if sound:
+        assert SaveStore(tmp_path).read("edited").save.state.decisions == 1
+    else:
+        with pytest.raises(DamagedSave, match="decision 1 in the history has a malformed change record"):
+            SaveStore(tmp_path).read("edited")
+
+
 def test_every_damaged_file_is_listed_with_a_reason_and_the_rest_still_load(tmp_path: Path, story: Story) -> None:
     store = SaveStore(tmp_path)
     store.write("good one", document(story, ("back",), minute=1))

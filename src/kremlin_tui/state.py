@@ -111,8 +111,8 @@ def _change(data: Any, names: dict[str, Any] | None) -> Change:
     name, old, new = data
     described = (names or {}).get(name)
     if described is None:  # a flag: its label is its name, it has no polarity
-        return Change(name, "flag", name, old, new, "neutral")
-    return Change(name, described[0], described[1], old, new, described[2])
+        return built(Change, name=name, kind="flag", label=name, old=old, new=new, polarity="neutral")
+    return built(Change, name=name, kind=described[0], label=described[1], old=old, new=new, polarity=described[2])
 
 
 def _is_plain_flag(change: Change) -> bool:
