@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from kremlin_tui.label_hints import check_callbacks, check_labels, conditional_p
 from kremlin_tui.loader import load_story_with_diagnostics
 from kremlin_tui.mentions import mentioned_in_any
 from kremlin_tui.model import Choice, Effect, Node, Story
+from kremlin_tui.records import dataclass
 from kremlin_tui.story_stats import node_templates, story_stats
 from kremlin_tui.structure import check_structure, cyclic_scenes
 from kremlin_tui.template import Cond, Template, Text

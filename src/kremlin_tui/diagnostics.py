@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import NamedTuple
+
+from kremlin_tui.records import dataclass
 
 
 class Pos(NamedTuple):

@@ -10,8 +10,9 @@ and `ast_depth` never recurse.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TypeAlias
+
+from kremlin_tui.records import dataclass
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from kremlin_tui.expr_ast import Ast, node_offset
+from kremlin_tui.records import dataclass
 
 Fn = Callable[[Any], Any]
 

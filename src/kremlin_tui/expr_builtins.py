@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from kremlin_tui.attitudes import ATTITUDES, attitude_word
 from kremlin_tui.expr_ast import Ast, Ref
 from kremlin_tui.expr_base import Abs, ExprError, Fn, Scope, numeric, unknown_name
+from kremlin_tui.records import dataclass
 
 NameCheck = Callable[[str, Ref, Scope], Abs]  # (the name, its `ref` node, scope) -> the result's values
 ValueCheck = Callable[[list[Abs], tuple[Ast, ...], int], Abs]  # (argument values, argument nodes, offset)

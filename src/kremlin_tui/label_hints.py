@@ -19,13 +19,13 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import lru_cache
 
 from kremlin_tui.analysed import value_of
 from kremlin_tui.diagnostics import Collector
 from kremlin_tui.expr import And, Ast, Cmp, Const, Expr, ExprError, Scope, Var
 from kremlin_tui.model import Choice, Effect, Node, Story
+from kremlin_tui.records import dataclass
 from kremlin_tui.template import Interp, Part, Template, Text
 
 HINT_GROUP = re.compile(r"\(([^()]*[▲▼][^()]*|[^()]*\bgamble\b[^()]*)\)")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 from enum import StrEnum
 from functools import cached_property
@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from kremlin_tui.dates import GameDate
 from kremlin_tui.diagnostics import Pos
 from kremlin_tui.expr import Expr
+from kremlin_tui.records import dataclass
 from kremlin_tui.template import Template
 
 if TYPE_CHECKING:

@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
+
+from kremlin_tui.records import dataclass
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,10 @@ import hashlib
 import os
 import stat
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from kremlin_tui.diagnostics import Collector, Pos, shown
+from kremlin_tui.records import dataclass
 
 LOADER_VERSION = "2"  # bump when loading gives a different model for the same files (cached stories)
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from kremlin_tui.expr import Expr, ExprError, format_value, parse
+from kremlin_tui.records import dataclass
 
 
 class Text:

@@ -11,13 +11,14 @@ from __future__ import annotations
 import bisect
 import codecs
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 
 import yaml
 
 from kremlin_tui.diagnostics import Collector, Pos
 from kremlin_tui.memo import enabled as memo_enabled
 from kremlin_tui.memo import memo
+from kremlin_tui.records import dataclass
 from kremlin_tui.storyfiles import read_limited
 
 MAX_DEPTH = 64

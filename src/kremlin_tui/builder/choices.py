@@ -4,7 +4,6 @@ months`, `unlock ENTRY`), checked against the names the story declares."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from kremlin_tui.builder.exprs import Expressions
 from kremlin_tui.builder.reader import Reader
@@ -12,6 +11,7 @@ from kremlin_tui.dates import GameDate
 from kremlin_tui.diagnostics import shown
 from kremlin_tui.expr import CALENDAR, Const, Expr, unknown_name
 from kremlin_tui.model import Choice, Effect, EffectOp, FlagDef, Outcome
+from kremlin_tui.records import dataclass
 from kremlin_tui.yamlsource import YNode, YScalar
 
 MAX_DELAY = 9999  # `schedule EVENT in N days|months|years`: N has at most four digits

@@ -3,10 +3,11 @@ may name a flag, an event or a codex entry that a later file declares."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from kremlin_tui.builder.reader import NULL, Reader
 from kremlin_tui.diagnostics import Pos
+from kremlin_tui.records import dataclass
 from kremlin_tui.yamlsource import YNode, YScalar
 
 Values = dict[str, YNode]  # a mapping's keys, checked against spec.py

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping, Set
-from dataclasses import dataclass
 from typing import Any
 
 from kremlin_tui.builder.declarations import Declarations, Declared
@@ -17,6 +16,7 @@ from kremlin_tui.builder.reader import Reader, one_of
 from kremlin_tui.diagnostics import Pos, shown
 from kremlin_tui.expr import CALENDAR, RESERVED, VarInfo
 from kremlin_tui.model import FlagDef, RelationDef, StatDef
+from kremlin_tui.records import dataclass
 from kremlin_tui.spec import POLARITIES, RESTS_AT, Polarity
 from kremlin_tui.yamlsource import YMap, YNode
 

@@ -1,0 +1,142 @@
+"""`dataclass`, as `dataclasses.dataclass` makes it, at a fraction of the cost of defining a class.
+
+`dataclasses.dataclass` writes every method it adds as source text and compiles it: six for a
+frozen class (__init__, __repr__, __eq__, __hash__, __setattr__, __delattr__), ten with
+`order=True`, ~0.1 ms each. `kremlin-tui check` imports ~45 such classes (the model, the
+expression tree, the loader's records), so their definitions alone were ~20 ms of a ~290 ms run.
+
+Here `dataclasses.dataclass` still makes the class, its fields, __init__ and, for a frozen class,
+the __setattr__/__delattr__ that raise `FrozenInstanceError`: every class stays a frozen
+dataclass (`fields`, `replace`, `is_dataclass`, `__match_args__`, the cache's field lists all
+work). It is asked for no __eq__, __hash__, __repr__ or order methods; this module adds them as
+closures over one `operator.attrgetter` per class, with dataclass's semantics exactly: equal
+when `other` is of the very same class and the field tuples are equal (else NotImplemented);
+the hash of the field tuple (so hash values, and the order of sets of these objects, do not
+change); the same repr text, '...' where an object's repr reaches itself; order by the field
+tuples. Fields with `compare=False`, `hash=...` or `repr=False` count as they do for dataclass;
+a method the class writes itself is kept, as dataclass keeps it.
+(`__dataclass_params__.eq` and `.order` read False: nothing in the project reads them.)
+tests/test_records.py compares every class made here with a twin `dataclasses.dataclass` makes.
+"""
+
+from __future__ import annotations
+
+import _thread
+import operator
+from collections.abc import Callable
+from dataclasses import MISSING, fields
+from dataclasses import dataclass as _dataclass
+from operator import attrgetter
+from typing import Any, TypeVar, dataclass_transform, overload
+
+_T = TypeVar("_T", bound=type)
+_Key = Callable[[Any], tuple[Any, ...]]
+_ORDER = {"__lt__": operator.lt, "__le__": operator.le, "__gt__": operator.gt, "__ge__": operator.ge}
+
+
+@overload
+def dataclass(cls: _T, /) -> _T: ...
+
+
+@overload
+def dataclass(*, frozen: bool = False, eq: bool = True, order: bool = False, slots: bool = False) -> Callable[[_T], _T]: ...
+
+
+@dataclass_transform()
+def dataclass(cls: Any = None, /, *, frozen: bool = False, eq: bool = True, order: bool = False, slots: bool = False) -> Any:
+    """`dataclasses.dataclass(cls, frozen=..., eq=..., order=..., slots=...)`: the same class with
+    the same behaviour, without compiling __eq__, __hash__, __repr__ and the order methods."""
+    if order and not eq:
+        raise ValueError("eq must be true if order is true")
+
+    def make(cls: _T) -> _T:
+        own = set(cls.__dict__)
+        own_hash = cls.__dict__.get("__hash__", MISSING)
+        # dataclass's rule: a class's own __hash__ stays, unless it is the None that Python
+        # puts in a class which defines __eq__ and no __hash__
+        hash_of_its_own = not (own_hash is MISSING or (own_hash is None and "__eq__" in own))
+        made = _dataclass(cls, frozen=frozen, eq=False, repr=False, slots=slots)
+        _add_methods(made, own, frozen=frozen, eq=eq, order=order, hash_of_its_own=hash_of_its_own)
+        return made
+
+    return make if cls is None else make(cls)
+
+
+def _add_methods(cls: type, own: set[str], *, frozen: bool, eq: bool, order: bool, hash_of_its_own: bool) -> None:
+    """The methods dataclass would have compiled, each only where the class has none of its own
+    (dataclass raises for an order method of the class's own, and so does this)."""
+    every = fields(cls)
+    if "__repr__" not in own:
+        _set(cls, "__repr__", _repr([f.name for f in every if f.repr]))
+    if not eq:
+        return
+    compared = _key([f.name for f in every if f.compare])
+    if "__eq__" not in own:
+        _set(cls, "__eq__", _eq(compared))
+    if not hash_of_its_own:  # frozen: the hash of the field tuple; mutable: unhashable
+        hashed = [f.name for f in every if (f.compare if f.hash is None else f.hash)]
+        if frozen:
+            _set(cls, "__hash__", _hash(_key(hashed)))
+        else:
+            cls.__hash__ = None  # type: ignore[assignment]
+    for name, compare in _ORDER.items() if order else ():
+        if name in own:
+            raise TypeError(f"Cannot overwrite attribute {name} in class {cls.__name__}. Consider using functools.total_ordering")
+        _set(cls, name, _order(compared, compare))
+
+
+def _set(cls: type, name: str, method: Callable[..., Any]) -> None:
+    method.__name__ = name
+    method.__qualname__ = f"{cls.__qualname__}.{name}"
+    setattr(cls, name, method)
+
+
+def _key(names: list[str]) -> _Key:
+    """The field tuple, as dataclass spells it `(self.a, self.b,)` (one name: still a tuple)."""
+    if len(names) > 1:
+        return attrgetter(*names)
+    if names:
+        one = attrgetter(names[0])
+        return lambda self: (one(self),)
+    return lambda self: ()
+
+
+def _eq(key: _Key) -> Callable[[Any, object], Any]:
+    def __eq__(self: Any, other: object) -> Any:
+        if other.__class__ is self.__class__:
+            return key(self) == key(other)
+        return NotImplemented
+
+    return __eq__
+
+
+def _hash(key: _Key) -> Callable[[Any], int]:
+    def __hash__(self: Any) -> int:
+        return hash(key(self))
+
+    return __hash__
+
+
+def _order(key: _Key, compare: Callable[[Any, Any], Any]) -> Callable[[Any, object], Any]:
+    def method(self: Any, other: object) -> Any:
+        if other.__class__ is self.__class__:
+            return compare(key(self), key(other))
+        return NotImplemented
+
+    return method
+
+
+def _repr(names: list[str]) -> Callable[[Any], str]:
+    running: set[tuple[int, int]] = set()  # dataclass's guard: an object whose repr reaches itself shows '...'
+
+    def __repr__(self: Any) -> str:
+        key = id(self), _thread.get_ident()
+        if key in running:
+            return "..."
+        running.add(key)
+        try:
+            return self.__class__.__qualname__ + "(" + ", ".join([f"{name}={getattr(self, name)!r}" for name in names]) + ")"
+        finally:
+            running.discard(key)
+
+    return __repr__
