@@ -1,7 +1,17 @@
 """Reading an expression: tokens, then a tree of `expr_ast` nodes, e.g. `Call(name, args, offset)`.
 
 Story text is never handed to `eval`; the parser only builds trees, and limits each one's
-length, numbers and depth so a hostile story cannot exhaust the stack."""
+length, numbers and depth so a hostile story cannot exhaust the stack.
+
+Why it is shaped this way: a fresh process (`check`, a game's first start) parses every distinct
+expression of the story once (~1,300 of them), so the parser is on the load's critical path.
+One regex pass splits a source into three parallel lists (kinds, values, offsets); an operator's
+or keyword's kind is its own text, so the parser tests `kinds[i] == "or"` instead of calling a
+peek/accept method per level. The levels of the grammar (or, and, not, comparison, sum, term,
+sign, value) are loops in four methods instead of eight nested calls per value, and a value
+followed by a closing token (`)`, `,`, `and`, `or`, the end) leaves through them at once. The
+grammar, the trees and every error's message, offset and code are those of the first,
+one-method-per-level parser (kept as the oracle in tests/expr_syntax_reference.py)."""
 
 from __future__ import annotations
 
@@ -13,61 +23,97 @@ from kremlin_tui.expr_ast import And, Arith, Ast, Call, Cmp, Const, Neg, Not, Or
 from kremlin_tui.expr_base import KEYWORDS, MAX_DIGITS, MAX_EXPR_CHARS, MAX_EXPR_DEPTH, ExprError
 from kremlin_tui.expr_builtins import BUILTINS
 
-_TOKEN = re.compile(
-    r"""\s*(?:
-    (?P<num>\d+(?:\.\d+)?)
-   |(?P<name>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)
-   |(?P<str>'[^']*'|"[^"]*")
-   |(?P<op>==|!=|<=|>=|[-+*/%()<>,])
-   |(?P<bad>\S)
-    )""",
-    re.VERBOSE,
-)
+# One token: a name, a number, a quoted text, a two-character comparison, or any other single
+# non-blank character (a one-character operator, or a character the language does not know).
+# `split` with this one group alternates blanks and tokens: [blank, token, blank, ..., blank].
+_TOKEN = re.compile(r"""([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*|\d+(?:\.\d+)?|'[^']*'|"[^"]*"|[=!<>]=|\S)""")
+_OPS = frozenset(("==", "!=", "<=", ">=", "-", "+", "*", "/", "%", "(", ")", "<", ">", ","))
+# A token's kind by its whole text (operators, keywords: the text itself) or by its first
+# character (names, numbers, quoted texts; a lone quote is a string left open).
+_FIXED = {text: text for text in (*_OPS, *KEYWORDS)}
+_FIRST = {**dict.fromkeys("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_", "name"),
+          **dict.fromkeys("0123456789", "num"), "'": "str", '"': "str"}
+_COMPARE = frozenset(("==", "!=", "<", "<=", ">", ">="))
+_MUL = frozenset(("*", "/", "%"))
+_SIGNS = frozenset(("-", "+"))
+# What may follow a complete operand without an operator binding to it: the parser returns
+# through every level at once when it sees one of these.
+_CLOSERS = frozenset((")", ",", "and", "or", "end"))
 
 
 def _cut(text: str, limit: int = 20) -> str:
     return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} digits)"
 
 
-def tokenize(source: str) -> list[tuple[str, Any, int]]:
+def _number(text: str, start: int) -> int | float:
+    if len(text.split(".", 1)[0]) > MAX_DIGITS:
+        raise ExprError(f"the number {_cut(text)} is too large: at most {MAX_DIGITS} digits before the point", start, "number")
+    return float(text) if "." in text else int(text)
+
+
+def _unlisted(text: str, start: int) -> str:
+    """The kind of a token whose first character is not an ASCII letter, digit or quote: a number
+    in other decimal digits (`\\d` is any Unicode digit, as `str.isdecimal`), else a bad character."""
+    if len(text) > 1 or text.isdecimal():
+        return "num"
+    raise _bad(text, start)
+
+
+def _bad(text: str, start: int) -> ExprError:
+    if text == "=":
+        return ExprError("'=' compares nothing here: write '==' to compare", start)
+    if text in "'\"":
+        return ExprError("this string has no closing quote", start)
+    return ExprError(f"unexpected character '{text}'", start)
+
+
+def _lex(source: str) -> tuple[list[str], list[Any], list[int]]:
+    """Kinds, values and offsets of a source's tokens, ending with ("end", None, len(source)).
+
+    A kind is "num", "name", "str", "end", a keyword's text or an operator's text; a value is
+    the number, the name, the quoted text without its quotes, or the keyword/operator text."""
     if len(source) > MAX_EXPR_CHARS:
         raise ExprError(f"the expression is too long: {len(source):,} characters (at most {MAX_EXPR_CHARS:,})", 0, "too-long")
-    tokens: list[tuple[str, Any, int]] = []
+    kinds: list[str] = []
+    values: list[Any] = []
+    offsets: list[int] = []
+    pieces = iter(_TOKEN.split(source))
     pos = 0
-    while pos < len(source):
-        match = _TOKEN.match(source, pos)
-        if match is None or match.end() == pos:
-            break
-        pos = match.end()
-        kind = match.lastgroup
+    for blank, text in zip(pieces, pieces):
+        if blank:
+            pos += len(blank)
+        offsets.append(pos)
+        kind = _FIXED.get(text)
         if kind is None:
-            break
-        text = match.group(kind)
-        start = match.start(kind)
-        if kind == "num":
-            whole = text.split(".", 1)[0]
-            if len(whole) > MAX_DIGITS:
-                raise ExprError(f"the number {_cut(text)} is too large: at most {MAX_DIGITS} digits before the point", start, "number")
-            tokens.append(("num", float(text) if "." in text else int(text), start))
-        elif kind == "str":
-            tokens.append(("str", text[1:-1], start))
-        elif kind == "name":
-            tokens.append(("kw" if text in KEYWORDS else "name", text, start))
-        elif kind == "op":
-            tokens.append(("op", text, start))
+            kind = _FIRST.get(text[0]) or _unlisted(text, pos)
+            if kind == "num":
+                values.append(_number(text, pos))
+            elif kind == "str":
+                if len(text) == 1:
+                    raise _bad(text, pos)
+                values.append(text[1:-1])
+            else:
+                values.append(text)
         else:
-            if text == "=":
-                raise ExprError("'=' compares nothing here: write '==' to compare", start)
-            if text in "'\"":
-                raise ExprError("this string has no closing quote", start)
-            raise ExprError(f"unexpected character '{text}'", start)
-    tokens.append(("end", None, len(source)))
-    return tokens
+            values.append(text)
+        kinds.append(kind)
+        pos += len(text)
+    kinds.append("end")
+    values.append(None)
+    offsets.append(len(source))
+    return kinds, values, offsets
+
+
+def tokenize(source: str) -> list[tuple[str, Any, int]]:
+    """The tokens as (kind, value, offset) with kinds "num", "str", "name", "kw", "op", "end"."""
+    kinds, values, offsets = _lex(source)
+    return [("op" if kind in _OPS else "kw" if kind in KEYWORDS else kind, value, offset)
+            for kind, value, offset in zip(kinds, values, offsets)]
 
 
 class _Parser:
     def __init__(self, source: str) -> None:
-        self.tokens = tokenize(source)
+        self.kinds, self.values, self.offsets = _lex(source)
         self.i = 0
         self.nesting = 0  # recursion guard: brackets, calls, `not` and signs
 
@@ -76,131 +122,160 @@ class _Parser:
         if self.nesting > MAX_EXPR_DEPTH:
             raise ExprError(_too_deep(), offset, "too-deep")
 
-    def peek(self) -> tuple[str, Any, int]:
-        return self.tokens[self.i]
+    def found(self, i: int, end: str) -> str:
+        return end if self.kinds[i] == "end" else f"'{self.values[i]}'"
 
-    def take(self) -> tuple[str, Any, int]:
-        token = self.tokens[self.i]
-        self.i += 1
-        return token
-
-    def accept(self, kind: str, value: Any = None) -> bool:
-        token = self.peek()
-        if token[0] == kind and (value is None or token[1] == value):
-            self.i += 1
-            return True
-        return False
-
-    def expect(self, kind: str, value: str, what: str) -> None:
-        if not self.accept(kind, value):
-            token = self.peek()
-            found = "the end" if token[0] == "end" else f"'{token[1]}'"
-            raise ExprError(f"expected {what}, found {found}", token[2])
+    def expect(self, kind: str, what: str) -> None:
+        i = self.i
+        if self.kinds[i] != kind:
+            raise ExprError(f"expected {what}, found {self.found(i, 'the end')}", self.offsets[i])
+        self.i = i + 1
 
     def parse(self) -> Ast:
-        if self.peek()[0] == "end":
+        if self.kinds[0] == "end":
             raise ExprError("the expression is empty", 0)
-        node = self.or_expr()
-        token = self.peek()
-        if token[0] != "end":
-            raise ExprError(f"unexpected '{token[1]}' (missing 'and'/'or' or an operator?)", token[2])
+        node = self.disjunction()
+        i = self.i
+        if self.kinds[i] != "end":
+            raise ExprError(f"unexpected '{self.values[i]}' (missing 'and'/'or' or an operator?)", self.offsets[i])
         return node
 
-    def or_expr(self) -> Ast:
-        items = [self.and_expr()]
-        while self.accept("kw", "or"):
-            items.append(self.and_expr())
-        return items[0] if len(items) == 1 else Or(tuple(items))
-
-    def and_expr(self) -> Ast:
-        items = [self.not_expr()]
-        while self.accept("kw", "and"):
-            items.append(self.not_expr())
-        return items[0] if len(items) == 1 else And(tuple(items))
-
-    def not_expr(self) -> Ast:
-        if self.accept("kw", "not"):
-            self.enter(self.tokens[self.i - 1][2])
-            node = Not(self.not_expr())
-            self.nesting -= 1
+    def disjunction(self) -> Ast:
+        """`a or b and c`: Or of And groups of `not`/comparison operands."""
+        kinds = self.kinds
+        node = self.negation()
+        if kinds[self.i] not in ("and", "or"):
             return node
-        return self.comparison()
+        groups: list[Ast] = []
+        group = [node]
+        while (kind := kinds[self.i]) in ("and", "or"):
+            self.i += 1
+            if kind == "or":
+                groups.append(group[0] if len(group) == 1 else And(tuple(group)))
+                group = []
+            group.append(self.negation())
+        last = group[0] if len(group) == 1 else And(tuple(group))
+        if not groups:
+            return last
+        groups.append(last)
+        return Or(tuple(groups))
 
-    def comparison(self) -> Ast:
-        first = self.sum()
-        ops: list[str] = []
-        operands = [first]
-        while self.peek()[0] == "op" and self.peek()[1] in ("==", "!=", "<", "<=", ">", ">="):
-            ops.append(self.take()[1])
-            operands.append(self.sum())
-        return first if not ops else Cmp(tuple(ops), tuple(operands))
+    def negation(self) -> Ast:
+        """Any number of `not`, then a comparison (possibly chained) of sums."""
+        kinds = self.kinds
+        nots = 0
+        while kinds[self.i] == "not":
+            self.enter(self.offsets[self.i])
+            self.i += 1
+            nots += 1
+        node = self.sum()
+        if kinds[self.i] in _COMPARE:
+            ops: list[str] = []
+            operands = [node]
+            while (kind := kinds[self.i]) in _COMPARE:
+                self.i += 1
+                ops.append(kind)
+                operands.append(self.sum())
+            node = Cmp(tuple(ops), tuple(operands))
+        for _ in range(nots):
+            node = Not(node)
+        self.nesting -= nots
+        return node
 
     def sum(self) -> Ast:
-        node = self.term()
-        while self.peek()[0] == "op" and self.peek()[1] in ("+", "-"):
-            node = Arith(self.take()[1], node, self.term())
-        return node
-
-    def term(self) -> Ast:
-        node = self.unary()
-        while self.peek()[0] == "op" and self.peek()[1] in ("*", "/", "%"):
-            node = Arith(self.take()[1], node, self.unary())
-        return node
-
-    def unary(self) -> Ast:
-        if self.peek()[0] == "op" and self.peek()[1] in ("-", "+"):
-            sign = self.take()
-            self.enter(sign[2])
-            inner = self.unary()
-            self.nesting -= 1
-            return Neg(inner) if sign[1] == "-" else inner
-        return self.primary()
-
-    def primary(self) -> Ast:
-        kind, value, offset = self.take()
-        if kind in ("num", "str"):
-            return Const(value)
-        if kind == "kw" and value in ("true", "false"):
-            return Const(value == "true")
-        if kind == "op" and value == "(":
-            self.enter(offset)
-            node = self.or_expr()
-            self.expect("op", ")", "')'")
-            self.nesting -= 1
+        """Terms joined by + and -, each term operands joined by *, / and %; left to right."""
+        kinds = self.kinds
+        node = self.operand()
+        kind = kinds[self.i]
+        if kind in _CLOSERS:
             return node
-        if kind == "name":
-            if self.accept("op", "("):
-                self.enter(offset)
-                entry = BUILTINS.get(value)
-                takes_name = entry is not None and entry.takes_name
-                args: list[Ast] = []
-                if not self.accept("op", ")"):
-                    while True:
-                        if takes_name and self.peek()[0] == "name":
-                            ref = self.take()
-                            args.append(Ref(ref[1], ref[2]))
-                        else:
-                            args.append(self.or_expr())
-                        if self.accept("op", ")"):
-                            break
-                        self.expect("op", ",", "',' or ')'")
-                self.nesting -= 1
-                return Call(value, tuple(args), offset)
-            if "." in value:
-                raise ExprError(f"'{value}': a dotted name is only allowed inside chose(...)", offset)
-            return Var(value, offset)
-        found = "the end of the expression" if kind == "end" else f"'{value}'"
-        raise ExprError(f"expected a value, found {found}{self.doubled_hint(kind, value)}", offset)
+        while kind in _MUL:
+            self.i += 1
+            node = Arith(kind, node, self.operand())
+            kind = kinds[self.i]
+        while kind in _SIGNS:
+            self.i += 1
+            right = self.operand()
+            while (mul := kinds[self.i]) in _MUL:
+                self.i += 1
+                right = Arith(mul, right, self.operand())
+            node = Arith(kind, node, right)
+            kind = kinds[self.i]
+        return node
 
-    def doubled_hint(self, kind: str, value: Any) -> str:
+    def operand(self) -> Ast:
+        """Signs, then a value: a literal, a bracket, a call or a name."""
+        kinds = self.kinds
+        i = self.i
+        kind = kinds[i]
+        signs: list[str] = []
+        while kind in _SIGNS:
+            self.enter(self.offsets[i])
+            signs.append(kind)
+            i += 1
+            kind = kinds[i]
+        self.i = i + 1
+        if kind == "name":
+            node = self.call(i) if kinds[i + 1] == "(" else self.variable(i)
+        elif kind in ("num", "str"):
+            node = Const(self.values[i])
+        elif kind == "true" or kind == "false":
+            node = Const(kind == "true")
+        elif kind == "(":
+            self.enter(self.offsets[i])
+            node = self.disjunction()
+            self.expect(")", "')'")
+            self.nesting -= 1
+        else:
+            raise ExprError(f"expected a value, found {self.found(i, 'the end of the expression')}{self.doubled_hint(i)}",
+                            self.offsets[i])
+        if signs:
+            for sign in reversed(signs):
+                if sign == "-":
+                    node = Neg(node)
+            self.nesting -= len(signs)
+        return node
+
+    def variable(self, i: int) -> Var:
+        name = self.values[i]
+        if "." in name:
+            raise ExprError(f"'{name}': a dotted name is only allowed inside chose(...)", self.offsets[i])
+        return Var(name, self.offsets[i])
+
+    def call(self, i: int) -> Call:
+        """`name(args)`; a built-in that takes a name gets a bare name as a Ref, not a Var."""
+        name, offset = self.values[i], self.offsets[i]
+        kinds = self.kinds
+        self.i = i + 2
+        self.enter(offset)
+        entry = BUILTINS.get(name)
+        takes_name = entry is not None and entry.takes_name
+        args: list[Ast] = []
+        if kinds[self.i] == ")":
+            self.i += 1
+        else:
+            while True:
+                j = self.i
+                if takes_name and kinds[j] == "name":
+                    args.append(Ref(self.values[j], self.offsets[j]))
+                    self.i = j + 1
+                else:
+                    args.append(self.disjunction())
+                if kinds[self.i] == ")":
+                    self.i += 1
+                    break
+                self.expect(",", "',' or ')'")
+        self.nesting -= 1
+        return Call(name, tuple(args), offset)
+
+    def doubled_hint(self, i: int) -> str:
         """`party >> 5`, `a && b`: an operator typed twice, or one from another language."""
-        if kind != "op" or self.i < 2:
+        value = self.values[i]
+        if self.kinds[i] not in _OPS or i < 1 or self.kinds[i - 1] not in _OPS:
             return ""
-        before = self.tokens[self.i - 2]
-        if before[0] != "op":
-            return ""
-        pair = f"{before[1]}{value}"
-        if before[1] == value and value in ("<", ">", "+", "-", "*", "/", "%"):
+        before = self.values[i - 1]
+        pair = f"{before}{value}"
+        if before == value and value in ("<", ">", "+", "-", "*", "/", "%"):
             return f" (did you mean '{value}'?)"
         if pair in ("=<", "=>"):
             return f" (did you mean '{pair[::-1]}'?)"
@@ -217,7 +292,7 @@ def parse(source: str) -> Ast:
     ast = parser.parse()
     # A long chain such as 1 + 1 + ... nests one level per operator. Every node takes at least
     # one token of its own, so a tree of few tokens cannot be too deep: only long ones are walked.
-    if len(parser.tokens) > MAX_EXPR_DEPTH and ast_depth(ast) > MAX_EXPR_DEPTH:
+    if len(parser.kinds) > MAX_EXPR_DEPTH and ast_depth(ast) > MAX_EXPR_DEPTH:
         raise ExprError(_too_deep(), 0, "too-deep")
     return ast
 
@@ -225,4 +300,3 @@ def parse(source: str) -> Ast:
 def _too_deep() -> str:
     return (f"the expression nests too deeply: at most {MAX_EXPR_DEPTH} levels "
             "(each bracket, call, 'not', sign and chained operator is one)")
-
