@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from kremlin_tui.expr_ast import And, Arith, Ast, Call, Cmp, Const, Neg, Not, Or, Ref, Var
-from kremlin_tui.expr_base import BOTH, Abs, ExprError, Scope, cap, node_offset, numeric, truth_abs, unknown_name
+from kremlin_tui.expr_base import Abs, ExprError, Scope, cap, node_offset, numeric, truth_abs, unknown_name
 from kremlin_tui.expr_builtins import builtin
 
 
@@ -62,13 +62,21 @@ def _not(ast: Not, scope: Scope) -> Abs:
 
 
 def _and(ast: And, scope: Scope) -> Abs:
-    truths = [analyze(item, scope).truth() for item in ast.items]
-    return _truth(all(True in t for t in truths), any(False in t for t in truths))
+    can_true, can_false = True, False  # true if every item can be, false if any can be
+    for item in ast.items:
+        truth = analyze(item, scope).truth()
+        can_true = can_true and True in truth
+        can_false = can_false or False in truth
+    return _TRUTHS[can_true, can_false]
 
 
 def _or(ast: Or, scope: Scope) -> Abs:
-    truths = [analyze(item, scope).truth() for item in ast.items]
-    return _truth(any(True in t for t in truths), all(False in t for t in truths))
+    can_true, can_false = False, True  # true if any item can be, false if every one can be
+    for item in ast.items:
+        truth = analyze(item, scope).truth()
+        can_true = can_true or True in truth
+        can_false = can_false and False in truth
+    return _TRUTHS[can_true, can_false]
 
 
 def _truth(can_true: bool, can_false: bool) -> Abs:
@@ -91,13 +99,17 @@ def _arith_node(ast: Arith, scope: Scope) -> Abs:
 
 
 def _cmp(ast: Cmp, scope: Scope) -> Abs:
-    values = [analyze(item, scope) for item in ast.operands]
+    operands = ast.operands
+    values = [analyze(item, scope) for item in operands]  # every operand first: its errors come first
+    ops = ast.ops
+    if len(ops) == 1:
+        return _TRUTHS[_compare(ops[0], values[0], values[1], operands[1])]
     can_true, can_false = True, False
-    for op, a, b, node in zip(ast.ops, values, values[1:], ast.operands[1:], strict=False):
+    for op, a, b, node in zip(ops, values, values[1:], operands[1:], strict=False):
         truth = _compare(op, a, b, node)
-        can_true = can_true and True in truth
-        can_false = can_false or False in truth
-    return _truth(can_true, can_false)
+        can_true = can_true and truth[0]
+        can_false = can_false or truth[1]
+    return _TRUTHS[can_true, can_false]
 
 
 def _ref(ast: Ref, _scope: Scope) -> Abs:
@@ -126,38 +138,31 @@ def _capped(lo: float, hi: float) -> Abs:
     return Abs("num", lo, hi)
 
 
-def _compare(op: str, a: Abs, b: Abs, node: Ast) -> frozenset[bool]:
+def _compare(op: str, a: Abs, b: Abs, node: Ast) -> tuple[bool, bool]:
+    """Whether comparing values of `a` with values of `b` can give true, and whether false."""
     if (a.kind == "str") != (b.kind == "str"):
         raise ExprError("compares text with a number or a boolean", node_offset(node), "type")
     if a.kind == "str" or (a.kind == "bool" and b.kind == "bool"):
         if op not in ("==", "!="):
             raise ExprError(f"'{op}' compares numbers; use '==' or '!=' here", node_offset(node), "type")
         if a.values is None or b.values is None:
-            return BOTH
-        pairs = [(x == y) for x in a.values for y in b.values]
-        truth = frozenset(pairs if op == "==" else [not p for p in pairs])
-        return truth
-    a, b = numeric(a, node, f"'{op}'"), numeric(b, node, f"'{op}'")
-    results: set[bool] = set()
+            return True, True
+        equal = any(x == y for x in a.values for y in b.values)
+        differ = any(x != y for x in a.values for y in b.values)
+        return (equal, differ) if op == "==" else (differ, equal)
+    if a.kind != "num" or b.kind != "num":
+        a, b = numeric(a, node, f"'{op}'"), numeric(b, node, f"'{op}'")
+    if op == ">=":
+        return a.hi >= b.lo, a.lo < b.hi
+    if op == "<=":
+        return a.lo <= b.hi, a.hi > b.lo
     if op == "<":
-        results |= {True} if a.lo < b.hi else set()
-        results |= {False} if a.hi >= b.lo else set()
-    elif op == "<=":
-        results |= {True} if a.lo <= b.hi else set()
-        results |= {False} if a.hi > b.lo else set()
-    elif op == ">":
-        results |= {True} if a.hi > b.lo else set()
-        results |= {False} if a.lo <= b.hi else set()
-    elif op == ">=":
-        results |= {True} if a.hi >= b.lo else set()
-        results |= {False} if a.lo < b.hi else set()
-    else:
-        overlap = a.lo <= b.hi and b.lo <= a.hi
-        single = a.lo == a.hi == b.lo == b.hi
-        equal = {True} if overlap else set()
-        differ = set() if single else {False}
-        results = equal | differ if op == "==" else {not v for v in equal | differ}
-    return frozenset(results)
+        return a.lo < b.hi, a.hi >= b.lo
+    if op == ">":
+        return a.hi > b.lo, a.lo <= b.hi
+    overlap = a.lo <= b.hi and b.lo <= a.hi  # they can be equal
+    single = a.lo == a.hi == b.lo == b.hi  # they are always equal
+    return (overlap, not single) if op == "==" else (not single, overlap)
 
 
 def _call(ast: Call, scope: Scope) -> Abs:

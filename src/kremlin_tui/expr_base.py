@@ -63,18 +63,31 @@ class Abs:
     values: frozenset[Any] | None = None
 
     def truth(self) -> frozenset[bool]:
+        """Whether the value can count as true, as false, or both. The answers are shared sets
+        (a story's analysis asks this ~2,000 times, of a few distinct value sets)."""
         if self.kind == "num":
             if self.lo == 0 and self.hi == 0:
-                return frozenset({False})
+                return _FALSE_ONLY
             if self.lo > 0 or self.hi < 0:
-                return frozenset({True})
-            return frozenset({True, False})
-        if self.values is None:
-            return frozenset({True, False})
-        return frozenset(bool(v) for v in self.values)
+                return _TRUE_ONLY
+            return BOTH
+        values = self.values
+        if values is None:
+            return BOTH
+        truth = _TRUTH_OF_VALUES.get(values)
+        if truth is None:
+            truth = frozenset(bool(v) for v in values)
+            if len(_TRUTH_OF_VALUES) >= 1_000:  # the language server reads many stories' texts
+                _TRUTH_OF_VALUES.clear()
+            # (values equal as sets give the same truths: 1 == True, and bool() of each is kept)
+            _TRUTH_OF_VALUES[values] = truth
+        return truth
 
 
 BOTH = frozenset({True, False})
+_TRUE_ONLY = frozenset({True})
+_FALSE_ONLY = frozenset({False})
+_TRUTH_OF_VALUES: dict[frozenset[Any], frozenset[bool]] = {}  # a set of values -> which truths they have
 
 
 class Scope:

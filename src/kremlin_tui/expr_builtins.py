@@ -54,11 +54,16 @@ class Builtin:
 
 # -- names ------------------------------------------------------------------------------------
 
+# What a built-in of a name gives never depends on the name: one frozen value each.
+_VISITS = Abs("num", 0, math.inf)
+_CHOSEN = Abs("bool", values=frozenset({True, False}))
+_ATTITUDES = Abs("str", values=frozenset(ATTITUDES))
+
 
 def _visited(ref: str, arg: Ref, scope: Scope) -> Abs:
     if ref not in scope.nodes:
         raise ExprError(unknown_name(ref, scope.nodes).replace("name", "scene", 1), arg.offset, "unknown-node")
-    return Abs("num", 0, math.inf)
+    return _VISITS
 
 
 def _chose(ref: str, arg: Ref, scope: Scope) -> Abs:
@@ -68,13 +73,13 @@ def _chose(ref: str, arg: Ref, scope: Scope) -> Abs:
         node = ref.split(".", 1)[0]
         what = "scene" if node not in scope.nodes else "choice"
         raise ExprError(f"unknown {what} in '{ref}'", arg.offset, "unknown-choice")
-    return Abs("bool", values=frozenset({True, False}))
+    return _CHOSEN
 
 
 def _attitude(ref: str, arg: Ref, scope: Scope) -> Abs:
     if ref not in scope.relations:
         raise ExprError(unknown_name(ref, scope.relations).replace("name", "country", 1), arg.offset, "unknown-name")
-    return Abs("str", values=frozenset(ATTITUDES))
+    return _ATTITUDES
 
 
 def _run_visited(node: str) -> Fn:

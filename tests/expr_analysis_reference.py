@@ -1,0 +1,194 @@
+"""The expression analysis as it was before its speed-up (main e4fc937, src/kremlin_tui/expr_analysis.py,
+with `Abs.truth` of that time as `_truth_of`). Kept ONLY as the oracle of tests/test_expr_analysis_oracle.py,
+which checks that the faster analysis gives the very same values and errors. Do not import it from src/."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+from kremlin_tui.expr_ast import And, Arith, Ast, Call, Cmp, Const, Neg, Not, Or, Ref, Var
+from kremlin_tui.expr_base import BOTH, Abs, ExprError, Scope, cap, node_offset, numeric, truth_abs, unknown_name
+from kremlin_tui.expr_builtins import builtin
+
+
+def analyze(ast: Ast, scope: Scope) -> Abs:
+    """Check names and types; return what values the expression can take. Raises ExprError."""
+    check = _ANALYSES.get(type(ast))
+    if check is None:
+        raise ExprError(f"unsupported expression {type(ast).__name__}")
+    return check(ast, scope)
+
+
+# A story's expressions repeat their literals and names, and an `Abs` is frozen: each literal's
+# (by type and value: 1, 1.0 and true are told apart; 0.0 and -0.0 are equal keys, so floats
+# are not kept) and each name's (per scope) is made once.
+_CONSTS: dict[tuple[type, Any], Abs] = {}
+_MAX_CONSTS = 10_000  # the language server reads many stories' literals: start afresh past this
+
+
+def _const(ast: Const, _scope: Scope) -> Abs:
+    value = ast.value
+    key = (type(value), value)
+    known = _CONSTS.get(key)
+    if known is None:
+        if isinstance(value, bool):
+            known = Abs("bool", values=frozenset({value}))
+        elif isinstance(value, str):
+            known = Abs("str", values=frozenset({value}))
+        else:
+            known = Abs("num", value, value)
+        if len(_CONSTS) >= _MAX_CONSTS:
+            _CONSTS.clear()
+        if type(value) is not float:
+            _CONSTS[key] = known
+    return known
+
+
+def _var(ast: Var, scope: Scope) -> Abs:
+    known = scope.names.get(ast.name)
+    if known is None:
+        info = scope.variables.get(ast.name)
+        if info is None:
+            raise ExprError(unknown_name(ast.name, scope.variables), ast.offset, "unknown-name")
+        known = scope.names[ast.name] = Abs(info.kind, info.lo, info.hi, info.values)
+    return known
+
+
+def _not(ast: Not, scope: Scope) -> Abs:
+    truth = _truth_of(analyze(ast.operand, scope))
+    return _truth(False in truth, True in truth)
+
+
+def _and(ast: And, scope: Scope) -> Abs:
+    truths = [_truth_of(analyze(item, scope)) for item in ast.items]
+    return _truth(all(True in t for t in truths), any(False in t for t in truths))
+
+
+def _or(ast: Or, scope: Scope) -> Abs:
+    truths = [_truth_of(analyze(item, scope)) for item in ast.items]
+    return _truth(any(True in t for t in truths), all(False in t for t in truths))
+
+
+def _truth(can_true: bool, can_false: bool) -> Abs:
+    return _TRUTHS[can_true, can_false]
+
+
+# the four answers to "can it be true, can it be false" (made once: an Abs is frozen)
+_TRUTHS = {(t, f): truth_abs([v for v, ok in ((True, t), (False, f)) if ok]) for t in (True, False) for f in (True, False)}
+
+
+def _neg(ast: Neg, scope: Scope) -> Abs:
+    inner = numeric(analyze(ast.operand, scope), ast.operand, "'-'")
+    return Abs("num", -inner.hi, -inner.lo)
+
+
+def _arith_node(ast: Arith, scope: Scope) -> Abs:
+    what = f"'{ast.op}'"
+    return _arith(ast.op, numeric(analyze(ast.left, scope), ast.left, what),
+                  numeric(analyze(ast.right, scope), ast.right, what))
+
+
+def _cmp(ast: Cmp, scope: Scope) -> Abs:
+    values = [analyze(item, scope) for item in ast.operands]
+    can_true, can_false = True, False
+    for op, a, b, node in zip(ast.ops, values, values[1:], ast.operands[1:], strict=False):
+        truth = _compare(op, a, b, node)
+        can_true = can_true and True in truth
+        can_false = can_false or False in truth
+    return _truth(can_true, can_false)
+
+
+def _ref(ast: Ref, _scope: Scope) -> Abs:
+    raise ExprError(f"'{ast.name}' is not a value here", ast.offset)
+
+
+def _arith(op: str, a: Abs, b: Abs) -> Abs:
+    if op == "+":
+        return _capped(a.lo + b.lo, a.hi + b.hi)
+    if op == "-":
+        return _capped(a.lo - b.hi, a.hi - b.lo)
+    if op == "*":
+        products = [x * y for x in (a.lo, a.hi) for y in (b.lo, b.hi)]
+        products = [p for p in products if p == p]  # inf * 0 is NaN: no bound
+        return _capped(min(products, default=-math.inf), max(products, default=math.inf))
+    if op == "%":
+        bound = max(abs(b.lo), abs(b.hi))
+        return Abs("num", min(0, -bound), bound)
+    return Abs("num")  # division: any value
+
+
+def _capped(lo: float, hi: float) -> Abs:
+    """The run-time cap (see `cap`), applied to an interval; infinite bounds stay unbounded."""
+    lo = -math.inf if lo != lo else lo if lo in (math.inf, -math.inf) else cap(lo)
+    hi = math.inf if hi != hi else hi if hi in (math.inf, -math.inf) else cap(hi)
+    return Abs("num", lo, hi)
+
+
+def _compare(op: str, a: Abs, b: Abs, node: Ast) -> frozenset[bool]:
+    if (a.kind == "str") != (b.kind == "str"):
+        raise ExprError("compares text with a number or a boolean", node_offset(node), "type")
+    if a.kind == "str" or (a.kind == "bool" and b.kind == "bool"):
+        if op not in ("==", "!="):
+            raise ExprError(f"'{op}' compares numbers; use '==' or '!=' here", node_offset(node), "type")
+        if a.values is None or b.values is None:
+            return BOTH
+        pairs = [(x == y) for x in a.values for y in b.values]
+        truth = frozenset(pairs if op == "==" else [not p for p in pairs])
+        return truth
+    a, b = numeric(a, node, f"'{op}'"), numeric(b, node, f"'{op}'")
+    results: set[bool] = set()
+    if op == "<":
+        results |= {True} if a.lo < b.hi else set()
+        results |= {False} if a.hi >= b.lo else set()
+    elif op == "<=":
+        results |= {True} if a.lo <= b.hi else set()
+        results |= {False} if a.hi > b.lo else set()
+    elif op == ">":
+        results |= {True} if a.hi > b.lo else set()
+        results |= {False} if a.lo <= b.hi else set()
+    elif op == ">=":
+        results |= {True} if a.hi >= b.lo else set()
+        results |= {False} if a.lo < b.hi else set()
+    else:
+        overlap = a.lo <= b.hi and b.lo <= a.hi
+        single = a.lo == a.hi == b.lo == b.hi
+        equal = {True} if overlap else set()
+        differ = set() if single else {False}
+        results = equal | differ if op == "==" else {not v for v in equal | differ}
+    return frozenset(results)
+
+
+def _call(ast: Call, scope: Scope) -> Abs:
+    name, args, offset = ast.name, ast.args, ast.offset
+    entry = builtin(name, offset)
+    problem = entry.arity_problem(len(args))
+    if problem is not None:
+        raise ExprError(problem, offset, "arguments")
+    if entry.of_name is not None:
+        arg = args[0]
+        if type(arg) is not Ref:
+            raise ExprError(f"{name}() takes a name, not an expression", offset, "arguments")
+        return entry.of_name(arg.name, arg, scope)
+    assert entry.of_values is not None
+    return entry.of_values([analyze(arg, scope) for arg in args], args, offset)
+
+
+_ANALYSES: dict[type, Callable[[Any, Scope], Abs]] = {
+    Const: _const, Var: _var, Not: _not, And: _and, Or: _or, Neg: _neg, Arith: _arith_node, Cmp: _cmp, Call: _call,
+    Ref: _ref,
+}
+
+
+def _truth_of(value: Abs) -> frozenset[bool]:
+    """`Abs.truth` as it was: a new set each time."""
+    if value.kind == "num":
+        if value.lo == 0 and value.hi == 0:
+            return frozenset({False})
+        if value.lo > 0 or value.hi < 0:
+            return frozenset({True})
+        return frozenset({True, False})
+    if value.values is None:
+        return frozenset({True, False})
+    return frozenset(bool(v) for v in value.values)
