@@ -5,11 +5,11 @@ length, numbers and depth so a hostile story cannot exhaust the stack.
 
 Why it is shaped this way: a fresh process (`check`, a game's first start) parses every distinct
 expression of the story once (~1,300 of them), so the parser is on the load's critical path.
-One regex pass splits a source into three parallel lists (kinds, values, offsets); an operator's
-or keyword's kind is its own text, so the parser tests `kinds[i] == "or"` instead of calling a
-peek/accept method per level. The levels of the grammar (or, and, not, comparison, sum, term,
-sign, value) are loops in four methods instead of eight nested calls per value, and a value
-followed by a closing token (`)`, `,`, `and`, `or`, the end) leaves through them at once. The
+One regex split cuts a source into tokens, kept as three parallel lists (kinds, values,
+offsets); an operator's or keyword's kind is its own text, so the parser tests
+`kinds[i] == "or"` instead of calling a peek/accept method per level. The levels of the grammar
+(or/and, not and comparison, sum and term, value and sign) are four methods instead of eight
+nested calls per value, and a value that no operator follows skips the arithmetic level. The
 grammar, the trees and every error's message, offset and code are those of the first,
 one-method-per-level parser (kept as the oracle in tests/expr_syntax_reference.py)."""
 
@@ -36,9 +36,7 @@ _FIRST = {**dict.fromkeys("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_
 _COMPARE = frozenset(("==", "!=", "<", "<=", ">", ">="))
 _MUL = frozenset(("*", "/", "%"))
 _SIGNS = frozenset(("-", "+"))
-# What may follow a complete operand without an operator binding to it: the parser returns
-# through every level at once when it sees one of these.
-_CLOSERS = frozenset((")", ",", "and", "or", "end"))
+_ARITH = _MUL | _SIGNS
 
 
 def _cut(text: str, limit: int = 20) -> str:
@@ -168,27 +166,34 @@ class _Parser:
             self.enter(self.offsets[self.i])
             self.i += 1
             nots += 1
-        node = self.sum()
-        if kinds[self.i] in _COMPARE:
-            ops: list[str] = []
-            operands = [node]
-            while (kind := kinds[self.i]) in _COMPARE:
-                self.i += 1
-                ops.append(kind)
-                operands.append(self.sum())
-            node = Cmp(tuple(ops), tuple(operands))
-        for _ in range(nots):
-            node = Not(node)
-        self.nesting -= nots
-        return node
-
-    def sum(self) -> Ast:
-        """Terms joined by + and -, each term operands joined by *, / and %; left to right."""
-        kinds = self.kinds
         node = self.operand()
         kind = kinds[self.i]
-        if kind in _CLOSERS:
-            return node
+        if kind in _ARITH:
+            node = self.arithmetic(node)
+            kind = kinds[self.i]
+        if kind in _COMPARE:
+            ops: list[str] = []
+            operands = [node]
+            while kind in _COMPARE:
+                self.i += 1
+                ops.append(kind)
+                right = self.operand()
+                if kinds[self.i] in _ARITH:
+                    right = self.arithmetic(right)
+                operands.append(right)
+                kind = kinds[self.i]
+            node = Cmp(tuple(ops), tuple(operands))
+        if nots:
+            for _ in range(nots):
+                node = Not(node)
+            self.nesting -= nots
+        return node
+
+    def arithmetic(self, node: Ast) -> Ast:
+        """The rest of a sum whose first operand is `node`: terms joined by + and -, each term
+        operands joined by *, / and %; left to right."""
+        kinds = self.kinds
+        kind = kinds[self.i]
         while kind in _MUL:
             self.i += 1
             node = Arith(kind, node, self.operand())
@@ -204,37 +209,29 @@ class _Parser:
         return node
 
     def operand(self) -> Ast:
-        """Signs, then a value: a literal, a bracket, a call or a name."""
-        kinds = self.kinds
+        """A value: a literal, a bracket, a call or a name, or a signed operand."""
         i = self.i
-        kind = kinds[i]
-        signs: list[str] = []
-        while kind in _SIGNS:
-            self.enter(self.offsets[i])
-            signs.append(kind)
-            i += 1
-            kind = kinds[i]
+        kind = self.kinds[i]
         self.i = i + 1
         if kind == "name":
-            node = self.call(i) if kinds[i + 1] == "(" else self.variable(i)
-        elif kind in ("num", "str"):
-            node = Const(self.values[i])
-        elif kind == "true" or kind == "false":
-            node = Const(kind == "true")
-        elif kind == "(":
+            return self.call(i) if self.kinds[i + 1] == "(" else self.variable(i)
+        if kind == "num" or kind == "str":
+            return Const(self.values[i])
+        if kind == "true" or kind == "false":
+            return Const(kind == "true")
+        if kind == "(":
             self.enter(self.offsets[i])
             node = self.disjunction()
             self.expect(")", "')'")
             self.nesting -= 1
-        else:
-            raise ExprError(f"expected a value, found {self.found(i, 'the end of the expression')}{self.doubled_hint(i)}",
-                            self.offsets[i])
-        if signs:
-            for sign in reversed(signs):
-                if sign == "-":
-                    node = Neg(node)
-            self.nesting -= len(signs)
-        return node
+            return node
+        if kind in _SIGNS:
+            self.enter(self.offsets[i])
+            node = self.operand()
+            self.nesting -= 1
+            return Neg(node) if kind == "-" else node
+        raise ExprError(f"expected a value, found {self.found(i, 'the end of the expression')}{self.doubled_hint(i)}",
+                        self.offsets[i])
 
     def variable(self, i: int) -> Var:
         name = self.values[i]
