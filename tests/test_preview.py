@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import random
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from kremlin_tui.engine import Game
 from kremlin_tui.loader import load_story
 from kremlin_tui.model import Story
 from kremlin_tui.paths import default_story_dir
+from kremlin_tui.present import gamble_words
 from kremlin_tui.preview import ChoicePreview, Preview
 
 GAMES = 2_000
@@ -54,9 +56,14 @@ def _check_choice(game: Game, pick: str, preview: ChoicePreview) -> None:
         expected |= _as_set(drawn[0].changes)
         goto = drawn[0].goto or choice_goto
         assert not _as_set(preview.certain) & _as_set(drawn[0].changes)
+        ends = drawn[0].ends
+    else:
+        ends = None
     assert applied == expected
     if goto is not None:
         assert goto in (game.state.node, game.state.resume), "the game went somewhere the preview did not show"
+    if ends is not None:  # a gamble says which of its results end the game, and only those do
+        assert ends == game.ended, "the preview hid an end of the game" if game.ended else "a result said to end it did not"
 
 
 def play_random_game(story: Story, seed: int) -> int:
@@ -238,3 +245,48 @@ def test_previewing_every_choice_leaves_the_game_as_it_was(campaign: Story) -> N
                 game.preview(number, reveal=True)
             assert game.state.to_json() == before
             game.choose(picker.choice(game.available_ids()), render=False)
+
+
+ENDS = """\
+nodes:
+  - id: a
+    title: The Plenum
+    text: a
+    choices:
+      - id: fight
+        label: Fight
+        goto: a
+        outcomes:
+          - {weight: 3, effects: [party += 5]}
+          - {weight: 1, effects: [party -= 5], goto: exile}
+      - id: quiet
+        label: Fight quietly
+        hide_effects: true
+        goto: a
+        outcomes:
+          - {weight: 1, effects: [party += 5]}
+          - {weight: 1, effects: [party -= 5], goto: exile}
+      - id: both
+        label: Lose either way
+        goto: exile
+        outcomes:
+          - {weight: 1, effects: [party += 1]}
+          - {weight: 1, effects: [party -= 1]}
+endings:
+  - {id: exile, title: Exile, text: done}
+"""
+
+
+def test_a_gamble_says_which_results_end_the_game_whatever_the_hide_rules(make_story: Callable[..., str]) -> None:
+    """Round 2's testers lost games to results no preview mentioned: an outcome that leads to an
+    ending is marked by the engine and said in words by the presentation layer (plain and TUI)."""
+    game = Game.new(load_story([make_story(ENDS)]), 1)
+    fight, quiet, both = (view.gamble for view in game.choices())
+    assert fight is not None and [o.ends for o in fight.outcomes] == [False, True]
+    assert gamble_words(fight).replace("\xa0", " ") == "A gamble: 3 in 4: Party standing ▲5; 1 in 4, your game ends: Party standing ▼5"
+    assert quiet is not None and [o.ends for o in quiet.outcomes] == [False, True]
+    assert all(o.changes == () for o in quiet.outcomes)  # hide_effects hides the changes, not the stake
+    assert gamble_words(quiet) == "A gamble: 1 in 2 or 1 in 2, your game ends"
+    assert both is not None and [o.ends for o in both.outcomes] == [True, True]
+    game.choose("both", render=False)
+    assert game.ended

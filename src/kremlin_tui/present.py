@@ -138,23 +138,39 @@ def join_words(items: tuple[str, ...] | list[str]) -> str:
 
 @dataclass(frozen=True)
 class Odds:
-    """One possible result of a gamble, as shown: "1 in 4" and what it changes."""
+    """One possible result of a gamble, as shown: "1 in 4", what it changes, and whether it ends
+    the game (a player must never learn that from the result alone)."""
 
     chance: str
     changes: tuple[Delta, ...]
+    ends: bool = False
+
+    @property
+    def lead(self) -> str:
+        """"about 2 in 7" or "about 2 in 7, your game ends": what comes before the changes."""
+        return self.chance + (ENDS_WORDS if self.ends else "")
+
+
+ENDS_WORDS = ", your game ends"
 
 
 def gamble_odds(gamble: ChoicePreview) -> list[Odds]:
     """The possible results, likeliest first."""
-    return [Odds(chance_words(o.chance), preview_deltas(o.changes)) for o in sorted(gamble.outcomes, key=lambda o: -o.chance)]
+    return [Odds(chance_words(o.chance), preview_deltas(o.changes), o.ends)
+            for o in sorted(gamble.outcomes, key=lambda o: -o.chance)]
 
 
 def gamble_words(gamble: ChoicePreview) -> str:
     """One line for a choice whose result is not certain, e.g. "A gamble: 1 in 4: Party standing
-    ▼5; 3 in 4: Workers' support ▲3 (depends on Workers' support)"."""
+    ▼5; 3 in 4: Workers' support ▲3 (depends on Workers' support)", or "A gamble: about 5 in 7
+    or about 2 in 7, your game ends" when the changes are hidden."""
     odds = gamble_odds(gamble)
     shown_any = any(o.changes for o in odds)
-    parts = [o.chance + (": " + (costs_text(o.changes) or "no change you can see") if shown_any else "") for o in odds]
+    if shown_any:
+        parts = [o.lead + ": " + costs_text(o.changes) if o.changes else
+                 o.lead if o.ends else o.chance + ": no change you can see" for o in odds]
+    else:
+        parts = [o.lead for o in odds]
     text = "A gamble: " + ("; " if shown_any else " or ").join(parts)
     if gamble.depends_on:
         text += f" (depends on {join_words(gamble.depends_on)})"

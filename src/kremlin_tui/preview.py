@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from kremlin_tui.dates import GameDate
 from kremlin_tui.effects import apply_effects, outcome_chances
 from kremlin_tui.expr import CALENDAR, Expr, reads
-from kremlin_tui.model import Choice, Story
+from kremlin_tui.model import Choice, NodeKind, Story
 from kremlin_tui.state import built
 
 if TYPE_CHECKING:
@@ -46,6 +46,7 @@ class OutcomeChance:
     changes: tuple[Preview, ...]  # certain changes if this outcome is drawn (beyond ChoicePreview.certain)
     goto: str | None  # where it leads, if it differs from the choice's own destination
     indices: tuple[int, ...] = ()  # the story's outcomes (0-based) that give this result
+    ends: bool = False  # it leads to an ending: shown whatever the hide rules, a game is the stake
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,8 @@ def preview_choice(story: Story, state: GameState, choice: Choice, reveal: bool 
     for chance, (changes, goto, _schedule, _codex), indices in results:
         own = {name: change for name, change in changes.items() if name not in common}
         lead = goto if goto != choice.goto else None
-        outcomes.append(OutcomeChance(chance, _previews(story, own, shown), lead, indices))
+        ends = goto is not None and goto in story.nodes and story.nodes[goto].kind == NodeKind.ENDING
+        outcomes.append(OutcomeChance(chance, _previews(story, own, shown), lead, indices, ends))
     return ChoicePreview(_previews(story, common, shown), tuple(outcomes), _depends(story, weights_read, reveal))
 
 

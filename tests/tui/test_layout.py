@@ -220,3 +220,32 @@ async def test_the_highlighted_choice_shows_its_costs_and_odds_from_the_engine(t
         assert "gamble" in text and " in " in text, text  # "A gamble: about 5 in 9 or about 4 in 9"
         box = app.screen.query_one("#choice-box").region
         assert box.contains_region(detail.region) and detail.region.bottom <= size[1] - 1  # above the footer
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24), (100, 30)])
+async def test_a_long_gamble_is_never_cut_short_and_its_ending_result_shows(tmp_path, size) -> None:  # type: ignore[no-untyped-def]
+    """The Secretaries' Motion at Party standing 5: three results, one of which ends the game.
+    At 80x24 the box used to cut the odds after the first; it now grows (the story keeps a few
+    rows) so every result shows, the one that ends the game included."""
+    from kremlin_tui import debugger
+
+    app = KremlinApp([STORY], seed=1, saves_dir=str(tmp_path / "saves"), profile_dir=tmp_path / "p",
+                     story=load_story([STORY]))
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        for command in (":goto security_challenge", ":set party 5", ":set workers 30"):
+            debugger.command(app.game, command)
+        app.screen.show_scene()
+        await pilot.pause()
+        gamble = app.game.choices()[0].gamble
+        assert gamble is not None and sum(o.ends for o in gamble.outcomes) == 1 and len(gamble.outcomes) == 3
+        detail = app.screen.query_one("#choice-detail")
+        lines = str(detail.render()).splitlines()
+        text = " ".join(" ".join(lines).split())
+        assert text.count(" in ") >= 3 and "your game ends" in text, text
+        box = app.screen.query_one("#choice-box").region
+        assert detail.region.height >= len(lines), (detail.region, lines)  # not one line cut off
+        assert box.contains_region(detail.region) and box.bottom <= size[1] - 1  # above the footer
+        assert detail.region.bottom <= box.bottom - 1  # every line above the box's bottom border
+        assert app.screen.query_one("#scene-scroll").region.height >= 3  # the story keeps a few rows

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 NARROW = 96  # below this width the sidebar gives its room to the story
 CHOICES_SHARE = 0.4  # the choice box never takes more than this share of the height
+STORY_KEEPS_ROWS = 8  # the header, the footer and a few lines of the story above a grown choice box
 CHOICES_SHARE_DEBUGGING = 0.25  # with the F12 panel open (it takes a third), the story keeps room
 
 
@@ -119,9 +120,12 @@ class GameScreen(Screen[None]):
 
     def _limit_choices(self, height: int) -> None:
         box = self.choice_box
-        share = CHOICES_SHARE_DEBUGGING if self.query_one(DebugPanel).display else CHOICES_SHARE
+        debugging = self.query_one(DebugPanel).display
+        share = CHOICES_SHARE_DEBUGGING if debugging else CHOICES_SHARE
         box.max_rows = max(5, int(height * share))
         box.styles.max_height = box.max_rows
+        # a long detail (a gamble's odds) may take more, never the last rows of the story
+        box.ceiling_rows = box.max_rows if debugging else max(box.max_rows, height - STORY_KEEPS_ROWS)
         box.show_detail()
 
     # -- showing ----------------------------------------------------------------------------

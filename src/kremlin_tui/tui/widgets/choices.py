@@ -18,6 +18,7 @@ from kremlin_tui.engine import ChoiceView
 from kremlin_tui.tui.text import deltas_content
 
 CONTINUE = "__continue__"
+_LIST_ROWS_AT_LEAST = 2  # the highlighted choice and one more
 LOCK = "🔒 "  # two cells wide on screen, one character to textwrap
 
 
@@ -35,6 +36,9 @@ class ChoiceBox(Vertical):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.choices: tuple[ChoiceView, ...] = ()
         self.max_rows = 9  # the whole box, border included (the screen sets it from its height)
+        # how tall the box may grow so that a highlighted choice's whole detail shows (a gamble's
+        # last odds may be the one that ends the game: it must never be cut off)
+        self.ceiling_rows = 9
 
     def compose(self) -> ComposeResult:
         yield ChoiceList(id="choices", markup=False)
@@ -91,19 +95,26 @@ class ChoiceBox(Vertical):
 
     def show_detail(self) -> None:
         """The highlighted choice's certain costs and, for a gamble, the engine's odds, on their
-        own lines under the list; the list gives up rows so the detail always shows."""
+        own lines under the list. The list gives up rows so the detail always shows, and the box
+        grows (up to `ceiling_rows`) rather than cut the detail short; on a screen too small even
+        for that, the "depends on" words go first."""
         if not self.query("#choice-detail"):  # a resize can arrive before the box is composed
             return
         detail = self.query_one("#choice-detail", Static)
         choice = self.highlighted_choice()
         lines = self._detail_lines(choice) if choice is not None else []
+        fixed = 2 + _LIST_ROWS_AT_LEAST  # the border and the fewest rows the list keeps
+        if choice is not None and fixed + len(lines) + 1 > max(self.max_rows, self.ceiling_rows):
+            lines = self._detail_lines(choice, with_depends=False)
+        detail_rows = len(lines) + 1 if lines else 0  # the detail and its rule
+        rows = min(max(self.max_rows, fixed + detail_rows), max(self.max_rows, self.ceiling_rows))
+        self.styles.max_height = rows
         detail.display = bool(lines)
         detail.update(Content("\n").join(lines))
-        room = self.max_rows - 2 - (len(lines) + 1 if lines else 0)  # the border, the detail and its rule
-        self.list.styles.max_height = max(2, room)
+        self.list.styles.max_height = max(_LIST_ROWS_AT_LEAST, rows - 2 - detail_rows)
         self.list.call_after_refresh(self.list.scroll_to_highlight)  # a taller detail must not hide it
 
-    def _detail_lines(self, choice: ChoiceView) -> list[Content]:
+    def _detail_lines(self, choice: ChoiceView, with_depends: bool = True) -> list[Content]:
         width = self._width()
         lines: list[Content] = []
 
@@ -122,10 +133,13 @@ class ChoiceBox(Vertical):
             words = present.gamble_words(choice.gamble)  # "A gamble: about 5 in 9 or about 4 in 9"
             lines += [Content.styled(line, "bold $text-warning") for line in present.hang(words, width, indent=2)]
         elif choice.gamble is not None:
-            depends = f" (depends on {present.join_words(choice.gamble.depends_on)})" if choice.gamble.depends_on else ""
+            depends = f" (depends on {present.join_words(choice.gamble.depends_on)})" if choice.gamble.depends_on and with_depends else ""
             lines += [Content.styled(line, "bold $text-warning") for line in present.hang("A gamble" + depends, width, indent=2)]
             for odds in present.gamble_odds(choice.gamble):
-                fill(f"  {odds.chance}: ", odds.changes, "$text-warning")
+                if odds.ends and not odds.changes:
+                    lines.append(Content.styled(f"  {odds.lead}", "bold $text-error"))
+                else:
+                    fill(f"  {odds.lead}: ", odds.changes, "bold $text-error" if odds.ends else "$text-warning")
         return lines
 
     def on_option_list_option_highlighted(self, _event: OptionList.OptionHighlighted) -> None:
