@@ -45,7 +45,7 @@ def _lost_challenge(challenge: str, from_date: datetime.date, flag: str, prefer:
             ids = game.available_ids()
             wanted = "fight" if node == challenge else prefer.get(node)
             game.choose(wanted if wanted in ids else picker.choice(ids))
-        if game.state.vars[flag] and route(game.state.vars):
+        if game.state.vars[flag] not in (False, "none") and route(game.state.vars):
             return game
     raise AssertionError(f"no game in {seeds} lost {challenge}")
 
@@ -86,20 +86,37 @@ INQUIRY = {"security_opening": "inquiry", "security_yagoda": "court", "security_
 def test_losing_the_1936_challenge_after_a_purge_ends_in_a_trial() -> None:
     game = _lost_challenge("security_challenge", datetime.date(1936, 3, 1), "security_ousted", PURGE,
                            lambda state: state["security_purge"] and not state["security_purge_halted"])
+    assert game.state.vars["security_ousted"] == "tried"
     text = _epilogue(game)
     _only(text, "trial")
     # the purge's cost lands on its author, and the text says he began it
     assert "the purge you had let run" in text
     assert "Lyova was arrested" in text and "Natalia was sent" in text
     assert "His trial and death in Moscow" in _divergence(game)
-    # Why? names the loss as the cause of what the epilogue says
-    why = "\n".join(game.why().lines())
-    assert "secretaries' challenge of 1936–37" in why, why
+    # Why? names the loss, and the fate, as the cause of what the epilogue says
+    why = " ".join("\n".join(game.why().lines()).split())
+    assert "secretaries' challenge of 1936–37 outright: exiled to Alma-Ata, then tried in Moscow" in why, why
+
+
+def test_losing_the_1936_challenge_with_the_decree_of_1_december_still_on_the_books_ends_in_a_trial() -> None:
+    """No purge, but no inquiry and no law on the NKVD either: the decree signed after Kirov's murder
+    and kept on a leash is what the NKVD uses."""
+    game = _lost_challenge("security_challenge", datetime.date(1936, 3, 1), "security_ousted",
+                           {"security_opening": "decree", "security_decree": "narrow"},
+                           lambda state: not (state["security_purge"] or state["no_purge"] or state["ogpu_limited"]))
+    assert game.state.vars["security_ousted"] == "tried"
+    text = _epilogue(game)
+    _only(text, "trial")
+    assert "The decree of 1 December was still on the books" in text
+    assert "the fourteen young men shot under your decree in December 1934" in text
+    assert "You had signed the decree of 1 December and then kept it on a leash" in text
+    assert "His trial and death in Moscow" in _divergence(game)
 
 
 def test_losing_the_1936_challenge_without_a_purge_ends_in_exile() -> None:
     game = _lost_challenge("security_challenge", datetime.date(1936, 3, 1), "security_ousted", INQUIRY,
                            lambda state: state["no_purge"] and not state["security_purge"])
+    assert game.state.vars["security_ousted"] == "exiled"
     text = _epilogue(game)
     _only(text, "exile_1936")
     assert "You died in Alma-Ata in the winter of 1942" in text
