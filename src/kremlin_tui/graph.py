@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from kremlin_tui.checker import _names, check_story
-from kremlin_tui.model import Node, Story
+from kremlin_tui.model import EffectOp, Node, Story
 
 
 def edges(story: Story) -> Iterator[tuple[str, str, str, str]]:
@@ -29,7 +29,7 @@ def edges(story: Story) -> Iterator[tuple[str, str, str, str]]:
                 if target:
                     yield node.id, target, f"{label} [{index}]", "outcome"
             for effect in list(choice.effects) + [e for o in choice.outcomes for e in o.effects]:
-                if effect.op == "schedule":
+                if effect.op == EffectOp.SCHEDULE:
                     yield node.id, effect.target, "schedules", "schedule"
 
 
@@ -59,7 +59,7 @@ def flag_edges(story: Story, keep: set[str]) -> Iterator[tuple[str, str, str]]:
                 readers.setdefault(name, set()).add(node.id)
         for choice in node.choices:
             for effect in [*choice.effects, *(e for o in choice.outcomes for e in o.effects)]:
-                if effect.target in story.flags and effect.op == "=":
+                if effect.target in story.flags and effect.op == EffectOp.SET:
                     setters.setdefault(effect.target, set()).add(node.id)
     for flag in sorted(setters):
         for setter in sorted(setters[flag]):

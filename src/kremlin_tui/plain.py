@@ -15,7 +15,7 @@ from typing import IO
 
 from kremlin_tui import present
 from kremlin_tui.engine import ChoiceUnavailable, EngineError, Game, Scene, TurnResult
-from kremlin_tui.model import Story
+from kremlin_tui.model import NodeKind, Story
 from kremlin_tui.plain_saves import DIGITS, SAVE_COMMANDS, SaveCommands
 from kremlin_tui.plain_text import WIDTH, output_width, render_markdown, strip_emphasis
 from kremlin_tui.saves import Session
@@ -121,20 +121,20 @@ class PlainGame(SaveCommands):
         scene = self.game.scene()
         say = self.say
         say()
-        if scene.kind == "ending":
+        if scene.kind == NodeKind.ENDING:
             say("=" * self.width)
             self.say_hanging(f"THE END: {scene.title}")
         else:
             self.say_hanging(f"== {scene.title} ==")
-        where = " · ".join(x for x in (scene.chapter_title if scene.kind != "ending" else "", scene.date, scene.place) if x)
+        where = " · ".join(x for x in (scene.chapter_title if scene.kind != NodeKind.ENDING else "", scene.date, scene.place) if x)
         self.say_hanging(where, indent=2)
         if scene.tags:
             self.say_hanging(f"Content: {', '.join(scene.tags)}", indent=2)
-        if scene.kind == "event":
+        if scene.kind == NodeKind.EVENT:
             say("(An event interrupts.)")
         say()
         say(self.markdown(scene.text))
-        if scene.kind == "ending":
+        if scene.kind == NodeKind.ENDING:
             self.show_ending(scene)
             return
         say()

@@ -21,8 +21,10 @@ from kremlin_tui.expr import Ast, Cmp, Const, Expr, Var, format_value, walk
 from kremlin_tui.model import CodexEntry, Story
 from kremlin_tui.preview import ChoicePreview, Preview
 from kremlin_tui.safetext import safe_line
+from kremlin_tui.spec import Polarity
 
 UP, DOWN = "▲", "▼"
+_UP, _NEUTRAL = Polarity.UP, Polarity.NEUTRAL  # bound once: an enum member's lookup costs ~0.5 µs in 3.11
 SHOWN_KINDS = ("stat", "relation")  # hidden stats and flags never show as numbers
 
 
@@ -45,9 +47,9 @@ def arrow(delta: float) -> str:
 
 
 def verdict(delta: float, polarity: str) -> Verdict:
-    if polarity == "neutral" or not delta:
+    if polarity == _NEUTRAL or not delta:
         return Verdict.NEUTRAL
-    return Verdict.GOOD if (delta > 0) == (polarity == "up") else Verdict.BAD
+    return Verdict.GOOD if (delta > 0) == (polarity == _UP) else Verdict.BAD
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:

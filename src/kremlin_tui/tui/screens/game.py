@@ -22,6 +22,7 @@ from textual.widgets import Footer, Markdown, OptionList, Static
 
 from kremlin_tui import present
 from kremlin_tui.engine import ChoiceUnavailable, EngineError, Scene, TurnResult
+from kremlin_tui.model import NodeKind
 from kremlin_tui.tui.text import md_escape, outcome_markdown
 from kremlin_tui.tui.widgets.choices import CONTINUE, ChoiceBox
 from kremlin_tui.tui.widgets.debug import DebugPanel
@@ -135,7 +136,7 @@ class GameScreen(Screen[None]):
         game = self.session.game
         self.showing_outcome = None
         scene = game.scene()
-        if scene.kind == "ending":
+        if scene.kind == NodeKind.ENDING:
             self.post_message(self.Ended())
             return
         self._header(scene)
@@ -143,7 +144,7 @@ class GameScreen(Screen[None]):
         warning.display = bool(scene.tags)
         if scene.tags:
             warning.update(Content.assemble(("Content: " + ", ".join(scene.tags), "italic $text-warning")))
-        prefix = "*An event interrupts.*\n\n" if scene.kind == "event" else ""
+        prefix = "*An event interrupts.*\n\n" if scene.kind == NodeKind.EVENT else ""
         self.query_one("#scene-text", Markdown).update(f"# {md_escape(scene.title)}\n\n{prefix}{scene.text}")
         self.query_one("#scene-scroll", VerticalScroll).scroll_home(animate=False)
         self.choice_box.show_choices(scene.choices)

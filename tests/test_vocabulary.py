@@ -1,0 +1,67 @@
+"""Issue 19: the story's fixed vocabularies are StrEnums with one home (model.NodeKind,
+model.EffectOp, spec.Polarity), and code compares with their members, not with the words
+written out again: a misspelt `scene.kind == "endign"` is silently never true, a misspelt
+`NodeKind.ENDIGN` fails at once. (The saves' words: tests/test_saves_vocabulary.py.)
+
+In Python 3.11 looking an enum member up costs ~0.5 µs (a literal ~0.07 µs), so hot code binds
+the members it needs to module names once (present.py's `_UP`, `_NEUTRAL`)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from kremlin_tui.model import EffectOp, NodeKind
+from kremlin_tui.spec import Polarity
+
+SRC = Path(__file__).resolve().parent.parent / "src" / "kremlin_tui"
+# what a name or attribute called so holds -> the words of its vocabulary
+VOCABULARIES = {"kind": {str(k) for k in NodeKind}, "op": {str(o) for o in EffectOp},
+                "polarity": {str(p) for p in Polarity}}
+
+# Written out in other lanes' modules when this test was written (session 15); each entry goes
+# when its module compares with the enum instead (the test fails on an entry that is no longer
+# found, so the list only shrinks). builder/choices.py:205 compares the text of an effect
+# before it becomes an EffectOp.
+NOT_YET = {
+    "builder/choices.py: op == '='",
+    "checker.py: op == 'schedule'", "checker.py: op == 'unlock'",
+    "engine_plan.py: op == 'schedule'", "engine_plan.py: op == 'unlock'", "engine_plan.py: op == '='",
+    "engine_plan.py: op == '+='",
+    "label_hints.py: op == '+='", "label_hints.py: op == '-='", "label_hints.py: op == 'schedule'",
+    "label_hints.py: op == 'unlock'", "label_hints.py: op == '='",
+    "state.py: polarity == 'neutral'",
+    "story_stats.py: kind == 'scene'", "story_stats.py: kind == 'event'",
+    "structure.py: op == 'schedule'",
+    "why.py: op == 'schedule'",
+}
+
+
+def _spelled_out(path: Path, root: Path = SRC) -> set[str]:
+    """`x.kind == "ending"`, `op in ("+=", "-=")`, `polarity != "up"`: a vocabulary's word
+    compared with a name or attribute that holds that vocabulary."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Compare):
+            continue
+        sides = [node.left, *node.comparators]
+        held = {s.attr if isinstance(s, ast.Attribute) else s.id for s in sides if isinstance(s, ast.Attribute | ast.Name)}
+        words = [s for s in sides if isinstance(s, ast.Constant)]
+        words += [e for s in sides if isinstance(s, ast.Tuple | ast.List | ast.Set) for e in s.elts if isinstance(e, ast.Constant)]
+        for name in held & VOCABULARIES.keys():
+            found |= {f"{path.relative_to(root).as_posix()}: {name} == {w.value!r}" for w in words if w.value in VOCABULARIES[name]}
+    return found
+
+
+def test_no_module_writes_out_a_word_of_the_storys_vocabularies() -> None:
+    spelled = set().union(*(_spelled_out(p) for p in SRC.rglob("*.py")))
+    assert spelled - NOT_YET == set(), "compare with the enum member (model.NodeKind, model.EffectOp, spec.Polarity)"
+    assert NOT_YET - spelled == set(), "no longer written out: remove from NOT_YET"
+
+
+def test_the_scan_finds_what_it_looks_for(tmp_path: Path) -> None:
+    """A scan that found nothing would hold nothing."""
+    sample = tmp_path / "sample.py"
+    sample.write_text('def f(scene, effect, polarity):\n    return scene.kind == "ending" or effect.op in ("+=", "x") '
+                      'or polarity != "up" or scene.kind == "hidden"\n', encoding="utf-8")
+    assert _spelled_out(sample, tmp_path) == {"sample.py: kind == 'ending'", "sample.py: op == '+='", "sample.py: polarity == 'up'"}
