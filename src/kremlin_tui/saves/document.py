@@ -257,10 +257,13 @@ def _compact(value: Any) -> str:
         return "[" + ",".join(map(_json_string, value)) + "]"
     if kind is list and all(type(x) is int for x in value):
         return "[" + ",".join(map(int.__repr__, value)) + "]"
-    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return _json_compact(value)
 
 
 _json_string = json.encoder.encode_basestring  # what json.dumps(..., ensure_ascii=False) writes for a str
+# json.dumps with these arguments, built once: json.dumps makes a new encoder on every call (a
+# history row each, ~100 a save)
+_json_compact = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
 
 
 def _rows(values: Any) -> str:
