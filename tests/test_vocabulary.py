@@ -1,5 +1,5 @@
 """Issue 19: the story's fixed vocabularies are StrEnums with one home (model.NodeKind,
-model.EffectOp, spec.Polarity), and code compares with their members, not with the words
+model.EffectOp, spec.Polarity; the load screen's rows: tui.screens.saves.RowKind), and code compares with their members, not with the words
 written out again: a misspelt `scene.kind == "endign"` is silently never true, a misspelt
 `NodeKind.ENDIGN` fails at once. (The saves' words: tests/test_saves_vocabulary.py.)
 
@@ -13,10 +13,11 @@ from pathlib import Path
 
 from kremlin_tui.model import EffectOp, NodeKind
 from kremlin_tui.spec import Polarity
+from kremlin_tui.tui.screens.saves import RowKind
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "kremlin_tui"
 # what a name or attribute called so holds -> the words of its vocabulary
-VOCABULARIES = {"kind": {str(k) for k in NodeKind}, "op": {str(o) for o in EffectOp},
+VOCABULARIES = {"kind": {str(k) for k in (*NodeKind, *RowKind)}, "op": {str(o) for o in EffectOp},
                 "polarity": {str(p) for p in Polarity}}
 
 # Written out in other lanes' modules when this test was written (session 15); each entry goes

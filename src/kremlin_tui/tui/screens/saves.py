@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -39,11 +40,20 @@ def _cell(text: str, style: str = "") -> Text:
     return Text(safe_line(text), style=style)
 
 
+class RowKind(StrEnum):
+    """What one line of the table stands for."""
+
+    GAME = "game"  # a game: Enter loads its latest save
+    SAVE = "save"
+    BACKUP = "backup"  # a save's previous version: Enter restores it
+    BAD = "bad"  # a file that cannot be loaded, listed with the reason
+
+
 @dataclass(frozen=True)
 class Row:
     """What one line of the table stands for: a game, a save, or a save's previous version."""
 
-    kind: str  # "game", "save", "backup" or "bad"
+    kind: RowKind
     info: SlotInfo
     group: GameGroup | None = None
 
@@ -71,7 +81,7 @@ class LoadScreen(SecondaryScreen):
 
     @property
     def infos(self) -> list[SlotInfo]:
-        return [row.info for row in self.rows if row.kind != "game"]
+        return [row.info for row in self.rows if row.kind != RowKind.GAME]
 
     def compose(self) -> ComposeResult:
         folder = self.session.store.directory if self.session.store is not None else ""
@@ -113,9 +123,9 @@ class LoadScreen(SecondaryScreen):
             self.notify(str(exc), severity="error")
         self.rows = []
         for group in groups:
-            self.rows.append(Row("game", group.latest, group))
-            self.rows.extend(Row("backup" if info.is_backup else "save", info, group) for info in group.saves)
-        self.rows.extend(Row("bad", info) for info in bad)
+            self.rows.append(Row(RowKind.GAME, group.latest, group))
+            self.rows.extend(Row(RowKind.BACKUP if info.is_backup else RowKind.SAVE, info, group) for info in group.saves)
+        self.rows.extend(Row(RowKind.BAD, info) for info in bad)
         # Cells are rich Text: literal (a save name's "[" is never markup) and measured for width.
         for index, row in enumerate(self.rows):
             table.add_row(*self._cells(row), key=str(index), height=None)  # as many lines as the wrapped cells need
@@ -132,21 +142,21 @@ class LoadScreen(SecondaryScreen):
         info = row.info
         meta = info.meta
         saved = _cell(saved_time(info)[-self._saved_width:])
-        if row.kind == "game" and row.group is not None:
+        if row.kind == RowKind.GAME and row.group is not None:
             count = len([i for i in row.group.saves if not i.is_backup])
             title = _cell(row.group.game.name, style="bold")
             title.append(f"\n{count} save{'s' if count != 1 else ''}", style="dim")
             where = _cell(meta.date, style="bold")
             where.append("\n" + plural(meta.decisions, "decision"), style="dim")
             return title, where, saved, _cell("")
-        if row.kind == "bad":
+        if row.kind == RowKind.BAD:
             label = "damaged" if info.damaged else "cannot load"
             backup = " (its previous version loads)" if info.backup else ""
             name = _cell(info.slot + (".json.bak" if info.is_backup else ""))
             return name, _cell(f"{label}: {info.reason}{backup}", style="red"), saved, _cell("")
         name = _cell("  " + info.slot)
         kind = KIND_NAMES.get(info.kind, "")
-        if row.kind == "backup":
+        if row.kind == RowKind.BACKUP:
             name = _cell("  ↳ previous version", style="italic")
             kind = "Enter restores"
         if kind:
@@ -166,7 +176,7 @@ class LoadScreen(SecondaryScreen):
 
     def selected(self) -> SlotInfo | None:
         row = self.selected_row()
-        return None if row is None or row.kind == "game" else row.info
+        return None if row is None or row.kind == RowKind.GAME else row.info
 
     def on_data_table_row_selected(self, _event: DataTable.RowSelected) -> None:
         self.action_load()
@@ -176,7 +186,7 @@ class LoadScreen(SecondaryScreen):
         if row is None:
             return
         info = row.info
-        if row.kind == "backup":
+        if row.kind == RowKind.BACKUP:
             self._restore(info)
             return
         if not info.ok and not info.backup:
@@ -204,7 +214,7 @@ class LoadScreen(SecondaryScreen):
 
     def action_delete(self) -> None:
         row = self.selected_row()
-        if row is None or row.kind in ("game", "backup"):
+        if row is None or row.kind in (RowKind.GAME, RowKind.BACKUP):
             return
         info = row.info
         try:
@@ -218,7 +228,7 @@ class LoadScreen(SecondaryScreen):
         row = self.selected_row()
         if row is None:
             return
-        if row.kind == "game":
+        if row.kind == RowKind.GAME:
             self._rename_game(row)
             return
         info = row.info
