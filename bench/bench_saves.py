@@ -45,7 +45,7 @@ def main() -> None:
     os.environ["KREMLIN_TUI_CACHE"] = str(tmp / "cache")
     from kremlin_tui.loader import load_story
     from kremlin_tui.saves import SaveStore, build_document, restore
-    from kremlin_tui.saves.document import encode
+    from kremlin_tui.saves.layout import encode
 
     story = load_story([str(ROOT / "story")])
     game = long_game(story, decisions)

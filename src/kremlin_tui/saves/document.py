@@ -42,6 +42,7 @@ from kremlin_tui.dates import GameDate
 from kremlin_tui.engine import STATE_VERSION, Game, GameState
 from kremlin_tui.expr import NUMBER_LIMIT
 from kremlin_tui.saves.errors import DamagedSave, IncompatibleSave
+from kremlin_tui.saves.layout import encode as encode  # the document's bytes (re-exported: store, tests)
 from kremlin_tui.saves.vocabulary import SlotKind
 
 FORMAT_VERSION = 2
@@ -224,56 +225,6 @@ def build_document(game: Game, *, slot: str, kind: str, saved_at: datetime, play
         document["game"] = identity.to_json()
     document["state"] = state_json
     return document
-
-
-def encode(document: dict[str, Any]) -> bytes:
-    """Indented, UTF-8, one key per line, one decision per line: a player or a writer can read
-    and diff it. In the state, the history has a row per line, `names` and `provenance` an
-    entry per line, and the lists of ids one line each."""
-    state = document.get("state")
-    if not isinstance(state, dict):
-        return (json.dumps(document, indent=1, ensure_ascii=False, allow_nan=False) + "\n").encode("utf-8")
-    token = secrets.token_hex(8)  # stands for a value until it is written in its own layout
-    shown: dict[str, str] = {}
-    shell_state = dict(state)
-    for key, value in state.items():
-        layout = _LAYOUTS.get(key)
-        if layout is not None and isinstance(value, list | dict) and value:
-            shown[f'"{key}-{token}"'] = layout(value)
-            shell_state[key] = f"{key}-{token}"
-    text = json.dumps({**document, "state": shell_state}, indent=1, ensure_ascii=False, allow_nan=False)
-    for marker, value in shown.items():
-        text = text.replace(marker, value, 1)
-    return (text + "\n").encode("utf-8")
-
-
-def _compact(value: Any) -> str:
-    """`json.dumps` without spaces; the lists a save holds most of (ids, names, decision numbers)
-    are written directly, as json.dumps would write them, without a call into the encoder each."""
-    kind = type(value)
-    if kind is str:
-        return _json_string(value)
-    if kind is list and all(type(x) is str for x in value):
-        return "[" + ",".join(map(_json_string, value)) + "]"
-    if kind is list and all(type(x) is int for x in value):
-        return "[" + ",".join(map(int.__repr__, value)) + "]"
-    return _json_compact(value)
-
-
-_json_string = json.encoder.encode_basestring  # what json.dumps(..., ensure_ascii=False) writes for a str
-# json.dumps with these arguments, built once: json.dumps makes a new encoder on every call (a
-# history row each, ~100 a save)
-_json_compact = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
-
-
-def _rows(values: Any) -> str:
-    if isinstance(values, dict):
-        return "{\n   " + ",\n   ".join(f"{_compact(k)}: {_compact(v)}" for k, v in values.items()) + "\n  }"
-    return "[\n   " + ",\n   ".join(_compact(v) for v in values) + "\n  ]"
-
-
-_LAYOUTS = {"history": _rows, "names": _rows, "provenance": _rows, "chosen": _compact, "fired": _compact,
-            "codex": _compact}
 
 
 def decode(data: bytes) -> dict[str, Any]:

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kremlin_tui.saves.document import MAX_BYTES, GameIdentity, SaveFile, SaveMeta, encode
+from kremlin_tui.saves.document import MAX_BYTES, GameIdentity, SaveFile, SaveMeta
 from kremlin_tui.saves.errors import DamagedSave, IncompatibleSave, NoSuchSave, SaveError
 from kremlin_tui.saves.files import (
     TEMP_PREFIX,
@@ -45,6 +45,7 @@ from kremlin_tui.saves.files import (
     temp_owner,
 )
 from kremlin_tui.saves.formats import read_save_bytes
+from kremlin_tui.saves.layout import encode
 from kremlin_tui.saves.listing import GameGroup, SlotInfo, group_by_game
 from kremlin_tui.saves.slots import (
     AUTOSAVE_COUNT,
