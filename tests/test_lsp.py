@@ -247,3 +247,28 @@ def test_keys_complete_by_the_object_they_belong_to() -> None:
     assert "outcomes" in labels and "title" not in labels
     lines = ["nodes:", "  - id: x", "    choices:", "      - id: a", "        if: par"]
     assert "party" in [c.label for c in completions(index, "s.yaml", lines, 4, 15)]
+
+
+def test_a_built_ins_name_argument_is_a_use_of_what_the_registry_says_it_names() -> None:
+    """visited(scene), chose(scene.choice), attitude(relation): the language server reads what
+    each names from expr_builtins.BUILTINS (one entry per built-in), not from a list of its own."""
+    from kremlin_tui.expr_builtins import BUILTINS
+    from kremlin_tui.lsp.index import NAMED_BY, Kind
+
+    assert {b.name for b in BUILTINS.values() if b.takes_name} == set(NAMED_BY)
+    assert NAMED_BY == {"visited": Kind.NODE, "chose": Kind.CHOICE, "attitude": Kind.RELATION}
+    manifest = MANIFEST + "relations:\n  - {id: britain, name: Britain, initial: 0}\n"
+    condition = "{if visited(b) and chose(a.wait) and attitude(britain) == 'cold'}"
+    scenes = SCENES.replace("It begins. {if frunze_alive}", "It begins. " + condition)
+    index = StoryIndex({"m.yaml": manifest, "s.yaml": scenes})
+    row = next(i for i, text in enumerate(scenes.splitlines()) if condition in text)
+    line = scenes.splitlines()[row]
+
+    def used(key: tuple[str, str]) -> list[tuple[int, int]]:
+        return [(s.line, s.col) for s in index.references(key, include_definition=False) if s.line == row]
+
+    assert used(("scene", "b")) == [(row, line.index("b)"))]
+    assert used(("scene", "a")) == [(row, line.index("a.wait"))]
+    assert used(("choice", "a.wait")) == [(row, line.index("wait"))]
+    assert used(("variable", "britain")) == [(row, line.index("britain"))]
+    assert index.symbol_at("s.yaml", row, line.index("b)")) == ("scene", "b")

@@ -33,6 +33,7 @@ class Builtin:
     run_name: Callable[[str], Fn] | None = None
     of_values: ValueCheck | None = None
     run: Callable[[list[Fn]], Fn] | None = None
+    names: str = ""  # what a built-in of a name names: "scene", "choice" (scene.choice) or "relation"
 
     @property
     def takes_name(self) -> bool:
@@ -169,16 +170,16 @@ def _run_clamp(fns: list[Fn]) -> Fn:
 
 BUILTINS: dict[str, Builtin] = {b.name: b for b in (
     Builtin("visited", "visited(scene)", "how many times the scene (or event, or ending) has been shown", 1, 1,
-            of_name=_visited, run_name=_run_visited),
+            of_name=_visited, run_name=_run_visited, names="scene"),
     Builtin("chose", "chose(scene.choice)", "whether that choice was ever taken", 1, 1,
-            of_name=_chose, run_name=_run_chose),
+            of_name=_chose, run_name=_run_chose, names="choice"),
     Builtin("min", "min(a, b, ...)", "the smallest", 1, 99, of_values=_of_min, run=_run_min),
     Builtin("max", "max(a, b, ...)", "the largest", 1, 99, of_values=_of_max, run=_run_max),
     Builtin("abs", "abs(x)", "the absolute value", 1, 1, of_values=_of_abs, run=_run_abs),
     Builtin("clamp", "clamp(x, lo, hi)", "x limited to lo..hi", 3, 3, of_values=_of_clamp, run=_run_clamp),
     Builtin("if", "if(cond, a, b)", "a when cond holds, else b", 3, 3, of_values=_of_if, run=_run_if),
     Builtin("attitude", "attitude(country)", "a word for a relation's value: " + ", ".join(ATTITUDES), 1, 1,
-            of_name=_attitude, run_name=_run_attitude),
+            of_name=_attitude, run_name=_run_attitude, names="relation"),
 )}
 FUNCTIONS: dict[str, tuple[int, int]] = {b.name: (b.min_args, b.max_args) for b in BUILTINS.values()}
 

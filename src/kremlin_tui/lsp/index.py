@@ -53,6 +53,7 @@ _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 _FLOW_ID = re.compile(r"\{\s*id:\s*([A-Za-z_][A-Za-z0-9_]*)")
 FUNCTIONS = tuple(BUILTINS)  # the expression language's built-ins (there was a "round" that never existed)
+NAMED_BY = {b.name: Kind(b.names) for b in BUILTINS.values() if b.names}  # visited -> scene, chose -> choice, ...
 KEYWORDS = ("and", "or", "not", "true", "false", "schedule", "unlock", "in", "on",
             "day", "days", "month", "months", "year", "years", "if", "elif", "else", "end")
 
@@ -273,17 +274,18 @@ def _expression_uses(path: str, row: int, line: str, start: int, stop: int, scan
         if after.startswith("(") and name in FUNCTIONS:
             previous = name
             continue
-        if previous in ("visited", "schedule"):
+        named = NAMED_BY.get(previous)
+        if named is Kind.NODE or previous == "schedule":
             kind = Kind.NODE
         elif previous == "unlock":
             kind = Kind.CODEX
-        elif previous == "chose" and after.startswith("."):
+        elif named is Kind.CHOICE and after.startswith("."):
             kind = Kind.NODE
             choice = _WORD.match(after[1:].lstrip())
             if choice is not None:
                 choice_col = start + masked.index(choice.group(), word.end())
                 scan.uses.append(Use(Kind.CHOICE, f"{name}.{choice.group()}", Span(path, row, choice_col, len(choice.group()))))
-        elif previous == "attitude":
+        elif named is Kind.RELATION:
             kind = Kind.RELATION
         else:
             kind = Kind.FLAG  # a variable of some kind: resolved against the definitions
