@@ -53,9 +53,9 @@ def _same_tree(ours: YNode, node: yaml.Node, path: str) -> None:
     else:
         assert type(ours) is YMap
         keys = [key.value for key, _ in node.value]
-        assert ours.order == keys == list(ours.items) == list(ours.keys)
+        assert ours.order == keys == list(ours.items) == list(ours.key_marks)
         for key, value in node.value:
-            assert ours.keys[key.value] == Pos(path, key.start_mark.line + 1, key.start_mark.column + 1)
+            assert ours.key_pos(key.value) == Pos(path, key.start_mark.line + 1, key.start_mark.column + 1)
             _same_tree(ours.items[key.value], value, path)
 
 
@@ -384,3 +384,38 @@ def test_an_effect_written_as_a_block_or_quoted_is_placed_like_its_first_writing
     for effect in effects:  # the second block and the second quoted one are built from the first
         assert lines[effect.pos.line - 1][effect.pos.col - 1:].startswith("party += 2"), effect.pos
         assert lines[effect.value.pos.line - 1][effect.value.pos.col - 1:].startswith("2"), effect.value.pos
+
+
+# -- key positions made when asked for (YMap.key_pos) ---------------------------------------------
+
+def test_a_schema_problem_with_a_mapping_value_is_placed_at_its_key(tmp_path: Path) -> None:
+    from kremlin_tui.schema import validate_files
+
+    path = tmp_path / "scenes.yaml"
+    path.write_text("nodes:\n  - id: a\n    title: A\n    text: t\n    choices: {x: 1}\n", encoding="utf-8")
+    out = Collector()
+    validate_files([str(path)], out)
+    assert [(d.pos.line, d.pos.col, d.message) for d in out.items] == [
+        (5, 5, "nodes/0/choices: {'x': 1} is not of type 'array'")]
+
+
+def test_kept_key_plans_give_what_fresh_ones_give_and_unknown_keys_are_reported_each_time() -> None:
+    from kremlin_tui.builder import reader as reader_module
+
+    source = ("- {goto: end, label: L, id: x}\n- {id: y, label: M, goto: end}\n- {goto: end, label: L, id: z}\n"
+              "- {id: w, labl: N, goto: end}\n- {id: v, labl: N, goto: end}\n")
+    tree = parse_yaml_bytes(source.encode(), "f.yaml", Collector())
+    assert isinstance(tree, YSeq)
+
+    def read_all() -> tuple[list[list[str] | None], list[tuple[int, int, str]]]:
+        out = Collector()
+        read = Reader(out)
+        values = [read.fields(item, "choice") for item in tree.items]
+        return [None if v is None else list(v) for v in values], [(d.pos.line, d.pos.col, d.message) for d in out.items]
+
+    reader_module._PLANS["choice"].clear()
+    fresh = read_all()
+    assert fresh[0] == [["id", "label", "goto"]] * 3 + [["id", "goto"]] * 2
+    assert [m for _, _, m in fresh[1]].count("unknown key 'labl' in a choice (did you mean 'label'?)") == 2
+    assert (4, 11) in [(line, col) for line, col, _ in fresh[1]] and (5, 11) in [(line, col) for line, col, _ in fresh[1]]
+    assert read_all() == fresh  # every plan kept now

@@ -108,7 +108,7 @@ def _position_of(root: YNode | None, path: Sequence[str | int]) -> Pos | None:
     found = node.pos if node is not None else None
     for step in path:
         if isinstance(node, YMap) and isinstance(step, str) and step in node.items:
-            found = node.keys.get(step, node.pos)
+            found = node.key_pos(step) if step in node.key_marks else node.pos
             node = node.items[step]
             found = node.pos if not isinstance(node, YMap | YSeq) else found
         elif isinstance(node, YSeq) and isinstance(step, int) and 0 <= step < len(node.items):

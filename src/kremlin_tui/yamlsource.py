@@ -12,6 +12,7 @@ import bisect
 import codecs
 import re
 from dataclasses import field
+from typing import Any
 
 import yaml
 
@@ -54,9 +55,16 @@ class YSeq:
 @dataclass(eq=False, slots=True)
 class YMap:
     items: dict[str, YNode]
-    keys: dict[str, Pos]
+    # Where each key is, as libyaml's mark (0-based line and column): a story's mappings have
+    # ~9,000 keys and only a message about a key needs its place, so `key_pos` makes the Pos.
+    key_marks: dict[str, Any]
     pos: Pos
     order: list[str] = field(default_factory=list)
+
+    def key_pos(self, key: str) -> Pos:
+        """Where `key` is written (one of this mapping's keys)."""
+        mark = self.key_marks[key]
+        return Pos(self.pos.path, mark.line + 1, mark.column + 1)
 
 
 YNode = YScalar | YSeq | YMap
@@ -126,7 +134,7 @@ def _parse_yaml_text(text: str, display_path: str, out: Collector, data: bytes |
     return None
 
 
-_IN_LIST: tuple[None, dict[str, Pos], list[str]] = (None, {}, [])  # never written: a list has no keys
+_IN_LIST: tuple[None, dict[str, Any], list[str]] = (None, {}, [])  # never written: a list has no keys
 
 
 class _Refused(Exception):
@@ -174,10 +182,10 @@ class _Tree:
             if self.documents > 1:
                 self.refuse(event, "documents", "a story file holds one YAML document (remove the extra '---')")
 
-    def inside(self) -> tuple[dict[str, YNode] | None, dict[str, Pos], list[str]]:
+    def inside(self) -> tuple[dict[str, YNode] | None, dict[str, Any], list[str]]:
         """The innermost open mapping's values, key positions and key order (no values: a list)."""
         node = self.stack[-1] if self.stack else None
-        return (node.items, node.keys, node.order) if type(node) is YMap else _IN_LIST
+        return (node.items, node.key_marks, node.order) if type(node) is YMap else _IN_LIST
 
     def open(self, event: yaml.Event, mapping: bool, as_key: bool) -> YMap | YSeq:
         """The node a mapping or list starts (refused as a key, past MAX_DEPTH, or if tagged)."""
@@ -196,11 +204,11 @@ def _build(loader: yaml.CSafeLoader, path: str, out: Collector, source: str) -> 
     # The hot loop of loading: one pass over libyaml's events, with the common cases (a key or a
     # value inside a mapping, an item of a list) handled inline on local variables: the open
     # mapping's dicts (`values` is None inside a list) and the key waiting for its value. A key
-    # is kept as its text and position, not as a node. The rare cases are `_Tree`'s methods.
+    # is kept as its text and libyaml's mark (YMap.key_pos), not as a node. The rare cases are `_Tree`'s methods.
     tree = _Tree(path, out, source)
     stack = tree.stack
     values: dict[str, YNode] | None = None
-    places: dict[str, Pos] = {}
+    places: dict[str, Any] = {}  # the open mapping's key marks
     order: list[str] = []
     key: str | None = None
     get_event, new_tuple = loader.get_event, tuple.__new__  # new_tuple(Pos, ...): no Python-level __new__
@@ -214,18 +222,19 @@ def _build(loader: yaml.CSafeLoader, path: str, out: Collector, source: str) -> 
             if event.anchor is not None or (tag is not None and tag not in standard):  # most have no tag
                 tree.unsupported(event)
             mark = event.start_mark
-            pos = new_tuple(Pos, (path, mark.line + 1, mark.column + 1))
             # Only a double-quoted escape (`"\e"`, `"\x9b"`) can put a control character in a
             # value: libyaml itself refuses raw ones. Checking these scalars alone keeps it cheap.
             if style == '"' and (bad := control(text)) is not None:
+                pos = new_tuple(Pos, (path, mark.line + 1, mark.column + 1))
                 tree.control_char(YScalar(text, pos, False, False, style), bad)
-            if key is None and values is not None:  # a mapping's key
+            if key is None and values is not None:  # a mapping's key: its mark, not yet a Pos
                 if text in places:
                     tree.refuse(event, "duplicate-key", f"the key '{text}' appears twice in this mapping")
-                places[text] = pos
+                places[text] = mark
                 order.append(text)
                 key = text
                 continue
+            pos = new_tuple(Pos, (path, mark.line + 1, mark.column + 1))
             node: YNode = YScalar(text, pos, not style and tag is None, style == "|" or style == ">",
                                   style if style == '"' or style == "'" else "")
         elif kind is map_start or kind is seq_start:

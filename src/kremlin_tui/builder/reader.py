@@ -60,6 +60,7 @@ def is_true(node: YNode | None) -> bool:
 # Each kind of object's keys: their places in spec order, the required ones (in that order), all.
 _FIELDS = {kind: ({f.name: i for i, f in enumerate(spec)}, tuple(f.name for f in spec if f.required),
                   frozenset(f.name for f in spec)) for kind, spec in OBJECTS.items()}
+_PLANS: dict[str, dict[tuple[str, ...], tuple[str, ...]]] = {kind: {} for kind in OBJECTS}  # see Reader._plan
 
 
 class Reader:
@@ -85,26 +86,42 @@ class Reader:
         if not isinstance(node, YMap):
             self.error(node.pos, "type", f"expected {article(kind)} (a mapping of keys), found {describe(node)}")
             return None
-        places, required, allowed = _FIELDS[kind]
+        keys = node.order
+        plans = _PLANS[kind]
+        plan = plans.get(tuple(keys))
+        if plan is None:
+            plan = self._plan(node, kind)
+        # the keys present, in spec order, less those with an empty value
+        items = node.items
+        result: dict[str, YNode] = {}
+        for name in plan:
+            value = items[name]
+            if not (type(value) is YScalar and value.plain and value.text in NULL):
+                result[name] = value
+        for name in _FIELDS[kind][1]:
+            if name not in result:
+                self.error(node.pos, "missing-key", f"{article(kind)} needs '{name}'")
+        return result
+
+    def _plan(self, node: YMap, kind: str) -> tuple[str, ...]:
+        """A mapping's known keys in spec order (a mapping has a few of the many keys a spec
+        allows), its unknown keys reported. Kept per kind and key order when all are known: a
+        story's mappings repeat a few dozen key orders (`_PLANS`)."""
+        places, _required, allowed = _FIELDS[kind]
         keys = node.order
         if not allowed.issuperset(keys):
             for key in keys:
                 if key not in places:
                     close = difflib.get_close_matches(key, allowed, n=1)
                     hint = f" (did you mean '{close[0]}'?)" if close else ""
-                    self.error(node.keys[key], "unknown-key", f"unknown key '{shown(key)}' in {article(kind)}{hint}")
-            keys = [key for key in keys if key in places]
-        # the keys present, in spec order (a mapping has a few of the many keys a spec allows)
-        items = node.items
-        result: dict[str, YNode] = {}
-        for name in sorted(keys, key=places.__getitem__):
-            value = items[name]
-            if not (type(value) is YScalar and value.plain and value.text in NULL):
-                result[name] = value
-        for name in required:
-            if name not in result:
-                self.error(node.pos, "missing-key", f"{article(kind)} needs '{name}'")
-        return result
+                    self.error(node.key_pos(key), "unknown-key", f"unknown key '{shown(key)}' in {article(kind)}{hint}")
+            return tuple(sorted((key for key in keys if key in places), key=places.__getitem__))
+        plan = tuple(sorted(keys, key=places.__getitem__))
+        plans = _PLANS[kind]
+        if len(plans) >= 4096:  # the language server reads many stories: start afresh past this
+            plans.clear()
+        plans[tuple(keys)] = plan
+        return plan
 
     def text(self, node: YNode | None, what: str) -> str | None:
         if node is None:

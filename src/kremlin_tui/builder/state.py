@@ -171,7 +171,7 @@ def _labels(read: Reader, fid: str, node: YNode | None, options: tuple[str, ...]
             hint = f" (did you mean '{close[0]}'?)" if close else f"; its values: {shown(', '.join(options), 200)}"
             if " " in key:  # {a: one, two}: YAML read "two" as a key of its own
                 hint += " (a label with a comma in it needs quotes)"
-            read.error(node.keys[key], "enum", f"flag '{fid}': label for '{shown(key)}', which is not one of its values{hint}")
+            read.error(node.key_pos(key), "enum", f"flag '{fid}': label for '{shown(key)}', which is not one of its values{hint}")
             continue
         words = read.text(node.items[key], f"flag '{fid}': the label of '{key}'")
         if words is not None and not words.strip():
