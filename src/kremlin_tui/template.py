@@ -199,55 +199,57 @@ class _Parser:
         # What `_BRACES.finditer` gives, found faster: a match can only start at a brace and
         # there always is one at a brace, so `str.find` (a memchr scan, many times faster than
         # the regex engine's walk through the text between braces) picks where to try it.
-        source, position = self.source, 0
+        source, position, buf = self.source, 0, self.buf
         find, match = source.find, _BRACES.match
         opening, closing = find("{"), find("}")
         while opening >= 0 or closing >= 0:
-            found = match(source, opening if closing < 0 or 0 <= opening < closing else closing)
-            token, i, end = found.group(), found.start(), found.end()  # type: ignore[union-attr]
+            i = opening if closing < 0 or 0 <= opening < closing else closing
+            end = match(source, i).end()  # type: ignore[union-attr]
             if opening < end:
                 opening = find("{", end)
             if closing < end:
                 closing = find("}", end)
             if i > position:
-                self.buf.append(source[position:i])
+                buf.append(source[position:i])
             position = end
-            if token in ("{{", "}}"):
-                self.buf.append(token[0])
-            elif token == "}":
+            if source[end - 1] == "}" and source[i] == "{" and end - i > 1:  # `{...}`, the usual token
+                if buf:
+                    self.flush()
+                self.braces(source[i + 1:end - 1], i)
+            elif end - i == 2:  # `{{` or `}}`
+                buf.append(source[i])
+            elif source[i] == "}":
                 raise TemplateError("'}' without '{' (write '}}' for a literal brace)", i)
-            elif token == "{":
-                raise TemplateError("'{' is never closed (write '{{' for a literal brace)", i)
             else:
-                self.flush()
-                self.braces(token[1:-1], i)
+                raise TemplateError("'{' is never closed (write '{{' for a literal brace)", i)
         if position < len(source):
-            self.buf.append(source[position:])
+            buf.append(source[position:])
         if self.stack:
             raise TemplateError("{if} is never closed with {end}", self.stack[-1][2])
-        self.flush()
+        if buf:
+            self.flush()
         return Template(source, self.root, self.exprs)
 
     def flush(self) -> None:
-        if self.buf:
-            text = "".join(self.buf)
-            self.current.append(Text(text, codex_of=self.codex_of))
-            self.buf.clear()
+        buf = self.buf
+        self.current.append(Text(buf[0] if len(buf) == 1 else "".join(buf), codex_of=self.codex_of))
+        buf.clear()
 
     def expression(self, text: str, offset: int) -> Expr:
-        stripped_from = offset + (len(text) - len(text.lstrip()))
         source = text.strip()  # what is parsed is the expression's source: offsets count from its start
+        if source is not text:
+            offset += len(text) - len(text.lstrip())
         try:
             ast = parse(source)
         except ExprError as exc:
-            raise ExprError(exc.message, stripped_from + exc.offset, exc.code) from None
-        expr = Expr(source, ast, self.make_pos(stripped_from))
-        self.exprs.append((expr, stripped_from))
+            raise ExprError(exc.message, offset + exc.offset, exc.code) from None
+        expr = Expr(source, ast, self.make_pos(offset))
+        self.exprs.append((expr, offset))
         return expr
 
     def braces(self, inner: str, i: int) -> None:
         """`{if c}`, `{elif c}`, `{else}`, `{end}` or an interpolated `{expr}` at offset i."""
-        word = inner.strip().split(None, 1)
+        word = inner.split(None, 1)
         head = word[0] if word else ""
         if head == "if" and len(word) == 2:
             if len(self.stack) >= MAX_IF_DEPTH:
@@ -267,7 +269,7 @@ class _Parser:
             if not self.stack:
                 raise TemplateError("{end} without a matching {if}", i)
             _, self.current, _ = self.stack.pop()
-        elif not inner.strip():
+        elif not word:
             raise TemplateError("empty '{}' (write '{{' for a literal brace)", i)
         else:
             self.current.append(Interp(self.expression(inner, i + 1)))
