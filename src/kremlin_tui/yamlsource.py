@@ -11,7 +11,6 @@ from __future__ import annotations
 import bisect
 import codecs
 import re
-from dataclasses import field
 from typing import Any
 
 import yaml
@@ -59,7 +58,11 @@ class YMap:
     # ~9,000 keys and only a message about a key needs its place, so `key_pos` makes the Pos.
     key_marks: dict[str, Any]
     pos: Pos
-    order: list[str] = field(default_factory=list)
+
+    @property
+    def order(self) -> list[str]:
+        """The keys in the order they are written (`items` keeps it: every key has a value)."""
+        return list(self.items)
 
     def key_pos(self, key: str) -> Pos:
         """Where `key` is written (one of this mapping's keys)."""
@@ -134,7 +137,7 @@ def _parse_yaml_text(text: str, display_path: str, out: Collector, data: bytes |
     return None
 
 
-_IN_LIST: tuple[None, dict[str, Any], list[str]] = (None, {}, [])  # never written: a list has no keys
+_IN_LIST: tuple[None, dict[str, Any]] = (None, {})  # inside a list: no values, no key marks (never written)
 
 
 class _Refused(Exception):
@@ -182,11 +185,6 @@ class _Tree:
             if self.documents > 1:
                 self.refuse(event, "documents", "a story file holds one YAML document (remove the extra '---')")
 
-    def inside(self) -> tuple[dict[str, YNode] | None, dict[str, Any], list[str]]:
-        """The innermost open mapping's values, key positions and key order (no values: a list)."""
-        node = self.stack[-1] if self.stack else None
-        return (node.items, node.key_marks, node.order) if type(node) is YMap else _IN_LIST
-
     def open(self, event: yaml.Event, mapping: bool, as_key: bool) -> YMap | YSeq:
         """The node a mapping or list starts (refused as a key, past MAX_DEPTH, or if tagged)."""
         if event.anchor is not None or event.tag not in _STANDARD_TAGS:
@@ -197,7 +195,7 @@ class _Tree:
             self.refuse(event, "key", "a mapping key must be a plain word, not a list or mapping")
         mark = event.start_mark
         pos = tuple.__new__(Pos, (self.path, mark.line + 1, mark.column + 1))
-        return YMap({}, {}, pos, []) if mapping else YSeq([], pos)
+        return YMap({}, {}, pos) if mapping else YSeq([], pos)
 
 
 def _build(loader: yaml.CSafeLoader, path: str, out: Collector, source: str) -> YNode | None:
@@ -209,7 +207,6 @@ def _build(loader: yaml.CSafeLoader, path: str, out: Collector, source: str) -> 
     stack = tree.stack
     values: dict[str, YNode] | None = None
     places: dict[str, Any] = {}  # the open mapping's key marks
-    order: list[str] = []
     key: str | None = None
     get_event, new_tuple = loader.get_event, tuple.__new__  # new_tuple(Pos, ...): no Python-level __new__
     scalar_event, standard, control = yaml.ScalarEvent, _STANDARD_TAGS, CONTROL.search
@@ -231,7 +228,6 @@ def _build(loader: yaml.CSafeLoader, path: str, out: Collector, source: str) -> 
                 if text in places:
                     tree.refuse(event, "duplicate-key", f"the key '{text}' appears twice in this mapping")
                 places[text] = mark
-                order.append(text)
                 key = text
                 continue
             pos = new_tuple(Pos, (path, mark.line + 1, mark.column + 1))
@@ -241,7 +237,8 @@ def _build(loader: yaml.CSafeLoader, path: str, out: Collector, source: str) -> 
             node = tree.open(event, kind is map_start, key is None and values is not None)
         elif kind is map_end or kind is seq_end:
             stack.pop()
-            values, places, order = tree.inside()
+            top = stack[-1] if stack else None  # the innermost open collection
+            values, places = (top.items, top.key_marks) if type(top) is YMap else _IN_LIST
             key = None
             continue
         elif kind is yaml.StreamEndEvent or event is None:
@@ -259,7 +256,7 @@ def _build(loader: yaml.CSafeLoader, path: str, out: Collector, source: str) -> 
             tree.root = node
         if type(node) is not YScalar:
             stack.append(node)  # type: ignore[arg-type]
-            values, places, order = tree.inside()
+            values, places = (node.items, node.key_marks) if type(node) is YMap else _IN_LIST
     return tree.root
 
 

@@ -86,7 +86,7 @@ class Reader:
         if not isinstance(node, YMap):
             self.error(node.pos, "type", f"expected {article(kind)} (a mapping of keys), found {describe(node)}")
             return None
-        keys = node.order
+        keys = node.items  # (in the order they are written)
         plans = _PLANS[kind]
         plan = plans.get(tuple(keys))
         if plan is None:
