@@ -419,3 +419,22 @@ def test_kept_key_plans_give_what_fresh_ones_give_and_unknown_keys_are_reported_
     assert [m for _, _, m in fresh[1]].count("unknown key 'labl' in a choice (did you mean 'label'?)") == 2
     assert (4, 11) in [(line, col) for line, col, _ in fresh[1]] and (5, 11) in [(line, col) for line, col, _ in fresh[1]]
     assert read_all() == fresh  # every plan kept now
+
+
+def test_texts_without_braces_skip_parsing_but_a_stray_closing_brace_is_still_reported(make_story) -> None:  # type: ignore[no-untyped-def]
+    path = make_story("""\
+        nodes:
+          - id: a
+            title: A
+            text: "Plain text, mentioning nothing."
+            choices:
+              - {id: one, label: "One } two", goto: end}
+        endings:
+          - {id: end, title: End, text: done}
+    """)
+    result = load_story_with_diagnostics([path], cache=False)
+    line = Path(path, "scenes.yaml").read_text().split("\n")[5]
+    assert [(d.pos.line, d.pos.col, d.code, d.message) for d in result.diagnostics] == [
+        (6, line.index("}") + 1, "template", "label: '}' without '{' (write '}}' for a literal brace)")]
+    assert load_story_with_diagnostics([make_story(Path(path, "scenes.yaml").read_text().replace("One } two", "One two"),
+                                                   name="fixed")], cache=False).story is not None

@@ -178,8 +178,16 @@ def parse_template(
 ) -> Template:
     """Parse text; raises TemplateError (or ExprError with an absolute offset)."""
     if "{" not in source and "}" not in source:
-        return Template(source, [Text(source, codex_of=codex_of)], [])
+        return plain_template(source, codex_of)
     return _Parser(source, make_pos, codex_of).parse()
+
+
+_NO_CODEX: frozenset[str] = frozenset()
+
+
+def plain_template(source: str, codex_of: Callable[[str], frozenset[str]] | None = None) -> Template:
+    """The template of a text without braces (most of a story's texts): one literal part."""
+    return Template(source, [Text(source, _NO_CODEX, codex_of)], [])
 
 
 class _Parser:

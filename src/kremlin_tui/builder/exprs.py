@@ -9,7 +9,7 @@ from kremlin_tui.expr import Expr, ExprError, Scope, parse
 from kremlin_tui.memo import enabled as memo_enabled
 from kremlin_tui.memo import memo
 from kremlin_tui.mentions import MentionIndex
-from kremlin_tui.template import Template, TemplateError, parse_template
+from kremlin_tui.template import Template, TemplateError, parse_template, plain_template
 from kremlin_tui.yamlsource import YNode, YScalar
 
 # The language server's memo (memo.py): a text's template, by the scalar it was read from and
@@ -63,6 +63,9 @@ class Expressions:
         if not isinstance(node, YScalar):
             self.read.error(node.pos, "type", f"{what} must be text, found {describe(node)}")
             return None
+        text = node.text
+        if "{" not in text and "}" not in text and not memo_enabled():  # most texts: nothing to parse or check
+            return plain_template(text, self.codex_of)
         key = (node, self.mention_index.key) if memo_enabled() else None
         template = _TEMPLATES.get(key) if key is not None else None
         if template is None:
