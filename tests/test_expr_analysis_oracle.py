@@ -131,3 +131,13 @@ def test_a_constant_keeps_its_type_in_both() -> None:
     for value in (1, 1.0, True, "1", 0, -0.0):
         new, old = _both(Const(value), Scope({}, set(), set(), set()))
         assert new == old
+
+
+def test_a_node_the_analysis_does_not_know_is_refused_alike_at_the_root_and_inside() -> None:
+    from kremlin_tui.expr_ast import Arith, Not
+
+    scope = _scope()
+    for ast in (object(), Not(object()), Arith("+", Const(1), object()), Arith("^", Const(2), Const(3))):  # type: ignore[arg-type]
+        new, old = _both(ast, scope)
+        assert new == old
+    assert _both(Not(object()), scope)[0][:2] == ("error", "unsupported expression object")  # type: ignore[arg-type]

@@ -14,11 +14,20 @@ from kremlin_tui.expr_builtins import builtin
 
 
 def analyze(ast: Ast, scope: Scope) -> Abs:
-    """Check names and types; return what values the expression can take. Raises ExprError."""
-    check = _ANALYSES.get(type(ast))
-    if check is None:
-        raise ExprError(f"unsupported expression {type(ast).__name__}")
-    return check(ast, scope)
+    """Check names and types; return what values the expression can take. Raises ExprError.
+    (Inside a tree, each node's check is looked up and called directly: `_of`.)"""
+    return _ANALYSES[type(ast)](ast, scope)
+
+
+def _unsupported(ast: Any, _scope: Scope) -> Abs:
+    raise ExprError(f"unsupported expression {type(ast).__name__}")
+
+
+class _Checks(dict):  # type: ignore[type-arg]
+    """Each node class's check; anything else gets `_unsupported` (a dict's own lookup stays C)."""
+
+    def __missing__(self, _kind: type) -> Callable[[Any, Scope], Abs]:
+        return _unsupported
 
 
 # A story's expressions repeat their literals and names, and an `Abs` is frozen: each literal's
@@ -57,14 +66,14 @@ def _var(ast: Var, scope: Scope) -> Abs:
 
 
 def _not(ast: Not, scope: Scope) -> Abs:
-    truth = analyze(ast.operand, scope).truth()
+    truth = _of[type(ast.operand)](ast.operand, scope).truth()
     return _truth(False in truth, True in truth)
 
 
 def _and(ast: And, scope: Scope) -> Abs:
     can_true, can_false = True, False  # true if every item can be, false if any can be
     for item in ast.items:
-        truth = analyze(item, scope).truth()
+        truth = _of[type(item)](item, scope).truth()
         can_true = can_true and True in truth
         can_false = can_false or False in truth
     return _TRUTHS[can_true, can_false]
@@ -73,7 +82,7 @@ def _and(ast: And, scope: Scope) -> Abs:
 def _or(ast: Or, scope: Scope) -> Abs:
     can_true, can_false = False, True  # true if any item can be, false if every one can be
     for item in ast.items:
-        truth = analyze(item, scope).truth()
+        truth = _of[type(item)](item, scope).truth()
         can_true = can_true or True in truth
         can_false = can_false and False in truth
     return _TRUTHS[can_true, can_false]
@@ -88,19 +97,22 @@ _TRUTHS = {(t, f): truth_abs([v for v, ok in ((True, t), (False, f)) if ok]) for
 
 
 def _neg(ast: Neg, scope: Scope) -> Abs:
-    inner = numeric(analyze(ast.operand, scope), ast.operand, "'-'")
+    inner = numeric(_of[type(ast.operand)](ast.operand, scope), ast.operand, "'-'")
     return Abs("num", -inner.hi, -inner.lo)
 
 
+_QUOTED = {op: f"'{op}'" for op in ("+", "-", "*", "/", "%")}  # an operator as messages quote it
+
+
 def _arith_node(ast: Arith, scope: Scope) -> Abs:
-    what = f"'{ast.op}'"
-    return _arith(ast.op, numeric(analyze(ast.left, scope), ast.left, what),
-                  numeric(analyze(ast.right, scope), ast.right, what))
+    what = _QUOTED.get(ast.op) or f"'{ast.op}'"
+    return _arith(ast.op, numeric(_of[type(ast.left)](ast.left, scope), ast.left, what),
+                  numeric(_of[type(ast.right)](ast.right, scope), ast.right, what))
 
 
 def _cmp(ast: Cmp, scope: Scope) -> Abs:
     operands = ast.operands
-    values = [analyze(item, scope) for item in operands]  # every operand first: its errors come first
+    values = [_of[type(item)](item, scope) for item in operands]  # every operand first: its errors come first
     ops = ast.ops
     if len(ops) == 1:
         return _TRUTHS[_compare(ops[0], values[0], values[1], operands[1])]
@@ -177,10 +189,11 @@ def _call(ast: Call, scope: Scope) -> Abs:
             raise ExprError(f"{name}() takes a name, not an expression", offset, "arguments")
         return entry.of_name(arg.name, arg, scope)
     assert entry.of_values is not None
-    return entry.of_values([analyze(arg, scope) for arg in args], args, offset)
+    return entry.of_values([_of[type(arg)](arg, scope) for arg in args], args, offset)
 
 
-_ANALYSES: dict[type, Callable[[Any, Scope], Abs]] = {
+_ANALYSES: dict[type, Callable[[Any, Scope], Abs]] = _Checks({
     Const: _const, Var: _var, Not: _not, And: _and, Or: _or, Neg: _neg, Arith: _arith_node, Cmp: _cmp, Call: _call,
     Ref: _ref,
-}
+})
+_of = _ANALYSES
