@@ -58,12 +58,12 @@ def _check_choice(game: Game, pick: str, preview: ChoicePreview) -> None:
         assert not _as_set(preview.certain) & _as_set(drawn[0].changes)
         ends = drawn[0].ends
     else:
-        ends = None
+        ends = preview.ends
     assert applied == expected
     if goto is not None:
         assert goto in (game.state.node, game.state.resume), "the game went somewhere the preview did not show"
-    if ends is not None:  # a gamble says which of its results end the game, and only those do
-        assert ends == game.ended, "the preview hid an end of the game" if game.ended else "a result said to end it did not"
+    # a preview says which results end the game (a gamble's each, a certain one's), and only those do
+    assert ends == game.ended, "the preview hid an end of the game" if game.ended else "a result said to end it did not"
 
 
 def play_random_game(story: Story, seed: int) -> int:
@@ -288,5 +288,21 @@ def test_a_gamble_says_which_results_end_the_game_whatever_the_hide_rules(make_s
     assert all(o.changes == () for o in quiet.outcomes)  # hide_effects hides the changes, not the stake
     assert gamble_words(quiet) == "A gamble: 1 in 2 or 1 in 2, your game ends"
     assert both is not None and [o.ends for o in both.outcomes] == [True, True]
+    assert not any(view.ends for view in game.choices())  # no choice here CERTAINLY ends it...
     game.choose("both", render=False)
     assert game.ended
+
+
+def test_a_choice_that_certainly_ends_the_game_says_so(make_story: Callable[..., str]) -> None:
+    """troika_expulsion's "Refuse to sign" ends the game in 1927: the player is told before, as
+    the costs are ("[...; your game ends here]" in plain mode, a line under the costs in the TUI)."""
+    from kremlin_tui.plain import PlainGame
+
+    leave_first = "      - {id: leave, label: Leave, effects: [party -= 2], goto: exile}\n      - id: fight"
+    story = load_story([make_story(ENDS.replace("      - id: fight", leave_first))])
+    game = Game.new(story, 1)
+    leave, fight = game.choices()[:2]
+    assert leave.ends and leave.gamble is None and not fight.ends
+    out: list[str] = []
+    PlainGame(story, game, out.append).show_choices(game.scene())
+    assert "1. Leave  [Party standing ▼2; your game ends here]" in "".join(out).replace("\xa0", " ")

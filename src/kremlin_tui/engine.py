@@ -59,6 +59,7 @@ class ChoiceView:
     locked_reason: str | None
     preview: tuple[Preview, ...]  # the changes the choice will certainly cause now (see `Game.preview`)
     gamble: ChoicePreview | None = None  # the possible results and their chances; None when certain
+    ends: bool = False  # taking it certainly ends the game (a gamble's results say so each)
 
 
 @dataclass(frozen=True)
@@ -175,6 +176,7 @@ class Game:
                     locked_reason=None if available else choice.locked,
                     preview=preview.certain if preview else (),
                     gamble=preview if preview and preview.is_gamble else None,
+                    ends=preview.ends if preview else False,
                 )
             )
         return views

@@ -147,8 +147,8 @@ class PlainGame(SaveCommands):
 
     def show_choices(self, scene: Scene) -> None:
         for choice in scene.choices:
-            costs = present.choice_costs(choice)
-            preview = f"  [{present.costs_text(costs)}]" if costs else ""
+            shown = [present.costs_text(present.choice_costs(choice))] + ([present.ENDS_CERTAIN] if choice.ends else [])
+            preview = f"  [{'; '.join(part for part in shown if part)}]" if any(shown) else ""
             if choice.available:
                 self.say_hanging(f"{choice.label}{preview}", f"{choice.number}. ")
                 if choice.gamble is not None:  # the odds, computed by the engine, whatever the label says

@@ -154,6 +154,7 @@ class Odds:
 
 
 ENDS_WORDS = ", your game ends"
+ENDS_CERTAIN = "your game ends here"  # a choice that certainly leads to an ending
 
 
 def gamble_odds(gamble: ChoicePreview) -> list[Odds]:

@@ -57,6 +57,7 @@ class ChoicePreview:
     outcomes: tuple[OutcomeChance, ...]  # empty when the result is certain
     depends_on: tuple[str, ...]  # labels of the variables the chances read ("Workers' support")
     goto: str | None = None  # where a certain result leads, if not the choice's own destination
+    ends: bool = False  # the certain result leads to an ending: the player is told the game ends
 
     @property
     def is_gamble(self) -> bool:
@@ -105,7 +106,8 @@ def preview_choice(story: Story, state: GameState, choice: Choice, reveal: bool 
     shown = _shown(story, choice, reveal)
     if len(results) == 1:
         changes, goto = results[0][1][0], results[0][1][1]
-        return ChoicePreview(_previews(story, changes, shown), (), (), goto if goto != choice.goto else None)
+        lead = goto if goto != choice.goto else None
+        return ChoicePreview(_previews(story, changes, shown), (), (), lead, _is_ending(story, goto))
     first = results[0][1][0]
     common = {name: change for name, change in first.items()
               if all(_same(r[1][0].get(name), change) for r in results[1:])}
@@ -113,9 +115,14 @@ def preview_choice(story: Story, state: GameState, choice: Choice, reveal: bool 
     for chance, (changes, goto, _schedule, _codex), indices in results:
         own = {name: change for name, change in changes.items() if name not in common}
         lead = goto if goto != choice.goto else None
-        ends = goto is not None and goto in story.nodes and story.nodes[goto].kind == NodeKind.ENDING
-        outcomes.append(OutcomeChance(chance, _previews(story, own, shown), lead, indices, ends))
+        outcomes.append(OutcomeChance(chance, _previews(story, own, shown), lead, indices, _is_ending(story, goto)))
     return ChoicePreview(_previews(story, common, shown), tuple(outcomes), _depends(story, weights_read, reveal))
+
+
+def _is_ending(story: Story, goto: str | None) -> bool:
+    """Whether a result's destination ends the game: shown whatever the hide rules say."""
+    node = story.nodes.get(goto) if goto is not None else None
+    return node is not None and node.kind == NodeKind.ENDING
 
 
 @dataclass(slots=True)
