@@ -80,12 +80,13 @@ HOW_TO_PLAY = """\
 Each scene ends with a choice. Some choices are **locked** 🔒 until earlier decisions or your standing allow them;
 the reason is shown. Under the list, the stat changes the highlighted choice will certainly
 cause are shown (▲ up, ▼ down, green good, red bad), computed by the game from the situation
-you are in; a choice whose result is not certain is marked *a gamble*, with its odds, what
-they depend on, and which results would end your game (a choice that surely ends it says so too). Many consequences are hidden and arrive years later, as events; press `y` to
-ask why a scene or an event is here and which of your decisions made it so, or which moved a
-stat. The journal keeps the thread. In the sidebar, a ◆ marks a stat close to a value at
-which the story reacts; Tab to a stat (or point at it) to read what it means, and press Enter
-or `y` on it (or click it) to ask why it has its value.
+you are in; a choice whose result is not certain is marked *a gamble*, with its odds, what they
+depend on, and which results would end your game (a choice that surely ends it says so too).
+Many consequences are hidden and arrive years later, as events; press `y` to ask why a scene or
+an event is here and which of your decisions made it so, or which moved a stat. The journal
+keeps the thread. In the sidebar, a ◆ marks a stat close to a value at which the story reacts;
+Tab to a stat (or point at it) to read what it means, and press Enter or `y` on it (or click
+it) to ask why it has its value.
 
 ## Keys
 
