@@ -36,7 +36,7 @@ def test_headless_modules_do_not_import_textual_or_rich(mini: str) -> None:
 CHECK_NEVER_IMPORTS = ("textual", "rich", "pygls", "lsprotocol", "aiohttp", "kremlin_tui.tui", "kremlin_tui.lsp",
                        "kremlin_tui.web.command", "kremlin_tui.web.server", "kremlin_tui.engine", "kremlin_tui.explore",
                        "kremlin_tui.audit", "kremlin_tui.saves", "kremlin_tui.cache", "kremlin_tui.plain",
-                       "json", "threading", "traceback", "multiprocessing", "asyncio")
+                       "json", "threading", "traceback", "multiprocessing", "asyncio", "shutil", "bz2", "lzma", "shlex", "difflib")
 
 
 def test_check_imports_only_what_it_uses(mini: str) -> None:

@@ -30,6 +30,8 @@ from kremlin_tui.template import Cond, Template, Text
 
 @dataclass
 class CheckReport:
+    """What `check` found: errors, warnings, and the story's figures for the summary line."""
+
     errors: list[Diagnostic] = field(default_factory=list)
     warnings: list[Diagnostic] = field(default_factory=list)
     stats: dict[str, Any] = field(default_factory=dict)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import shlex
 import sys
 import time
 from collections.abc import Sequence
 
 from kremlin_tui import __version__
 from kremlin_tui.diagnostics import Diagnostic
+from kremlin_tui.helpformat import ArgumentParser, RawDescriptionHelpFormatter
 from kremlin_tui.paths import SAVES_ENV, default_saves_dir, default_story_dir
 from kremlin_tui.safetext import json_text
 
@@ -25,7 +25,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The command line's parser. With `command`, only that command's options: all that parsing
     its arguments (and its --help) needs, without building (and importing) the other seven on
     every start; the top-level help, which lists every command, gets them all."""
-    parser = argparse.ArgumentParser(
+    parser = ArgumentParser(
         prog="kremlin-tui",
         description="Kremlin TUI: an alternate-history strategy game. You are Trotsky, January 1924.",
         epilog=(
@@ -33,7 +33,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
             f"Saves: {default_saves_dir()} (override with --saves DIR or ${SAVES_ENV})\n"
             "Without a command, `kremlin-tui` plays the game."
         ),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"kremlin-tui {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -351,6 +351,8 @@ def explore_to(story, args: argparse.Namespace) -> int:  # type: ignore[no-untyp
     else:
         kind = "A shortest path" if found.shortest else "A path (found by random play, not proven shortest)"
         print(f"# {kind} to '{args.to}' ({len(found.numbers)} decisions). Replay it with:", file=sys.stderr)
+        import shlex
+
         stories = "".join(f" --story {shlex.quote(d)}" for d in (args.story or []))
         print(f"#   kremlin-tui play --plain --seed {found.seed}{stories} < script.txt", file=sys.stderr)
         for step in found.steps:

@@ -43,6 +43,8 @@ def article(word: str) -> str:
 
 @dataclass(frozen=True)
 class Diagnostic:
+    """One problem found in a story file: where, which kind (`code`), what, and how bad."""
+
     pos: Pos
     code: str
     message: str

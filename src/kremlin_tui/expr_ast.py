@@ -50,6 +50,8 @@ class Ref:
 
 @dataclass(frozen=True, slots=True)
 class Not:
+    """`not x`: true where its operand is false."""
+
     operand: Ast
 
     def children(self) -> tuple[Ast, ...]:
@@ -68,6 +70,8 @@ class Neg:
 
 @dataclass(frozen=True, slots=True)
 class And:
+    """`a and b and ...`: true where every item is."""
+
     items: tuple[Ast, ...]  # two or more
 
     def children(self) -> tuple[Ast, ...]:
@@ -76,6 +80,8 @@ class And:
 
 @dataclass(frozen=True, slots=True)
 class Or:
+    """`a or b or ...`: true where any item is."""
+
     items: tuple[Ast, ...]  # two or more
 
     def children(self) -> tuple[Ast, ...]:
@@ -84,6 +90,8 @@ class Or:
 
 @dataclass(frozen=True, slots=True)
 class Arith:
+    """A binary arithmetic operation: `left op right`."""
+
     op: str  # + - * / %
     left: Ast
     right: Ast

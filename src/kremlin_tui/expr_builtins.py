@@ -22,6 +22,8 @@ ValueCheck = Callable[[list[Abs], tuple[Ast, ...], int], Abs]  # (argument value
 
 @dataclass(frozen=True)
 class Builtin:
+    """One built-in function: all the language knows of it (arity, checks, how it runs, its documentation) in one entry."""
+
     name: str
     usage: str  # how the documentation writes a call
     doc: str  # what it gives

@@ -43,6 +43,8 @@ UNKNOWN: Span = (-math.inf, math.inf)
 
 @dataclass(frozen=True)
 class Hint:
+    """One consequence a label claims, as `(Party ▲)`: the variables it may mean and which way."""
+
     text: str  # as written: "Party ▲"
     names: frozenset[str]  # the stats/relations it can mean (empty: not a variable we know)
     up: bool

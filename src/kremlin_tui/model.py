@@ -33,6 +33,8 @@ class MapCountry:
 
 @dataclass(frozen=True)
 class MapLabel:
+    """A place name written on the map, at a cell of its region's grid."""
+
     row: int  # 0-based in the region's grid
     col: int
     text: str
@@ -49,6 +51,8 @@ class MapRegion:
 
 @dataclass(frozen=True)
 class StoryMap:
+    """The map screen: a title and regions of letters, each letter a country, the sea or land."""
+
     title: str
     sea: str  # the sea's letter
     land: str  # the letter of land that belongs to no listed country
@@ -59,6 +63,8 @@ class StoryMap:
 
 @dataclass(frozen=True)
 class Campaign:
+    """The story's front matter: where it starts, when, and what the player reads first."""
+
     id: str
     title: str
     start: str
@@ -72,6 +78,8 @@ class Campaign:
 
 @dataclass(frozen=True)
 class Chapter:
+    """A part of the story with its years; scenes name the chapter they belong to."""
+
     id: str
     title: str
     years: str
@@ -80,6 +88,8 @@ class Chapter:
 
 @dataclass(frozen=True)
 class StatDef:
+    """A stat's declaration: its range, start and label, and whether more is better."""
+
     id: str
     label: str
     min: float
@@ -96,6 +106,8 @@ class StatDef:
 
 @dataclass(frozen=True)
 class RelationDef:
+    """A relation with a country or faction: a number in a range, read as an attitude."""
+
     id: str
     name: str
     min: float
@@ -107,6 +119,8 @@ class RelationDef:
 
 @dataclass(frozen=True)
 class FlagDef:
+    """A flag's declaration: true/false, or one of a list of values, with the words Why? shows."""
+
     id: str
     description: str
     values: tuple[str, ...] | None  # None: a true/false flag
@@ -158,6 +172,8 @@ class Effect:
 
 @dataclass(frozen=True, slots=True)  # slots: a story builds thousands (a third of the init time)
 class Outcome:
+    """One possible result of a choice, drawn by weight: its effects, text and destination."""
+
     weight: Expr
     effects: tuple[Effect, ...]
     result: Template | None
@@ -168,6 +184,8 @@ class Outcome:
 
 @dataclass(frozen=True, slots=True)  # slots: a story builds thousands (a third of the init time)
 class Choice:
+    """A choice offered in a scene: when it shows, what it does and where it leads."""
+
     id: str
     label: Template
     condition: Expr | None
@@ -192,6 +210,8 @@ class Choice:
 
 @dataclass(frozen=True)
 class EventTrigger:
+    """When an event fires by itself: its date window, condition and priority."""
+
     after: GameDate | None
     before: GameDate | None
     condition: Expr | None
@@ -238,6 +258,8 @@ class Node:
 
 @dataclass(frozen=True)
 class CodexEntry:
+    """An encyclopedia entry, unlocked by a scene that names it or mentions one of its `match` words."""
+
     id: str
     title: str
     category: str
@@ -248,6 +270,8 @@ class CodexEntry:
 
 @dataclass(frozen=True)
 class Story:
+    """A whole loaded story: the declarations, every node and codex entry, and where they came from."""
+
     campaign: Campaign
     chapters: tuple[Chapter, ...]
     stats: dict[str, StatDef]

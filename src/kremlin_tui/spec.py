@@ -10,6 +10,8 @@ from kremlin_tui.records import dataclass
 
 @dataclass(frozen=True)
 class Field:
+    """One key of a story file's object: the loader validates against it, `schema` describes it."""
+
     name: str
     type: str  # str, text, id, int, number, bool, date, expr, weight, effects, ids, strs, labels, list:X, obj:X
     required: bool = False

@@ -41,6 +41,8 @@ def read_limited(path: str, display_path: str, out: Collector) -> bytes | None:
 
 @dataclass
 class SourceFile:
+    """A story file as read: its bytes, the path messages show and the real path."""
+
     path: str  # the path shown in messages
     real: str
     data: bytes

@@ -10,7 +10,6 @@ dropped (the story still loads errors-and-all through `check`).
 
 from __future__ import annotations
 
-import difflib
 from typing import Protocol
 
 from kremlin_tui.diagnostics import Pos, shown
@@ -107,6 +106,8 @@ def _countries(errors: _Errors, node: YNode | None, relations: dict[str, Relatio
                           "or 'home: true' (the player's own country), not both")
             continue
         if relation and relation not in relations:
+            import difflib  # (only for a misspelt name: not on every load)
+
             close = difflib.get_close_matches(relation, list(relations), n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             errors.report(values["relation"].pos, "unknown-name", f"country '{shown(letter)}': unknown relation '{shown(relation)}'{hint}")

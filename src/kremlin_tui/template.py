@@ -48,11 +48,15 @@ class Text:
 
 @dataclass
 class Interp:
+    """`{expr}` in a text: the expression's value, shown in its place."""
+
     expr: Expr
 
 
 @dataclass
 class Cond:
+    """`{if}...{elif}...{else}...{end}` in a text: the first branch whose condition holds is shown."""
+
     branches: list[tuple[Expr | None, list[Part]]]  # None: the {else} branch
     mentions: bool = False  # whether a passage inside mentions a codex entry (set by Template)
 

@@ -38,6 +38,8 @@ _STANDARD_TAGS = {
 
 @dataclass(eq=False, slots=True)
 class YScalar:
+    """A YAML scalar with its position: the text as written, and how it was written."""
+
     text: str
     pos: Pos
     plain: bool  # unquoted: may be a number, a boolean or null
@@ -47,12 +49,16 @@ class YScalar:
 
 @dataclass(eq=False, slots=True)
 class YSeq:
+    """A YAML sequence with its position."""
+
     items: list[YNode]
     pos: Pos
 
 
 @dataclass(eq=False, slots=True)
 class YMap:
+    """A YAML mapping with its position and each key's (errors point at the key)."""
+
     items: dict[str, YNode]
     # Where each key is, as libyaml's mark (0-based line and column): a story's mappings have
     # ~9,000 keys and only a message about a key needs its place, so `key_pos` makes the Pos.

@@ -9,7 +9,6 @@ what is wrong with the position the writer must look at. Positions inside a scal
 from __future__ import annotations
 
 import bisect
-import difflib
 import re
 
 from kremlin_tui.dates import GameDate
@@ -112,6 +111,8 @@ class Reader:
         if not allowed.issuperset(keys):
             for key in keys:
                 if key not in places:
+                    import difflib  # (only for a misspelt name: not on every load)
+
                     close = difflib.get_close_matches(key, allowed, n=1)
                     hint = f" (did you mean '{close[0]}'?)" if close else ""
                     self.error(node.key_pos(key), "unknown-key", f"unknown key '{shown(key)}' in {article(kind)}{hint}")

@@ -7,7 +7,6 @@ flag to the values something in the story can give it.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping, Set
 from typing import Any
 
@@ -23,6 +22,8 @@ from kremlin_tui.yamlsource import YMap, YNode
 
 @dataclass(frozen=True)
 class StateDefs:
+    """The story's declared stats, relations and flags, by id."""
+
     stats: dict[str, StatDef]
     relations: dict[str, RelationDef]
     flags: dict[str, FlagDef]
@@ -167,6 +168,8 @@ def _labels(read: Reader, fid: str, node: YNode | None, options: tuple[str, ...]
     labels: list[tuple[str, str]] = []
     for key in node.order:
         if key not in options:
+            import difflib  # (only for a misspelt name: not on every load)
+
             close = difflib.get_close_matches(key, options, n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else f"; its values: {shown(', '.join(options), 200)}"
             if " " in key:  # {a: one, two}: YAML read "two" as a key of its own
