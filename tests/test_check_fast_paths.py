@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import os
 import re
 import subprocess
 import sys
@@ -155,16 +156,41 @@ def test_a_text_without_expressions_has_no_conditional_passage() -> None:
 
 
 def test_only_the_check_program_spares_its_last_collection(mini: str, capsys: pytest.CaptureFixture[str]) -> None:
-    """`kremlin-tui check` freezes what is left before Python's exit collection; a caller of
-    `main` (a test, a tool) keeps its garbage collector as it was."""
+    """A caller of `main` (a test, a tool) keeps its garbage collector as it was, and gets back
+    control; `kremlin-tui check` itself ends inside `main` (see the next test)."""
     before = gc.get_freeze_count()
     assert main(["check", mini]) == 0
     assert gc.get_freeze_count() == before
-    code = ("import gc, sys\nfrom kremlin_tui.cli import main\n"
-            f"sys.argv = ['kremlin-tui', 'check', {mini!r}]\nstatus = main()\n"
-            "print(status, gc.get_freeze_count() > 0, file=sys.stderr)\n")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert result.stderr.split() == ["0", "True"] and result.stdout.endswith("137 words\n")
+
+
+_PROGRAM = """\
+import atexit, sys
+from kremlin_tui.cli import main
+atexit.register(lambda: print("exit handler ran"))  # (to stdout: flushed after the handlers)
+sys.argv = ["kremlin-tui", "check", *sys.argv[1:]]
+status = main()
+print("main returned", status, file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize("broken", [False, True])
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_the_check_program_ends_once_its_output_is_out(make_story: Callable[..., str], capsys: pytest.CaptureFixture[str],
+                                                        broken: bool, fmt: str) -> None:
+    """`kremlin-tui check` ends the process in `main` (os._exit, without freeing the story):
+    its output, all of it (a pipe buffers it), its exit status and the exit handlers are those
+    of a `main` that returns."""
+    body = TWO_SCENES.replace("goto: end", "goto: nowhere, if: party > 500 and zz") if broken else TWO_SCENES
+    story = make_story(body)
+    status = main(["check", "--format", fmt, story])
+    expected = capsys.readouterr()
+    assert status == (1 if broken else 0) and expected.out
+    buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # a pipe holds output until flushed
+    result = subprocess.run([sys.executable, "-c", _PROGRAM, "--format", fmt, story], capture_output=True, text=True,
+                            timeout=60, env=buffered)
+    assert result.returncode == status
+    assert result.stdout == expected.out + "exit handler ran\n"
+    assert result.stderr == expected.err  # and never "main returned"
 
 
 def test_a_word_inside_a_longer_one_is_no_mention_where_the_search_starts() -> None:

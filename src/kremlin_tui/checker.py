@@ -49,9 +49,13 @@ class CheckReport:
         }
 
 
-def check_story(dirs: list[str], overlay: Mapping[str, str] | None = None) -> CheckReport:
-    """Check the story in `dirs`; `overlay` (absolute path -> text) replaces files not yet saved."""
+def check_story(dirs: list[str], overlay: Mapping[str, str] | None = None, keep: list[object] | None = None) -> CheckReport:
+    """Check the story in `dirs`; `overlay` (absolute path -> text) replaces files not yet saved.
+    `keep` receives the story, for a caller that would rather not free it now (the `check`
+    program, which ends without freeing it)."""
     story, diagnostics = load_story_with_diagnostics(dirs, cache=False, overlay=overlay)
+    if keep is not None:
+        keep.append(story)
     out = Collector()
     out.items.extend(diagnostics)
     report = CheckReport()
