@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -212,3 +213,22 @@ def test_codex_coverage_warns_of_the_entries_a_text_by_text_scan_finds_unlocked_
     unlocked |= {cid for node in story.nodes.values() for part in _text_parts(node.text.parts) for cid in part.codex}
     assert warned == set(story.codex) - unlocked
     assert 0 < len(warned) < len(story.codex) - 100
+
+
+def test_check_compiles_no_trie_regex_of_the_codex_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`check` builds the story's mention index with the story but scans no text with it (its
+    coverage test is `mentioned_in_any`): the trie regex is compiled for a first scan only."""
+    from kremlin_tui import mentions
+
+    built: list[mentions.MentionIndex] = []
+    build = mentions.MentionIndex.__init__
+
+    def recorded(self: mentions.MentionIndex, words: Any) -> None:
+        build(self, words)
+        built.append(self)
+
+    monkeypatch.setattr(mentions.MentionIndex, "__init__", recorded)
+    check_story([str(default_story_dir())])
+    assert built and all("heads" not in index.__dict__ for index in built)
+    index = built[0]
+    assert isinstance(index.heads, re.Pattern) and index.heads is index.heads  # compiled once, when asked

@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
+from functools import cached_property
 
 from kremlin_tui.memo import enabled as memo_enabled
 from kremlin_tui.memo import memo
@@ -56,10 +57,16 @@ class MentionIndex:
                 self.exact.setdefault(word, set()).add(cid)
             else:
                 self.phrases.setdefault(head.group(), []).append((word, cid))
+
+    @cached_property
+    def heads(self) -> re.Pattern[str] | None:
+        """The trie regex of every head, compiled for the first text scanned (~3 ms for the
+        shipped codex): `check` loads the story, and with it this index, but scans no text
+        with it. None past the trie's limits: the `\\w+` scan."""
         heads = self.exact.keys() | self.phrases.keys()
-        self.heads: re.Pattern[str] | None = None
         if heads and len(heads) <= TRIE_MAX_HEADS and max(map(len, heads)) <= TRIE_MAX_HEAD_LENGTH:
-            self.heads = re.compile(r"(?<!\w)" + _trie(heads) + r"(?!\w)")
+            return re.compile(r"(?<!\w)" + _trie(heads) + r"(?!\w)")
+        return None
 
     def __bool__(self) -> bool:
         return bool(self.exact or self.phrases or self.other)
