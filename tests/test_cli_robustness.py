@@ -123,7 +123,7 @@ def test_plain_mode_typed_numbers(typed: str, expected: str) -> None:
 
 
 def test_internal_error_is_one_line_exit_2_with_a_hint(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    def broken(args):  # type: ignore[no-untyped-def]
+    def broken(*args):  # type: ignore[no-untyped-def]
         raise ZeroDivisionError("something \x1b[2J inside")
 
     monkeypatch.setattr(cli, "cmd_check", broken)
