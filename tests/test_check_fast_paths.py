@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import gc
 import os
 import re
 import subprocess
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,17 +18,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.conftest import TWO_SCENES
 
-from kremlin_tui import analysed
+from kremlin_tui import analysed, label_hints
 from kremlin_tui.checker import _FIRST_LINE_ITEM, _LATER_LINE_ITEM, _codex_coverage, _text_parts, all_effects, check_story
 from kremlin_tui.cli import main
 from kremlin_tui.diagnostics import Collector
 from kremlin_tui.expr import Expr, parse
-from kremlin_tui.label_hints import CALLBACK, callback_opening, conditional_passages
+from kremlin_tui.label_hints import CALLBACK, aliases, callback_opening, conditional_passages, parse_hints
 from kremlin_tui.loader import load_story
 from kremlin_tui.mentions import MentionIndex, mentioned_in_any
 from kremlin_tui.paths import default_story_dir
 from kremlin_tui.story_stats import WORD, node_templates, story_stats, words
 from kremlin_tui.template import Interp, Part, Text
+
+TESTS = Path(__file__).parent
+EXAMPLE = str(TESTS.parent / "examples" / "mod-example")
 
 # Characters on both sides of every boundary the fast count relies on: ASCII word characters
 # and their neighbours, the apostrophes and hyphen, the ends of Latin-1's letters (× and ÷ are
@@ -232,3 +237,47 @@ def test_check_compiles_no_trie_regex_of_the_codex_words(monkeypatch: pytest.Mon
     assert built and all("heads" not in index.__dict__ for index in built)
     index = built[0]
     assert isinstance(index.heads, re.Pattern) and index.heads is index.heads  # compiled once, when asked
+
+
+# The pieces hint groups are made of: names (one known, one not), arrows, the gamble words, the
+# separators, qualifiers, and the spacing that strip() removes.
+HINT_PIECES = ["(", ")", "Party", "party", "Army", "Red Army", "KMT", "health", " ▲", "▲", " ▼", "▼▲", "a gamble", "risk",
+               "A vote", ", ", "; ", " or ", " later", " if granted", "  ", "Party ▲", "(Party ▲, a gamble)", "x"]
+
+
+def _labels_to_read() -> list[str]:
+    labels = []
+    for dirs in ([str(default_story_dir())], [str(TESTS / "fixtures" / "mini")], [str(default_story_dir()), EXAMPLE]):
+        story = load_story(dirs, cache=False)
+        labels += [choice.label.source for node in story.nodes.values() for choice in node.choices]
+    return labels
+
+
+@functools.cache
+def _story_names() -> dict[str, set[str]]:
+    return aliases(load_story([str(default_story_dir())], cache=False))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(HINT_PIECES), max_size=12).map("".join), min_size=1, max_size=8))
+def test_hint_items_read_once_read_as_each_label_alone_reads_them(labels: list[str]) -> None:
+    """check_labels reads each different item of the hint groups once for all labels (`known`):
+    every label's hints, gamble and group flags are those it gets read on its own."""
+    names = _story_names()
+    known: dict[str, Any] = {}
+    for label in [*labels, *labels[::-1]]:
+        assert parse_hints(label, names, known) == parse_hints(label, names)
+
+
+def test_the_story_labels_read_alike_with_the_items_known(monkeypatch: pytest.MonkeyPatch) -> None:
+    names = _story_names()
+    labels = _labels_to_read()
+    alone = [parse_hints(label, names) for label in labels]
+    reads: list[str] = []
+    read_item = label_hints._read_item
+    monkeypatch.setattr(label_hints, "_read_item", lambda item, names: reads.append(item) or read_item(item, names))
+    known: dict[str, Any] = {}
+    shared = [parse_hints(label, names, known) for label in labels]
+    assert shared == alone
+    assert len(labels) > 1500 and sum(len(hints) for hints, _g, _a in shared) > 2000
+    assert len(reads) == len(known) < 200  # each different item read once
