@@ -38,3 +38,24 @@ def test_no_key_means_two_things_across_screens() -> None:
     clashes = {key: actions for key, actions in meanings.items() if len(actions) > 1}
     assert not clashes, clashes
     assert meanings["x"] == {"codex"} and meanings["c"] == {"continue_game"}
+
+
+def test_the_command_palette_names_the_key_each_command_is_bound_to() -> None:
+    """The palette's "(j)" is written beside the binding it names: held here to the screens'
+    bindings, so a key moved in one place cannot stay advertised in the other."""
+    import re
+
+    from kremlin_tui.tui.app import KremlinApp
+    from kremlin_tui.tui.screens.help import COMMANDS
+
+    bound: dict[str, set[str]] = {}
+    for screen in (*SCREENS, KremlinApp):
+        for binding in screen.BINDINGS:
+            assert isinstance(binding, Binding)
+            bound.setdefault(binding.action.removeprefix("app."), set()).update(binding.key.split(","))
+    shown = {"?": "question_mark"}
+    for name, text, action, _needs_game in COMMANDS:
+        hint = re.search(r" \(([^()]+)\)$", text)
+        assert hint is not None, f"{name}: no key named"
+        key = shown.get(hint.group(1), hint.group(1).lower())
+        assert key in bound.get(action, set()), f"{name}: '{hint.group(1)}' is not bound to {action} ({bound.get(action)})"

@@ -49,7 +49,7 @@ KEYS: tuple[tuple[str, str, str], ...] = (
 
 # (name in the command palette, description, app action, only with a game in progress)
 COMMANDS: tuple[tuple[str, str, str, bool], ...] = (
-    ("New game", "Start a new game from the beginning", "new_game", False),
+    ("New game", "Start a new game from the beginning (n)", "new_game", False),
     ("Journal", "Your decisions so far, by date (j)", "journal", True),
     ("Why?", "Why this scene is here; what moved each stat (y)", "why", True),
     ("Map", "Who stands where (m)", "map", True),
