@@ -69,16 +69,10 @@ def scope_digest(scope: Scope) -> str:
 
 def value_of(expr: Expr, scope: Scope) -> Abs:
     """What values `expr` can take in `scope`; raises ExprError as `analyze` does."""
-    known = scope.analysed.get(expr.source)
-    if known is None:
-        try:
-            known = analyze(expr.ast, scope)
-        except ExprError as exc:
-            known = exc
-        scope.analysed[expr.source] = known
-    if isinstance(known, ExprError):
-        raise known
-    return known
+    problem = problem_of(expr, scope)
+    if problem is not None:
+        raise problem
+    return scope.analysed[expr.source]  # type: ignore[return-value]  # problem_of stored the value
 
 
 def problem_of(expr: Expr, scope: Scope) -> ExprError | None:
