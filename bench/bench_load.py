@@ -2,12 +2,13 @@
 
   baseline  a bare `yaml.load(..., CSafeLoader)` of every file (no validation at all)
   cold      our loader without a cache: parse + validate + build the model
-  first     the same as a fresh process makes it (`check`, a game's first start): the expression
-            parser's memo and the scope remembered by analysed.py cleared first, so no parse
-            tree or analysis of an earlier round is reused (cold reuses them, as it always has)
+  first     the same as a fresh process makes it (`check`, a game's first start): all a load
+            remembers in its process cleared first (loader.forget: the parser's memo, the scope
+            remembered by analysed.py, literal and truth analyses, key plans), so no parse tree
+            or analysis of an earlier round is reused (cold reuses them, as it always has)
   warm      our loader with a warm compiled cache
 
-Goals (issues 2 and 19): warm <= 0.1x baseline, cold <= 1.5x baseline.
+Goals (issues 2 and 19): warm <= 0.1x baseline, cold and first <= 1.5x baseline.
 Run: python bench/bench_load.py [BYTES]     a generated story of about BYTES (default 1 MB)
      python bench/bench_load.py --shipped   the campaign in story/ (143 codex entries make
                                             mention-matching the largest cost there)
@@ -50,9 +51,20 @@ def main() -> None:
         story_dir = Path(__file__).resolve().parent.parent / "story"
     else:
         story_dir = generate(tmp / "story", int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000)
-    from kremlin_tui.analysed import forget
-    from kremlin_tui.expr_syntax import parse
+    from kremlin_tui import loader
     from kremlin_tui.loader import load_story
+
+    def forget() -> None:
+        """What a fresh process has: nothing remembered by an earlier load (a tree from before
+        loader.forget had only these two memos)."""
+        if hasattr(loader, "forget"):
+            loader.forget()
+        else:
+            from kremlin_tui.analysed import forget as forget_scope
+            from kremlin_tui.expr_syntax import parse
+
+            parse.cache_clear()
+            forget_scope()
 
     files = sorted(story_dir.rglob("*.yaml"))
     total = sum(f.stat().st_size for f in files)
@@ -66,7 +78,6 @@ def main() -> None:
         load_story([str(story_dir)], cache=False)
 
     def first() -> None:
-        parse.cache_clear()
         forget()
         load_story([str(story_dir)], cache=False)
 
@@ -81,7 +92,7 @@ def main() -> None:
     for name, (wall, cpu) in results.items():
         print(f"  {name:<9} {wall * 1000:8.1f} ms   {wall / base_wall:5.2f}x baseline"
               f"   (CPU {cpu * 1000:7.1f} ms, {cpu / base_cpu:5.2f}x)")
-    print("goals: warm <= 0.10x, cold <= 1.50x (first: what a fresh process pays, for reference)")
+    print("goals: warm <= 0.10x, cold <= 1.50x, first (what a fresh process pays) <= 1.50x")
 
 
 if __name__ == "__main__":

@@ -438,3 +438,17 @@ def test_texts_without_braces_skip_parsing_but_a_stray_closing_brace_is_still_re
         (6, line.index("}") + 1, "template", "label: '}' without '{' (write '}}' for a literal brace)")]
     assert load_story_with_diagnostics([make_story(Path(path, "scenes.yaml").read_text().replace("One } two", "One two"),
                                                    name="fixed")], cache=False).story is not None
+
+
+def test_forgetting_leaves_nothing_an_earlier_load_remembered() -> None:
+    from kremlin_tui import analysed, expr_base
+    from kremlin_tui.builder import reader
+    from kremlin_tui.loader import forget
+
+    load_story([str(MINI)], cache=False)
+    expr_base.Abs("str", values=frozenset({"calm"})).truth()
+    assert parse.cache_info().currsize and analysed._LAST and expr_analysis._CONSTS
+    assert expr_base._TRUTH_OF_VALUES and any(reader._PLANS.values())
+    forget()
+    assert not parse.cache_info().currsize and not analysed._LAST and not expr_analysis._CONSTS
+    assert not expr_base._TRUTH_OF_VALUES and not any(reader._PLANS.values())

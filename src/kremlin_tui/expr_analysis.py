@@ -37,6 +37,11 @@ _CONSTS: dict[tuple[type, Any], Abs] = {}
 _MAX_CONSTS = 10_000  # the language server reads many stories' literals: start afresh past this
 
 
+def forget_literals() -> None:
+    """Drop the literals' analyses (loader.forget: a benchmark's fresh-process rounds)."""
+    _CONSTS.clear()
+
+
 def _const(ast: Const, _scope: Scope) -> Abs:
     value = ast.value
     key = (type(value), value)

@@ -108,6 +108,11 @@ class Scope:
         self.names: dict[str, Abs] = {}  # a variable's analysis, made once (expr_analysis._var)
 
 
+def forget_truths() -> None:
+    """Drop the remembered truths of value sets (loader.forget: a benchmark's fresh-process rounds)."""
+    _TRUTH_OF_VALUES.clear()
+
+
 def truth_abs(values: Iterable[bool]) -> Abs:
     return Abs("bool", values=frozenset(values))
 

@@ -16,7 +16,7 @@ from kremlin_tui.storyfiles import LOADER_VERSION, SourceFile, content_hash, sto
 if TYPE_CHECKING:
     from kremlin_tui.model import Story
 
-__all__ = ["LOADER_VERSION", "LoadResult", "SourceFile", "content_hash", "load_story", "load_story_with_diagnostics",
+__all__ = ["LOADER_VERSION", "LoadResult", "SourceFile", "content_hash", "forget", "load_story", "load_story_with_diagnostics",
            "story_files", "story_paths"]
 
 
@@ -57,6 +57,20 @@ def load_story_with_diagnostics(dirs: list[str], *, cache: bool = True,
         _promote_survivors()
         if was_enabled:
             gc.enable()
+
+
+def forget() -> None:
+    """Forget everything loading remembers in this process, so the next load costs what a fresh
+    process's first load costs (a benchmark's `first` rounds): the parser's memo, the remembered
+    scope and its analyses, the literals' and truth sets' analyses, the key plans of mappings."""
+    from kremlin_tui import analysed, expr_analysis, expr_base, expr_syntax
+    from kremlin_tui.builder import reader
+
+    expr_syntax.parse.cache_clear()
+    analysed.forget()
+    expr_analysis.forget_literals()
+    expr_base.forget_truths()
+    reader.forget_plans()
 
 
 def _promote_survivors() -> None:

@@ -26,6 +26,12 @@ _new_pos = tuple.__new__  # _new_pos(Pos, (path, line, col)): a Pos (or a LaterP
 _NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
 
 
+def forget_plans() -> None:
+    """Drop the mappings' key plans (loader.forget: a benchmark's fresh-process rounds)."""
+    for plans in _PLANS.values():
+        plans.clear()
+
+
 def parse_number(text: str) -> int | float | None:
     """A decimal number as a writer types it, or None; never raises, whatever the length.
     (`inf`, `nan`, `1_000` and hexadecimal are not numbers here.)"""
