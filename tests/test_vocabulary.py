@@ -26,14 +26,9 @@ VOCABULARIES = {"kind": {str(k) for k in (*NodeKind, *RowKind)}, "op": {str(o) f
 # before it becomes an EffectOp.
 NOT_YET = {
     "builder/choices.py: op == '='",
-    "checker.py: op == 'schedule'", "checker.py: op == 'unlock'",
     "engine_plan.py: op == 'schedule'", "engine_plan.py: op == 'unlock'", "engine_plan.py: op == '='",
     "engine_plan.py: op == '+='",
-    "label_hints.py: op == '+='", "label_hints.py: op == '-='", "label_hints.py: op == 'schedule'",
-    "label_hints.py: op == 'unlock'", "label_hints.py: op == '='",
     "state.py: polarity == 'neutral'",
-    "story_stats.py: kind == 'scene'", "story_stats.py: kind == 'event'",
-    "structure.py: op == 'schedule'",
     "why.py: op == 'schedule'",
 }
 

@@ -21,11 +21,14 @@ from kremlin_tui.expr import Ast, Expr, ExprError, Scope, reads
 from kremlin_tui.label_hints import check_callbacks, check_labels, conditional_passages
 from kremlin_tui.loader import load_story_with_diagnostics
 from kremlin_tui.mentions import mentioned_in_any
-from kremlin_tui.model import Choice, Effect, Node, Story
+from kremlin_tui.model import Choice, Effect, EffectOp, Node, Story
 from kremlin_tui.records import dataclass
 from kremlin_tui.story_stats import node_templates, story_stats
 from kremlin_tui.structure import check_structure, cyclic_scenes
 from kremlin_tui.template import Cond, Template, Text
+
+# Ops the passes test on every effect, bound once (an enum member's lookup costs ~75 ns in 3.11).
+_SCHEDULE, _UNLOCK = EffectOp.SCHEDULE, EffectOp.UNLOCK
 
 
 @dataclass
@@ -202,7 +205,7 @@ def _reachability(story: Story, out: Collector, available: dict[tuple[str, str],
                 if not available[(node.id, choice.id)]:
                     continue
                 effects = list(choice.effects) + [e for o in choice.outcomes for e in o.effects]
-                scheduled.update(e.target for e in effects if e.op == "schedule")
+                scheduled.update(e.target for e in effects if e.op == _SCHEDULE)
                 for target in choice.destinations():
                     if target not in reached:
                         reached.add(target)
@@ -279,7 +282,7 @@ def _codex_coverage(story: Story, out: Collector) -> None:
     """Warn of codex entries nothing unlocks. Most are unlocked by name (a scene's `codex`, an
     `unlock` effect); only the words of the others are looked for in the scenes' texts (every
     passage, conditional or not), at once (`mentioned_in_any`), not text by text."""
-    unlocked = {e.target for _n, _c, e in all_effects(story) if e.op == "unlock"}
+    unlocked = {e.target for _n, _c, e in all_effects(story) if e.op == _UNLOCK}
     for node in story.nodes.values():
         unlocked.update(node.codex)
     others = [entry for entry in story.codex.values() if entry.id not in unlocked]

@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from kremlin_tui.memo import memo
-from kremlin_tui.model import Node, Story
+from kremlin_tui.model import Node, NodeKind, Story
 from kremlin_tui.template import Template
 
 WORD = r"[A-Za-zÀ-ÿ0-9'’-]+"
@@ -69,8 +69,8 @@ def story_stats(story: Story) -> dict[str, Any]:
         total_words += count
     return {
         "files": len(story.files),
-        "scenes": sum(1 for n in nodes if n.kind == "scene"),
-        "events": sum(1 for n in nodes if n.kind == "event"),
+        "scenes": sum(1 for n in nodes if n.kind == NodeKind.SCENE),
+        "events": sum(1 for n in nodes if n.kind == NodeKind.EVENT),
         "endings": sum(1 for n in nodes if n.is_ending),
         "nodes": len(story.nodes),
         "choices": sum(len(n.choices) for n in nodes),
