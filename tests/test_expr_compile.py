@@ -204,3 +204,35 @@ def test_every_campaign_expression_compiles_to_what_it_means() -> None:
                     assert _outcome(lambda: fn(game.state)) == _outcome(lambda: evaluate(ast, game.state)), ast  # noqa: B023
             game.choose(picker.choice(game.available_ids()), render=False)
     assert states > 50
+
+
+def _exactly(run: Any) -> tuple[Any, ...]:
+    """An outcome with the value's repr: 0.0 and -0.0 are equal but not the same value."""
+    outcome = _outcome(run)
+    return (*outcome, repr(outcome[-1])) if outcome[0] == "value" else outcome
+
+
+def test_closures_are_shared_only_between_trees_that_compute_the_same() -> None:
+    """`expr_compile` makes one closure per distinct shape and shares it. Trees that differ in
+    one part of a key only (a constant's type, zero's sign, the operator, `and`/`or`, the name)
+    must each compute what their own tree means, whichever was compiled first; equal trees at
+    other offsets share."""
+    ctx = Ctx({"party": 7, "army": 2.5, "flag": True, "mood": "", "britain": -30})
+    party, army = Var("party", 0), Var("army", 0)
+    trees: list[Ast] = []
+    for k in (1, 1.0, True, 0.0, -0.0, "1"):
+        trees += [Const(k), Neg(Const(k)), Arith("+", party, Const(k)), Arith("*", Arith("-", party, army), Const(k)),
+                  Cmp(("==",), (party, Const(k))), Cmp(("<",), (Arith("+", army, party), Const(k)))]
+    for op in ("+", "-", "*", "/", "%"):
+        trees += [Arith(op, party, Const(2)), Arith(op, army, party), Arith(op, Neg(army), Const(3))]
+    for op in _COMPARE:
+        trees += [Cmp((op,), (party, Const(7))), Cmp((op,), (army, party))]
+    for name in ("flag", "mood"):
+        trees += [Var(name, 0), Not(Var(name, 0)), Neg(Not(Var(name, 0))), Not(Cmp(("==",), (Var(name, 0), Const(True))))]
+        trees += [And((Var(name, 0), party)), Or((Var(name, 0), party)), And((Var(name, 0), party, army)),
+                  Or((Var(name, 0), party, army))]
+    for ast in [*trees, *reversed(trees)]:
+        assert _exactly(lambda: compile_ast(ast)(ctx)) == _exactly(lambda: evaluate(ast, ctx)), ast  # noqa: B023
+    assert compile_ast(Arith("+", Var("party", 5), Const(2))) is compile_ast(Arith("+", Var("party", 9), Const(2)))
+    assert compile_ast(And((Var("flag", 1), Cmp((">",), (party, Const(3)))))) is \
+        compile_ast(And((Var("flag", 7), Cmp((">",), (Var("party", 2), Const(3))))))

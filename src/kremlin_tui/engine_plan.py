@@ -61,7 +61,10 @@ class StoryPlan:
         # what a player may see change (visible stats and relations): asked by every preview
         self.visible_names = frozenset(s.id for s in story.stats.values() if not s.hidden) | frozenset(story.relations)
         self._nodes: dict[str, NodePlan] = {}
-        self._effects: dict[int, tuple[tuple[Effect, ...], tuple[Step, ...]]] = {}
+        # compiled effect lists by the list's identity, the list kept alive with them (two dicts,
+        # not a dict of pairs: tens of thousands of pairs would be more objects for the GC to walk)
+        self._steps: dict[int, tuple[Step, ...]] = {}
+        self._kept: dict[int, tuple[Effect, ...]] = {}
 
     @cached_property
     def reads_date(self) -> int:
@@ -87,12 +90,14 @@ class StoryPlan:
 
     def steps(self, effects: tuple[Effect, ...]) -> tuple[Step, ...]:
         """The compiled steps of an effect list (kept by the list's identity, with the list)."""
-        entry = self._effects.get(id(effects))
-        if entry is None or entry[0] is not effects:
-            if len(self._effects) > MAX_CACHED_EFFECTS:
-                self._effects.clear()
-            entry = self._effects[id(effects)] = (effects, tuple(self._step(e) for e in effects))
-        return entry[1]
+        key = id(effects)
+        if self._kept.get(key) is not effects:
+            if len(self._kept) > MAX_CACHED_EFFECTS:
+                self._kept.clear()
+                self._steps.clear()
+            self._steps[key] = tuple(self._step(e) for e in effects)
+            self._kept[key] = effects
+        return self._steps[key]
 
     def _step(self, effect: Effect) -> Step:
         op, target = effect.op, effect.target
@@ -105,10 +110,10 @@ class StoryPlan:
         value = effect.value
         assert value is not None
         bounds = self.bounds.get(target)
-        if bounds is None:
-            return (FLAG, target, value.fn, 0, 0)
-        low, high = bounds
         folded, constant = constant_of(value.ast)
+        if bounds is None:  # a flag: whatever the operator, it takes the value
+            return (SET, target, constant, 0, 0) if folded else (FLAG, target, value.fn, 0, 0)
+        low, high = bounds
         if folded and not isinstance(constant, str):  # text in a stat fails when run, as it always did
             if op == "=":
                 return (SET, target, _whole(constant, low, high), low, high)

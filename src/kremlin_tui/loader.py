@@ -74,14 +74,11 @@ def forget() -> None:
 
 
 def _promote_survivors() -> None:
-    """What survives a load is the story, which lives as long as the program. Left young, it
-    would make the collector's next young collection traverse every one of its objects (and
-    later full collections come sooner); freezing and unfreezing moves everything straight to
-    the oldest generation instead, without a traversal. Skipped if anyone else froze objects:
-    unfreezing would undo their freeze."""
-    if gc.get_freeze_count() == 0:
-        gc.freeze()
-        gc.unfreeze()
+    """What survives a load is the story, which lives as long as the program: keep it out of
+    the collector's full collections (see `survivors`: without ever freezing garbage for good)."""
+    from kremlin_tui import survivors
+
+    survivors.after_load()
 
 
 def _load(dirs: list[str], cache: bool, overlay: Mapping[str, str] | None = None) -> LoadResult:
