@@ -164,3 +164,25 @@ def test_reads_names_every_variable_and_history_key() -> None:
     # the expression above holds every kind of node, so no kind is left unread
     assert {type(node) for node in walk(ast)} == set(NODE_CLASSES)
     assert events.reads(parse("not (party > 5 or flag)")) == {"party", "flag"}
+
+
+def test_a_holding_event_watches_every_part_of_its_condition(make_story) -> None:  # type: ignore[no-untyped-def]
+    """An event found holding is armed on every part of its condition (a false one only on its
+    first false part). The engine fires a holding event at once, so in play this is never seen;
+    a caller that asks `Due.next` again before firing it (as here) must get what a scan gives
+    after a change to any part, the second one included."""
+    story = load_story([make_story(SCHEDULED)])
+    state = Game.new(story, 0).state
+    due = events.Due(story.event_index)
+    day = date(1924, 2, 1)  # `high` is open (after 1924-01), `low` not yet (after 1924-03)
+    answers = []
+    for name, value in (("party", 60), ("b", 1), ("b", 0), ("b", 2), ("party", 50), ("party", 51)):
+        if name == "b":
+            state.visits[name] = value
+            due.changed([events.visited_key(name)])
+        else:
+            state.vars[name] = value
+            due.changed([name])
+        answers.append(due.next(state, day))
+        assert answers[-1] == scan(story, state, day), (name, value)
+    assert [a[0] if a else None for a in answers] == [None, "high", None, "high", None, "high"]
