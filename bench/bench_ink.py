@@ -221,7 +221,7 @@ def ours_explore(story: Any, seconds: float, seed: int) -> tuple[int, float, flo
 def ours_text(story: Any, seconds: float, seed: int, previews: bool = True) -> tuple[int, float, float]:
     """Whole games rendering what a player reads (scene, choices with their previews, results);
     `previews=False` renders the same texts without the choices' previews, which ink has no
-    counterpart of."""
+    counterpart of (`Game.scene(previews=False)`)."""
     from kremlin_tui.engine import Game
 
     decisions, chars, started, cpu, elapsed = 0, 0, time.perf_counter(), time.process_time(), 0.0
@@ -229,16 +229,9 @@ def ours_text(story: Any, seconds: float, seed: int, previews: bool = True) -> t
         game = Game.new(story, seed)
         picker = random.Random(seed * 7919 + 17)
         while not game.ended:
-            if previews:
-                scene = game.scene()
-                chars += len(scene.text) + sum(len(c.label) for c in scene.choices)
-                ids = [c.id for c in scene.choices if c.available]
-            else:
-                node = game.node
-                chars += len(game.render(node.text)) + len(game.render(node.divergence)) + len(node.title)
-                chars += len(game.state.date.display())
-                chars += sum(len(game.render(p.choice.label)) for p, _ok in game._visible())  # the labels a player reads
-                ids = game.available_ids()
+            scene = game.scene(previews=previews)
+            chars += len(scene.text) + sum(len(c.label) for c in scene.choices)
+            ids = [c.id for c in scene.choices if c.available]
             turn = game.choose(ids[0] if len(ids) == 1 else picker.choice(ids))
             chars += len(turn.result)
             decisions += 1

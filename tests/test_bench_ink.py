@@ -221,7 +221,7 @@ def test_the_bench_skips_without_node_and_without_inkjs(monkeypatch: pytest.Monk
 
 @pytest.mark.parametrize("row", ["plain", "explore", "text", "text without previews"])
 def test_every_engine_row_of_the_bench_plays_whole_games(mini: str, row: str) -> None:
-    """The bench's own loops run on the engine as it is (they reach into it for the labels)."""
+    """The bench's own loops run on the engine as it is (through its public API only)."""
     story = load_story([mini])
     loops = {"plain": bench_ink.ours_plain, "explore": bench_ink.ours_explore, "text": bench_ink.ours_text,
              "text without previews": lambda s, seconds, seed: bench_ink.ours_text(s, seconds, seed, previews=False)}

@@ -205,3 +205,24 @@ def test_stats_stay_whole_numbers_after_a_division(make_story) -> None:  # type:
     assert game.state.vars["hidden_x"] == before["hidden_x"] + 3  # 7.5 → 8: halves round away from zero
     assert game.state.vars["britain"] == before["britain"] - 3  # -22.5 → -23, away from zero too
     assert all(isinstance(c.new, int) for c in changes.values())
+
+
+def test_choices_without_previews_are_the_same_choices_without_what_they_change() -> None:
+    """`previews=False` (a reader that shows no preview, as bench_ink's row without them) gives
+    the same scene, choices, labels and availability, with no preview and no gamble."""
+    import random
+    from dataclasses import replace
+
+    from kremlin_tui.paths import default_story_dir
+
+    story = load_story([str(default_story_dir())])
+    previewed = 0
+    for seed in range(3):
+        game, picker = Game.new(story, seed), random.Random(seed)
+        while not game.ended:
+            full, bare = game.scene(), game.scene(previews=False)
+            assert bare == replace(full, choices=tuple(replace(c, preview=(), gamble=None) for c in full.choices))
+            assert game.choices(previews=False) == list(bare.choices)
+            previewed += sum(bool(c.preview or c.gamble) for c in full.choices)
+            game.choose(picker.choice(game.available_ids()))
+    assert previewed > 100

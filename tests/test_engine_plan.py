@@ -17,7 +17,7 @@ from kremlin_tui.engine import Game, GameState, TurnResult
 from kremlin_tui.loader import load_story
 from kremlin_tui.model import Effect, Node, Story
 from kremlin_tui.paths import default_story_dir
-from kremlin_tui.state import Change, Step, built
+from kremlin_tui.state import Change, Step, built, maker
 
 
 @functools.cache
@@ -154,13 +154,24 @@ def test_a_scene_unlocks_what_its_codex_list_and_shown_passages_mention() -> Non
 
 @pytest.mark.parametrize("cls", [Change, TurnResult, Step])
 def test_records_built_in_one_step_equal_those_built_by_init(cls: type) -> None:
+    """`built` (dict-based records) and `maker` (slotted ones) give what `__init__` gives."""
     values = {f.name: (f"{f.name}-value", 1.5) for f in dataclasses.fields(cls)}
-    made, expected = built(cls, **values), cls(**values)
-    assert made == expected and repr(made) == repr(expected) and vars(made) == vars(expected)
-    assert list(vars(made)) == list(vars(expected))
+    made = maker(cls)(*values.values()) if hasattr(cls, "__slots__") else built(cls, **values)
+    expected = cls(**values)
+    assert made == expected and repr(made) == repr(expected) and _fields(made) == _fields(expected)
     if cls is not Step:  # a step gets its events after the move
         with pytest.raises(dataclasses.FrozenInstanceError):
             made.label = "changed"
+    if hasattr(cls, "__slots__"):
+        with pytest.raises(ValueError, match="shorter"):
+            maker(cls)(*list(values.values())[:-1])  # every field must be given
+
+
+def _fields(record: Any) -> dict[str, Any]:
+    """A record's fields as set on it, in the order they were set (a dict-based one) or declared."""
+    if hasattr(record, "__dict__"):
+        return dict(vars(record))
+    return {f.name: getattr(record, f.name) for f in dataclasses.fields(record)}
 
 
 def test_the_engine_records_every_field_of_its_changes_and_results() -> None:
@@ -170,7 +181,8 @@ def test_the_engine_records_every_field_of_its_changes_and_results() -> None:
     while not game.ended:
         turn = game.choose(picker.choice(game.available_ids()), render=False)
         for record in (turn, *turn.changes, game.state.history[-1]):
-            assert list(vars(record)) == [f.name for f in dataclasses.fields(record)]
+            assert list(_fields(record)) == [f.name for f in dataclasses.fields(record)]
+            assert all(hasattr(record, f.name) for f in dataclasses.fields(record))
 
 
 def test_previews_and_changes_are_labelled_from_the_declarations() -> None:

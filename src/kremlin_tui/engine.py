@@ -28,6 +28,8 @@ from kremlin_tui.state import (
     GameState,
     Step,
     built,
+    make_change,
+    make_step,
     provenance_from_history,
     record,
 )
@@ -144,7 +146,8 @@ class Game:
     def ended(self) -> bool:
         return self.state.ending is not None
 
-    def scene(self) -> Scene:
+    def scene(self, previews: bool = True) -> Scene:
+        """What the player reads now: the scene's text and its choices (see `choices`)."""
         node = self.node
         return Scene(
             node=node.id,
@@ -156,17 +159,19 @@ class Game:
             chapter_title=self.story.chapter_title(node.chapter),
             tags=node.tags,
             text=self.render(node.text),
-            choices=tuple(self.choices()),
+            choices=tuple(self.choices(previews=previews)),
             divergence=self.render(node.divergence),
         )
 
-    def choices(self, render: bool = True) -> list[ChoiceView]:
-        """The choices shown now; `render=False` (the play-tester's fast path) skips labels and
-        previews."""
+    def choices(self, render: bool = True, previews: bool = True) -> list[ChoiceView]:
+        """The choices shown now. `previews=False` leaves out what each would change (`preview`
+        and `gamble` empty): a preview simulates the choice, the costliest part, and a reader that
+        shows none need not pay for it. `render=False` (the play-tester's fast path) also skips
+        rendering the labels (each label is then the choice's id)."""
         views: list[ChoiceView] = []
         for number, (plan, available) in enumerate(self._visible(), start=1):
             choice = plan.choice
-            preview = preview_choice(self.story, self.state, choice) if render else None
+            preview = preview_choice(self.story, self.state, choice) if render and previews else None
             views.append(
                 ChoiceView(
                     number=number,
@@ -271,8 +276,7 @@ class Game:
             label = self.render(choice.label)
         changes = self._diff(before)
         record(state.provenance, changes, state.vars["decisions"])
-        step = built(Step, node=node.id, choice=choice.id, date=state.date.iso(), title=node.title, label=label,
-                     outcome=outcome_index, changes=changes, events=[])
+        step = make_step(node.id, choice.id, state.date.iso(), node.title, label, outcome_index, changes, [])
         state.history.append(step)
         fired = self._advance(target)
         step.events = fired
@@ -333,7 +337,7 @@ class Game:
             described = describe.get(name)
             if described is not None:
                 kind, label, polarity = described
-                changes.append(built(Change, name=name, kind=kind, label=label, old=old, new=new, polarity=polarity))
+                changes.append(make_change(name, kind, label, old, new, polarity))
         return changes
 
     # -- moving ------------------------------------------------------------------------------

@@ -9,7 +9,8 @@ written once per state, in `names`, not once per change.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from kremlin_tui.dates import GameDate
@@ -37,7 +38,26 @@ def built(cls: type[T], **fields: Any) -> T:
     return obj
 
 
-@dataclass(frozen=True)
+def maker(cls: type[T]) -> Callable[..., T]:
+    """A positional constructor for a slotted dataclass: each field set through its slot, in
+    field order, every field given. What `__init__` does, without a frozen class's
+    `object.__setattr__` per field (tests/test_engine_plan.py compares the two)."""
+    setters = tuple(getattr(cls, f.name).__set__ for f in fields(cls))  # type: ignore[arg-type]
+
+    def make(*values: Any) -> T:
+        obj = _new(cls)
+        for setter, value in zip(setters, values, strict=True):
+            setter(obj, value)
+        return obj
+
+    return make
+
+
+# A decision's history record is a `Step` and its `Change`s, kept for the whole game: at 100 times
+# the campaign's length, tens of thousands outlive the collector's young generations and each is
+# walked by every full collection. Slotted, each is one object the collector tracks (a dict of
+# attributes holding lists or `Polarity` values would be a second).
+@dataclass(frozen=True, slots=True)
 class Change:
     """One variable that a decision changed."""
 
@@ -66,7 +86,7 @@ class Change:
         return cls(data["name"], data["kind"], data["label"], data["old"], data["new"], data.get("polarity", "up"))
 
 
-@dataclass
+@dataclass(slots=True)
 class Step:
     """One decision in the history: what was chosen, when, and what it changed."""
 
@@ -103,6 +123,8 @@ class Step:
 
 
 ROW_MIN = 5  # node, choice, date, title, label
+make_change: Callable[..., Change] = maker(Change)  # (name, kind, label, old, new, polarity)
+make_step: Callable[..., Step] = maker(Step)  # (node, choice, date, title, label, outcome, changes, events)
 
 
 def _change(data: Any, names: dict[str, Any] | None) -> Change:
@@ -111,8 +133,8 @@ def _change(data: Any, names: dict[str, Any] | None) -> Change:
     name, old, new = data
     described = (names or {}).get(name)
     if described is None:  # a flag: its label is its name, it has no polarity
-        return built(Change, name=name, kind="flag", label=name, old=old, new=new, polarity="neutral")
-    return built(Change, name=name, kind=described[0], label=described[1], old=old, new=new, polarity=described[2])
+        return make_change(name, "flag", name, old, new, "neutral")
+    return make_change(name, described[0], described[1], old, new, described[2])
 
 
 def _is_plain_flag(change: Change) -> bool:
