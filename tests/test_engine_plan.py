@@ -18,6 +18,7 @@ from kremlin_tui.loader import load_story
 from kremlin_tui.model import Effect, Node, Story
 from kremlin_tui.paths import default_story_dir
 from kremlin_tui.state import Change, Step, built, maker
+from kremlin_tui.template import Cond, Part, Text
 
 
 @functools.cache
@@ -52,11 +53,25 @@ def reference_effects(story: Story, state: GameState, effects: tuple[Effect, ...
         state.vars[target] = new
 
 
+def shown_mentions(parts: list[Part], state: GameState, found: set[str]) -> set[str]:
+    """The codex entries the text a state shows mentions: the template walked as `render` walks
+    it (every text part shown, the first {if} branch that holds), nothing skipped."""
+    for part in parts:
+        if isinstance(part, Text):
+            found |= part.codex
+        elif isinstance(part, Cond):
+            for condition, body in part.branches:
+                if condition is None or condition(state):
+                    shown_mentions(body, state, found)
+                    break
+    return found
+
+
 def reference_unlocks(story: Story, node: Node, state: GameState) -> list[str]:
     """The codex as entering `node` leaves it: its `codex:` list, then the sorted mentions of the
-    passages its text shows (the engine's code before the plan)."""
+    passages its text shows (the rule the engine's plan implements)."""
     codex = list(state.codex)
-    for cid in (*node.codex, *sorted(node.text.mentions(state))):
+    for cid in (*node.codex, *sorted(shown_mentions(node.text.parts, state, set()))):
         if cid not in codex and cid in story.codex:
             codex.append(cid)
     return codex

@@ -117,13 +117,6 @@ class Template:
         _render(self.parts, ctx, out)
         return "".join(out)
 
-    def mentions(self, ctx: Any) -> set[str]:
-        """The codex ids mentioned by the passages that this state would show."""
-        found = set(self.codex)
-        for cond in self.mention_conds:
-            _cond_mentions(cond, ctx, found)
-        return found
-
     def is_static(self) -> bool:
         return all(isinstance(p, Text) for p in self.parts)
 
@@ -150,18 +143,6 @@ def _render(parts: list[Part], ctx: Any, out: list[str]) -> None:
                 if cond is None or cond(ctx):
                     _render(body, ctx, out)
                     break
-
-
-def _cond_mentions(part: Cond, ctx: Any, found: set[str]) -> None:
-    """The mentions of the branch of an {if} that holds (no condition evaluated for nothing)."""
-    for cond, body in part.branches:
-        if cond is None or cond(ctx):
-            for inner in body:
-                if isinstance(inner, Text):
-                    found |= inner.codex
-                elif isinstance(inner, Cond) and inner.mentions:
-                    _cond_mentions(inner, ctx, found)
-            return
 
 
 def _mark_mentions(cond: Cond) -> bool:
