@@ -209,7 +209,8 @@ def test_stats_stay_whole_numbers_after_a_division(make_story) -> None:  # type:
 
 def test_choices_without_previews_are_the_same_choices_without_what_they_change() -> None:
     """`previews=False` (a reader that shows no preview, as bench_ink's row without them) gives
-    the same scene, choices, labels and availability, with no preview and no gamble."""
+    the same scene, choices, labels and availability, with no preview, no gamble and no `ends`
+    (the preview says whether a choice ends the game)."""
     import random
     from dataclasses import replace
 
@@ -221,8 +222,8 @@ def test_choices_without_previews_are_the_same_choices_without_what_they_change(
         game, picker = Game.new(story, seed), random.Random(seed)
         while not game.ended:
             full, bare = game.scene(), game.scene(previews=False)
-            assert bare == replace(full, choices=tuple(replace(c, preview=(), gamble=None) for c in full.choices))
+            assert bare == replace(full, choices=tuple(replace(c, preview=(), gamble=None, ends=False) for c in full.choices))
             assert game.choices(previews=False) == list(bare.choices)
-            previewed += sum(bool(c.preview or c.gamble) for c in full.choices)
+            previewed += sum(bool(c.preview or c.gamble or c.ends) for c in full.choices)
             game.choose(picker.choice(game.available_ids()))
     assert previewed > 100

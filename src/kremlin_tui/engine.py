@@ -164,9 +164,9 @@ class Game:
         )
 
     def choices(self, render: bool = True, previews: bool = True) -> list[ChoiceView]:
-        """The choices shown now. `previews=False` leaves out what each would change (`preview`
-        and `gamble` empty): a preview simulates the choice, the costliest part, and a reader that
-        shows none need not pay for it. `render=False` (the play-tester's fast path) also skips
+        """The choices shown now. `previews=False` leaves out what each would change (`preview`,
+        `gamble` and `ends` empty): a preview simulates the choice, the costliest part, and a
+        reader that shows none need not pay for it. `render=False` (the play-tester's fast path) also skips
         rendering the labels (each label is then the choice's id)."""
         views: list[ChoiceView] = []
         for number, (plan, available) in enumerate(self._visible(), start=1):
