@@ -25,11 +25,9 @@ VOCABULARIES = {"kind": {str(k) for k in (*NodeKind, *RowKind)}, "op": {str(o) f
 # found, so the list only shrinks). builder/choices.py:205 compares the text of an effect
 # before it becomes an EffectOp.
 NOT_YET = {
-    "builder/choices.py: op == '='",
     "engine_plan.py: op == 'schedule'", "engine_plan.py: op == 'unlock'", "engine_plan.py: op == '='",
     "engine_plan.py: op == '+='",
     "state.py: polarity == 'neutral'",
-    "why.py: op == 'schedule'",
 }
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from kremlin_tui.dates import MONTHS, GameDate
 from kremlin_tui.engine import PROVENANCE_DEPTH
 from kremlin_tui.expr import And, Arith, Ast, Call, Cmp, Const, Neg, Not, Or, Ref, Var, format_value, reads
-from kremlin_tui.model import FlagDef, Node, Story
+from kremlin_tui.model import EffectOp, FlagDef, Node, Story
 from kremlin_tui.template import Cond, Template
 
 if TYPE_CHECKING:
@@ -402,7 +402,7 @@ def _schedules(story: Story, step: Step, event_id: str) -> bool:
     effects = list(choice.effects)
     if step.outcome is not None and step.outcome < len(choice.outcomes):
         effects += choice.outcomes[step.outcome].effects
-    return any(e.op == "schedule" and e.target == event_id for e in effects)
+    return any(e.op == EffectOp.SCHEDULE and e.target == event_id for e in effects)
 
 
 def event_causes(game: Game, node: Node, upto: int) -> list[Cause]:

@@ -202,7 +202,7 @@ class ChoiceBuilder:
             return None
         flag = self.known.flags.get(target)
         if flag is not None:
-            if op != "=":
+            if op != EffectOp.SET:
                 read.error(read.scalar_pos(item, match.start(1)), "type", f"effect: '{target}' is a flag; write '{target} = ...'")
                 return None
             self._check_flag_value(flag, value, item, match.start(3))
