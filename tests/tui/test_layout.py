@@ -249,3 +249,24 @@ async def test_a_long_gamble_is_never_cut_short_and_its_ending_result_shows(tmp_
         assert box.contains_region(detail.region) and box.bottom <= size[1] - 1  # above the footer
         assert detail.region.bottom <= box.bottom - 1  # every line above the box's bottom border
         assert app.screen.query_one("#scene-scroll").region.height >= 3  # the story keeps a few rows
+
+
+async def test_a_choice_that_certainly_ends_the_game_says_so_under_the_list(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """troika_expulsion's "Refuse to sign" leads straight to an ending: highlighted, it says so."""
+    from kremlin_tui import debugger
+
+    app = KremlinApp([STORY], seed=1, saves_dir=str(tmp_path / "saves"), profile_dir=tmp_path / "p",
+                     story=load_story([STORY]))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        debugger.command(app.game, ":goto troika_expulsion")
+        app.screen.show_scene()
+        await pilot.pause()
+        detail = app.screen.query_one("#choice-detail")
+        assert "Your game ends here." not in str(detail.render())  # "Sign" goes on
+        refuse = next(view for view in app.game.choices() if view.id == "refuse")
+        assert refuse.ends
+        app.screen.query_one("#choices").highlighted = refuse.number - 1
+        await pilot.pause()
+        assert "Your game ends here." in str(detail.render())

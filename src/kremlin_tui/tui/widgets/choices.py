@@ -130,7 +130,7 @@ class ChoiceBox(Vertical):
         if costs:
             fill("Certain: ", costs)
         if choice.ends:
-            lines.append(Content.styled(present.ENDS_CERTAIN[0].upper() + present.ENDS_CERTAIN[1:] + ".", "bold $text-error"))
+            lines.append(Content.styled(present.ENDS_CERTAIN.capitalize() + ".", "bold $text-error"))
         if choice.gamble is not None and not any(odds.changes for odds in present.gamble_odds(choice.gamble)):
             words = present.gamble_words(choice.gamble)  # "A gamble: about 5 in 9 or about 4 in 9"
             lines += [Content.styled(line, "bold $text-warning") for line in present.hang(words, width, indent=2)]
