@@ -53,6 +53,10 @@ class SaveCommands:
             self.say()
             self.say(f"Autosave failed: {error}" if error else "Autosave works again.")
             self._autosave_error = error
+        note, self.session.branch_note = self.session.branch_note, None
+        if note:
+            self.say()
+            self.say(note)
 
     def save_command(self, word: str, rest: str) -> None:
         """save, load, saves, undo, redo, delete, rename, quicksave, quickload, new, name, restore.

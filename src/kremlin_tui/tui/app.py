@@ -129,6 +129,9 @@ class KremlinApp(StoryLoading, SaveActions, ScreenActions):
         self.profile.record_codex(result.codex)
         if self.session is not None and self.session.autosave_error:
             self.notify(f"Autosave failed: {self.session.autosave_error}", severity="warning", timeout=6)
+        if self.session is not None and self.session.branch_note:
+            note, self.session.branch_note = self.session.branch_note, None
+            self.notify(note, timeout=10)
         if result.ending and self.game is not None:
             node = self.game.story.nodes[result.ending]
             self.profile.record_ending(node.id, node.title, self.game.state.date.iso())

@@ -1,0 +1,86 @@
+"""Hostile re-tests of issue 11 (no game is ever lost), with cases the first round did not try:
+a game's autosave ring is written from two lines of play at once (two windows, or an earlier
+save of a game loaded while its later moments sit in its ring). Nothing may be overwritten
+without a question: the second line goes on as a new game ("... (branch)")."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from kremlin_tui.loader import load_story
+from kremlin_tui.plain import run_plain
+from kremlin_tui.saves import SaveStore, Session
+from kremlin_tui.saves.slots import autosave_parts
+
+
+def decisions_of_games(saves: Path) -> dict[str, list[int]]:
+    """Every game in the folder (by name) and the decision counts its autosaves hold."""
+    games: dict[str, list[int]] = {}
+    for info in SaveStore(saves).list():
+        if info.ok and info.game is not None and autosave_parts(info.slot) is not None:
+            games.setdefault(info.game.name, []).append(info.meta.decisions)
+    return {name: sorted(counts) for name, counts in games.items()}
+
+
+def test_two_windows_on_one_game_keep_both_lines(tmp_path: Path, loop_story_dir: str) -> None:
+    """Two processes continue the same game (a terminal and a browser tab on one saves folder)
+    and each plays on: the one that autosaves second must not take over the first one's ring."""
+    story = load_story([loop_story_dir], cache=False)
+    saves = tmp_path / "saves"
+    first = Session.new(story, 5, SaveStore(saves))
+    for _ in range(3):
+        first.choose(1)
+    one, _ = Session.resume(story, SaveStore(saves)) or (None, None)
+    two, _ = Session.resume(story, SaveStore(saves)) or (None, None)
+    assert one is not None and two is not None
+    for _ in range(4):
+        one.choose("roll")  # window one: 7 decisions, its ring holds 5, 6, 7
+    for _ in range(3):
+        two.choose("steady")  # window two: 6 decisions
+    games = decisions_of_games(saves)
+    assert one.state.decisions in games[one.game_name], games  # window one's latest moment is still there
+    assert two.game_name != one.game_name and two.game_name.endswith("(branch)")
+    assert games[two.game_name] == [4, 5, 6]
+    assert two.branch_note is not None and one.game_name in two.branch_note
+    assert one.branch_note is None
+
+
+def test_loading_an_earlier_save_of_a_game_keeps_its_later_autosaves(tmp_path: Path, loop_story_dir: str) -> None:
+    """Plain mode: game A is played to 6 decisions (named save at 2), a new game is started ("A
+    stays in its autosave: nothing is lost"), then A's early save is loaded and played on. No
+    question was asked about A's decisions 3-6: they must still be on disk afterwards."""
+    story = load_story([loop_story_dir], cache=False)
+    saves = tmp_path / "saves"
+    session = Session.new(story, 3, SaveStore(saves))
+    keys = "1\n1\nsave early\n1\n2\n1\n1\nname Game A\nnew\ny\n1\nload early\n2\n2\n2\n2\n"
+    out = io.StringIO()
+    run_plain(story, session.game, io.StringIO(keys), out, session=session, new_seed=lambda: 4)
+    text = " ".join(out.getvalue().split())
+    assert "nothing is lost" in text
+    games = decisions_of_games(saves)
+    assert 6 in games["Game A"], games  # A's latest moment survives the branch from its early save
+    assert games["Game A (branch)"] == [4, 5, 6]
+    assert "The autosaves of 'Game A' hold moments this game does not have" in text
+    assert text.count("this game goes on as 'Game A (branch)'") == 1  # said once, not at every autosave
+
+
+def test_undo_then_another_choice_goes_on_in_the_same_game(tmp_path: Path, loop_story_dir: str) -> None:
+    """What the player takes back is the player's own to overwrite: no branch after undo, in
+    the session that played the decisions or in a later one that continued the game."""
+    story = load_story([loop_story_dir], cache=False)
+    saves = tmp_path / "saves"
+    session = Session.new(story, 5, SaveStore(saves))
+    for _ in range(4):
+        session.choose("roll")
+    session.undo(2)
+    session.choose("steady")
+    assert session.branch_note is None
+    later, _ = Session.resume(story, SaveStore(saves)) or (None, None)  # another process, later
+    assert later is not None and later.game_id == session.game_id
+    later.redo()
+    later.undo(2)
+    later.choose("steady")
+    later.choose("steady")
+    assert later.branch_note is None and later.game_id == session.game_id
+    assert set(decisions_of_games(saves)) == {session.game_name}
