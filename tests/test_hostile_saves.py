@@ -84,3 +84,21 @@ def test_undo_then_another_choice_goes_on_in_the_same_game(tmp_path: Path, loop_
     later.choose("steady")
     assert later.branch_note is None and later.game_id == session.game_id
     assert set(decisions_of_games(saves)) == {session.game_name}
+
+
+def test_a_quick_load_the_player_agreed_to_goes_on_in_the_same_game(tmp_path: Path, loop_story_dir: str) -> None:
+    """F9 over later progress asks first ("You would lose 3 decisions"): after "yes" the game
+    goes on in its own ring, as the question said; no branch for every quick load."""
+    story = load_story([loop_story_dir], cache=False)
+    saves = tmp_path / "saves"
+    session = Session.new(story, 5, SaveStore(saves))
+    session.choose("roll")
+    session.quicksave()
+    for _ in range(3):
+        session.choose("roll")
+    assert session.loss_if_loading("quicksave") is not None  # the front end asks this first
+    session.quickload()
+    session.choose("steady")
+    session.choose("steady")
+    assert session.branch_note is None
+    assert set(decisions_of_games(saves)) == {session.game_name}

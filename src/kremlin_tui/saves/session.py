@@ -12,8 +12,6 @@ state that was undone.
 
 from __future__ import annotations
 
-import os
-import re
 import time
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -23,17 +21,10 @@ from typing import Any
 
 from kremlin_tui.engine import EngineError, Game, GameState, TurnResult
 from kremlin_tui.model import Story
-from kremlin_tui.saves.document import (
-    GAME_NAME_CHARS,
-    GameIdentity,
-    SaveFile,
-    build_document,
-    clean_game_name,
-    utc_now,
-)
+from kremlin_tui.saves.document import GameIdentity, SaveFile, build_document, clean_game_name, utc_now
 from kremlin_tui.saves.errors import NoSuchSave, SaveError, SlotNameError
-from kremlin_tui.saves.files import signature
 from kremlin_tui.saves.migrate import LoadReport, plural, restore
+from kremlin_tui.saves.ring import RingWatch, branch_name, branch_note
 from kremlin_tui.saves.slots import (
     AUTOSAVE_COUNT,
     QUICKSAVE_SLOT,
@@ -125,9 +116,7 @@ class Session:
         self._next_autosave: int | None = None
         self._loads: list[_BeforeLoad] = []  # loads that undo can take back, the latest last
         self._saved = self._snapshot_json()
-        self._left: list[tuple[str, Sequence[Any]]] = []  # (game id, history) of states undo stepped back from
-        self._ring_known: dict[str, tuple[int, int, int]] = {}  # ring files seen to hold only moments we had
-        self._line_from: datetime | None = None  # when the save this line of play was loaded from was saved
+        self._ring = RingWatch()  # whether this game's autosave ring holds another line's moments
         self.branch_note: str | None = None  # why the game went on as a new game (front ends show it once)
 
     # -- building ----------------------------------------------------------------------------
@@ -243,8 +232,7 @@ class Session:
             if not self._undo and not self._rebuild_undo():
                 break
             self._redo.push(self.state.copy())
-            self._left.append((self.identity.id, tuple(self.state.history)))
-            del self._left[:-20]
+            self._ring.leave(self.identity.id, self.state.history)
             self.game.state = self._undo.pop()
             done += 1
         if done:
@@ -378,7 +366,7 @@ class Session:
         if not self.autosave_enabled or self.store is None:
             return None
         try:
-            if self._ring_holds_others():
+            if self._ring.holds_others(self.store, self.identity.id, self.state.history):
                 self._branch()
             index = self._autosave_index()
             slot = autosave_slot(self.identity.id, index + 1)
@@ -386,64 +374,21 @@ class Session:
         except SaveError as exc:
             self.autosave_error = str(exc)
             return None
-        self._remember_autosave(slot)
+        self._ring.remember(self.store.path_for(slot))
         self._next_autosave = (index + 1) % AUTOSAVE_COUNT
         self.autosave_error = None
         self.last_autosave = slot
         self.store.prune_autosaves(self.identity.id)
         return slot
 
-    def _ring_holds_others(self) -> bool:
-        """Whether this game's autosave ring holds a moment this line of play never had: the
-        same game played in another window (or a browser tab), or later moments of a game after
-        an earlier save of it was loaded. Autosaving on would overwrite them without a question.
-        A file is read once; then, while it stays as it was, a stat per autosave is enough."""
-        store = self._require_store()
-        for index in range(AUTOSAVE_COUNT):
-            path = store.path_for(autosave_slot(self.identity.id, index + 1))
-            try:
-                mark = signature(os.lstat(path))
-            except OSError:
-                continue  # no such file
-            if self._ring_known.get(str(path)) == mark:
-                continue
-            try:
-                theirs = store.read_path(path)
-            except SaveError:
-                continue  # a damaged autosave is set aside, not lost, when written over
-            when = theirs.meta.saved_datetime()
-            later = self._line_from is None or when is None or when > self._line_from
-            if later and not self._had(theirs.state.history):
-                return True  # (an older moment is a line the game itself left, by an undo)
-            self._ring_known[str(path)] = mark
-        return False
-
-    def _remember_autosave(self, slot: str) -> None:
-        path = self._require_store().path_for(slot)
-        try:
-            self._ring_known[str(path)] = signature(os.lstat(path))
-        except OSError:
-            self._ring_known.pop(str(path), None)
-
-    def _had(self, history: Sequence[Any]) -> bool:
-        """Whether this session was ever at (or past) the moment `history` leads to."""
-        lines = [self.state.history, *(line for game, line in self._left if game == self.identity.id)]
-        return any(common_decisions(line, history) == len(history) for line in lines)
-
     def _branch(self) -> None:
-        """Go on as a new game, so that the ring's moments stay as they are."""
-        old = self.identity
-        base = re.sub(r" \(branch\)( \(\d+\))?$", "", old.name)
-        fresh = GameIdentity.new(self._now())
-        self.identity = GameIdentity(fresh.id, clean_game_name(f"{base[:GAME_NAME_CHARS - 9]} (branch)"),
-                                     fresh.started_at)
+        """Go on as a new game, so that the moments in this game's ring stay as they are."""
+        old, fresh = self.identity, GameIdentity.new(self._now())
+        self.identity = GameIdentity(fresh.id, branch_name(old.name), fresh.started_at)
         self._name_apart()
         self._next_autosave = None
-        self._ring_known.clear()
-        self._line_from = None
-        self.branch_note = (f"The autosaves of '{old.name}' hold moments this game does not have (it is open "
-                            "elsewhere, or an earlier save of it was loaded): they stay as they are, and this "
-                            f"game goes on as '{self.identity.name}'.")
+        self._ring.start(None)
+        self.branch_note = branch_note(old.name, self.identity.name)
 
     def _autosave_index(self) -> int:
         """The slot of this game's ring after its newest autosave: the oldest (or a missing or
@@ -476,9 +421,9 @@ class Session:
                              self._next_autosave)
         if read.save.identity.id != self.identity.id:
             self._next_autosave = None  # another game: find where its ring stands
-        self._ring_known.clear()  # a new line of play: its ring is checked afresh
-        self._left.clear()
-        self._line_from = read.save.meta.saved_datetime()
+            self._ring.start(read.save.meta.saved_datetime())  # a new line of play
+        else:  # this game, an earlier moment: front ends ask before it drops what the game had
+            self._ring.leave(self.identity.id, self.state.history)
         self.game = game
         self.identity = read.save.identity
         self._undo = StateStack()
