@@ -17,7 +17,7 @@ from kremlin_tui.dates import GameDate
 from kremlin_tui.effects import clean_weights
 from kremlin_tui.engine_plan import ChoicePlan, NodePlan, apply_steps
 from kremlin_tui.events import Due
-from kremlin_tui.model import Node, Story
+from kremlin_tui.model import Node, NodeKind, Story
 from kremlin_tui.preview import ChoicePreview, Preview, preview_choice
 from kremlin_tui.preview import OutcomeChance as OutcomeChance  # re-exported: part of the engine API
 from kremlin_tui.state import (
@@ -67,7 +67,7 @@ class ChoiceView:
 @dataclass(frozen=True)
 class Scene:
     node: str
-    kind: str  # "scene", "event" or "ending"
+    kind: NodeKind
     title: str
     date: str  # as a player reads it: "21 January 1924"
     place: str

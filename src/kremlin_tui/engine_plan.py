@@ -24,6 +24,7 @@ from kremlin_tui.calendar import DATE_NAMES
 from kremlin_tui.events import chose_key, visited_key
 from kremlin_tui.expr import Expr, Fn
 from kremlin_tui.expr_compile import constant_of
+from kremlin_tui.model import EffectOp
 from kremlin_tui.template import Cond, Text
 
 if TYPE_CHECKING:
@@ -101,11 +102,11 @@ class StoryPlan:
 
     def _step(self, effect: Effect) -> Step:
         op, target = effect.op, effect.target
-        if op == "schedule":
+        if op == EffectOp.SCHEDULE:
             if effect.on:
                 return (SCHEDULE_ON, target, effect.on.iso(), 0, 0)
             return (SCHEDULE_IN, target, effect.delay, 0, 0)
-        if op == "unlock":
+        if op == EffectOp.UNLOCK:
             return (UNLOCK, target, None, 0, 0)
         value = effect.value
         assert value is not None
@@ -115,10 +116,10 @@ class StoryPlan:
             return (SET, target, constant, 0, 0) if folded else (FLAG, target, value.fn, 0, 0)
         low, high = bounds
         if folded and not isinstance(constant, str):  # text in a stat fails when run, as it always did
-            if op == "=":
+            if op == EffectOp.SET:
                 return (SET, target, _whole(constant, low, high), low, high)
             # x - k is exactly x + (-k) in integer and in IEEE arithmetic
-            return (ADD, target, constant if op == "+=" else -constant, low, high)
+            return (ADD, target, constant if op == EffectOp.ADD else -constant, low, high)
         return (_COMPUTED[op], target, value.fn, low, high)
 
 
@@ -128,7 +129,7 @@ class StoryPlan:
 # while a closure and its cells are traversed at every full collection: at 100x the campaign's
 # size, a game plans thousands of scenes, and closures made full collections cost seconds.
 ADD, SET, ADD_COMPUTED, SUBTRACT_COMPUTED, SET_COMPUTED, FLAG, SCHEDULE_ON, SCHEDULE_IN, UNLOCK = range(9)
-_COMPUTED = {"+=": ADD_COMPUTED, "-=": SUBTRACT_COMPUTED, "=": SET_COMPUTED}
+_COMPUTED = {EffectOp.ADD: ADD_COMPUTED, EffectOp.SUBTRACT: SUBTRACT_COMPUTED, EffectOp.SET: SET_COMPUTED}
 
 
 def apply_steps(steps: tuple[Step, ...], state: Any, before: dict[str, Any]) -> None:

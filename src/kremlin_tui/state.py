@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from kremlin_tui.dates import GameDate
+from kremlin_tui.spec import Polarity
 
 if TYPE_CHECKING:
     from kremlin_tui.events import Due
@@ -133,12 +134,12 @@ def _change(data: Any, names: dict[str, Any] | None) -> Change:
     name, old, new = data
     described = (names or {}).get(name)
     if described is None:  # a flag: its label is its name, it has no polarity
-        return make_change(name, "flag", name, old, new, "neutral")
+        return make_change(name, "flag", name, old, new, Polarity.NEUTRAL)
     return make_change(name, described[0], described[1], old, new, described[2])
 
 
 def _is_plain_flag(change: Change) -> bool:
-    return change.kind == "flag" and change.label == change.name and change.polarity == "neutral"
+    return change.kind == "flag" and change.label == change.name and change.polarity == Polarity.NEUTRAL
 
 
 def _change_json(change: Change, names: dict[str, list[Any]]) -> Any:
