@@ -1,5 +1,6 @@
 """Issue 19: the story's fixed vocabularies are StrEnums with one home (model.NodeKind,
-model.EffectOp, spec.Polarity; the load screen's rows: tui.screens.saves.RowKind), and code compares with their members, not with the words
+model.EffectOp, spec.Polarity; the load screen's rows: tui.screens.saves.RowKind; the
+story map's arrows: graph.EdgeKind), and code compares with their members, not with the words
 written out again: a misspelt `scene.kind == "endign"` is silently never true, a misspelt
 `NodeKind.ENDIGN` fails at once. (The saves' words: tests/test_saves_vocabulary.py.)
 
@@ -11,13 +12,14 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from kremlin_tui.graph import EdgeKind
 from kremlin_tui.model import EffectOp, NodeKind
 from kremlin_tui.spec import Polarity
 from kremlin_tui.tui.screens.saves import RowKind
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "kremlin_tui"
 # what a name or attribute called so holds -> the words of its vocabulary
-VOCABULARIES = {"kind": {str(k) for k in (*NodeKind, *RowKind)}, "op": {str(o) for o in EffectOp},
+VOCABULARIES = {"kind": {str(k) for k in (*NodeKind, *RowKind, *EdgeKind)}, "op": {str(o) for o in EffectOp},
                 "polarity": {str(p) for p in Polarity}}
 
 # Comparisons still written out, each to go when its module compares with the enum (the test

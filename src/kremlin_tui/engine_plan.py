@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from kremlin_tui.model import Choice, Effect, Node, Story
 
 Step = tuple[int, str, Any, Any, Any]  # a compiled effect: see `apply_steps`
+_ADD, _SET, _SCHEDULE, _UNLOCK = EffectOp.ADD, EffectOp.SET, EffectOp.SCHEDULE, EffectOp.UNLOCK  # looked up once
 MAX_CACHED_EFFECTS = 50_000  # effect lists compiled for callers outside the story (tests, tools)
 
 
@@ -102,11 +103,11 @@ class StoryPlan:
 
     def _step(self, effect: Effect) -> Step:
         op, target = effect.op, effect.target
-        if op == EffectOp.SCHEDULE:
+        if op == _SCHEDULE:
             if effect.on:
                 return (SCHEDULE_ON, target, effect.on.iso(), 0, 0)
             return (SCHEDULE_IN, target, effect.delay, 0, 0)
-        if op == EffectOp.UNLOCK:
+        if op == _UNLOCK:
             return (UNLOCK, target, None, 0, 0)
         value = effect.value
         assert value is not None
@@ -116,10 +117,10 @@ class StoryPlan:
             return (SET, target, constant, 0, 0) if folded else (FLAG, target, value.fn, 0, 0)
         low, high = bounds
         if folded and not isinstance(constant, str):  # text in a stat fails when run, as it always did
-            if op == EffectOp.SET:
+            if op == _SET:
                 return (SET, target, _whole(constant, low, high), low, high)
             # x - k is exactly x + (-k) in integer and in IEEE arithmetic
-            return (ADD, target, constant if op == EffectOp.ADD else -constant, low, high)
+            return (ADD, target, constant if op == _ADD else -constant, low, high)
         return (_COMPUTED[op], target, value.fn, low, high)
 
 

@@ -11,26 +11,38 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from enum import StrEnum
 from pathlib import Path
 
 from kremlin_tui.checker import _names, check_story
 from kremlin_tui.model import EffectOp, Node, Story
 
 
-def edges(story: Story) -> Iterator[tuple[str, str, str, str]]:
+class EdgeKind(StrEnum):
+    """What an arrow of the map stands for; each kind is drawn in its own line style."""
+
+    CHOICE = "choice"  # a choice's goto: solid
+    OUTCOME = "outcome"  # one result of a gamble: dotted (DOT)
+    SCHEDULE = "schedule"  # an effect that schedules an event: dashed
+
+
+def edges(story: Story) -> Iterator[tuple[str, str, str, EdgeKind]]:
     """(source, target, label, kind) for every choice, outcome and schedule."""
     for node in story.nodes.values():
         for choice in node.choices:
             label = choice.label.source.strip()
             if choice.goto and not choice.outcomes:
-                yield node.id, choice.goto, label, "choice"
+                yield node.id, choice.goto, label, EdgeKind.CHOICE
             for index, outcome in enumerate(choice.outcomes, start=1):
                 target = outcome.goto or choice.goto
                 if target:
-                    yield node.id, target, f"{label} [{index}]", "outcome"
+                    yield node.id, target, f"{label} [{index}]", EdgeKind.OUTCOME
             for effect in list(choice.effects) + [e for o in choice.outcomes for e in o.effects]:
                 if effect.op == EffectOp.SCHEDULE:
-                    yield node.id, effect.target, "schedules", "schedule"
+                    yield node.id, effect.target, "schedules", EdgeKind.SCHEDULE
+
+
+_DOT_STYLES = {EdgeKind.CHOICE: "", EdgeKind.OUTCOME: ", style=dotted", EdgeKind.SCHEDULE: ", style=dashed"}
 
 
 def select(story: Story, chapter: str | None, only: Iterable[str] = ()) -> set[str]:
@@ -123,7 +135,7 @@ def to_dot(story: Story, chapter: str | None = None, dead: set[str] | None = Non
         for node in context_nodes(story, keep, [(a, b) for a, b, *_ in drawn] + [(a, b) for a, b, _ in flagged]):
             out.append(f"  {_dot_id(node.id)} [{_dot_style(node, False)}, color=gray60, fontcolor=gray40, style=dashed];")
     for source, target, label, kind in drawn:
-        style = ', style=dashed' if kind == "schedule" else ', style=dotted' if kind == "outcome" else ""
+        style = _DOT_STYLES[kind]
         out.append(f"  {_dot_id(source)} -> {_dot_id(target)} [label={_dot_str(_short(label))}{style}];")
     for setter, reader, flag in flagged:
         out.append(f"  {_dot_id(setter)} -> {_dot_id(reader)} [label={_dot_str(flag)}, style=dashed, color=blue, "
@@ -169,7 +181,7 @@ def to_mermaid(story: Story, chapter: str | None = None, dead: set[str] | None =
         else:
             out.append(f'  {node.id}["{title}"]')
     for source, target, label, kind in drawn:
-        arrow = "-.->" if kind == "schedule" else "-->"
+        arrow = "-.->" if kind == EdgeKind.SCHEDULE else "-->"
         out.append(f'  {source} {arrow}|"{_mermaid_text(_short(label, 30))}"| {target}')
     for setter, reader, flag in flagged:
         out.append(f'  {setter} -.-o|"{_mermaid_text(flag)}"| {reader}')
