@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from kremlin_tui import __version__
+from kremlin_tui.bounded import read_bounded
 from kremlin_tui.dates import GameDate
 from kremlin_tui.diagnostics import Pos
 from kremlin_tui.expr import NODE_CLASSES, Expr
@@ -412,8 +413,8 @@ def _read_trusted(path: Path) -> bytes | None:
         if hasattr(os, "getuid") and (info.st_uid != os.getuid() or info.st_mode & 0o022):
             return None
         with os.fdopen(fd, "rb", closefd=False) as handle:
-            return handle.read(MAX_BYTES + 1)
-    except OSError:
+            return read_bounded(handle, MAX_BYTES)
+    except (OSError, MemoryError):  # the cache is an optimisation: the story files are read instead
         return None
     finally:
         os.close(fd)

@@ -10,6 +10,7 @@ import stat
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from kremlin_tui.bounded import read_bounded
 from kremlin_tui.diagnostics import Collector, Pos, shown
 from kremlin_tui.records import dataclass
 
@@ -29,7 +30,7 @@ def read_limited(path: str, display_path: str, out: Collector) -> bytes | None:
             if not stat.S_ISREG(os.fstat(fd).st_mode):
                 out.error(start, "io", "cannot read the file: it is not a regular file")
                 return None
-            data = handle.read(MAX_FILE_BYTES + 1)
+            data = read_bounded(handle, MAX_FILE_BYTES)
     except OSError as exc:
         out.error(start, "io", f"cannot read the file: {exc.strerror or exc}")
         return None

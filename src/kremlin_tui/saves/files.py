@@ -8,6 +8,7 @@ import os
 import stat
 from pathlib import Path
 
+from kremlin_tui.bounded import read_bounded
 from kremlin_tui.saves.document import MAX_BYTES
 from kremlin_tui.saves.errors import DamagedSave
 
@@ -30,7 +31,7 @@ def read_limited(path: Path) -> bytes:
             raise DamagedSave(f"the file is too large for a save ({info.st_size:,} bytes; "
                               f"a save is at most {MAX_BYTES // 1048576} MB)")
         with open(path, "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
+            data = read_bounded(handle, MAX_BYTES)
     except OSError as exc:
         raise DamagedSave(f"the file cannot be read ({exc.strerror or exc})") from None
     if len(data) > MAX_BYTES:
