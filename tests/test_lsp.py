@@ -272,3 +272,25 @@ def test_a_built_ins_name_argument_is_a_use_of_what_the_registry_says_it_names()
     assert used(("choice", "a.wait")) == [(row, line.index("wait"))]
     assert used(("variable", "britain")) == [(row, line.index("britain"))]
     assert index.symbol_at("s.yaml", row, line.index("b)")) == ("scene", "b")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_fifo_or_a_device_among_the_yaml_files_never_hangs_the_server(tmp_path: Path) -> None:
+    """A FIFO named `a.yaml` beside the manifest kept the server waiting for a writer for ever
+    (finding the story root reads every YAML file there); /dev/zero behind a name would read without
+    end. They are skipped, as the loader refuses them, and the real files are still read."""
+    import subprocess
+
+    story = tmp_path / "story"
+    story.mkdir()
+    (story / "campaign.yaml").write_text(MANIFEST, encoding="utf-8")
+    (story / "scenes.yaml").write_text("scenes: {}\r\n", encoding="utf-8")
+    os.mkfifo(story / "a.yaml")
+    (story / "b.yaml").symlink_to("/dev/zero")
+    code = ("import sys; from kremlin_tui.lsp.workspace import story_dirs_for, story_texts; "
+            "dirs = story_dirs_for(sys.argv[1], None); print(dirs == [sys.argv[2]]); "
+            "texts = story_texts(dirs); print(sorted(p.rsplit('/', 1)[1] for p in texts), repr(texts[sys.argv[1]]))")
+    result = subprocess.run([sys.executable, "-c", code, str((story / "scenes.yaml").resolve()), str(story.resolve())],
+                            capture_output=True, text=True, timeout=20)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.splitlines() == ["True", "['campaign.yaml', 'scenes.yaml'] 'scenes: {}\\n'"]

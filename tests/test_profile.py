@@ -7,6 +7,10 @@ from __future__ import annotations
 
 import errno
 import json
+import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -51,3 +55,20 @@ def test_the_profile_round_trips(tmp_path: Path) -> None:
     again = Profile.load(tmp_path)
     assert (again.theme, again.endings["fortress"]["count"], again.codex) == ("nord", 2, ["lenin", "kamenev"])
     assert _left(tmp_path) == ["codex.json", "endings.json", "settings.json"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_fifo_a_device_or_a_huge_file_in_place_of_a_profile_file_never_holds_up_the_start(tmp_path: Path) -> None:
+    """A FIFO named settings.json kept the TUI on a blank screen for ever (reading it waited for
+    a writer); /dev/zero behind codex.json would have read without end. Each counts as missing."""
+    os.mkfifo(tmp_path / "settings.json")
+    (tmp_path / "codex.json").symlink_to("/dev/zero")
+    (tmp_path / "endings.json").write_bytes(b'{"x": "' + b"y" * (profile.MAX_PROFILE_BYTES + 10) + b'"}')
+    started = time.monotonic()
+    loaded = subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; from kremlin_tui.profile import "
+                             "Profile; p = Profile.load(Path(sys.argv[1])); print(p.theme, p.endings, p.codex)",
+                             str(tmp_path)], capture_output=True, text=True, timeout=20)
+    assert loaded.returncode == 0, loaded.stderr[-2000:]
+    assert time.monotonic() - started < 20
+    assert loaded.stdout.split(" ", 1)[1].strip() == "{} []"
+    assert loaded.stdout.split(" ", 1)[0] == str(Profile.load(tmp_path / "empty").theme)  # the default theme

@@ -14,13 +14,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kremlin_tui.bounded import read_regular
 from kremlin_tui.paths import user_data_dir
+
+MAX_PROFILE_BYTES = 4 * 1024 * 1024  # the gallery and codex of every ending and entry fit in a few KB
 
 
 def _read(path: Path) -> dict[str, Any]:
+    """The file's object, or {} when it is missing, damaged, too large or not a regular file
+    (a FIFO there would otherwise keep the game from ever starting)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        raw = read_regular(path, MAX_PROFILE_BYTES)
+        if len(raw) > MAX_PROFILE_BYTES:
+            return {}
+        data = json.loads(raw.decode("utf-8"))
+    except (OSError, ValueError, RecursionError):
         return {}
     return data if isinstance(data, dict) else {}
 

@@ -20,7 +20,7 @@ from pygls.uris import from_fs_path, to_fs_path
 from kremlin_tui import __version__, memo
 from kremlin_tui.diagnostics import Diagnostic
 from kremlin_tui.lsp.index import Completion, Span, StoryIndex, completions
-from kremlin_tui.lsp.workspace import story_dirs_for, story_texts
+from kremlin_tui.lsp.workspace import as_text, read_story_file, story_dirs_for, story_texts
 
 DEBOUNCE_SECONDS = 0.05
 _COMPLETION_KINDS = {
@@ -62,9 +62,12 @@ class StoryServer(LanguageServer):
     def set_text(self, path: str, text: str | None) -> None:
         if text is None:
             self.overlay.pop(path, None)
+            data = read_story_file(Path(path))
             try:
-                text = Path(path).read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
+                text = None if data is None else as_text(data, errors="strict")
+            except UnicodeDecodeError:
+                return
+            if text is None:
                 return
         else:
             self.overlay[path] = text

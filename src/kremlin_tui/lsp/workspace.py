@@ -5,19 +5,35 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from kremlin_tui.bounded import read_regular
 from kremlin_tui.paths import default_story_dir
+from kremlin_tui.storyfiles import MAX_FILE_BYTES
 
 _MANIFEST = re.compile(r"^campaign:", re.MULTILINE)
+
+
+def read_story_file(path: Path) -> bytes | None:
+    """A YAML file's bytes as the loader would take them; None for a file it refuses (too large,
+    not a regular file, unreadable). A FIFO named `x.yaml` must not hang the server: the loader
+    reports it, the editor goes on."""
+    try:
+        data = read_regular(path, MAX_FILE_BYTES)
+    except OSError:
+        return None
+    return data if len(data) <= MAX_FILE_BYTES else None
+
+
+def as_text(data: bytes, errors: str = "replace") -> str:
+    """Bytes decoded as `open(..., encoding="utf-8")` reads them: newlines made universal."""
+    return data.decode("utf-8", errors=errors).replace("\r\n", "\n").replace("\r", "\n")
 
 
 def is_story_root(directory: Path) -> bool:
     """A story's root directory holds the manifest: a YAML file with a top-level `campaign:`."""
     for path in sorted(directory.glob("*.y*ml")):
-        try:
-            if _MANIFEST.search(path.read_text(encoding="utf-8", errors="replace")):
-                return True
-        except OSError:
-            continue
+        data = read_story_file(path)
+        if data is not None and _MANIFEST.search(as_text(data)):
+            return True
     return False
 
 
@@ -56,10 +72,7 @@ def story_texts(dirs: list[str]) -> dict[str, str]:
         for path in sorted(Path(directory).rglob("*")):
             if path.suffix not in (".yaml", ".yml"):
                 continue
-            try:
-                if not path.is_file():
-                    continue
-                texts[str(path.resolve())] = path.read_text(encoding="utf-8", errors="replace")
-            except OSError:
-                continue
+            data = read_story_file(path)
+            if data is not None:
+                texts[str(path.resolve())] = as_text(data)
     return texts
