@@ -3,6 +3,9 @@ Static, Footer), each in a fresh process, headless, measured right after its fir
 drawn (resident set size, from /proc/self/status; peak RSS where /proc is missing). Runs
 alternate; medians reported. The story loads in the background after the first frame, so
 "settled" also measures ours once the story is loaded and the work that follows it is done.
+The goal's rows start with the story cache warm, as every start but the first after an install
+or a story edit does; "first start" is shown beside them, with an empty cache folder each run:
+the YAML is read and the model built in the process, and the allocator keeps what that freed.
 
 Goal (issue 19): ours <= 1.2x the bare app.
 Run: python bench/bench_memory.py [RUNS]
@@ -10,9 +13,11 @@ Run: python bench/bench_memory.py [RUNS]
 
 from __future__ import annotations
 
+import os
 import statistics
 import subprocess
 import sys
+import tempfile
 
 RSS = """import os, resource
 def rss():
@@ -67,23 +72,31 @@ Measured([str(default_story_dir())]).run(headless=True)
 """
 
 
-def once(code: str) -> int:
-    result = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+def once(code: str, env: dict[str, str] | None = None) -> int:
+    result = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, env=env)
     return int(result.stdout.strip().splitlines()[-1])
+
+
+def first_start() -> int:
+    """`SETTLED` with an empty cache folder of its own."""
+    with tempfile.TemporaryDirectory() as empty:
+        return once(SETTLED, {**os.environ, "KREMLIN_TUI_CACHE": empty})
 
 
 def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 7
-    once(OURS)  # warm the OS file cache and the story cache
-    bare, ours, settled = [], [], []
+    once(SETTLED)  # warm the OS file cache and the story cache (OURS ends before the story is in)
+    bare, ours, settled, first = [], [], [], []
     for _ in range(runs):
         bare.append(once(BARE))
         ours.append(once(OURS))
         settled.append(once(SETTLED))
-    b, o, t = statistics.median(bare), statistics.median(ours), statistics.median(settled)
+        first.append(first_start())
+    b, o, t, f = (statistics.median(x) for x in (bare, ours, settled, first))
     print(f"bare Textual app         : {b / 1024:7.1f} MB (median of {runs})")
     print(f"kremlin-tui, first frame : {o / 1024:7.1f} MB  {o / b:.2f}x")
     print(f"kremlin-tui, story loaded: {t / 1024:7.1f} MB  {t / b:.2f}x   (goal <= 1.20x)")
+    print(f"  first start, no cache yet: {f / 1024:7.1f} MB  {f / b:.2f}x   (not the goal's row: see the docstring)")
 
 
 if __name__ == "__main__":
