@@ -12,6 +12,9 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from kremlin_tui.calendar import CALENDAR
+from kremlin_tui.dates import Precision
+from kremlin_tui.diagnostics import Severity
 from kremlin_tui.graph import EdgeKind
 from kremlin_tui.model import EffectOp, NodeKind
 from kremlin_tui.spec import Polarity
@@ -20,7 +23,8 @@ from kremlin_tui.tui.screens.saves import RowKind
 SRC = Path(__file__).resolve().parent.parent / "src" / "kremlin_tui"
 # what a name or attribute called so holds -> the words of its vocabulary
 VOCABULARIES = {"kind": {str(k) for k in (*NodeKind, *RowKind, *EdgeKind)}, "op": {str(o) for o in EffectOp},
-                "polarity": {str(p) for p in Polarity}}
+                "polarity": {str(p) for p in Polarity}, "severity": {str(s) for s in Severity},
+                "precision": {str(p) for p in Precision}}
 
 # Comparisons still written out, each to go when its module compares with the enum (the test
 # fails on an entry that is no longer found, so the list only shrinks). Empty since session 16:
@@ -43,6 +47,46 @@ def _spelled_out(path: Path, root: Path = SRC) -> set[str]:
         for name in held & VOCABULARIES.keys():
             found |= {f"{path.relative_to(root).as_posix()}: {name} == {w.value!r}" for w in words if w.value in VOCABULARIES[name]}
     return found
+
+
+def _calendar_names_written_out(path: Path, root: Path = SRC) -> set[str]:
+    """`vars["year"]`, `vars.get("decisions")`, `name == "day"`, `{"month": ...}`: a name of the
+    calendar (calendar.CALENDAR) used as a variable's name instead of calendar.YEAR and the rest."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Subscript):
+            keys = [node.slice]
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("get", "pop", "setdefault"):
+            keys = node.args[:1]
+        elif isinstance(node, ast.Compare):
+            keys = [node.left, *node.comparators]
+        elif isinstance(node, ast.Dict):
+            keys = [k for k in node.keys if k is not None]
+        else:
+            continue
+        found |= {f"{path.relative_to(root).as_posix()}:{k.lineno}: {k.value!r}" for k in keys
+                  if isinstance(k, ast.Constant) and k.value in CALENDAR}
+    return found
+
+
+# JSON field names that happen to be spelled like a calendar name (a save's summary, explore's report)
+NOT_CALENDAR_NAMES = {"saves/document.py", "saves/formats.py", "explore.py", "explore_report.py"}
+
+
+def test_the_calendars_names_have_one_home() -> None:
+    """calendar.py names the variables every story has; the engine, the loader, Why? and the
+    saves use its constants, so a rename (or a misspelling) cannot split them."""
+    written = set().union(*(_calendar_names_written_out(p) for p in SRC.rglob("*.py")
+                            if p.relative_to(SRC).as_posix() not in NOT_CALENDAR_NAMES | {"calendar.py"}))
+    assert written == set()
+
+
+def test_the_calendar_scan_finds_what_it_looks_for(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text('def f(vars, name):\n    vars["year"] = 1\n    return vars.get("decisions"), name == "day", '
+                      '{"month": 1}, vars["x"], name == "years"\n', encoding="utf-8")
+    assert _calendar_names_written_out(sample, tmp_path) == {"sample.py:2: 'year'", "sample.py:3: 'decisions'",
+                                                              "sample.py:3: 'day'", "sample.py:3: 'month'"}
 
 
 def test_no_module_writes_out_a_word_of_the_storys_vocabularies() -> None:

@@ -37,7 +37,7 @@ from typing import Any
 
 from kremlin_tui import __version__
 from kremlin_tui.bounded import read_bounded
-from kremlin_tui.dates import GameDate
+from kremlin_tui.dates import GameDate, Precision
 from kremlin_tui.diagnostics import Pos
 from kremlin_tui.expr import NODE_CLASSES, Expr
 from kremlin_tui.model import MODEL_CLASSES, Campaign, CodexEntry, EventTrigger, Node, Story
@@ -175,7 +175,7 @@ class _Decoder:
             "l": lambda item: list(map(dec, item[1:])),
             "s": lambda item: frozenset(map(dec, item[1:])),
             "P": self.pos,
-            "D": lambda item: GameDate(date.fromordinal(_int(item[1])), _string(item[2])),
+            "D": lambda item: GameDate(date.fromordinal(_int(item[1])), Precision(_string(item[2]))),
             "E": self.expr,
             "M": self.template,
             "m": lambda item: Template(_string(item[1]), [Text(item[1], _codex(item[2]))], []),

@@ -4,5 +4,6 @@ them. One home, so the expression language, the loader and the saves agree."""
 
 from __future__ import annotations
 
-DATE_NAMES = ("year", "month", "day")
-CALENDAR = (*DATE_NAMES, "decisions")
+YEAR, MONTH, DAY = DATE_NAMES = ("year", "month", "day")
+DECISIONS = "decisions"  # how many choices the player has made
+CALENDAR = (*DATE_NAMES, DECISIONS)

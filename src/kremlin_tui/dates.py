@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from enum import StrEnum
 
 from kremlin_tui.diagnostics import shown
 from kremlin_tui.records import dataclass
@@ -12,12 +13,23 @@ _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
 
 
+class Precision(StrEnum):
+    """How much of a date the writer gave: 1924, 1924-05 or 1924-05-21."""
+
+    YEAR = "year"
+    MONTH = "month"
+    DAY = "day"
+
+
+_YEAR, _MONTH, _DAY = Precision.YEAR, Precision.MONTH, Precision.DAY  # looked up once: dates are made per load and per move
+
+
 @dataclass(frozen=True, order=True)
 class GameDate:
     """A date with the precision the writer gave it, so "May 1924" is not shown as "1 May 1924"."""
 
     day: date
-    precision: str = "day"  # "year", "month" or "day"
+    precision: Precision = Precision.DAY
 
     @classmethod
     def parse(cls, text: str) -> GameDate:
@@ -25,24 +37,24 @@ class GameDate:
         if not match:
             raise ValueError(f"'{shown(text)}' is not a date (write YYYY-MM-DD, YYYY-MM or YYYY)")
         year, month, day = match.groups()
-        precision = "day" if day else "month" if month else "year"
+        precision = _DAY if day else _MONTH if month else _YEAR
         try:
             return cls(date(int(year), int(month or 1), int(day or 1)), precision)
         except ValueError as exc:
             raise ValueError(f"'{shown(text)}' is not a valid date: {exc}") from None
 
     def iso(self) -> str:
-        if self.precision == "year":
+        if self.precision == _YEAR:
             return f"{self.day.year:04d}"
-        if self.precision == "month":
+        if self.precision == _MONTH:
             return f"{self.day.year:04d}-{self.day.month:02d}"
         return self.day.isoformat()
 
     def display(self) -> str:
         month = MONTHS[self.day.month - 1]
-        if self.precision == "year":
+        if self.precision == _YEAR:
             return str(self.day.year)
-        if self.precision == "month":
+        if self.precision == _MONTH:
             return f"{month} {self.day.year}"
         return f"{self.day.day} {month} {self.day.year}"
 
@@ -55,8 +67,8 @@ class GameDate:
         if unit.startswith("day"):
             ordinal = self.day.toordinal() + amount
             if ordinal > _LAST.toordinal():
-                return GameDate(_LAST, "day")
-            return GameDate(date.fromordinal(max(1, ordinal)), "day")
+                return GameDate(_LAST, _DAY)
+            return GameDate(date.fromordinal(max(1, ordinal)), _DAY)
         months = amount * 12 if unit.startswith("year") else amount
         index = self.day.year * 12 + self.day.month - 1 + months
         year, month = divmod(index, 12)

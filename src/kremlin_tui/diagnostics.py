@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from enum import StrEnum
 from typing import NamedTuple
 
 from kremlin_tui.records import dataclass
@@ -41,6 +42,13 @@ def article(word: str) -> str:
     return f"an {word}" if word[:1].lower() in "aeiou" else f"a {word}"
 
 
+class Severity(StrEnum):
+    """How bad a problem is: an error stops the story from loading, a warning does not."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
 @dataclass(frozen=True)
 class Diagnostic:
     """One problem found in a story file: where, which kind (`code`), what, and how bad."""
@@ -48,7 +56,7 @@ class Diagnostic:
     pos: Pos
     code: str
     message: str
-    severity: str = "error"  # or "warning"
+    severity: Severity = Severity.ERROR
 
     def __str__(self) -> str:
         return f"{self.pos}: {self.severity}: {self.message} [{self.code}]"
@@ -68,7 +76,7 @@ class StoryError(Exception):
 
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
         self.diagnostics = diagnostics
-        errors = [d for d in diagnostics if d.severity == "error"]
+        errors = [d for d in diagnostics if d.severity == Severity.ERROR]
         super().__init__(f"{len(errors)} error(s) in the story; first: {errors[0] if errors else '?'}")
 
 
@@ -87,15 +95,15 @@ class Collector:
         self.items: list[Diagnostic] = []
 
     def error(self, pos: Pos, code: str, message: str) -> None:
-        self.items.append(Diagnostic(pos, code, _bounded(message), "error"))
+        self.items.append(Diagnostic(pos, code, _bounded(message), Severity.ERROR))
 
     def warning(self, pos: Pos, code: str, message: str) -> None:
-        self.items.append(Diagnostic(pos, code, _bounded(message), "warning"))
+        self.items.append(Diagnostic(pos, code, _bounded(message), Severity.WARNING))
 
     @property
     def errors(self) -> list[Diagnostic]:
-        return [d for d in self.items if d.severity == "error"]
+        return [d for d in self.items if d.severity == Severity.ERROR]
 
     @property
     def warnings(self) -> list[Diagnostic]:
-        return [d for d in self.items if d.severity == "warning"]
+        return [d for d in self.items if d.severity == Severity.WARNING]

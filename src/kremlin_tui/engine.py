@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kremlin_tui import rng
+from kremlin_tui.calendar import DAY, DECISIONS, MONTH, YEAR
 from kremlin_tui.dates import GameDate
 from kremlin_tui.effects import clean_weights
 from kremlin_tui.engine_plan import ChoicePlan, NodePlan, apply_steps
@@ -210,7 +211,7 @@ class Game:
         """The choices shown now, each with whether it can be taken; worked out once per
         decision (the play-tester asks for the ids, then takes one)."""
         state = self.state
-        key = (self._moves, state.node, state.vars.get("decisions"))
+        key = (self._moves, state.node, state.vars.get(DECISIONS))
         shown = self._shown
         if shown is not None and shown[0] is state and shown[1] == key:
             return shown[2]
@@ -258,7 +259,7 @@ class Game:
             outcome = choice.outcomes[outcome_index]
             apply_steps(plan.outcomes[outcome_index], state, before)
         state.chosen.add(plan.key)
-        state.vars["decisions"] = state.vars.get("decisions", 0) + 1
+        state.vars[DECISIONS] = state.vars.get(DECISIONS, 0) + 1
         due = state.due
         if due is not None:  # the names this decision may have changed (see `events.Due`)
             due.invalidate(due.index.mask(before) | plan.reads_changed)
@@ -275,7 +276,7 @@ class Game:
             result = "\n\n".join(t for t in texts if t)
             label = self.render(choice.label)
         changes = self._diff(before)
-        record(state.provenance, changes, state.vars["decisions"])
+        record(state.provenance, changes, state.vars[DECISIONS])
         step = make_step(node.id, choice.id, state.date.iso(), node.title, label, outcome_index, changes, [])
         state.history.append(step)
         fired = self._advance(target)
@@ -388,9 +389,8 @@ class Game:
 
     def _set_date(self, when: GameDate) -> None:
         self.state.date = when
-        self.state.vars["year"] = when.day.year
-        self.state.vars["month"] = when.day.month
-        self.state.vars["day"] = when.day.day
+        values = self.state.vars
+        values[YEAR], values[MONTH], values[DAY] = when.day.year, when.day.month, when.day.day
         reads_date = self.story.plan.reads_date
         if reads_date and self.state.due is not None:
             self.state.due.invalidate(reads_date)

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from kremlin_tui.calendar import DATE_NAMES
+from kremlin_tui.calendar import DATE_NAMES, DECISIONS
 from kremlin_tui.events import chose_key, visited_key
 from kremlin_tui.expr import Expr, Fn
 from kremlin_tui.expr_compile import constant_of
@@ -202,7 +202,7 @@ class ChoicePlan:
         self.id = choice.id
         self.key = f"{node.id}.{choice.id}"  # as `state.chosen` holds it
         # the events to test again after taking it: those reading `chose(...)` of it or `decisions`
-        self.reads_changed = plan.reads(chose_key(self.key), "decisions")
+        self.reads_changed = plan.reads(chose_key(self.key), DECISIONS)
         self.once = choice.once
         self.fallback = choice.fallback
         self.condition: Fn | None = choice.condition.fn if choice.condition is not None else None

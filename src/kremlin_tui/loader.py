@@ -10,7 +10,7 @@ import gc
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, NamedTuple
 
-from kremlin_tui.diagnostics import Collector, Diagnostic, StoryError
+from kremlin_tui.diagnostics import Collector, Diagnostic, Severity, StoryError
 from kremlin_tui.storyfiles import LOADER_VERSION, SourceFile, content_hash, story_files, story_paths
 
 if TYPE_CHECKING:
@@ -28,11 +28,11 @@ class LoadResult(NamedTuple):
 
     @property
     def errors(self) -> list[Diagnostic]:
-        return [d for d in self.diagnostics if d.severity == "error"]
+        return [d for d in self.diagnostics if d.severity == Severity.ERROR]
 
     @property
     def warnings(self) -> list[Diagnostic]:
-        return [d for d in self.diagnostics if d.severity == "warning"]
+        return [d for d in self.diagnostics if d.severity == Severity.WARNING]
 
 
 def load_story(dirs: list[str], *, cache: bool = True) -> Story:

@@ -9,7 +9,7 @@ from enum import StrEnum
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from kremlin_tui.dates import GameDate
+from kremlin_tui.dates import GameDate, Precision
 from kremlin_tui.diagnostics import Pos
 from kremlin_tui.expr import Expr
 from kremlin_tui.records import dataclass
@@ -223,9 +223,9 @@ class EventTrigger:
     def last_day(self) -> date:
         """The last calendar day `before` covers (all of 1939 for `before: 1939`)."""
         assert self.before is not None
-        if self.before.precision == "year":
+        if self.before.precision == Precision.YEAR:
             return self.before.day.replace(month=12, day=31)
-        if self.before.precision == "month":
+        if self.before.precision == Precision.MONTH:
             if self.before.day.year == date.max.year and self.before.day.month == 12:
                 return date.max  # the month after December 9999 is past the calendar's end
             return date.fromordinal(self.before.plus(1, "months").day.toordinal() - 1)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from kremlin_tui.calendar import DECISIONS
 from kremlin_tui.dates import GameDate
 from kremlin_tui.effects import apply_effects, outcome_chances
 from kremlin_tui.expr import CALENDAR, Expr, reads
@@ -226,9 +227,9 @@ def _depends(story: Story, names: set[str], reveal: bool) -> tuple[str, ...]:
             labels.append(name)
         else:
             rest.append("your earlier decisions")
-    if names & set(CALENDAR) - {"decisions"}:
+    if names & set(CALENDAR) - {DECISIONS}:
         labels.append("the date")
-    if "decisions" in names or "@history" in names:
+    if DECISIONS in names or "@history" in names:
         rest.append("your earlier decisions")
     for item in ("your earlier decisions", "things you cannot see"):
         if item in rest:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from kremlin_tui.calendar import DECISIONS
 from kremlin_tui.dates import GameDate
 from kremlin_tui.spec import Polarity
 
@@ -206,7 +207,7 @@ class GameState:
 
     @property
     def decisions(self) -> int:
-        return int(self.vars.get("decisions", 0))
+        return int(self.vars.get(DECISIONS, 0))
 
     def copy(self, history: bool = True) -> GameState:
         """An independent copy. History steps are shared (the engine never changes a step once

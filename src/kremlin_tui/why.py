@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from kremlin_tui.calendar import DAY, DECISIONS, MONTH, YEAR
 from kremlin_tui.dates import MONTHS, GameDate
 from kremlin_tui.engine import PROVENANCE_DEPTH
 from kremlin_tui.expr import And, Arith, Ast, Call, Cmp, Const, Neg, Not, Or, Ref, Var, format_value, reads
@@ -154,10 +155,10 @@ def _variable_comparison(name: str, op: str, value: Any, story: Story) -> str | 
         return _enumerated_words(story.flags[name], op, value)
     if name in story.flags and isinstance(value, bool):
         return _flag_words(name, story, (op == "==") == value)
-    if name == "year":
+    if name == YEAR:
         return {"<": f"before {value}", "<=": f"{value} or earlier", ">": f"after {value}",
                 ">=": f"{value} or later", "==": f"in {value}", "!=": f"not in {value}"}[op]
-    if name == "decisions":
+    if name == DECISIONS:
         return f"after {value} decisions" if op in (">", ">=") else None
     if name in story.stats or name in story.relations:
         return f"{_name(name, story)} {_OP_WORDS[op]} {format_value(value)}"
@@ -218,10 +219,13 @@ def _chose(key: str, story: Story) -> str:
     return f"you chose “{label}” in “{node.title}”"
 
 
+_CALENDAR_WORDS = {YEAR: "the year", MONTH: "the month", DAY: "the day", DECISIONS: "decisions taken"}
+
+
 def _name(name: str, story: Story) -> str:
     if name in story.stats or name in story.relations:
         return story.label_of(name)
-    return {"year": "the year", "month": "the month", "day": "the day", "decisions": "decisions taken"}.get(name, name)
+    return _CALENDAR_WORDS.get(name, name)
 
 
 def _plain(ast: Ast, story: Story) -> str:
@@ -300,7 +304,7 @@ def state_after(game: Game, upto: int) -> Then:
     for step in reversed(history[upto:]):
         for change in reversed(step.changes):
             values[change.name] = change.old
-    values["decisions"] = upto
+    values[DECISIONS] = upto
     if upto < len(history):  # the calendar as the next step found it
         day = GameDate.parse(history[upto].date).day
         values.update(year=day.year, month=day.month, day=day.day)

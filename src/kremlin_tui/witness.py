@@ -19,6 +19,7 @@ import random
 from collections import deque
 from dataclasses import dataclass
 
+from kremlin_tui.calendar import DECISIONS
 from kremlin_tui.engine import Game, GameState
 from kremlin_tui.model import Story
 
@@ -37,7 +38,7 @@ class Witness:
 
 
 def _key(state: GameState) -> int:
-    variables = tuple(sorted((k, v) for k, v in state.vars.items() if k != "decisions"))
+    variables = tuple(sorted((k, v) for k, v in state.vars.items() if k != DECISIONS))
     return hash((state.node, state.resume, variables, frozenset(state.fired), frozenset(state.chosen),
                  tuple(sorted(state.scheduled.items())), state.rng))
 

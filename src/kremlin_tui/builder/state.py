@@ -12,6 +12,7 @@ from typing import Any
 
 from kremlin_tui.builder.declarations import Declarations, Declared
 from kremlin_tui.builder.reader import Reader, one_of
+from kremlin_tui.calendar import DAY, DECISIONS, MONTH, YEAR
 from kremlin_tui.diagnostics import Pos, shown
 from kremlin_tui.expr import CALENDAR, RESERVED, VarInfo
 from kremlin_tui.model import FlagDef, RelationDef, StatDef
@@ -45,10 +46,10 @@ def story_variables(stats: Mapping[str, StatDef], relations: Mapping[str, Relati
         else:
             values = frozenset({True, False}) if f.values is None else frozenset(f.values)
         variables[f.id] = VarInfo(kind, values=values)
-    variables["year"] = VarInfo("num", 1, 9999)
-    variables["month"] = VarInfo("num", 1, 12)
-    variables["day"] = VarInfo("num", 1, 31)
-    variables["decisions"] = VarInfo("num", 0, float("inf"))
+    variables[YEAR] = VarInfo("num", 1, 9999)
+    variables[MONTH] = VarInfo("num", 1, 12)
+    variables[DAY] = VarInfo("num", 1, 31)
+    variables[DECISIONS] = VarInfo("num", 0, float("inf"))
     assert set(CALENDAR) <= set(variables)
     return variables
 

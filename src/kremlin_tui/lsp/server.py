@@ -18,7 +18,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
 from kremlin_tui import __version__, memo
-from kremlin_tui.diagnostics import Diagnostic
+from kremlin_tui.diagnostics import Diagnostic, Severity
 from kremlin_tui.lsp.index import Completion, Span, StoryIndex, completions
 from kremlin_tui.lsp.workspace import as_text, read_story_file, story_dirs_for, story_texts
 
@@ -120,7 +120,7 @@ class StoryServer(LanguageServer):
         if text is None and self.index is not None:
             text = self.index.texts.get(path)
         length = _token_length(text, line, col)
-        severity = types.DiagnosticSeverity.Error if diagnostic.severity == "error" else types.DiagnosticSeverity.Warning
+        severity = types.DiagnosticSeverity.Error if diagnostic.severity == Severity.ERROR else types.DiagnosticSeverity.Warning
         return types.Diagnostic(
             range=types.Range(start=types.Position(line=line, character=col),
                               end=types.Position(line=line, character=col + length)),

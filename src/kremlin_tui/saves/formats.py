@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from kremlin_tui.calendar import DECISIONS
 from kremlin_tui.dates import GameDate
 from kremlin_tui.saves.document import FORMAT_VERSION, MAGIC, SaveFile, decode, format_time, parse_document
 from kremlin_tui.saves.errors import DamagedSave, IncompatibleSave
@@ -43,7 +44,7 @@ def _v0_to_v1(doc: Document) -> Document:
         shown_date = GameDate.parse(date_text).display() if isinstance(date_text, str) else ""
     except ValueError:
         shown_date = ""
-    decisions = game.get("vars", {}).get("decisions", 0) if isinstance(game.get("vars"), dict) else 0
+    decisions = game.get("vars", {}).get(DECISIONS, 0) if isinstance(game.get("vars"), dict) else 0
     meta = {
         "slot": slot, "kind": slot_kind(slot), "saved_at": saved_at, "play_seconds": doc.get("play_time", 0),
         "date": shown_date, "scene": game.get("node", ""), "decisions": decisions, "ended": game.get("ending") is not None,

@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Markdown, Static
 
+from kremlin_tui.dates import Precision
 from kremlin_tui.tui.screens.base import SecondaryScreen
 from kremlin_tui.tui.text import md_escape
 
@@ -107,7 +108,7 @@ NO_STORY = "## The story\n\n*The story could not be loaded: `kremlin-tui check` 
 def story_markdown(campaign: Campaign) -> str:
     """The story's own words first: its title, tagline, premise (who you are, and when) and first
     day, from the manifest. Escaped: they are text, not Markdown."""
-    start = ("on " if campaign.start_date.precision == "day" else "in ") + campaign.start_date.display()
+    start = ("on " if campaign.start_date.precision == Precision.DAY else "in ") + campaign.start_date.display()
     premise = " ".join(campaign.premise.split())
     parts = [f"## {md_escape(campaign.title)}", f"*{md_escape(campaign.tagline)}*" if campaign.tagline else "",
              md_escape(premise), f"The story begins {start}."]
