@@ -183,6 +183,20 @@ def test_the_audit_names_the_decisions_behind_each_passage(make_story) -> None: 
     assert "flag_a ← a.y [outcome 1]" in text
 
 
+def test_the_audit_flags_a_callback_that_comes_after_the_first_sentence(make_story) -> None:  # type: ignore[no-untyped-def]
+    from kremlin_tui.audit import format_audit
+
+    later = CALLBACKS.replace("{if flag_a}Because you did *x*, the {party} delegates cheer.{end}",
+                              "{if flag_a}The {party} delegates cheer. Because you did *x*, they stay.{end}")
+    assert later != CALLBACKS
+    audit = _audit_of(load_story([make_story(later)], cache=False))
+    [cheer] = [p for p in audit["passages"] if p["opening"].startswith("The {party} delegates cheer.")]
+    assert cheer["claim"] == "Because you did *x*, they stay"
+    assert cheer["callback"] and cheer["false_callback"] and cheer["causes"] == 2
+    assert audit["false_callbacks"] == [cheer["where"]]
+    assert '"Because you did *x*, they stay"  (2 causes)' in format_audit(audit)
+
+
 def test_the_audit_is_the_same_whatever_the_number_of_jobs(make_story) -> None:  # type: ignore[no-untyped-def]
     story = load_story([make_story(CALLBACKS)], cache=False)
     assert _audit_of(story, 450, 1) == _audit_of(story, 450, 2)

@@ -97,6 +97,23 @@ def test_a_flag_set_by_several_choices_under_a_because_text_is_a_false_callback(
     assert _warnings(make_story(single, name="single"), "false-callback") == []
 
 
+def test_a_callback_in_a_later_sentence_of_a_passage_is_read_too(make_story) -> None:  # type: ignore[no-untyped-def]
+    """The sentence that names the cause need not open the passage: "The dam is finished.
+    Because you brought Cooper's firm, …" is as much a promise (the 1932 Dnieprostroi event had
+    one, on a flag three choices set, and `check` read only its first words)."""
+    body = HINTS.replace("{id: false_gamble, label: Sure thing (a gamble), effects: [party += 1], goto: b}",
+                         "{id: other_cause, label: Pray, effects: [saved = true], goto: b}")
+    later = body.replace('text: "{if saved}Because you tossed a coin, he lives.{end}"',
+                         'text: "{if saved}He lives. \\"Because you tossed a coin,\\" he says, \\"I am here.\\"{end}"')
+    assert later != body
+    [warning] = [d for d in check_story([make_story(later, name="later")]).warnings if d.code == "false-callback"]
+    assert warning.message.startswith("in 'b': \"Because you tossed a coin,\" he …\" gives one cause, but 3 choices set saved")
+    # "since" of time names no cause, at the start or later
+    for text in ("Since October he lives.", "He lives. Since 1925 he has lived."):
+        timed = body.replace("Because you tossed a coin, he lives.", text)
+        assert _warnings(make_story(timed, name=f"timed{len(text)}"), "false-callback") == []
+
+
 def test_the_shipped_labels_tell_the_truth() -> None:
     """Every hand-written hint in the campaign's labels agrees with the choice's effects (the
     labels were cleaned: wrong hints removed, gambles declared)."""

@@ -5,8 +5,9 @@ every way its condition can become true is the cause it names. The audit plays t
 `explore` plays and, each time a conditional passage is shown (an `{if}`/`{elif}`/`{else}`
 branch of a scene, event or ending text, of a choice's or an outcome's result; an event's text
 as a whole, shown because its trigger held), records the *route*: for every fact the condition
-reads, the decision that last set it. A passage that reads like a callback and was reached by
-more than one route is a false-callback candidate.
+reads, the decision that last set it. A passage that reads like a callback (its
+opening, or any later sentence of it: `label_hints.callback_claim`) and was reached by more
+than one route is a false-callback candidate.
 
 Facts are flags (with the decision, and the outcome of a gamble, that last changed them),
 `visited(...)`, `chose(...)` and schedules. Stats and relations are sums of many decisions,
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kremlin_tui.expr import CALENDAR, Ast, reads
-from kremlin_tui.label_hints import CALLBACK
+from kremlin_tui.label_hints import callback_claim
 from kremlin_tui.model import Choice, Node, Story
 from kremlin_tui.template import Cond, Interp, Part, Template, Text
 
@@ -43,6 +44,7 @@ class Passage:
     branch: str  # "if", "elif", "else" or "event"
     condition: str
     opening: str  # the passage's first words
+    claim: str  # its first sentence that reads like a callback ("Because you …"), or ""
     facts: tuple[str, ...]  # what splits the routes
     stats: tuple[str, ...]  # stats and relations read (listed, not attributed)
 
@@ -104,7 +106,8 @@ def _passages_in(story: Story, template: Template | None, node: str, context: st
                 facts, stats = _split(story, _branch_reads(part, index))
                 shown = expr.source if expr is not None else "not (" + "; ".join(
                     e.source for e, _ in part.branches[:index] if e is not None) + ")"
-                yield Passage((path, line, col, index), node, context, branch, shown, _opening(body), facts, stats)
+                yield Passage((path, line, col, index), node, context, branch, shown, _opening(body),
+                              callback_claim(body) or "", facts, stats)
                 yield from walk(body)
 
     yield from walk(template.parts)
@@ -123,7 +126,7 @@ def _event_passage(story: Story, node: Node) -> Passage | None:
     condition = trigger.condition.source if trigger.condition is not None else f"scheduled({node.id})"
     pos = node.pos
     return Passage((pos.path, pos.line, pos.col, -1), node.id, "event", "event", condition,
-                   _opening(node.text.parts), facts, stats)
+                   _opening(node.text.parts), callback_claim(node.text.parts) or "", facts, stats)
 
 
 def passages(story: Story) -> dict[Key, Passage]:
@@ -273,7 +276,7 @@ def report(story: Story, routes: dict[Key, dict[Route, list[int]]]) -> dict[str,
             never.append(base)
             continue
         ordered = sorted(seen.items(), key=lambda kv: (-kv[1][0], kv[1][1]))
-        callback = bool(CALLBACK.match(passage.opening))
+        callback = bool(passage.claim)
         causes = {_by_choice(route) for route in seen}
         out.append({
             **base,
@@ -281,6 +284,7 @@ def report(story: Story, routes: dict[Key, dict[Route, list[int]]]) -> dict[str,
             "facts": list(passage.facts),
             "stats": list(passage.stats),
             "callback": callback,
+            "claim": passage.claim,
             "causes": len(causes),
             "false_callback": callback and len(causes) > 1,
             "routes": [{"causes": dict(route), "shown": games, "seed": seed} for route, (games, seed) in ordered],
@@ -297,14 +301,14 @@ def format_audit(audit: dict[str, Any]) -> str:
     if flagged:
         lines.append("Callbacks with more than one cause (check that the text is true of each route below):")
         for p in flagged:
-            lines.append(f"  {p['where']}  {_quote(p['opening'])}  ({p['causes']} causes)")
+            lines.append(f"  {p['where']}  {_quote(_claim_or_opening(p))}  ({p['causes']} causes)")
     lines.append("")
     lines.append("Passages (file:line, {condition}, first words, times shown; then each route: times, "
                  "the decision that last set each fact, a seed that shows it):")
     for p in passages_shown:
         mark = f"  ⚠ callback with {p['causes']} causes" if p["false_callback"] else ""
         where = p["context"] if p["context"] != "text" else p["node"]
-        lines.append(f"{p['where']}  [{where}] {{{p['branch']} {p['condition']}}}  {_quote(p['opening'])}  "
+        lines.append(f"{p['where']}  [{where}] {{{p['branch']} {p['condition']}}}  {_quote(_claim_or_opening(p))}  "
                      f"shown {p['shown']}×{mark}")
         if p["stats"]:
             lines.append("    reads " + ", ".join(p["stats"]) + " (stats and relations: not split by route)")
@@ -320,6 +324,11 @@ def format_audit(audit: dict[str, Any]) -> str:
         for p in audit["never_shown"]:
             lines.append(f"  {p['where']}  {{{p['branch']} {p['condition']}}}  {_quote(p['opening'])}")
     return "\n".join(lines)
+
+
+def _claim_or_opening(passage: dict[str, Any]) -> str:
+    """A flagged passage is quoted by its callback sentence, which may come after its opening."""
+    return passage["claim"] if passage["false_callback"] else passage["opening"]
 
 
 def _quote(text: str, limit: int = 60) -> str:

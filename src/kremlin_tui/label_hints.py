@@ -10,7 +10,8 @@ the player reads it first. Read statically from the choice's effects:
 - `gamble-hint`: the label lists consequences as if they were certain, but its outcomes have
   different results and the label does not say it is a gamble.
 - `false-callback`: a flag set by more than one choice, while a text conditioned on it begins
-  "Because" (or "Since", "Thanks to", ...): the text names one cause where there are several.
+  "Because" (or "Since", "Thanks to", ...), or has a later sentence that does: the text names
+  one cause where there are several.
   `explore --audit` shows which of them really reach the text.
 """
 
@@ -34,7 +35,16 @@ GAMBLE_WORDS = re.compile(r"\b(gamble|risk|a vote)\b", re.IGNORECASE)
 HINT_SEPARATOR = re.compile(r"[,;]| or ")
 # Openings that tell the player *why* something is so: such a passage must have one cause (also
 # what `explore --audit` flags; kept here, not in audit.py, so `check` never imports the audit).
-CALLBACK = re.compile(r"^(because|since|thanks to|now that|as a result of|after you|having)\b", re.IGNORECASE)
+# "Since" of time ("Since October the delegation…", "since 1918") tells no cause.
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+_CALLBACK_WORDS = (r"(?:because|since(?!\s+(?:" + _MONTHS + r"|\d|then\b|last\b|early\b|late\b|the (?:spring|summer"
+                   r"|autumn|winter)\b))|thanks to|now that|as a result of|after your?|having)\b")
+CALLBACK = re.compile(r"^(" + _CALLBACK_WORDS + ")", re.IGNORECASE)
+# The same words opening any later sentence of a passage, or its quoted speech: a callback in the
+# middle of a paragraph ("… rapids. Because you brought Cooper's firm to the Dnieper, …") is as much
+# a promise as one at its start.
+CALLBACK_SENTENCE = re.compile(r"(?:[.!?][\"”’*_)]*\s+|\n\s*\n\s*)[\"“*_(]*(" + _CALLBACK_WORDS + r"[^.!?\n]*)",
+                               re.IGNORECASE)
 STOP = {"the", "of", "and", "a", "an"}
 # Effect ops, bound once (an enum member's lookup costs ~75 ns in 3.11; the checks test thousands of effects)
 _ADD, _SUBTRACT, _SET, _SCHEDULE, _UNLOCK = EffectOp.ADD, EffectOp.SUBTRACT, EffectOp.SET, EffectOp.SCHEDULE, EffectOp.UNLOCK
@@ -252,6 +262,18 @@ def callback_opening(parts: list[Part]) -> str | None:
     return opening if CALLBACK.match(opening) else None
 
 
+def callback_claim(parts: list[Part]) -> str | None:
+    """The passage's first sentence that reads like a callback (its opening or a later one;
+    nested conditions skipped), else None. A plain search over the passage's own text: the
+    sentences after the first are what `callback_opening` does not read."""
+    opening = callback_opening(parts)
+    if opening is not None:
+        return opening
+    text = "".join(p.text if isinstance(p, Text) else "{…}" for p in parts if isinstance(p, Text | Interp))
+    found = CALLBACK_SENTENCE.search(text)
+    return None if found is None else " ".join(found.group(1).split())
+
+
 def conditional_passages(template: Template) -> Iterator[tuple[Expr, list[Part]]]:
     """`template.passages()`, without walking the parts of a text that has no expression at all
     (most labels and many texts): every {if} and {elif} holds one."""
@@ -277,7 +299,7 @@ def check_callbacks(story: Story, out: Collector) -> None:
         for template in _texts(node):
             candidates += [(expr, body, f"'{node.id}'") for expr, body in conditional_passages(template)]
         for expr, body, where in candidates:
-            opening = callback_opening(body)
+            opening = callback_claim(body)
             if opening is None:
                 continue
             flags = _required_flags(expr.ast, story)

@@ -1,0 +1,160 @@
+"""Claims about the player's past hold in every game that shows them.
+
+`check` and `explore --audit` read a passage's *condition*; neither reads what its words
+assert. A sentence such as "Washington has recognised you since the thirties" can sit in a
+branch whose condition is about something else (`aftermath_course == 'grand_alliance'`) and be
+shown in games where Washington never did (seed 13 did, 1945, before the fix). This test keeps a
+register of such claims, each a pattern of words and the condition, in the story's own
+expression language, that must hold whenever a text containing those words is shown, and
+plays seeded games rendering every scene, event, ending and result the player reads.
+
+A writer who adds a callback to one of these facts elsewhere is checked against it for free; a
+writer who adds a new kind of claim adds a line here. To play more games than the suite does:
+`python tests/test_campaign_claims.py 5000`.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import sys
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+
+STORY = Path(__file__).resolve().parents[1] / "story"
+GAMES = 200  # seeds 1–200, about 6 s idle; the register was read against 3,000 (docs/campaign.d/00_overview.md)
+
+# (words, as a regular expression over the text with white space collapsed; the condition that must hold)
+CLAIMS: list[tuple[str, str]] = [
+    (r"Washington (has )?recognised you|since Washington recognised you", "us_recognition"),
+    # said the day the choice that sets it is made (Litvinov's map, 1935): the engineers bring recognition
+    (r"Roosevelt recognised the Soviet Union", "us_recognition or american_engineers"),
+    (r"you (had )?kept the War Commissariat|War Commissariat,? (which )?you had kept|You have kept the Commissariat",
+     "kept_war_commissariat"),
+    (r"Frunze is alive|Frunze, alive|Frunze, who taught|Frunze lived", "frunze_alive"),
+    (r"you came back for the funeral|you stood at Lenin's coffin|saw you at the bier", "attended_funeral"),
+    (r"were not at (Lenin's )?funeral", "not attended_funeral"),
+    (r"You struck first|you struck first", "struck_first or chose(aftermath_rhine.strike)"),
+    (r"[Tt]he relief you sent", "famine_relief"),
+    (r"[Tt]here (was|had been) no purge after Kirov", "not security_purge"),
+    (r"purge you let begin|Leningrad case you let run|Leningrad Centre, which you let run", "security_purge"),
+    (r"(fought|stood against|opposed|set yourself against|spoke against) (the )?(embalming|Mausoleum)"
+     r"|which you did not want in 1924", "opposed_mausoleum"),
+    (r"[Yy]our letter from Sukhumi|Your letter stays in the minutes", "chose(funeral_sukhumi.letter_cult)"),
+    (r"railway you refused to sell", "chose(security_cer.hold)"),
+    (r"Because you refused Tokyo the Chinese Eastern Railway", "chose(security_cer.hold) or chose(security_cer.china)"),
+    (r"which you had helped to win its war", "spain_outcome == 'republic_won'"),
+    (r"[Yy]ou brought Hugh Cooper", "american_engineers"),
+    (r"Because you levied the forced loan|with the forced loan", "great_turn_forced_loan"),
+    (r"Tukhachevsky, whom you had named", "aftermath_party == 'marshal'"),
+    (r"[Yy]ou lost the vote at the Thirteenth Congress|You had lost the vote on Party democracy",
+     "funeral_lost_congress"),
+    (r"New Course you won", "party_democracy"),
+    (r"neutrality treaty you had signed in August 1945", "aftermath_august == 'mediate'"),
+    (r"[Yy]ou armed the Manchurian partisans|partisans you armed", "chose(steel_mukden.arm_resistance)"),
+    (r"[Yy]ou sent volunteers to Germany", "german_intervention == 'volunteers'"),
+    (r"money you sent the German insurgents", "german_intervention == 'insurgents'"),
+    (r"Kharkov institute was never purged|was never\s+arrested, because in this history nobody was", "no_purge"),
+    (r"[Tt]he peace you signed at Stockholm", "chose(aftermath_armistice.terms)"),
+    (r"[Yy]ou took the portraits down", "chose(steel_1934.forbid)"),
+    (r"The purge that followed Kirov's murder had been stopped", "security_purge and security_purge_halted"),
+    (r"sixteen shot after the trial in the October Hall", "visited(security_purge_trial) > 0 and not security_sixteen_spared"),
+    (r"The NKVD answered to the courts", "ogpu_limited"),
+    (r"that had dug the White Sea canal", "steel_canal_built"),
+    (r"villages put on the black boards in 1932", "steel_blacklists"),
+    (r"the cordons that had kept them in", "steel_passport_ban"),
+    (r"famine of 1932 had been met with relief", "famine_relief and steel_famine_scale != 'shortage'"),
+    (r"Frunze is buried by the Kremlin wall|Frunze has been dead since", "troika_frunze_died"),
+    (r"Hitler's Reich had been beaten", "germany_outcome == 'nazi'"),
+]
+
+
+def _conditions(claims: Iterable[tuple[str, str]]) -> list[tuple[re.Pattern[str], str, object]]:
+    from kremlin_tui.expr import Expr, parse
+
+    return [(re.compile(words), condition, Expr(condition, parse(condition), None)) for words, condition in claims]
+
+
+def play_and_read(story: object, seeds: Iterable[int],
+                  claims: Iterable[tuple[str, str]] = CLAIMS) -> tuple[Counter[str], dict[str, list[str]]]:
+    """Random games (explore's picker): every text shown is searched for every claim; a claim
+    found where its condition is false is listed with the seed, the place and the words."""
+    from kremlin_tui.engine import Game
+
+    checks = _conditions(claims)
+    shown: Counter[str] = Counter()
+    false: dict[str, list[str]] = defaultdict(list)
+
+    def read(text: str, state: object, where: str, seed: int) -> None:
+        flat = " ".join(text.split())
+        for words, condition, holds in checks:
+            found = words.search(flat)
+            if found is None:
+                continue
+            shown[words.pattern] += 1
+            if not holds(state):  # type: ignore[operator]
+                false[f"/{words.pattern}/ needs {condition}"].append(
+                    f"seed {seed}, {where}: …{flat[max(0, found.start() - 80): found.end() + 40]}…")
+
+    for seed in seeds:
+        game = Game.new(story, seed)  # type: ignore[arg-type]
+        picker = random.Random(seed * 7919 + 17)
+        while True:
+            scene = game.scene()
+            read(scene.text + "\n" + (scene.divergence or ""), game.state, scene.node, seed)
+            if game.ended:
+                break
+            ids = game.available_ids()
+            pick = ids[0] if len(ids) == 1 else picker.choice(ids)
+            node = game.state.node
+            turn = game.choose(pick)
+            read(turn.result or "", game.state, f"{node}.{pick}", seed)
+    return shown, dict(false)
+
+
+def test_every_claim_of_the_register_is_still_written_in_the_story() -> None:
+    """A claim whose words the writers have since changed would pass for ever: each pattern
+    must find its words in the campaign's files."""
+    text = " ".join(" ".join(path.read_text(encoding="utf-8").split()) for path in sorted(STORY.glob("*.yaml")))
+    text = re.sub(r"\{[^{}]*\}", "", text)  # the words as read, without the {if …} between them
+    missing = [words for words, _ in CLAIMS if not re.search(words, text)]
+    assert missing == []
+
+
+def test_the_claims_hold_in_every_game_that_shows_them() -> None:
+    from kremlin_tui.loader import load_story
+
+    story = load_story([str(STORY)])
+    shown, false = play_and_read(story, range(1, GAMES + 1))
+    assert false == {}, "\n".join(f"{claim}: {len(where)} time(s), e.g. {where[0]}" for claim, where in false.items())
+    assert sum(shown.values()) > 1000  # the games read the texts (a broken reader would find nothing)
+
+
+def test_washington_is_not_said_to_have_recognised_a_union_it_never_recognised() -> None:
+    """Seed 13 makes the peace beside the Western powers without American recognition; Laboratory
+    No. 2 (August 1945) said "Washington has recognised you since the thirties". It now says what
+    brought the envoy: the United Nations given to Roosevelt at Livadia."""
+    from kremlin_tui.loader import load_story
+
+    story = load_story([str(STORY)])
+    shown, false = play_and_read(story, [13], [(r"Washington (has )?recognised you", "us_recognition"),
+                                              (r"at Livadia you gave Roosevelt his United Nations",
+                                               "aftermath_un_founder and not us_recognition")])
+    assert false == {}
+    assert shown[r"at Livadia you gave Roosevelt his United Nations"] == 1
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(STORY.parent / "src"))
+    from kremlin_tui.loader import load_story
+
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    shown, false = play_and_read(load_story([str(STORY)]), range(1, runs + 1))
+    for words, condition in CLAIMS:
+        print(f"{shown[words]:7}  /{words}/  needs  {condition}")
+    for claim, where in false.items():
+        print(f"\nFALSE {len(where)}x {claim}")
+        for line in sorted(set(where))[:8]:
+            print("   ", line)
+    print(f"\n{runs} games; {len(false)} false claim(s)")
