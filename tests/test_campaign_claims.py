@@ -67,6 +67,12 @@ CLAIMS: list[tuple[str, str]] = [
     (r"famine of 1932 had been met with relief", "famine_relief and steel_famine_scale != 'shortage'"),
     (r"Frunze is buried by the Kremlin wall|Frunze has been dead since", "troika_frunze_died"),
     (r"Hitler's Reich had been beaten", "germany_outcome == 'nazi'"),
+    # Fortress Socialism recounted "inside its own frontiers" and a Germany "occupied by the Western
+    # powers" in the 3 in 10 of its games where the Red Army had stood on the Elbe since 1941
+    (r"come out of it inside its own frontiers|occupied by the Western powers, who were now rebuilding it"
+     r"|Germany was a Western protectorate, and a wall|workers' republic, left to stand alone", "not red_army_in_germany"),
+    (r"holding the line its armies had reached in Germany|Germany was cut in two|had been beaten and cut in two"
+     r"|stood behind the Red Army's garrisons|stopped in Germany, on the line where the armies met", "red_army_in_germany"),
 ]
 
 
