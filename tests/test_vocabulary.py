@@ -1,6 +1,7 @@
 """Issue 19: the story's fixed vocabularies are StrEnums with one home (model.NodeKind,
 model.EffectOp, spec.Polarity; the load screen's rows: tui.screens.saves.RowKind; the
-story map's arrows: graph.EdgeKind), and code compares with their members, not with the words
+story map's arrows: graph.EdgeKind; an expression's value: expr_base.ValueKind; a problem's
+severity: diagnostics.Severity; a date's precision: dates.Precision), and code compares with their members, not with the words
 written out again: a misspelt `scene.kind == "endign"` is silently never true, a misspelt
 `NodeKind.ENDIGN` fails at once. (The saves' words: tests/test_saves_vocabulary.py.)
 
@@ -15,6 +16,7 @@ from pathlib import Path
 from kremlin_tui.calendar import CALENDAR
 from kremlin_tui.dates import Precision
 from kremlin_tui.diagnostics import Severity
+from kremlin_tui.expr_base import ValueKind
 from kremlin_tui.graph import EdgeKind
 from kremlin_tui.model import EffectOp, NodeKind
 from kremlin_tui.spec import Polarity
@@ -25,6 +27,9 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "kremlin_tui"
 VOCABULARIES = {"kind": {str(k) for k in (*NodeKind, *RowKind, *EdgeKind)}, "op": {str(o) for o in EffectOp},
                 "polarity": {str(p) for p in Polarity}, "severity": {str(s) for s in Severity},
                 "precision": {str(p) for p in Precision}}
+# An expression's value kind (`value.kind == "num"`) as an attribute only: the tokenizer's own
+# `kind == "num"` compares token kinds, a vocabulary of the parser's hot loop (expr_syntax.py).
+ATTRIBUTE_VOCABULARIES = {"kind": {str(k) for k in ValueKind}}
 
 # Comparisons still written out, each to go when its module compares with the enum (the test
 # fails on an entry that is no longer found, so the list only shrinks). Empty since session 16:
@@ -42,10 +47,14 @@ def _spelled_out(path: Path, root: Path = SRC) -> set[str]:
             continue
         sides = [node.left, *node.comparators]
         held = {s.attr if isinstance(s, ast.Attribute) else s.id for s in sides if isinstance(s, ast.Attribute | ast.Name)}
+        attributes = {s.attr for s in sides if isinstance(s, ast.Attribute)}
         words = [s for s in sides if isinstance(s, ast.Constant)]
         words += [e for s in sides if isinstance(s, ast.Tuple | ast.List | ast.Set) for e in s.elts if isinstance(e, ast.Constant)]
         for name in held & VOCABULARIES.keys():
             found |= {f"{path.relative_to(root).as_posix()}: {name} == {w.value!r}" for w in words if w.value in VOCABULARIES[name]}
+        for name in attributes & ATTRIBUTE_VOCABULARIES.keys():
+            found |= {f"{path.relative_to(root).as_posix()}: .{name} == {w.value!r}" for w in words
+                      if w.value in ATTRIBUTE_VOCABULARIES[name]}
     return found
 
 
@@ -98,6 +107,7 @@ def test_no_module_writes_out_a_word_of_the_storys_vocabularies() -> None:
 def test_the_scan_finds_what_it_looks_for(tmp_path: Path) -> None:
     """A scan that found nothing would hold nothing."""
     sample = tmp_path / "sample.py"
-    sample.write_text('def f(scene, effect, polarity):\n    return scene.kind == "ending" or effect.op in ("+=", "x") '
-                      'or polarity != "up" or scene.kind == "hidden"\n', encoding="utf-8")
-    assert _spelled_out(sample, tmp_path) == {"sample.py: kind == 'ending'", "sample.py: op == '+='", "sample.py: polarity == 'up'"}
+    sample.write_text('def f(scene, effect, polarity, value, kind):\n    return scene.kind == "ending" or effect.op in ("+=", "x") '
+                      'or polarity != "up" or scene.kind == "hidden" or value.kind != "num" or kind == "str"\n', encoding="utf-8")
+    assert _spelled_out(sample, tmp_path) == {"sample.py: kind == 'ending'", "sample.py: op == '+='", "sample.py: polarity == 'up'",
+                                              "sample.py: .kind == 'num'"}

@@ -17,7 +17,7 @@ from typing import Any
 from kremlin_tui.analysed import remembered, truth_of, value_of
 from kremlin_tui.builder.state import story_variables
 from kremlin_tui.diagnostics import Collector, Diagnostic, Pos
-from kremlin_tui.expr import Ast, Expr, ExprError, Scope, reads
+from kremlin_tui.expr import NUM, Ast, Expr, ExprError, Scope, reads
 from kremlin_tui.label_hints import check_callbacks, check_labels, conditional_passages
 from kremlin_tui.loader import load_story_with_diagnostics
 from kremlin_tui.mentions import mentioned_in_any
@@ -144,7 +144,7 @@ def analyse(story: Story, out: Collector) -> None:
                     weight = value_of(outcome.weight, scope)
                 except ExprError:
                     continue
-                if weight.kind == "num" and weight.hi <= 0:
+                if weight.kind == NUM and weight.hi <= 0:
                     out.warning(outcome.weight.pos, "never-happens",
                                 f"outcome {index} of '{node.id}.{choice.id}' has a weight that is never above 0")
         if node.event and node.event.condition is not None and truth(node.event.condition, scope) == never:

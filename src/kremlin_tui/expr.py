@@ -16,17 +16,21 @@ from kremlin_tui.calendar import CALENDAR
 from kremlin_tui.expr_analysis import analyze
 from kremlin_tui.expr_ast import NODE_CLASSES, And, Arith, Call, Cmp, Const, Neg, Not, Or, Ref, Var, ast_depth, reads, walk
 from kremlin_tui.expr_base import (
+    BOOL,
     BOTH,
     KEYWORDS,
     MAX_DIGITS,
     MAX_EXPR_CHARS,
     MAX_EXPR_DEPTH,
+    NUM,
     NUMBER_LIMIT,
+    STR,
     Abs,
     Ast,
     ExprError,
     Fn,
     Scope,
+    ValueKind,
     VarInfo,
     cap,
     unknown_name,
@@ -37,6 +41,7 @@ from kremlin_tui.expr_syntax import parse, tokenize
 
 __all__ = [
     "ATTITUDES",
+    "BOOL",
     "BOTH",
     "BUILTINS",
     "CALENDAR",
@@ -46,8 +51,10 @@ __all__ = [
     "MAX_EXPR_CHARS",
     "MAX_EXPR_DEPTH",
     "NODE_CLASSES",
+    "NUM",
     "NUMBER_LIMIT",
     "RESERVED",
+    "STR",
     "Abs",
     "And",
     "Arith",
@@ -64,6 +71,7 @@ __all__ = [
     "Or",
     "Ref",
     "Scope",
+    "ValueKind",
     "Var",
     "VarInfo",
     "analyze",

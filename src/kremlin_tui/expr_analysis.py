@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from kremlin_tui.expr_ast import And, Arith, Ast, Call, Cmp, Const, Neg, Not, Or, Ref, Var
-from kremlin_tui.expr_base import Abs, ExprError, Scope, cap, node_offset, numeric, truth_abs, unknown_name
+from kremlin_tui.expr_base import BOOL, NUM, STR, Abs, ExprError, Scope, cap, node_offset, numeric, truth_abs, unknown_name
 from kremlin_tui.expr_builtins import builtin
 
 
@@ -48,11 +48,11 @@ def _const(ast: Const, _scope: Scope) -> Abs:
     known = _CONSTS.get(key)
     if known is None:
         if isinstance(value, bool):
-            known = Abs("bool", values=frozenset({value}))
+            known = Abs(BOOL, values=frozenset({value}))
         elif isinstance(value, str):
-            known = Abs("str", values=frozenset({value}))
+            known = Abs(STR, values=frozenset({value}))
         else:
-            known = Abs("num", value, value)
+            known = Abs(NUM, value, value)
         if len(_CONSTS) >= _MAX_CONSTS:
             _CONSTS.clear()
         if type(value) is not float:
@@ -103,7 +103,7 @@ _TRUTHS = {(t, f): truth_abs([v for v, ok in ((True, t), (False, f)) if ok]) for
 
 def _neg(ast: Neg, scope: Scope) -> Abs:
     inner = numeric(_of[type(ast.operand)](ast.operand, scope), ast.operand, "'-'")
-    return Abs("num", -inner.hi, -inner.lo)
+    return Abs(NUM, -inner.hi, -inner.lo)
 
 
 _QUOTED = {op: f"'{op}'" for op in ("+", "-", "*", "/", "%")}  # an operator as messages quote it
@@ -144,22 +144,22 @@ def _arith(op: str, a: Abs, b: Abs) -> Abs:
         return _capped(min(products, default=-math.inf), max(products, default=math.inf))
     if op == "%":
         bound = max(abs(b.lo), abs(b.hi))
-        return Abs("num", min(0, -bound), bound)
-    return Abs("num")  # division: any value
+        return Abs(NUM, min(0, -bound), bound)
+    return Abs(NUM)  # division: any value
 
 
 def _capped(lo: float, hi: float) -> Abs:
     """The run-time cap (see `cap`), applied to an interval; infinite bounds stay unbounded."""
     lo = -math.inf if lo != lo else lo if lo in (math.inf, -math.inf) else cap(lo)
     hi = math.inf if hi != hi else hi if hi in (math.inf, -math.inf) else cap(hi)
-    return Abs("num", lo, hi)
+    return Abs(NUM, lo, hi)
 
 
 def _compare(op: str, a: Abs, b: Abs, node: Ast) -> tuple[bool, bool]:
     """Whether comparing values of `a` with values of `b` can give true, and whether false."""
-    if (a.kind == "str") != (b.kind == "str"):
+    if (a.kind == STR) != (b.kind == STR):
         raise ExprError("compares text with a number or a boolean", node_offset(node), "type")
-    if a.kind == "str" or (a.kind == "bool" and b.kind == "bool"):
+    if a.kind == STR or (a.kind == BOOL and b.kind == BOOL):
         if op not in ("==", "!="):
             raise ExprError(f"'{op}' compares numbers; use '==' or '!=' here", node_offset(node), "type")
         if a.values is None or b.values is None:
@@ -167,7 +167,7 @@ def _compare(op: str, a: Abs, b: Abs, node: Ast) -> tuple[bool, bool]:
         equal = any(x == y for x in a.values for y in b.values)
         differ = any(x != y for x in a.values for y in b.values)
         return (equal, differ) if op == "==" else (differ, equal)
-    if a.kind != "num" or b.kind != "num":
+    if a.kind != NUM or b.kind != NUM:
         a, b = numeric(a, node, f"'{op}'"), numeric(b, node, f"'{op}'")
     if op == ">=":
         return a.hi >= b.lo, a.lo < b.hi

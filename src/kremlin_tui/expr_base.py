@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
+from enum import StrEnum
 from typing import Any
 
 from kremlin_tui.expr_ast import Ast, node_offset
@@ -43,11 +44,22 @@ def cap(value: Any) -> Any:
     return NUMBER_LIMIT if value > 0 else -NUMBER_LIMIT
 
 
+class ValueKind(StrEnum):
+    """What an expression's value is: a number, true/false, or text (a flag's named values)."""
+
+    NUM = "num"
+    BOOL = "bool"
+    STR = "str"
+
+
+NUM, BOOL, STR = ValueKind.NUM, ValueKind.BOOL, ValueKind.STR  # looked up once: the analysis asks often
+
+
 @dataclass(frozen=True)
 class VarInfo:
     """What the checker knows about a name: its type and the values it can hold."""
 
-    kind: str  # "num", "bool" or "str"
+    kind: ValueKind
     lo: float = -math.inf
     hi: float = math.inf
     values: frozenset[Any] | None = None  # possible values of a bool or str
@@ -57,7 +69,7 @@ class VarInfo:
 class Abs:
     """An abstract value: a numeric interval, or a set of possible bool/str values."""
 
-    kind: str  # "num", "bool", "str"
+    kind: ValueKind
     lo: float = -math.inf
     hi: float = math.inf
     values: frozenset[Any] | None = None
@@ -65,7 +77,7 @@ class Abs:
     def truth(self) -> frozenset[bool]:
         """Whether the value can count as true, as false, or both. The answers are shared sets
         (a story's analysis asks this ~2,000 times, of a few distinct value sets)."""
-        if self.kind == "num":
+        if self.kind == NUM:
             if self.lo == 0 and self.hi == 0:
                 return _FALSE_ONLY
             if self.lo > 0 or self.hi < 0:
@@ -114,7 +126,7 @@ def forget_truths() -> None:
 
 
 def truth_abs(values: Iterable[bool]) -> Abs:
-    return Abs("bool", values=frozenset(values))
+    return Abs(BOOL, values=frozenset(values))
 
 
 def unknown_name(name: str, known: Iterable[str]) -> str:
@@ -128,13 +140,34 @@ def unknown_name(name: str, known: Iterable[str]) -> str:
 
 def numeric(value: Abs, ast: Ast, what: str) -> Abs:
     """A value used as a number: text is an error, true/false count as 1/0."""
-    if value.kind == "str":
+    if value.kind == STR:
         raise ExprError(f"{what} needs numbers, not text", node_offset(ast), "type")
-    if value.kind == "bool":
+    if value.kind == BOOL:
         vals = value.values or BOTH
-        return Abs("num", min(int(v) for v in vals), max(int(v) for v in vals))
+        return Abs(NUM, min(int(v) for v in vals), max(int(v) for v in vals))
     return value
 
 
-__all__ = ["BOTH", "KEYWORDS", "MAX_DIGITS", "MAX_EXPR_CHARS", "MAX_EXPR_DEPTH", "NUMBER_LIMIT", "Abs", "Ast", "ExprError",
-           "Fn", "Scope", "VarInfo", "cap", "node_offset", "numeric", "truth_abs", "unknown_name"]
+__all__ = [
+    "BOOL",
+    "BOTH",
+    "KEYWORDS",
+    "MAX_DIGITS",
+    "MAX_EXPR_CHARS",
+    "MAX_EXPR_DEPTH",
+    "NUM",
+    "NUMBER_LIMIT",
+    "STR",
+    "Abs",
+    "Ast",
+    "ExprError",
+    "Fn",
+    "Scope",
+    "ValueKind",
+    "VarInfo",
+    "cap",
+    "node_offset",
+    "numeric",
+    "truth_abs",
+    "unknown_name",
+]

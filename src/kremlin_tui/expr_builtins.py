@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from kremlin_tui.attitudes import ATTITUDES, attitude_word
 from kremlin_tui.expr_ast import Ast, Ref
-from kremlin_tui.expr_base import Abs, ExprError, Fn, Scope, numeric, unknown_name
+from kremlin_tui.expr_base import BOOL, NUM, STR, Abs, ExprError, Fn, Scope, numeric, unknown_name
 from kremlin_tui.records import dataclass
 
 NameCheck = Callable[[str, Ref, Scope], Abs]  # (the name, its `ref` node, scope) -> the result's values
@@ -58,9 +58,9 @@ class Builtin:
 # -- names ------------------------------------------------------------------------------------
 
 # What a built-in of a name gives never depends on the name: one frozen value each.
-_VISITS = Abs("num", 0, math.inf)
-_CHOSEN = Abs("bool", values=frozenset({True, False}))
-_ATTITUDES = Abs("str", values=frozenset(ATTITUDES))
+_VISITS = Abs(NUM, 0, math.inf)
+_CHOSEN = Abs(BOOL, values=frozenset({True, False}))
+_ATTITUDES = Abs(STR, values=frozenset(ATTITUDES))
 
 
 def _visited(ref: str, arg: Ref, scope: Scope) -> Abs:
@@ -106,39 +106,39 @@ def _numbers(name: str, values: list[Abs], args: tuple[Ast, ...]) -> list[Abs]:
 
 def _of_min(values: list[Abs], args: tuple[Ast, ...], _offset: int) -> Abs:
     nums = _numbers("min", values, args)
-    return Abs("num", min(v.lo for v in nums), min(v.hi for v in nums))
+    return Abs(NUM, min(v.lo for v in nums), min(v.hi for v in nums))
 
 
 def _of_max(values: list[Abs], args: tuple[Ast, ...], _offset: int) -> Abs:
     nums = _numbers("max", values, args)
-    return Abs("num", max(v.lo for v in nums), max(v.hi for v in nums))
+    return Abs(NUM, max(v.lo for v in nums), max(v.hi for v in nums))
 
 
 def _of_abs(values: list[Abs], args: tuple[Ast, ...], _offset: int) -> Abs:
     (v,) = _numbers("abs", values, args)
     lo = 0 if v.lo <= 0 <= v.hi else min(abs(v.lo), abs(v.hi))
-    return Abs("num", lo, max(abs(v.lo), abs(v.hi)))
+    return Abs(NUM, lo, max(abs(v.lo), abs(v.hi)))
 
 
 def _of_clamp(values: list[Abs], args: tuple[Ast, ...], _offset: int) -> Abs:
     v, lo, hi = _numbers("clamp", values, args)
-    return Abs("num", max(v.lo, lo.lo), min(v.hi, hi.hi))
+    return Abs(NUM, max(v.lo, lo.lo), min(v.hi, hi.hi))
 
 
 def _of_if(values: list[Abs], args: tuple[Ast, ...], offset: int) -> Abs:
     a, b = values[1], values[2]
-    if (a.kind == "str") != (b.kind == "str"):
+    if (a.kind == STR) != (b.kind == STR):
         raise ExprError("if(): both results must be text, or both numbers", offset, "type")
-    if a.kind == "str":
+    if a.kind == STR:
         merged = None if a.values is None or b.values is None else a.values | b.values
-        return Abs("str", values=merged)
+        return Abs(STR, values=merged)
     truth = values[0].truth()
     na, nb = numeric(a, args[1], "if()"), numeric(b, args[2], "if()")
     if truth == frozenset({True}):
         return na
     if truth == frozenset({False}):
         return nb
-    return Abs("num", min(na.lo, nb.lo), max(na.hi, nb.hi))
+    return Abs(NUM, min(na.lo, nb.lo), max(na.hi, nb.hi))
 
 
 def _run_if(fns: list[Fn]) -> Fn:

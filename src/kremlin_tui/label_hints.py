@@ -24,7 +24,7 @@ from functools import lru_cache
 
 from kremlin_tui.analysed import value_of
 from kremlin_tui.diagnostics import Collector
-from kremlin_tui.expr import And, Ast, Cmp, Const, Expr, ExprError, Scope, Var
+from kremlin_tui.expr import NUM, And, Ast, Cmp, Const, Expr, ExprError, Scope, Var
 from kremlin_tui.model import Choice, Effect, EffectOp, Node, Story
 from kremlin_tui.records import dataclass
 from kremlin_tui.template import Interp, Part, Template, Text
@@ -126,7 +126,7 @@ def _span(effect: Effect, scope: Scope) -> Span:
         value = value_of(effect.value, scope)
     except ExprError:
         return UNKNOWN
-    if value.kind != "num":
+    if value.kind != NUM:
         return UNKNOWN
     return (value.lo, value.hi) if effect.op == _ADD else (-value.hi, -value.lo)
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 
 from kremlin_tui.analysed import truth_of
 from kremlin_tui.diagnostics import Collector, shown
-from kremlin_tui.expr import Arith, Ast, Expr, ExprError, Scope, analyze
+from kremlin_tui.expr import NUM, Arith, Ast, Expr, ExprError, Scope, analyze
 from kremlin_tui.model import EffectOp, Node, Story
 from kremlin_tui.template import Template
 
@@ -230,7 +230,7 @@ def _zero_divisors(story: Story, out: Collector, scope: Scope, templates: Iterab
                 value = analyze(divisor, scope)
             except ExprError:
                 continue  # reported by the loader
-            if value.kind == "num" and value.lo == 0 and value.hi == 0:
+            if value.kind == NUM and value.lo == 0 and value.hi == 0:
                 gives = "x / 0" if op == "/" else "x % 0"
                 out.error(expr.pos, "division-by-zero",
                           f"'{shown(expr.source)}' divides by zero: the divisor is always 0 ({gives} gives 0 in play)")

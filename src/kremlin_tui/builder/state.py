@@ -14,7 +14,7 @@ from kremlin_tui.builder.declarations import Declarations, Declared
 from kremlin_tui.builder.reader import Reader, one_of
 from kremlin_tui.calendar import DAY, DECISIONS, MONTH, YEAR
 from kremlin_tui.diagnostics import Pos, shown
-from kremlin_tui.expr import CALENDAR, RESERVED, VarInfo
+from kremlin_tui.expr import BOOL, CALENDAR, NUM, RESERVED, STR, VarInfo
 from kremlin_tui.model import FlagDef, RelationDef, StatDef
 from kremlin_tui.records import dataclass
 from kremlin_tui.spec import POLARITIES, RESTS_AT, Polarity
@@ -36,20 +36,20 @@ def story_variables(stats: Mapping[str, StatDef], relations: Mapping[str, Relati
     really take (the checker's refined scope); by default a flag may hold any of its values."""
     variables: dict[str, VarInfo] = {}
     for s in stats.values():
-        variables[s.id] = VarInfo("num", s.min, s.max)
+        variables[s.id] = VarInfo(NUM, s.min, s.max)
     for r in relations.values():
-        variables[r.id] = VarInfo("num", r.min, r.max)
+        variables[r.id] = VarInfo(NUM, r.min, r.max)
     for f in flags.values():
-        kind = "bool" if f.values is None else "str"
+        kind = BOOL if f.values is None else STR
         if flag_values is not None:
             values = frozenset(flag_values[f.id])
         else:
             values = frozenset({True, False}) if f.values is None else frozenset(f.values)
         variables[f.id] = VarInfo(kind, values=values)
-    variables[YEAR] = VarInfo("num", 1, 9999)
-    variables[MONTH] = VarInfo("num", 1, 12)
-    variables[DAY] = VarInfo("num", 1, 31)
-    variables[DECISIONS] = VarInfo("num", 0, float("inf"))
+    variables[YEAR] = VarInfo(NUM, 1, 9999)
+    variables[MONTH] = VarInfo(NUM, 1, 12)
+    variables[DAY] = VarInfo(NUM, 1, 31)
+    variables[DECISIONS] = VarInfo(NUM, 0, float("inf"))
     assert set(CALENDAR) <= set(variables)
     return variables
 
