@@ -11,11 +11,9 @@ same names as an earlier one takes over the earlier one's results.
 
 from __future__ import annotations
 
-import hashlib
-
 from kremlin_tui.expr import BOTH, Abs, Expr, ExprError, Scope, analyze
+from kremlin_tui.memo import digest, memo
 from kremlin_tui.memo import enabled as memo_enabled
-from kremlin_tui.memo import memo
 
 _SCOPES = memo(8)  # digest of a scope's names -> its analyses
 
@@ -64,7 +62,7 @@ def scope_digest(scope: Scope) -> str:
     variables = sorted((name, info.kind, info.lo, info.hi, None if info.values is None else sorted(map(repr, info.values)))
                        for name, info in scope.variables.items())
     text = repr((variables, sorted(scope.nodes), sorted(scope.choices), sorted(scope.relations)))
-    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
+    return digest(text)
 
 
 def value_of(expr: Expr, scope: Scope) -> Abs:

@@ -7,7 +7,8 @@ behind the two calls the rest of the program uses."""
 from __future__ import annotations
 
 import gc
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import partial
 from typing import TYPE_CHECKING, NamedTuple
 
 from kremlin_tui.diagnostics import Collector, Diagnostic, Severity, StoryError
@@ -86,12 +87,14 @@ def _load(dirs: list[str], cache: bool, overlay: Mapping[str, str] | None = None
     files = story_files(dirs, out, overlay)
     if out.errors:
         return LoadResult(None, out.items)
-    key = content_hash(files)
+    # the hash names the cached story; without the cache nothing may ever read it (check):
+    # the story works it out when first asked (model.Story.content_hash)
+    key: str | Callable[[], str] = content_hash(files) if cache else partial(content_hash, files)
     names = [str(d) for d in dirs]
     if cache:
         from kremlin_tui import cache as story_cache
 
-        cached = story_cache.read(key, names)
+        cached = story_cache.read(key, names)  # type: ignore[arg-type]  # (a str: cache is on)
         if cached is not None:
             return LoadResult(cached, [])
     from kremlin_tui.builder.story import build_story  # not needed, nor imported, when the cache has it
@@ -102,5 +105,5 @@ def _load(dirs: list[str], cache: bool, overlay: Mapping[str, str] | None = None
     if cache and story is not None:
         from kremlin_tui import cache as story_cache
 
-        story_cache.write(key, names, story)
+        story_cache.write(story.content_hash, names, story)
     return LoadResult(story, out.items)

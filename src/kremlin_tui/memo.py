@@ -62,6 +62,14 @@ def enabled() -> bool:
     return _on
 
 
+def digest(text: str) -> str:
+    """A memo key for a long text: its sha256, hex. Only the language server keys memos this
+    way, so hashlib (and OpenSSL behind it) is imported on first use, not by every command."""
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
+
+
 _ALL: list[Memo] = []  # type: ignore[type-arg]
 
 

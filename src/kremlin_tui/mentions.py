@@ -18,13 +18,12 @@ words are indexed once, when the story loads, and each text is scanned once:
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable
 from functools import cached_property
 
+from kremlin_tui.memo import digest, memo
 from kremlin_tui.memo import enabled as memo_enabled
-from kremlin_tui.memo import memo
 
 _RUN = re.compile(r"\w+")
 _FOUND = memo(50_000)  # (the index's words, text) -> ids: texts the server saw before (memo.py)
@@ -41,7 +40,7 @@ class MentionIndex:
     def __init__(self, words: Iterable[tuple[str, str]]) -> None:
         """`words`: (match word, codex id) pairs; words are stripped, empty ones ignored."""
         words = list(words)
-        self.key = hashlib.sha256(repr(sorted(words)).encode("utf-8", "surrogateescape")).hexdigest() if memo_enabled() else ""
+        self.key = digest(repr(sorted(words))) if memo_enabled() else ""
         self.exact: dict[str, set[str]] = {}
         self.phrases: dict[str, list[tuple[str, str]]] = {}  # head -> (whole word, codex id)
         self.compiled: dict[str, re.Pattern[str]] = {}  # a phrase's regex, compiled when its head is first seen

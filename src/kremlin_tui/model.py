@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import field
 from datetime import date
 from enum import StrEnum
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kremlin_tui.dates import GameDate, Precision
 from kremlin_tui.diagnostics import Pos
@@ -340,6 +340,31 @@ class Story:
             if chapter.id == chapter_id:
                 return chapter.title
         return chapter_id
+
+
+class _ContentHash:
+    """`Story.content_hash`, worked out the first time it is read.
+
+    Only the cache's key and saves read a story's hash; `check` and the other loads that bypass
+    the cache never do, and hashing 1.5 MB of story (with importing hashlib for it) was ~1-4 ms
+    of such a load. So the field takes either the hash or a function that computes it (the
+    loader passes `partial(content_hash, files)` when it has no hash at hand; the files' bytes
+    stay alive until then); reading it always gives the hash, the same value either way. It
+    stays a dataclass field: fields(), replace(), ==, repr and the cache see the hash."""
+
+    def __set__(self, story: Story, value: str | Callable[[], str]) -> None:
+        story.__dict__["_content_hash"] = value  # (set once, by __init__: the class is frozen)
+
+    def __get__(self, story: Story | None, owner: type | None = None) -> Any:
+        if story is None:
+            return self
+        value = story.__dict__["_content_hash"]
+        if type(value) is not str:  # two threads asking at once both compute the same hash
+            value = story.__dict__["_content_hash"] = value()
+        return value
+
+
+Story.content_hash = _ContentHash()  # type: ignore[assignment]  # after @dataclass: a descriptor, not a default
 
 
 # The model's own record types (every frozen dataclass a story is made of, `Story` aside): the

@@ -4,7 +4,6 @@ in a stable order, and the content hash that names the compiled cache of exactly
 from __future__ import annotations
 
 import errno
-import hashlib
 import os
 import stat
 from collections.abc import Iterable, Mapping
@@ -163,6 +162,11 @@ def _display_path(path: Path) -> str:
 
 
 def content_hash(files: list[SourceFile]) -> str:
+    """The sha256 of the files' names, sizes and bytes: names the cached story of exactly these
+    files, and saves record it (`Story.content_hash`). (hashlib is imported here: a load that
+    neither reads nor writes the cache, `check`'s, never hashes; see model.Story.)"""
+    import hashlib
+
     digest = hashlib.sha256(f"kremlin-story/{LOADER_VERSION}\n".encode())
     for index, source in enumerate(files):
         name = Path(source.real).name

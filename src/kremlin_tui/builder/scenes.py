@@ -3,7 +3,6 @@ themselves, the choices that `extend` adds to them, and the check that every `go
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import replace
 
 from kremlin_tui.analysed import scope_digest
@@ -13,8 +12,8 @@ from kremlin_tui.builder.exprs import Expressions
 from kremlin_tui.builder.reader import Reader, one_of
 from kremlin_tui.diagnostics import Pos, shown
 from kremlin_tui.expr import unknown_name
+from kremlin_tui.memo import digest, memo
 from kremlin_tui.memo import enabled as memo_enabled
-from kremlin_tui.memo import memo
 from kremlin_tui.model import Campaign, Chapter, Choice, EventTrigger, Node
 from kremlin_tui.spec import TAGS
 from kremlin_tui.yamlsource import YMap, YNode, YScalar
@@ -98,7 +97,7 @@ class SceneBuilder:
         text = repr((sorted(map(repr, known.flags.values())), sorted(known.node_ids), sorted(known.event_ids),
                      sorted(known.codex_ids), sorted(known.previewed), sorted(self.chapters),
                      scope_digest(self.exprs.scope), self.exprs.mention_index.key))
-        return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
+        return digest(text)
 
     def node(self, declared: DeclaredNode) -> Node | None:
         read, values, pos, ending = self.read, declared.values, declared.pos, declared.ending

@@ -5,6 +5,7 @@ checker's job."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from kremlin_tui.analysed import remembered
@@ -24,8 +25,9 @@ from kremlin_tui.storymap import build_map
 from kremlin_tui.yamlsource import YScalar, decode, parse_yaml_text
 
 
-def build_story(out: Collector, files: list[SourceFile], dirs: list[str], key: str) -> Story | None:
-    """The story the files describe, or None when anything is wrong (`out` says what)."""
+def build_story(out: Collector, files: list[SourceFile], dirs: list[str], key: str | Callable[[], str]) -> Story | None:
+    """The story the files describe, or None when anything is wrong (`out` says what). `key`:
+    the files' content hash, or how to work it out if it is ever read (model.Story)."""
     read = Reader(out)
     raw = Declarations()
     broken_files = False  # a file that did not parse: its ids are missing, so skip cross-checks
@@ -74,7 +76,7 @@ def build_story(out: Collector, files: list[SourceFile], dirs: list[str], key: s
         nodes=nodes,
         codex=codex,
         events=tuple(n.id for n in events),
-        content_hash=key,
+        content_hash=key,  # type: ignore[arg-type]  # (model._ContentHash takes either)
         sources=tuple(dirs),
         files=tuple(f.path for f in files),
         triggers={n.id: n.event for n in events if n.event is not None},
