@@ -233,3 +233,113 @@ def test_fields_left_out_of_compare_hash_or_repr_are_left_out_alike(params: dict
                                                                      second: list[Any], same: bool) -> None:
     cls, twin = _flagged(dataclass, **params), _flagged(dataclasses.dataclass, **params)
     _same_behaviour(cls, first, [first[0], second[1], *first[2:]] if same else second, twin)
+
+
+# -- construction: the __init__ record_init.py makes for frozen slotted classes --------------------
+
+def _twin_with_defaults(cls: type) -> type:
+    """dataclass's own class of the same fields, defaults (and factories) included."""
+    params = cls.__dataclass_params__  # type: ignore[attr-defined]
+    namespace: dict[str, Any] = {"__annotations__": {}, "__qualname__": cls.__qualname__, "__module__": cls.__module__,
+                                 "__doc__": cls.__doc__}
+    for f in dataclasses.fields(cls):
+        namespace["__annotations__"][f.name] = f.type
+        namespace[f.name] = dataclasses.field(default=f.default, default_factory=f.default_factory, compare=f.compare,
+                                              hash=f.hash, repr=f.repr)
+    made = type(cls.__name__, (), namespace)
+    return dataclasses.dataclass(made, frozen=params.frozen, eq=False, slots="__slots__" in cls.__dict__)
+
+
+def _calls(names: list[str]) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
+    """Every way of calling that matters: too few, enough and too many positional arguments;
+    keywords for all, for the tail, an unknown one, one given twice."""
+    n = len(names)
+    calls: list[tuple[tuple[Any, ...], dict[str, Any]]] = [(tuple(range(k)), {}) for k in range(n + 2)]
+    calls += [((), dict(zip(names, range(n)))), (tuple(range(n // 2)), {name: 7 for name in names[n // 2:]})]
+    calls += [(tuple(range(n)), {"not_a_field": 1}), ((0,), {names[0]: 1})]
+    calls += [((), {name: 5 for name in names[1:]})]  # the first one missing, by keyword
+    return calls
+
+
+def _made(cls: type, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[str, Any]:
+    try:
+        obj = cls(*args, **kwargs)
+    except TypeError as exc:
+        return "TypeError", str(exc)
+    return "value", [getattr(obj, f.name) for f in dataclasses.fields(obj)]
+
+
+FAST = [cls for cls in CLASSES if cls.__init__.__code__.co_filename.endswith("record_init.py")]
+
+
+def test_the_load_s_frozen_slotted_records_use_the_fast_init() -> None:
+    from kremlin_tui import expr_ast, model
+
+    for cls in (model.Effect, model.Outcome, model.Choice, expr_ast.Const, expr_ast.Var, expr_ast.Cmp, expr_ast.Call):
+        assert cls in FAST, cls
+    assert all(cls.__dataclass_params__.frozen and "__slots__" in cls.__dict__ for cls in FAST)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=lambda cls: f"{cls.__module__}.{cls.__qualname__}")
+def test_a_record_is_made_as_its_twin_is_with_any_arguments(cls: type) -> None:
+    import copy
+    import inspect
+    import pickle
+
+    twin = _twin_with_defaults(cls)
+    assert inspect.signature(cls) == inspect.signature(twin)
+    assert cls.__init__.__qualname__ == f"{cls.__qualname__}.__init__" and cls.__init__.__name__ == "__init__"
+    assert cls.__match_args__ == twin.__match_args__  # type: ignore[attr-defined]
+    assert cls.__dataclass_params__.frozen == twin.__dataclass_params__.frozen  # type: ignore[attr-defined]
+    names = [f.name for f in dataclasses.fields(cls)]
+    for args, kwargs in _calls(names):
+        assert _made(cls, args, kwargs) == _made(twin, args, kwargs), (args, kwargs)
+    obj, other = cls(*range(len(names))), twin(*range(len(names)))
+    assert repr(copy.deepcopy(obj)) == repr(obj) == repr(copy.copy(obj))
+    assert repr(pickle.loads(pickle.dumps(obj))) == repr(obj)
+    if "__slots__" in cls.__dict__:  # (a class with a __dict__ pickles it: Story keeps its hash as `_content_hash`)
+        assert obj.__getstate__() == other.__getstate__()
+    changed = dataclasses.replace(obj, **{names[-1]: "changed"})
+    assert [getattr(changed, name) for name in names] == [*range(len(names) - 1), "changed"]
+    if names[-1] in (fields := {f.name: f for f in dataclasses.fields(cls)}) and fields[names[-1]].default is not dataclasses.MISSING:
+        assert getattr(cls(*range(len(names) - 1)), names[-1]) is fields[names[-1]].default  # the very default object
+
+
+@pytest.mark.parametrize("case", ["factory", "post_init", "initvar", "kw_only", "no_init", "no_doc", "base", "many", "own_init"])
+def test_a_class_the_fast_init_cannot_make_is_made_by_dataclass(case: str) -> None:
+    annotations: dict[str, Any] = {"a": "int", "b": "list[int]"}
+    namespace: dict[str, Any] = {"__doc__": "A record.", "__annotations__": annotations}
+    bases: tuple[type, ...] = ()
+    if case == "factory":
+        namespace["b"] = dataclasses.field(default_factory=list)
+    elif case == "post_init":
+        namespace["__post_init__"] = lambda self: object.__setattr__(self, "b", [self.a])
+    elif case == "initvar":
+        annotations["c"] = "dataclasses.InitVar[int]"
+    elif case == "kw_only":
+        namespace["b"] = dataclasses.field(kw_only=True)
+    elif case == "no_init":
+        namespace["b"] = dataclasses.field(default=0, init=False)
+    elif case == "no_doc":
+        del namespace["__doc__"]
+    elif case == "base":
+        bases = (dataclass(type("Base", (), {"__doc__": "b", "__annotations__": {"z": "int"}}), frozen=True, slots=True),)
+    elif case == "many":
+        annotations.update({f"f{i}": "int" for i in range(20)})
+    elif case == "own_init":
+        namespace["__init__"] = lambda self, a: (object.__setattr__(self, "a", a), object.__setattr__(self, "b", 2))[0]
+    ours = dataclass(type("Rec", bases, dict(namespace)), frozen=True, slots=True)
+    twin = dataclasses.dataclass(type("Rec", bases, dict(namespace)), frozen=True, slots=True)
+    assert not ours.__init__.__code__.co_filename.endswith("record_init.py")
+    names = [f.name for f in dataclasses.fields(twin) if f.init]
+    for args, kwargs in _calls(names):
+        assert _made(ours, args, kwargs) == _made(twin, args, kwargs), (args, kwargs)
+    assert ours.__doc__ == twin.__doc__
+
+
+def test_a_field_without_a_default_after_one_with_is_refused_as_dataclass_refuses_it() -> None:
+    namespace = {"__doc__": "d", "__annotations__": {"a": "int", "b": "int"}, "a": 1}
+    with pytest.raises(TypeError, match="non-default argument 'b' follows default argument"):
+        dataclass(type("Bad", (), dict(namespace)), frozen=True, slots=True)
+    with pytest.raises(TypeError, match="non-default argument 'b' follows default argument"):
+        dataclasses.dataclass(type("Bad", (), dict(namespace)), frozen=True, slots=True)

@@ -359,7 +359,7 @@ class _ContentHash:
         if story is None:
             return self
         value = story.__dict__["_content_hash"]
-        if type(value) is not str:  # two threads asking at once both compute the same hash
+        if callable(value):  # (a str is not) two threads asking at once both compute the same hash
             value = story.__dict__["_content_hash"] = value()
         return value
 
