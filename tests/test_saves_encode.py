@@ -65,10 +65,11 @@ _SCALAR = st.one_of(_NUMBER, st.booleans(), st.text(max_size=12))
 
 @settings(max_examples=150, deadline=None)
 @given(values=st.dictionaries(st.text(min_size=1, max_size=8), _SCALAR, min_size=1, max_size=8),
-       changes=st.lists(st.tuples(st.text(min_size=1, max_size=8), _SCALAR, _SCALAR), max_size=5),
+       changes=st.lists(st.one_of(st.tuples(st.text(min_size=1, max_size=8), _SCALAR, _SCALAR),
+                                  st.tuples(st.text(min_size=1, max_size=8), _SCALAR)), max_size=5),
        ids=st.lists(st.text(max_size=6), max_size=4), numbers=st.lists(st.integers(0, 99), min_size=1, max_size=4))
 def test_the_bytes_are_what_json_dumps_writes_for_every_value(played: dict[str, Any], values: dict[str, Any],
-                                                              changes: list[tuple[Any, Any, Any]], ids: list[str],
+                                                              changes: list[tuple[Any, ...]], ids: list[str],
                                                               numbers: list[int]) -> None:
     document = json.loads(json.dumps(played))
     state = document["state"]
@@ -82,6 +83,10 @@ def test_the_bytes_are_what_json_dumps_writes_for_every_value(played: dict[str, 
 
 
 def test_a_played_game_is_laid_out_a_decision_per_line(played: dict[str, Any]) -> None:
+    # the layout's every part is in this document: a change without its old value, one with it,
+    # variables, provenance left out (the history says the same), names, ids
+    changes = [change for row in played["state"]["history"] for change in row[6]]
+    assert {len(change) for change in changes} == {2, 3} and "provenance" not in played["state"]
     text = encode(played).decode("utf-8")
     assert text.encode("utf-8") == reference(played)
     rows = [json.loads(line.strip().rstrip(",")) for line in text.split('"history": [\n', 1)[1].split("\n  ]", 1)[0].splitlines()]

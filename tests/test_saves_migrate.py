@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kremlin_tui.engine import Game
+from kremlin_tui.engine import Game, GameState
 from kremlin_tui.loader import load_story
 from kremlin_tui.model import Story
 from kremlin_tui.saves import (
@@ -59,14 +59,25 @@ def saved(tmp_path: Path, story: Story, picks: list[str], seed: int = 4, slot: s
 
 
 def test_every_old_format_has_a_migration_to_the_next() -> None:
-    assert FORMAT_VERSION == 2
+    assert FORMAT_VERSION == 3
     assert sorted(MIGRATIONS) == list(range(OLDEST_FORMAT, FORMAT_VERSION))
+
+
+def format2_state(state: GameState) -> dict:
+    """A state as format 2 (and the formats before it) wrote it: every variable, every change's
+    old value, the provenance, and the story's id and hash."""
+    data = state.to_json()
+    data.update(version=2, vars=dict(state.vars), provenance={k: list(v) for k, v in state.provenance.items()})
+    for row, step in zip(data["history"], state.history, strict=True):
+        if len(row) > 6:
+            row[6] = [c if isinstance(c, dict) else [s.name, s.old, s.new] for c, s in zip(row[6], step.changes, strict=True)]
+    return data
 
 
 def version0(game: Game) -> dict:
     """The format-0 layout: state under "game", hex generator state, `chosen` as a mapping,
     flat metadata, no story section."""
-    state = game.state.to_json()
+    state = format2_state(game.state)
     state["rng"] = hex(state["rng"])
     state["chosen"] = {key: True for key in game.state.chosen}
     return {"kremlin_tui_save": 0, "slot": "from the prototype", "saved": 1714564800, "play_time": 95.0, "game": state}
@@ -101,6 +112,7 @@ def version1(document: dict) -> dict:
     each change in full (name, kind, label, old, new, polarity)."""
     old = json.loads(json.dumps(document))
     old["kremlin_tui_save"] = 1
+    old["state"] = format2_state(read_save_bytes(json.dumps(document).encode()).state)
     state = old["state"]
     names = state.pop("names")
     state["version"] = 1
@@ -149,7 +161,7 @@ def test_a_malformed_old_save_is_damaged_not_a_crash(mini: Story) -> None:
 
 def test_formats_from_the_future_and_the_unknown_past_are_refused(mini: Story) -> None:
     with pytest.raises(IncompatibleSave, match="newer version of Kremlin TUI"):
-        read_save_bytes(b'{"kremlin_tui_save": 3}')
+        read_save_bytes(b'{"kremlin_tui_save": 4}')
     with pytest.raises(DamagedSave, match="unknown"):
         read_save_bytes(b'{"kremlin_tui_save": -1}')
     with pytest.raises(DamagedSave, match="not a number"):

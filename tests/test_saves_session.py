@@ -92,7 +92,7 @@ def test_every_part_of_the_state_survives_save_and_load(tmp_path: Path, mini_sto
     assert state.scheduled == {"letter": "1924-04-21"} and state.fired == {"crisis"}
     assert state.codex == ["lenin"] and state.chosen == {"start.on", "sukhumi.wait"}
     assert state.visits == {"start": 1, "sukhumi": 1, "crisis": 1} and len(state.history) == 2
-    assert state.history[1].events == ["crisis"] and state.history[0].changes
+    assert state.history[1].events == ("crisis",) and state.history[0].changes
     assert state.rng != 0 and state.seed == 12345
     session.save("full")
     loaded, report = Session.from_slot(mini_story, store, "full")

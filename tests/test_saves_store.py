@@ -55,7 +55,7 @@ def test_a_save_is_one_readable_json_file_per_slot_and_the_previous_version_is_k
     first = store.write("game", document(story, ("back",)))
     assert first == tmp_path / "saves" / "game.json"
     text = first.read_text(encoding="utf-8")
-    assert text.startswith("{\n") and '"kremlin_tui_save": 2' in text  # indented, human-readable
+    assert text.startswith("{\n") and '"kremlin_tui_save": 3' in text  # indented, human-readable
     assert not (tmp_path / "saves" / "game.json.bak").exists()
     store.write("game", document(story, ("back", "vote")))
     assert store.read("game").save.state.decisions == 2
@@ -331,7 +331,7 @@ def corpus(story: Story) -> dict[str, bytes]:
         "json-string": b'"a string"',
         "foreign": json.dumps({"name": "some other program's settings"}).encode(),
         "newer": json.dumps(other).encode(),
-        "version-text": good.replace(b'"kremlin_tui_save": 2', b'"kremlin_tui_save": "2"'),
+        "version-text": good.replace(b'"kremlin_tui_save": 3', b'"kremlin_tui_save": "3"'),
         "bad-state": json.dumps(bad_state).encode(),
         "bad-step": json.dumps(bad_step).encode(),
         "bad-rng": json.dumps(bad_rng).encode(),
@@ -367,7 +367,9 @@ def test_each_change_in_the_history_is_checked_on_load(tmp_path: Path, story: St
     if sound:
         assert SaveStore(tmp_path).read("edited").save.state.decisions == 1
     else:
-        with pytest.raises(DamagedSave, match="decision 1 in the history has a malformed change record"):
+        # [name, new] leaves the old value to an earlier change of the name, and there is none
+        with pytest.raises(DamagedSave, match=r"decision 1 in the history (has a malformed change record|changes 'party' "
+                                              r"without its old value)"):
             SaveStore(tmp_path).read("edited")
 
 

@@ -277,7 +277,7 @@ class Game:
             label = self.render(choice.label)
         changes = self._diff(before)
         record(state.provenance, changes, state.vars[DECISIONS])
-        step = make_step(node.id, choice.id, state.date.iso(), node.title, label, outcome_index, changes, [])
+        step = make_step(node.id, choice.id, state.date.iso(), node.title, label, outcome_index, changes, ())
         state.history.append(step)
         fired = self._advance(target)
         step.events = fired
@@ -343,8 +343,9 @@ class Game:
 
     # -- moving ------------------------------------------------------------------------------
 
-    def _advance(self, target: str) -> list[str]:
-        """Move toward `target`, showing a due event first if there is one."""
+    def _advance(self, target: str) -> tuple[str, ...]:
+        """Move toward `target`, showing a due event first if there is one (the events set off:
+        a tuple, which `Step.events` keeps as it is)."""
         plan = self.story.plan
         dest = plan.find(target)
         if dest is None:
@@ -360,9 +361,9 @@ class Game:
                 event_id, when = due
                 self.state.resume = target
                 self._enter(plan.node(event_id), when)
-                return [event_id]
+                return (event_id,)
         self._enter(dest, None)
-        return []
+        return ()
 
     def _changed(self, names: Iterable[str]) -> None:
         """Tell the event index which names may have changed (see `events.Due`)."""

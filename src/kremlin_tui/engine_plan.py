@@ -25,6 +25,7 @@ from kremlin_tui.events import chose_key, visited_key
 from kremlin_tui.expr import Expr, Fn
 from kremlin_tui.expr_compile import constant_of
 from kremlin_tui.model import EffectOp
+from kremlin_tui.state import ChangeKind
 from kremlin_tui.template import Cond, Text
 
 if TYPE_CHECKING:
@@ -45,20 +46,20 @@ class StoryPlan:
         describe: dict[str, tuple[str, str, str]] = {}  # what `Change` says of a variable
         bounds: dict[str, tuple[float, float]] = {}
         for stat in story.stats.values():
-            describe[stat.id] = ("hidden" if stat.hidden else "stat", stat.label, stat.polarity)
+            describe[stat.id] = (ChangeKind.HIDDEN if stat.hidden else ChangeKind.STAT, stat.label, stat.polarity)
             bounds[stat.id] = (stat.min, stat.max)
         for relation in story.relations.values():
-            describe.setdefault(relation.id, ("relation", relation.name, "up"))
+            describe.setdefault(relation.id, (ChangeKind.RELATION, relation.name, "up"))
             bounds.setdefault(relation.id, (relation.min, relation.max))
         for flag in story.flags:
-            describe.setdefault(flag, ("flag", flag, "neutral"))
+            describe.setdefault(flag, (ChangeKind.FLAG, flag, "neutral"))
         self.describe = describe
         self.bounds = bounds
         # what a preview says of a variable: (label, polarity, kind); a flag by its description
         previewed = {name: (label, polarity, kind) for name, (kind, label, polarity) in describe.items()}
         for flag in story.flags.values():
-            if previewed[flag.id][2] == "flag":  # a stat or relation of the same name comes first
-                previewed[flag.id] = (flag.description, "neutral", "flag")
+            if previewed[flag.id][2] == ChangeKind.FLAG:  # a stat or relation of the same name comes first
+                previewed[flag.id] = (flag.description, "neutral", ChangeKind.FLAG)
         self.previewed = previewed
         # what a player may see change (visible stats and relations): asked by every preview
         self.visible_names = frozenset(s.id for s in story.stats.values() if not s.hidden) | frozenset(story.relations)

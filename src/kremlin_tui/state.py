@@ -1,19 +1,24 @@
 """The game state: everything that changes in play, and the history of decisions that made it.
 
-A state serialises to JSON and back (`to_json`/`from_json`, state version 2). The history is a
+A state serialises to JSON and back (`to_json`/`from_json`, state version 3). The history is a
 list of decisions (scene, choice, outcome) with what each changed and the text the player read
 on the choice, not the prose that followed it: a save holds the decisions, and the journal,
-provenance and "Why?" read them. The labels, kinds and polarities of the changed variables are
-written once per state, in `names`, not once per change.
+provenance and "Why?" read them. Nothing is written twice: the labels, kinds and polarities of
+the changed variables once per state (`names`); a change's old value only when it is not where
+the previous change of that variable left it; a variable's current value only when the history
+does not end with it; `chosen`, `visits` and `provenance` only when the history does not say
+the same (see docs/saves.md).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field, fields, replace
-from typing import TYPE_CHECKING, Any, TypeVar
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
-from kremlin_tui.calendar import DECISIONS
+from kremlin_tui.calendar import CALENDAR, DECISIONS
 from kremlin_tui.dates import GameDate
 from kremlin_tui.spec import Polarity
 
@@ -21,50 +26,44 @@ if TYPE_CHECKING:
     from kremlin_tui.events import Due
 
 T = TypeVar("T")
-STATE_VERSION = 2  # 1: history steps held their result prose and every change in full
+STATE_VERSION = 3  # 1: steps held their result prose and every change in full; 2: every old value and var
 PROVENANCE_DEPTH = 3  # decisions remembered per variable: the last ones that changed it
 DEBUGGER = 0  # a provenance entry for a value set by hand in the writers' debugger
 
 
 _new = object.__new__
+_tuple_new = tuple.__new__
 
 
 def built(cls: type[T], **fields: Any) -> T:
     """An instance of a frozen dataclass (without slots), built as its `__init__` builds it but
     in one step: the generated `__init__` sets each field through `object.__setattr__`, which
-    costs twice as much, and the engine makes a `TurnResult` and four `Change`s a decision.
-    Every field must be given (tests/test_engine_plan.py checks the result is equal to one
-    built by `__init__`)."""
+    costs twice as much, and the engine makes a `TurnResult` a decision. Every field must be
+    given (tests/test_engine_plan.py checks the result is equal to one built by `__init__`)."""
     obj = _new(cls)
     obj.__dict__.update(fields)
     return obj
 
 
-def maker(cls: type[T]) -> Callable[..., T]:
-    """A positional constructor for a slotted dataclass: each field set through its slot, in
-    field order, every field given. What `__init__` does, without a frozen class's
-    `object.__setattr__` per field (tests/test_engine_plan.py compares the two)."""
-    setters = tuple(getattr(cls, f.name).__set__ for f in fields(cls))  # type: ignore[arg-type]
+class ChangeKind(StrEnum):
+    """What a changed variable is, which decides how the journal, previews and "Why?" show it."""
 
-    def make(*values: Any) -> T:
-        obj = _new(cls)
-        for setter, value in zip(setters, values, strict=True):
-            setter(obj, value)
-        return obj
-
-    return make
+    STAT = "stat"
+    HIDDEN = "hidden"  # a hidden stat: never shown as a number
+    RELATION = "relation"
+    FLAG = "flag"
 
 
 # A decision's history record is a `Step` and its `Change`s, kept for the whole game: at 100 times
 # the campaign's length, tens of thousands outlive the collector's young generations and each is
-# walked by every full collection. Slotted, each is one object the collector tracks (a dict of
-# attributes holding lists or `Polarity` values would be a second).
-@dataclass(frozen=True, slots=True)
-class Change:
-    """One variable that a decision changed."""
+# walked by every full collection, so each is one tracked object (no attribute dict).
+class Change(NamedTuple):
+    """One variable that a decision changed. A named tuple: immutable, one object, and built by
+    `make_change` (`tuple.__new__`) in an eighth of the time a frozen dataclass takes; the
+    engine makes a few a decision and loading a save a few hundred."""
 
     name: str
-    kind: str  # "stat", "hidden", "relation" or "flag"
+    kind: str  # a ChangeKind (read from a save or the story cache: the same word, equal to it)
     label: str
     old: Any
     new: Any
@@ -72,25 +71,36 @@ class Change:
 
     @property
     def delta(self) -> float:
-        if isinstance(self.old, bool) or isinstance(self.new, bool):
+        old, new = self.old, self.new
+        if isinstance(old, bool) or isinstance(new, bool):
             return 0
-        if isinstance(self.old, int | float) and isinstance(self.new, int | float):
-            return self.new - self.old
+        if isinstance(old, int | float) and isinstance(new, int | float):
+            return new - old
         return 0
 
-    def to_json(self) -> dict[str, Any]:
-        """The full record (format 1 of the history; kept for the debugger and tests)."""
+    def to_json(self) -> dict[str, Any]:  # type: ignore[override]
+        """The full record (format 1 of the history; kept for a label the story renamed mid-game)."""
         return {"name": self.name, "kind": self.kind, "label": self.label, "old": self.old, "new": self.new,
                 "polarity": self.polarity}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Change:
-        return cls(data["name"], data["kind"], data["label"], data["old"], data["new"], data.get("polarity", "up"))
+        return make_change(data["name"], _KINDS.get(data["kind"], data["kind"]), data["label"], data["old"],
+                           data["new"], data.get("polarity", "up"))
+
+
+_KINDS: dict[str, str] = {kind.value: kind for kind in ChangeKind}
+
+
+def make_change(name: str, kind: str, label: str, old: Any, new: Any, polarity: str) -> Change:
+    """A Change, every field given, without the named tuple's keyword-handling `__new__`."""
+    return _tuple_new(Change, (name, kind, label, old, new, polarity))
 
 
 @dataclass(slots=True)
 class Step:
-    """One decision in the history: what was chosen, when, and what it changed."""
+    """One decision in the history: what was chosen, when, and what it changed. `events` is a
+    tuple (`()` almost always: one object fewer a decision for the collector to walk)."""
 
     node: str
     choice: str
@@ -99,58 +109,25 @@ class Step:
     label: str = ""
     outcome: int | None = None
     changes: list[Change] = field(default_factory=list)
-    events: list[str] = field(default_factory=list)
-
-    def to_json(self, names: dict[str, list[Any]] | None = None) -> list[Any]:
-        """A row: [node, choice, date, title, label, outcome, changes, events], without the
-        trailing ones that are empty. Each change is [name, old, new] when `names` describes it
-        or it is a flag (see `change_names`), else a full record."""
-        row: list[Any] = [self.node, self.choice, self.date, self.title, self.label, self.outcome,
-                          [_change_json(c, names or {}) for c in self.changes], list(self.events)]
-        while len(row) > ROW_MIN and (row[-1] is None or row[-1] == []):
-            row.pop()
-        return row
-
-    @classmethod
-    def from_json(cls, data: list[Any] | dict[str, Any], names: dict[str, Any] | None = None) -> Step:
-        """A step from a row (`to_json()`), or from a record of state version 1."""
-        if isinstance(data, dict):
-            return cls(data["node"], data["choice"], data["date"], data.get("title", ""), data.get("label", ""),
-                       data.get("outcome"), [_change(c, names) for c in data.get("changes", ())],
-                       list(data.get("events", ())))
-        node, choice, date, title, label, *rest = data
-        outcome = rest[0] if rest else None
-        changes = [_change(c, names) for c in rest[1]] if len(rest) > 1 else []
-        return cls(node, choice, date, title, label, outcome, changes, list(rest[2]) if len(rest) > 2 else [])
+    events: tuple[str, ...] = ()
 
 
 ROW_MIN = 5  # node, choice, date, title, label
-make_change: Callable[..., Change] = maker(Change)  # (name, kind, label, old, new, polarity)
-make_step: Callable[..., Step] = maker(Step)  # (node, choice, date, title, label, outcome, changes, events)
+# (node, choice, date, title, label, outcome, changes, events): a slotted dataclass that is not
+# frozen sets its fields by plain attribute stores, the quickest way to build one
+make_step: Callable[..., Step] = Step
 
 
-def _change(data: Any, names: dict[str, Any] | None) -> Change:
-    if isinstance(data, dict):
-        return Change.from_json(data)
-    name, old, new = data
-    described = (names or {}).get(name)
-    if described is None:  # a flag: its label is its name, it has no polarity
-        return make_change(name, "flag", name, old, new, Polarity.NEUTRAL)
-    return make_change(name, described[0], described[1], old, new, described[2])
+def same_value(a: Any, b: Any) -> bool:
+    """Equal and of the same type, so one can stand for the other in a save (1, 1.0 and true
+    differ; so do 0.0 and -0.0)."""
+    if type(a) is not type(b) or a != b:
+        return False
+    return type(a) is not float or math.copysign(1.0, a) == math.copysign(1.0, b)
 
 
 def _is_plain_flag(change: Change) -> bool:
     return change.kind == "flag" and change.label == change.name and change.polarity == Polarity.NEUTRAL
-
-
-def _change_json(change: Change, names: dict[str, list[Any]]) -> Any:
-    if _is_plain_flag(change):
-        return [change.name, change.old, change.new]
-    described = names.get(change.name)
-    if described is not None and described[0] == change.kind and described[1] == change.label \
-            and described[2] == change.polarity:
-        return [change.name, change.old, change.new]
-    return change.to_json()  # described otherwise earlier (a story edited mid-game): kept as shown
 
 
 def change_names(history: list[Step]) -> dict[str, list[Any]]:
@@ -162,6 +139,85 @@ def change_names(history: list[Step]) -> dict[str, list[Any]]:
             if change.name not in names and not _is_plain_flag(change):
                 names[change.name] = [change.kind, change.label, change.polarity]
     return names
+
+
+def history_rows(history: list[Step], names: dict[str, list[Any]]) -> tuple[list[list[Any]], dict[str, Any]]:
+    """The history as rows, [node, choice, date, title, label, outcome, changes, events] without
+    the trailing ones that are empty, and where each variable the history changed was left (its
+    last change's new value). A change is [name, new] when it starts where the previous change
+    of that name ended, else [name, old, new]; a full record when `names` describes it otherwise
+    (a label the story renamed mid-game: kept as shown)."""
+    last: dict[str, Any] = {}
+    rows = []
+    for step in history:
+        changes = []
+        for change in step.changes:
+            name, old, new = change.name, change.old, change.new
+            if _in_full(change, names.get(name)):
+                changes.append(change.to_json())
+            elif name in last and same_value(last[name], old):
+                changes.append([name, new])
+            else:
+                changes.append([name, old, new])
+            last[name] = new
+        row = [step.node, step.choice, step.date, step.title, step.label, step.outcome, changes, list(step.events)]
+        while len(row) > ROW_MIN and (row[-1] is None or row[-1] == []):
+            row.pop()
+        rows.append(row)
+    return rows, last
+
+
+def _in_full(change: Change, described: list[Any] | None) -> bool:
+    """Whether a change is written as a full record: `names` does not describe it as it is."""
+    if _is_plain_flag(change):
+        return False
+    return described is None or described[0] != change.kind or described[1] != change.label \
+        or described[2] != change.polarity
+
+
+def history_from_rows(rows: Iterable[Any], names: dict[str, Any]) -> tuple[list[Step], dict[str, Any]]:
+    """`history_rows` read back (rows of state version 2 and 3, or version 1's records), and
+    where each variable the history changed was left. The rows are checked before (the saves
+    check them: `saves.document`); this is the hot loop of loading a save."""
+    kinds = {name: (_KINDS.get(d[0], d[0]), d[1], d[2]) for name, d in names.items()}
+    last: dict[str, Any] = {}
+    history = []
+    for row in rows:
+        if isinstance(row, dict):  # state version 1
+            row = [row["node"], row["choice"], row["date"], row.get("title", ""), row.get("label", ""),
+                   row.get("outcome"), row.get("changes", []), row.get("events", [])]
+        changes = []
+        if len(row) > 6:
+            for data in row[6]:
+                if type(data) is list:
+                    if len(data) == 2:
+                        name, new = data
+                        old = last[name]
+                    else:
+                        name, old, new = data
+                    described = kinds.get(name)
+                    if described is None:  # a flag: its label is its name, it has no polarity
+                        described = kinds[name] = (ChangeKind.FLAG, name, Polarity.NEUTRAL)
+                    change = _tuple_new(Change, (name, described[0], described[1], old, new, described[2]))
+                else:
+                    change = Change.from_json(data)
+                changes.append(change)
+                last[change.name] = change.new
+        events = tuple(row[7]) if len(row) > 7 and row[7] else ()
+        history.append(Step(row[0], row[1], row[2], row[3], row[4], row[5] if len(row) > 5 else None, changes, events))
+    return history, last
+
+
+def told_vars(values: dict[str, Any], last: dict[str, Any]) -> dict[str, Any]:
+    """The variables a state writes: those the history does not end with (never the calendar,
+    which the date is checked against), and null for a variable the history changed that the
+    game no longer has (a story edit removed it)."""
+    told = {name: value for name, value in values.items()
+            if name not in last or name in CALENDAR or not same_value(last[name], value)}
+    for name in last:
+        if name not in values:
+            told[name] = None
+    return told
 
 
 def history_chosen(history: list[Step]) -> set[str]:
@@ -226,9 +282,11 @@ class GameState:
         )
 
     def to_json(self) -> dict[str, Any]:
-        """Everything, in JSON. `chosen` and `visits` are left out when the history says the same
-        (almost always: only the writers' debugger makes them differ)."""
+        """Everything, in JSON, nothing twice (see the module docstring). `chosen`, `visits` and
+        `provenance` are left out when the history says the same (almost always: only the
+        writers' debugger and story edits make them differ)."""
         names = change_names(self.history)
+        history, last = history_rows(self.history, names)
         data = {
             "version": STATE_VERSION,
             "story_id": self.story_id,
@@ -237,7 +295,7 @@ class GameState:
             "rng": self.rng,
             "node": self.node,
             "date": self.date.iso(),
-            "vars": dict(self.vars),
+            "vars": told_vars(self.vars, last),
             "visits": dict(self.visits),
             "chosen": sorted(self.chosen),
             "fired": sorted(self.fired),
@@ -246,38 +304,30 @@ class GameState:
             "resume": self.resume,
             "ending": self.ending,
             "names": names,
-            "history": [s.to_json(names) for s in self.history],
+            "history": history,
             "provenance": {name: list(numbers) for name, numbers in self.provenance.items()},
         }
         if self.chosen == history_chosen(self.history):
             del data["chosen"]
         if self.visits == history_visits(self.history, self.node):
             del data["visits"]
+        if self.provenance == provenance_from_history(self.history):
+            del data["provenance"]
         return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> GameState:
-        """A state from `to_json()`; a state saved before provenance was recorded gets it rebuilt
-        from its history, which lists every change each decision made."""
-        state = cls._from_json(data)
-        if "provenance" in data:
-            state.provenance = {str(k): tuple(int(n) for n in v) for k, v in data["provenance"].items()}
-        else:
-            state.provenance = provenance_from_history(state.history)
-        return state
-
-    @classmethod
-    def _from_json(cls, data: dict[str, Any]) -> GameState:
-        names = data.get("names", {})
-        history = [Step.from_json(s, names) for s in data.get("history", [])]
+        """A state from `to_json()` (state version 1 to 3; the saves check a state before)."""
+        history, last = history_from_rows(data.get("history", ()), data.get("names", {}))
         node = str(data["node"])
         visits = data.get("visits")
+        provenance = data.get("provenance")
         return cls(
             seed=int(data["seed"]),
             rng=int(data["rng"]),
             node=node,
             date=GameDate.parse(data["date"]),
-            vars=dict(data["vars"]),
+            vars=_vars(data["vars"], last, data.get("version", STATE_VERSION)),
             visits={str(k): int(v) for k, v in visits.items()} if visits is not None else history_visits(history, node),
             chosen=set(data["chosen"]) if "chosen" in data else history_chosen(history),
             fired=set(data.get("fired", [])),
@@ -288,7 +338,23 @@ class GameState:
             history=history,
             story_id=data.get("story_id", ""),
             story_hash=data.get("story_hash", ""),
+            provenance={str(k): tuple(int(n) for n in v) for k, v in provenance.items()} if provenance is not None
+            else provenance_from_history(history),  # left out as derivable, or saved before it was recorded
         )
+
+
+def _vars(told: dict[str, Any], last: dict[str, Any], version: int) -> dict[str, Any]:
+    """The variables `told_vars` wrote, completed by where the history left each one (a state
+    of version 1 or 2 wrote every variable)."""
+    values = dict(told)
+    if version < 3:
+        return values
+    for name, value in last.items():
+        if name not in values:
+            values[name] = value
+        elif values[name] is None:
+            del values[name]
+    return values
 
 
 def record(provenance: dict[str, tuple[int, ...]], changes: list[Change], number: int) -> None:

@@ -39,13 +39,14 @@ from typing import Any
 from kremlin_tui import __version__
 from kremlin_tui.calendar import CALENDAR
 from kremlin_tui.dates import GameDate
+from kremlin_tui.diagnostics import shown
 from kremlin_tui.engine import STATE_VERSION, Game, GameState
 from kremlin_tui.expr import NUMBER_LIMIT
 from kremlin_tui.saves.errors import DamagedSave, IncompatibleSave
 from kremlin_tui.saves.layout import encode as encode  # the document's bytes (re-exported: store, tests)
 from kremlin_tui.saves.vocabulary import SlotKind
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 MAGIC = "kremlin_tui_save"
 MAX_BYTES = 2 * 1024 * 1024  # a long campaign's save is well under 1 MB; anything larger is not ours
 _RNG_LIMIT = 1 << 64
@@ -214,8 +215,7 @@ def build_document(game: Game, *, slot: str, kind: str, saved_at: datetime, play
         story_title=story.campaign.title, app_version=__version__,
     )
     state_json = state.to_json()
-    state_json["story_id"] = story.campaign.id
-    state_json["story_hash"] = story.content_hash
+    del state_json["story_id"], state_json["story_hash"]  # the story section says which story, once
     document: dict[str, Any] = {
         MAGIC: FORMAT_VERSION,
         "meta": meta.to_json(),
@@ -288,6 +288,7 @@ def parse_document(document: dict[str, Any], original_format: int = FORMAT_VERSI
     if not isinstance(story_hash, str) or not isinstance(title, str):
         raise DamagedSave("the save's story section is malformed")
     state = parse_state(document.get("state"))
+    state.story_id, state.story_hash = story_id, story_hash
     meta = SaveMeta.from_json(document.get("meta"))
     identity = GameIdentity.from_json(document.get("game")) or GameIdentity.legacy(story_id, state.seed, meta.saved_at)
     return SaveFile(original_format, meta, story_id, title, story_hash, state, identity)
@@ -307,7 +308,8 @@ def parse_state(data: object) -> GameState:
     _need(data, "rng", lambda v: _is_int(v) and 0 <= v < _RNG_LIMIT, "a 64-bit generator state")
     _need(data, "node", _is_id, "a scene id")
     _need(data, "date", _is_date, "a date (YYYY-MM-DD, YYYY-MM or YYYY)")
-    _need(data, "vars", lambda v: isinstance(v, dict) and all(isinstance(k, str) and _is_scalar(x) for k, x in v.items()),
+    _need(data, "vars", lambda v: isinstance(v, dict) and all(isinstance(k, str) and (_is_scalar(x) or x is None)
+                                                              for k, x in v.items()),
           "a mapping of names to numbers, true/false or text")
     for name in CALENDAR:
         if not _is_int(data["vars"].get(name)):
@@ -330,8 +332,10 @@ def parse_state(data: object) -> GameState:
     history = data.get("history", [])
     if not isinstance(history, list):
         raise DamagedSave("'state.history' is not a list of decisions")
+    changed: set[str] = set()  # the variables the history has changed so far
     for number, step in enumerate(history, start=1):
-        _check_step(step, number, names)
+        _check_step(step, number, changed)
+    _check_removed(data["vars"], changed, version)
     _may(data, "provenance", lambda v: isinstance(v, dict) and all(
         isinstance(k, str) and isinstance(x, list) and all(_is_int(n) and 0 <= n <= len(history) for n in x)
         for k, x in v.items()), "a mapping of names to decision numbers")
@@ -341,8 +345,16 @@ def parse_state(data: object) -> GameState:
         raise DamagedSave(f"the game state is malformed ({exc})") from None
 
 
-def _check_step(step: object, number: int, names: dict[str, Any]) -> None:
-    """A history row: [node, choice, date, title, label, outcome?, changes?, events?]."""
+def _check_removed(values: dict[str, Any], changed: set[str], version: int) -> None:
+    """null in `vars` says the game no longer has a variable the history changed (state 3)."""
+    for name, value in values.items():
+        if value is None and (version < 3 or name not in changed):
+            raise DamagedSave(f"'state.vars.{shown(name)}' is null, but the history never changed it")
+
+
+def _check_step(step: object, number: int, changed: set[str]) -> None:
+    """A history row: [node, choice, date, title, label, outcome?, changes?, events?]; each
+    change's name goes into `changed` (a change without its old value needs an earlier one)."""
     where = f"decision {number} in the history"
     if not isinstance(step, list) or not 5 <= len(step) <= 8:
         raise DamagedSave(f"{where} is not a record")
@@ -358,15 +370,24 @@ def _check_step(step: object, number: int, names: dict[str, Any]) -> None:
     if not isinstance(changes, list):
         raise DamagedSave(f"{where} has a malformed 'changes' list")
     low, high = -NUMBER_LIMIT, NUMBER_LIMIT
-    for change in changes:  # the hot loop of loading: a few hundred changes, [name, old, new] almost all
-        if type(change) is list and len(change) == 3:
-            name, old, new = change
+    for change in changes:  # the hot loop of loading: a few hundred changes, [name, new] most
+        if type(change) is list and len(change) == 2:
+            name, new = change
             # _is_scalar written out for the common types (two calls a change were a fifth of the checks)
+            if type(name) is str and name in changed \
+                    and (((type(new) is int or type(new) is float) and low <= new <= high) or _is_scalar(new)):
+                continue
+            if type(name) is str and name not in changed:
+                raise DamagedSave(f"{where} changes '{shown(name)}' without its old value, and no decision before changed it")
+        elif type(change) is list and len(change) == 3:
+            name, old, new = change
             if type(name) is str and 0 < len(name) <= 200 \
                     and (((type(old) is int or type(old) is float) and low <= old <= high) or _is_scalar(old)) \
                     and (((type(new) is int or type(new) is float) and low <= new <= high) or _is_scalar(new)):
+                changed.add(name)
                 continue
         elif _is_change(change):
+            changed.add(change["name"])  # type: ignore[index]
             continue
         raise DamagedSave(f"{where} has a malformed change record")
 

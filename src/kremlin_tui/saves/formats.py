@@ -97,7 +97,30 @@ def _change_row(change: Any, names: dict[str, list[Any]]) -> Any:
     return [change["name"], change["old"], change["new"]]
 
 
-MIGRATIONS: dict[int, Migration] = {0: _v0_to_v1, 1: _v1_to_v2}
+def _v2_to_v3(doc: Document) -> Document:
+    """Format 2 wrote the story's id and hash twice (in `story` and in `state`), every old value
+    of every change, every variable, and the provenance. Format 3 writes each once: what the
+    history already says is left out (see `saves.document`). A format-2 state is a format-3
+    state written in full, but for one thing: a variable the history changed and the game no
+    longer has (a story edit removed it) was simply absent, and is now null."""
+    state = doc.get("state")
+    if not isinstance(state, dict):
+        return doc  # nothing to convert: parse_document reports what is missing
+    state.pop("story_id", None)
+    state.pop("story_hash", None)
+    values = state.get("vars")
+    if isinstance(values, dict) and isinstance(state.get("history"), list):
+        for row in state["history"]:
+            changes = row[6] if isinstance(row, list) and len(row) > 6 and isinstance(row[6], list) else []
+            for change in changes:
+                name = change[0] if isinstance(change, list) and change else change.get("name") if isinstance(change, dict) else None
+                if isinstance(name, str) and name not in values:
+                    values[name] = None
+    state["version"] = 3
+    return doc
+
+
+MIGRATIONS: dict[int, Migration] = {0: _v0_to_v1, 1: _v1_to_v2, 2: _v2_to_v3}
 OLDEST_FORMAT = min(MIGRATIONS, default=FORMAT_VERSION)
 
 

@@ -18,6 +18,7 @@ choice or reordering a file never breaks a save.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import chain
 
 from kremlin_tui.calendar import CALENDAR
 from kremlin_tui.dates import GameDate
@@ -138,8 +139,14 @@ def state_problems(story: Story, state: GameState) -> list[str]:
 
 
 def _value_problems(story: Story, state: GameState) -> list[str]:
+    """In the story's order of declaration (a saved state's own order is not kept: the variables
+    its history gives come after the others, see `state.told_vars`)."""
     out: list[str] = []
-    for name, value in state.vars.items():
+    saved = state.vars
+    for name in dict.fromkeys(chain(story.stats, story.relations, story.flags)):
+        if name not in saved:
+            continue
+        value = saved[name]
         if name in story.stats or name in story.relations:
             bounds = story.bounds(name)
             assert bounds is not None
