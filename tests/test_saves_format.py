@@ -78,6 +78,14 @@ def test_a_format_2_save_loads_to_the_same_game_and_saves_again_in_format_3(tmp_
     assert store.read(name).save.state == state
 
 
+def test_a_state_of_version_2_is_read_as_written_in_full(mini: Story) -> None:
+    """Version 2 wrote every variable: one the history changed and the state lacks was removed
+    (not to be brought back from the history), whoever reads the state."""
+    data = json.loads((FIXTURES / "format2-edited.json").read_text(encoding="utf-8"))["state"]
+    assert data["version"] == 2 and "secret" not in data["vars"]
+    assert GameState.from_json(data).vars == edited(mini).vars
+
+
 def vars_of(state: GameState) -> dict[str, Any]:
     return {name: getattr(state, name) for name in ("seed", "rng", "node", "date", "vars", "visits", "chosen", "fired",
                                                      "scheduled", "codex", "resume", "ending", "history", "story_id",
@@ -126,7 +134,7 @@ _VALUE = st.one_of(st.integers(-5, 5), st.sampled_from([0.0, -0.0, 1.5, 1.0]), s
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.lists(st.tuples(st.sampled_from(["p", "q", "f", "r"]), _VALUE, _VALUE), max_size=4), max_size=6),
+@given(st.lists(st.lists(st.tuples(st.sampled_from(["p", "q", "f", "r", "year"]), _VALUE, _VALUE), max_size=4), max_size=6),
        st.dictionaries(st.sampled_from(["p", "q", "f", "r", "z", "year"]), st.one_of(_VALUE, st.none()), max_size=6),
        st.booleans())
 def test_any_history_and_variables_survive_the_round_trip(steps: list[list[tuple[str, Any, Any]]],
@@ -134,11 +142,14 @@ def test_any_history_and_variables_survive_the_round_trip(steps: list[list[tuple
     """Old values chained or not, variables equal to the history's last value or not (of
     another type, -0.0 for 0.0), variables the history changed that the game no longer has."""
     kinds = {"p": (ChangeKind.STAT, "P", "up"), "q": (ChangeKind.RELATION, "Q", "up"), "f": (ChangeKind.FLAG, "f", "neutral"),
-             "r": (ChangeKind.HIDDEN, "R", "down")}
+             "r": (ChangeKind.HIDDEN, "R", "down"), "year": (ChangeKind.STAT, "Year", "up")}  # the calendar: always in vars
     history = [Step(f"n{i}", "c", "1924-01-21", "T", "L", None,
                     [Change(name, *kinds[name][:2], old, new, kinds[name][2]) for name, old, new in changes])
                for i, changes in enumerate(steps)]
     calendar = {"year": 1924, "month": 1, "day": 21, "decisions": len(history)}
+    years = [new for changes in steps for name, _old, new in changes if name == "year"]
+    if years and type(years[-1]) is int:
+        calendar["year"] = years[-1]  # where the history leaves it: written all the same
     state = GameState(seed=1, rng=2, node="n", date=Game.new(load_story([str(MINI)]), 0).state.date,
                       vars={**{k: v for k, v in values.items() if v is not None}, **calendar}, history=history)
     state.provenance = provenance_from_history(history)
@@ -189,3 +200,18 @@ def test_a_campaign_save_is_smaller_than_format_2_wrote_it() -> None:
     new_values = sum(len(change) == 2 for row in state["history"] if len(row) > 6 for change in row[6])
     assert new_values > old_values and len(state["vars"]) < len(game.state.vars) and "provenance" not in state
     assert read_save_bytes(data).state == game.state
+
+
+def test_what_no_longer_fits_is_listed_in_the_story_order_whatever_the_order_of_the_variables(mini: Story) -> None:
+    """A loaded state holds the variables its history gives after the others: the reasons a
+    replay gives follow the story's declarations, as a state played from the start lists them."""
+    from kremlin_tui.saves.migrate import state_problems
+
+    state = played(mini).state
+    state.vars.update(party="many", went_back=7, grain=1e9)
+    shuffled = state.copy()
+    shuffled.vars = dict(reversed(list(state.vars.items())))
+    assert list(shuffled.vars) != list(state.vars)
+    problems = state_problems(mini, state)
+    assert len(problems) == 3 and problems == state_problems(mini, shuffled)
+    assert problems[0].startswith("'party'") and problems[-1].startswith("the flag 'went_back'")

@@ -78,7 +78,7 @@ class Change(NamedTuple):
             return new - old
         return 0
 
-    def to_json(self) -> dict[str, Any]:  # type: ignore[override]
+    def to_json(self) -> dict[str, Any]:
         """The full record (format 1 of the history; kept for a label the story renamed mid-game)."""
         return {"name": self.name, "kind": self.kind, "label": self.label, "old": self.old, "new": self.new,
                 "polarity": self.polarity}
@@ -367,10 +367,17 @@ def record(provenance: dict[str, tuple[int, ...]], changes: list[Change], number
 
 
 def provenance_from_history(history: list[Step]) -> dict[str, tuple[int, ...]]:
-    """The provenance a game records, recomputed from the changes in its history."""
-    provenance: dict[str, tuple[int, ...]] = {}
+    """The provenance a game records (`record` after each decision), recomputed from the changes
+    in its history: each name's decisions listed, then the last ones kept (a save leaves the
+    provenance out when it is this, so every load of a save computes it)."""
+    numbers: dict[str, list[int]] = {}
     for number, step in enumerate(history, start=1):
-        record(provenance, step.changes, number)
-    return provenance
+        for change in step.changes:
+            listed = numbers.get(change.name)
+            if listed is None:
+                numbers[change.name] = [number]
+            else:
+                listed.append(number)
+    return {name: tuple(listed[-PROVENANCE_DEPTH:]) for name, listed in numbers.items()}
 
 

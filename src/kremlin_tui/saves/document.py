@@ -1,22 +1,25 @@
 """The save document: what one `<slot>.json` holds at the current format version, how it is
 built from a game, and how a file's bytes are checked before anything trusts them.
 
-Layout (format 2):
+Layout (format 3):
 
     {
-      "kremlin_tui_save": 2,                  # format version; also marks the file as ours
+      "kremlin_tui_save": 3,                  # format version; also marks the file as ours
       "meta": {...},                          # for listings only: never needed to load
       "story": {"id", "title", "hash"},       # which story, and which exact text of it
       "game": {"id", "name", "started_at"},   # which game (play-through) this save belongs to
-      "state": {...}                          # GameState.to_json(): seed, rng, scene, vars,
-    }                                         #   visits, calendar, events, history, ...
+      "state": {...}                          # GameState.to_json() without the story's id and
+    }                                         #   hash: seed, rng, scene, vars, events, history...
 
 The history is the list of decisions, one row per line: [scene, choice, date, scene title,
 choice label, outcome drawn, changes, events set off] (the last three left out when empty),
-each change as [name, old, new] (the kind, label and polarity of each stat and relation once,
-in `state.names`; a flag's change is just that). `chosen` and `visits` are left out when the
-history says the same. Format 1 (see `formats`) kept the prose after each choice and every
-change in full: a 73-decision game took 109 KB.
+each change as [name, new] when it starts where the name's previous change ended, else
+[name, old, new] (the kind, label and polarity of each stat and relation once, in
+`state.names`). Nothing the history says is written again (`state` module docstring,
+docs/saves.md): `vars` holds the variables the history does not end with, and `chosen`,
+`visits` and `provenance` appear only when they differ from what the history implies. Format
+1 (see `formats`) kept the prose after each choice and every change in full: a 73-decision
+game took 109 KB; format 2 wrote the old values, variables and provenance again: 30.5 KB.
 
 Every check that can fail on a hand-edited or damaged file happens here, with a reason a
 player can read, so no malformed value ever reaches the engine (where it would surface as a

@@ -18,7 +18,6 @@ choice or reordering a file never breaks a save.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from itertools import chain
 
 from kremlin_tui.calendar import CALENDAR
 from kremlin_tui.dates import GameDate
@@ -141,26 +140,23 @@ def state_problems(story: Story, state: GameState) -> list[str]:
 def _value_problems(story: Story, state: GameState) -> list[str]:
     """In the story's order of declaration (a saved state's own order is not kept: the variables
     its history gives come after the others, see `state.told_vars`)."""
-    out: list[str] = []
-    saved = state.vars
-    for name in dict.fromkeys(chain(story.stats, story.relations, story.flags)):
-        if name not in saved:
-            continue
-        value = saved[name]
+    out: list[tuple[str, str]] = []
+    for name, value in state.vars.items():
         if name in story.stats or name in story.relations:
             bounds = story.bounds(name)
             assert bounds is not None
             if isinstance(value, bool) or not isinstance(value, int | float):
-                out.append(f"'{name}' is now a number")
+                out.append((name, f"'{name}' is now a number"))
             elif not bounds[0] <= value <= bounds[1]:
-                out.append(f"'{name}' ({value}) is outside its range {bounds[0]:g}..{bounds[1]:g}")
+                out.append((name, f"'{name}' ({value}) is outside its range {bounds[0]:g}..{bounds[1]:g}"))
         elif name in story.flags:
             values = story.flags[name].values
             if values is None and not isinstance(value, bool):
-                out.append(f"the flag '{name}' is now true or false")
+                out.append((name, f"the flag '{name}' is now true or false"))
             elif values is not None and value not in values:
-                out.append(f"the flag '{name}' can no longer be '{value}'")
-    return out
+                out.append((name, f"the flag '{name}' can no longer be '{value}'"))
+    order = story.declaration_index
+    return [problem for _name, problem in sorted(out, key=lambda found: order[found[0]])]
 
 
 def update_state(story: Story, state: GameState) -> list[str]:
