@@ -1,9 +1,10 @@
-"""Issue 19: the story's fixed vocabularies are StrEnums with one home (model.NodeKind,
-model.EffectOp, spec.Polarity; the load screen's rows: tui.screens.saves.RowKind; the
-story map's arrows: graph.EdgeKind; an expression's value: expr_base.ValueKind; a problem's
-severity: diagnostics.Severity; a date's precision: dates.Precision), and code compares with their members, not with the words
-written out again: a misspelt `scene.kind == "endign"` is silently never true, a misspelt
-`NodeKind.ENDIGN` fails at once. (The saves' words: tests/test_saves_vocabulary.py.)
+"""Issue 19: fixed vocabularies are StrEnums with one home (model.NodeKind, model.EffectOp,
+spec.Polarity; the load screen's rows: tui.screens.saves.RowKind; the story map's arrows:
+graph.EdgeKind; the language server's completions: lsp.index.CompletionKind; an expression's
+value: expr_base.ValueKind; a problem's severity: diagnostics.Severity; a date's precision:
+dates.Precision), and code compares with their members, not with the words written out again:
+a misspelt `scene.kind == "endign"` is silently never true, a misspelt `NodeKind.ENDIGN` fails
+at once. (The saves' words: tests/test_saves_vocabulary.py.)
 
 In Python 3.11 looking an enum member up costs ~0.5 µs (a literal ~0.07 µs), so hot code binds
 the members it needs to module names once (present.py's `_UP`, `_NEUTRAL`)."""
@@ -18,13 +19,14 @@ from kremlin_tui.dates import Precision
 from kremlin_tui.diagnostics import Severity
 from kremlin_tui.expr_base import ValueKind
 from kremlin_tui.graph import EdgeKind
+from kremlin_tui.lsp.index import CompletionKind
 from kremlin_tui.model import EffectOp, NodeKind
 from kremlin_tui.spec import Polarity
 from kremlin_tui.tui.screens.saves import RowKind
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "kremlin_tui"
 # what a name or attribute called so holds -> the words of its vocabulary
-VOCABULARIES = {"kind": {str(k) for k in (*NodeKind, *RowKind, *EdgeKind)}, "op": {str(o) for o in EffectOp},
+VOCABULARIES = {"kind": {str(k) for k in (*NodeKind, *RowKind, *EdgeKind, *CompletionKind)}, "op": {str(o) for o in EffectOp},
                 "polarity": {str(p) for p in Polarity}, "severity": {str(s) for s in Severity},
                 "precision": {str(p) for p in Precision}}
 # An expression's value kind (`value.kind == "num"`) as an attribute only: the tokenizer's own

@@ -413,10 +413,22 @@ def describe(definition: Definition) -> str:
 # -- completion -------------------------------------------------------------------------------
 
 
+class CompletionKind(StrEnum):
+    """What a completion offers; the server shows each kind with its own editor icon."""
+
+    KEY = "key"
+    SCENE = "scene"
+    CHOICE = "choice"
+    VARIABLE = "variable"
+    CODEX = "codex"
+    CHAPTER = "chapter"
+    FUNCTION = "function"
+
+
 @dataclass(frozen=True)
 class Completion:
     label: str
-    kind: str  # "key", "scene", "variable", "codex", "chapter", "function", "choice"
+    kind: CompletionKind
     detail: str = ""
 
 
@@ -451,27 +463,27 @@ def completions(index: StoryIndex, path: str, lines: list[str], row: int, col: i
         indent = len(key_only.group(1)) + (len(key_only.group(2)) if key_only.group(2) else 0)
         kind = object_at(lines, row, indent)
         spec = OBJECTS.get(kind, ())
-        return [Completion(f.name, "key", f.doc or f.type) for f in spec]
+        return [Completion(f.name, CompletionKind.KEY, f.doc or f.type) for f in spec]
     key_match = _KEY_LINE.match(line)
     key = key_match.group(3) if key_match else ""
     if key in ("goto", "start", "node") or re.search(r"(visited\(|schedule\s+)\w*$", before):
-        return [Completion(d.name, "scene", d.fields.get("title", "")) for d in index.of_kind(Kind.NODE)]
+        return [Completion(d.name, CompletionKind.SCENE, d.fields.get("title", "")) for d in index.of_kind(Kind.NODE)]
     if re.search(r"chose\((\w+)\.\w*$", before):
         scene = re.search(r"chose\((\w+)\.\w*$", before).group(1)  # type: ignore[union-attr]
-        return [Completion(d.name.split(".", 1)[1], "choice") for d in index.of_kind(Kind.CHOICE)
+        return [Completion(d.name.split(".", 1)[1], CompletionKind.CHOICE) for d in index.of_kind(Kind.CHOICE)
                 if d.name.startswith(scene + ".")]
     if key == "chapter":
-        return [Completion(d.name, "chapter", d.fields.get("title", "")) for d in index.of_kind(Kind.CHAPTER)]
+        return [Completion(d.name, CompletionKind.CHAPTER, d.fields.get("title", "")) for d in index.of_kind(Kind.CHAPTER)]
     if re.search(r"unlock\s+\w*$", before) or (key == "codex" and lines and not line.startswith("codex")):
-        return [Completion(d.name, "codex", d.fields.get("title", "")) for d in index.of_kind(Kind.CODEX)]
+        return [Completion(d.name, CompletionKind.CODEX, d.fields.get("title", "")) for d in index.of_kind(Kind.CODEX)]
     if re.search(r"attitude\(\w*$", before):
-        return [Completion(d.name, "variable", d.fields.get("name", "")) for d in index.of_kind(Kind.RELATION)]
+        return [Completion(d.name, CompletionKind.VARIABLE, d.fields.get("name", "")) for d in index.of_kind(Kind.RELATION)]
     in_template = before.rfind("{") > before.rfind("}")
     if key in _EXPR_KEYS or in_template or _is_expression_continuation(lines, row):
-        variables = [Completion(d.name, "variable", d.fields.get("label") or d.fields.get("name")
+        variables = [Completion(d.name, CompletionKind.VARIABLE, d.fields.get("label") or d.fields.get("name")
                                 or d.fields.get("description", ""))
                      for d in index.of_kind(*VARIABLE_KINDS)]
-        functions = [Completion(b.name, "function", f"{b.usage}: {b.doc}") for b in BUILTINS.values()]
+        functions = [Completion(b.name, CompletionKind.FUNCTION, f"{b.usage}: {b.doc}") for b in BUILTINS.values()]
         return variables + functions
     return []
 

@@ -19,18 +19,18 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from kremlin_tui import __version__, memo
 from kremlin_tui.diagnostics import Diagnostic, Severity
-from kremlin_tui.lsp.index import Completion, Span, StoryIndex, completions
+from kremlin_tui.lsp.index import Completion, CompletionKind, Span, StoryIndex, completions
 from kremlin_tui.lsp.workspace import as_text, read_story_file, story_dirs_for, story_texts
 
 DEBOUNCE_SECONDS = 0.05
 _COMPLETION_KINDS = {
-    "key": types.CompletionItemKind.Property,
-    "scene": types.CompletionItemKind.Reference,
-    "variable": types.CompletionItemKind.Variable,
-    "codex": types.CompletionItemKind.Text,
-    "chapter": types.CompletionItemKind.Module,
-    "function": types.CompletionItemKind.Function,
-    "choice": types.CompletionItemKind.EnumMember,
+    CompletionKind.KEY: types.CompletionItemKind.Property,
+    CompletionKind.SCENE: types.CompletionItemKind.Reference,
+    CompletionKind.VARIABLE: types.CompletionItemKind.Variable,
+    CompletionKind.CODEX: types.CompletionItemKind.Text,
+    CompletionKind.CHAPTER: types.CompletionItemKind.Module,
+    CompletionKind.FUNCTION: types.CompletionItemKind.Function,
+    CompletionKind.CHOICE: types.CompletionItemKind.EnumMember,
 }
 
 
@@ -243,7 +243,7 @@ def _answer_queries(server: StoryServer) -> None:
         document = ls.workspace.get_text_document(params.text_document.uri)
         lines = document.source.split("\n")
         found: list[Completion] = completions(ls.index, path, lines, params.position.line, params.position.character)
-        items = [types.CompletionItem(label=c.label, kind=_COMPLETION_KINDS.get(c.kind), detail=c.detail or None)
+        items = [types.CompletionItem(label=c.label, kind=_COMPLETION_KINDS[c.kind], detail=c.detail or None)
                  for c in found]
         return types.CompletionList(is_incomplete=False, items=items)
 
