@@ -37,7 +37,7 @@ def test_hanging_indents_never_break_words() -> None:
 def test_thresholds_come_from_the_story_conditions(mini: str) -> None:
     story = load_story([mini])
     found = present.thresholds(story)
-    assert found["party"] == (present.Threshold(45, "below"),)  # the crisis: event if party < 45 (not the door's 80)
+    assert found["party"] == (present.Threshold(45, present.Side.BELOW),)  # the crisis: event if party < 45 (not the door's 80)
     assert present.nearest(47, found["party"]) == "falls below 45"
     assert present.nearest(43, found["party"]) == "reaches 45"
     assert present.nearest(60, found["party"]) == ""

@@ -344,12 +344,19 @@ def relation_rows(game: Game) -> list[RelationRow]:
 NEAR = 3  # within this many points of a threshold, a stat is marked
 
 
+class Side(StrEnum):
+    """Which side of a threshold the story's comparison asks about."""
+
+    BELOW = "below"  # `grain < 30`, `grain <= 30`
+    ABOVE = "above"  # `grain > 30`, `grain >= 30`
+
+
 @dataclass(frozen=True)
 class Threshold:
-    """A comparison the story makes on a stat: `grain < 30` is Threshold(30, "below")."""
+    """A comparison the story makes on a stat: `grain < 30` is Threshold(30, Side.BELOW)."""
 
     value: float
-    side: str  # "below" or "above"
+    side: Side
 
 
 _FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
@@ -384,7 +391,7 @@ def thresholds(story: Story) -> dict[str, tuple[Threshold, ...]]:
     for expr in _story_exprs(story):
         for name, op, value in _comparisons(expr.ast):
             if name in visible and op in ("<", "<=", ">", ">="):
-                found.setdefault(name, set()).add(Threshold(value, "below" if op.startswith("<") else "above"))
+                found.setdefault(name, set()).add(Threshold(value, Side.BELOW if op.startswith("<") else Side.ABOVE))
     return {name: tuple(sorted(ts, key=lambda t: t.value)) for name, ts in found.items()}
 
 

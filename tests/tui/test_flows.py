@@ -300,7 +300,7 @@ async def test_the_sidebar_marks_the_stats_near_a_value_the_story_reads() -> Non
     from pathlib import Path
 
     from kremlin_tui.loader import load_story
-    from kremlin_tui.present import Threshold
+    from kremlin_tui.present import Side, Threshold
     from kremlin_tui.tui.app import KremlinApp
     from kremlin_tui.tui.widgets.stats import NEAR_MARK, StandingLine
 
@@ -318,6 +318,6 @@ async def test_the_sidebar_marks_the_stats_near_a_value_the_story_reads() -> Non
         assert marked() == {sid for sid, row in rows.items() if getattr(row, "near", "")}
         assert "industry" in marked()  # Industry starts at 20, and the story reacts at 21
         assert len(marked()) < len(rows)
-        app._thresholds_found({"party": (Threshold(46, "below"),)})  # as if found late, or a reloaded story's
+        app._thresholds_found({"party": (Threshold(46, Side.BELOW),)})  # as if found late, or a reloaded story's
         assert await wait_until(pilot, lambda: marked() == {"party"})
         assert app.game.state.decisions == 0  # no decision was needed to redraw the sidebar
