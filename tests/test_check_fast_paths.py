@@ -173,22 +173,40 @@ def test_only_the_check_program_spares_its_last_collection(mini: str, monkeypatc
 
 
 _PROGRAM = """\
-import atexit, sys
+import atexit, os, sys
+from kremlin_tui import checker
 from kremlin_tui.cli import main
+
+class Witness:
+    \"\"\"Kept with the story: says so on stderr if it is ever freed (`write` bound now: at exit
+    the module's globals may be gone).\"\"\"
+    def __del__(self, write=os.write):
+        write(2, b"the story was freed\\n")
+
+check_story = checker.check_story
+def watched(dirs, overlay=None, keep=None):
+    report = check_story(dirs, overlay, keep)
+    if keep is not None:
+        keep.append(Witness())
+    return report
+
+checker.check_story = watched
 atexit.register(lambda: print("exit handler ran"))  # (to stdout: flushed after the handlers)
 sys.argv = ["kremlin-tui", "check", *sys.argv[1:]]
 status = main()
 print("main returned", status, file=sys.stderr)
+sys.exit(status)
 """
 
 
 @pytest.mark.parametrize("broken", [False, True])
 @pytest.mark.parametrize("fmt", ["text", "json"])
-def test_the_check_program_ends_once_its_output_is_out(make_story: Callable[..., str], capsys: pytest.CaptureFixture[str],
-                                                        broken: bool, fmt: str) -> None:
-    """`kremlin-tui check` ends the process in `main` (os._exit, without freeing the story):
-    its output, all of it (a pipe buffers it), its exit status and the exit handlers are those
-    of a `main` that returns."""
+def test_the_check_program_ends_without_freeing_its_story(make_story: Callable[..., str], capsys: pytest.CaptureFixture[str],
+                                                         broken: bool, fmt: str) -> None:
+    """`kremlin-tui check` leaves its story to the operating system (neither module teardown nor
+    the last collection frees it) and otherwise ends as Python ends any program: its output,
+    all of it (a pipe buffers it), its exit status and the exit handlers are those of `main`
+    called in a process, which returns."""
     body = TWO_SCENES.replace("goto: end", "goto: nowhere, if: party > 500 and zz") if broken else TWO_SCENES
     story = make_story(body)
     status = main(["check", "--format", fmt, story])
@@ -199,7 +217,17 @@ def test_the_check_program_ends_once_its_output_is_out(make_story: Callable[...,
                             timeout=60, env=buffered)
     assert result.returncode == status
     assert result.stdout == expected.out + "exit handler ran\n"
-    assert result.stderr == expected.err  # and never "main returned"
+    assert result.stderr == expected.err + f"main returned {status}\n"  # and never "the story was freed"
+
+
+def test_the_witness_of_a_freed_story_speaks(mini: str) -> None:
+    """The test above is not blind: without `_end_the_check_program` the same program frees
+    its story, and says so."""
+    program = _PROGRAM.replace("checker.check_story = watched\n", "checker.check_story = watched\n"
+                               "import kremlin_tui.cli\nkremlin_tui.cli._end_the_check_program = lambda kept: None\n")
+    result = subprocess.run([sys.executable, "-c", program, mini], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0
+    assert result.stderr.splitlines() == ["the story was freed", "main returned 0"]
 
 
 def test_a_word_inside_a_longer_one_is_no_mention_where_the_search_starts() -> None:
