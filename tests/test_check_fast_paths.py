@@ -27,7 +27,7 @@ from kremlin_tui.loader import load_story
 from kremlin_tui.mentions import MentionIndex, mentioned_in_any
 from kremlin_tui.paths import default_story_dir
 from kremlin_tui.story_stats import WORD, node_templates, story_stats, words
-from kremlin_tui.template import Interp, Part, Text
+from kremlin_tui.template import Cond, Interp, Part, Text
 
 TESTS = Path(__file__).parent
 EXAMPLE = str(TESTS.parent / "examples" / "mod-example")
@@ -79,14 +79,29 @@ def _whole_opening(parts: list[Part]) -> str | None:
 
 PIECES = ["Because", "because ", "BECAUSE", "Since", "thanks to", "Thanks  to", "now that", "as a result of",
           "As a result ofs", "after you", "Having", "Becauses", "*", "_", ">", "#", "`", '"', "“", " ", "\n",
-          "\t", "  ", "x", "Trotsky", ",", "—", "ſince", "K"]
+          "\t", "  ", "x", "Trotsky", ",", "—", "ſince", "K", "\u00a0", "\u2003", "\x00", "B", "s", "ſ", "h", "", "{"]
+
+
+def _part(piece: str) -> Part:
+    if piece == "{expr}":
+        return Interp(Expr("x", parse("x"), None))
+    if piece == "{if}":  # a nested passage: not part of the opening
+        return Cond([(Expr("x", parse("x"), None), [Text("Because")]), (None, [Text("x")])])
+    return Text(piece)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.one_of(st.lists(st.sampled_from(PIECES), max_size=25).map("".join),
+                          st.sampled_from(["{expr}", "{if}"])), max_size=5))
+def test_a_callback_is_found_from_the_first_characters_as_from_the_whole_passage(pieces: list[str]) -> None:
+    parts = [_part(piece) for piece in pieces]
+    assert callback_opening(parts) == _whole_opening(parts)
 
 
 @settings(max_examples=600, deadline=None)
-@given(st.lists(st.one_of(st.lists(st.sampled_from(PIECES), max_size=25).map("".join),
-                          st.just("{expr}")), max_size=5))
-def test_a_callback_is_found_from_the_first_characters_as_from_the_whole_passage(pieces: list[str]) -> None:
-    parts: list[Part] = [Interp(Expr("x", parse("x"), None)) if piece == "{expr}" else Text(piece) for piece in pieces]
+@given(st.lists(st.text(max_size=12) | st.sampled_from(["{expr}", "{if}"]), max_size=4))
+def test_a_callback_is_found_in_any_text_as_from_the_whole_passage(pieces: list[str]) -> None:
+    parts = [_part(piece) for piece in pieces]
     assert callback_opening(parts) == _whole_opening(parts)
 
 

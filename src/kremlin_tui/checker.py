@@ -16,14 +16,15 @@ from typing import Any
 
 from kremlin_tui.analysed import remembered, truth_of, value_of
 from kremlin_tui.builder.state import story_variables
+from kremlin_tui.checker_index import CODEX, StoryIndex, text_name
 from kremlin_tui.diagnostics import Collector, Diagnostic, Pos
 from kremlin_tui.expr import NUM, Ast, Expr, ExprError, Scope, reads
-from kremlin_tui.label_hints import check_callbacks, check_labels, conditional_passages
+from kremlin_tui.label_hints import check_callbacks, check_labels
 from kremlin_tui.loader import load_story_with_diagnostics
 from kremlin_tui.mentions import mentioned_in_any
 from kremlin_tui.model import Choice, Effect, EffectOp, Node, Story
 from kremlin_tui.records import dataclass
-from kremlin_tui.story_stats import node_templates, story_stats
+from kremlin_tui.story_stats import story_stats
 from kremlin_tui.structure import check_structure, cyclic_scenes
 from kremlin_tui.template import Cond, Template, Text
 
@@ -93,18 +94,9 @@ def all_effects(story: Story) -> Iterator[tuple[Node, Choice, Effect]]:
                     yield node, choice, effect
 
 
-def refined_scope(story: Story) -> Scope:
+def refined_scope(story: Story, index: StoryIndex | None = None) -> Scope:
     """The names of the story, with each flag limited to the values something can give it."""
-    possible: dict[str, set[Any]] = {f.id: {f.initial} for f in story.flags.values()}
-    for _node, _choice, effect in all_effects(story):
-        if effect.target not in possible or effect.value is None:
-            continue
-        const = effect.value.constant()
-        flag = story.flags[effect.target]
-        if const is not None:
-            possible[effect.target].add(const)
-        else:
-            possible[effect.target] |= set(flag.values) if flag.values else {True, False}
+    possible = (index or StoryIndex(story)).flag_values
     variables = story_variables(story.stats, story.relations, story.flags, possible)
     choices = {f"{n.id}.{c.id}" for n in story.nodes.values() for c in n.choices}
     return remembered(Scope(variables, set(story.nodes), choices, set(story.relations)))
@@ -114,19 +106,9 @@ def truth(expr: Expr | None, scope: Scope) -> frozenset[bool]:
     return truth_of(expr, scope)  # an error is BOTH: already reported by the loader
 
 
-def _templates(story: Story) -> Iterator[tuple[str, Template]]:
-    for node in story.nodes.values():
-        yield from node_templates(node)
-    for entry in story.codex.values():
-        yield f"codex '{entry.id}'", entry.text
-
-
-def _conditions(template: Template) -> Iterator[Expr]:
-    return (expr for expr, _body in conditional_passages(template))
-
-
 def analyse(story: Story, out: Collector) -> None:
-    scope = refined_scope(story)
+    walked = StoryIndex(story)
+    scope = refined_scope(story, walked)
     never = frozenset({False})
     flag_hint = _flag_hint(story, scope)
 
@@ -150,22 +132,22 @@ def analyse(story: Story, out: Collector) -> None:
         if node.event and node.event.condition is not None and truth(node.event.condition, scope) == never:
             out.error(node.event.condition.pos, "never-true",
                       f"event '{node.id}' can never fire: {node.event.condition.source}{flag_hint(node.event.condition)}")
-    templates = list(_templates(story))  # (walked by two passes)
-    for where, template in templates:
-        for cond in _conditions(template):
+    for at, passages in walked.passages.items():
+        for cond, _body in passages:
             if truth(cond, scope) == never:
-                out.error(cond.pos, "never-true", f"in {where}: {{if {cond.source}}} can never hold{flag_hint(cond)}")
+                out.error(cond.pos, "never-true",
+                          f"in {text_name(walked.texts[at])}: {{if {cond.source}}} can never hold{flag_hint(cond)}")
 
-    _reachability(story, out, available, scope)
+    _reachability(story, out, available, scope, walked)
     _codex_matches(story, out)
-    for where, template, owner in _list_like_texts(story):
+    for where, template, owner in _list_like_texts(walked):
         _accidental_lists(where, template, owner, out)
     _dead_ends(story, out, scope)
     _time_travel(story, out)
-    check_structure(story, out, available, scope, templates)  # no ending, traps, x / 0
-    _codex_coverage(story, out)
+    check_structure(story, out, available, scope, walked)  # no ending, traps, x / 0
+    _codex_coverage(story, out, walked)
     check_labels(story, scope, out)  # hand-written hints that contradict the effects
-    check_callbacks(story, out)  # "Because …" texts on flags several choices set
+    check_callbacks(story, out, walked)  # "Because …" texts on flags several choices set
 
 
 def _flag_hint(story: Story, scope: Scope) -> Any:
@@ -189,7 +171,8 @@ def _names(ast: Ast) -> Iterator[str]:
     return (name for name, how in reads(ast) if how == "var")
 
 
-def _reachability(story: Story, out: Collector, available: dict[tuple[str, str], bool], scope: Scope) -> None:
+def _reachability(story: Story, out: Collector, available: dict[tuple[str, str], bool], scope: Scope,
+                  index: StoryIndex) -> None:
     never = frozenset({False})
     reached: set[str] = {story.campaign.start}
     frontier = [story.campaign.start]
@@ -204,8 +187,7 @@ def _reachability(story: Story, out: Collector, available: dict[tuple[str, str],
             for choice in node.choices:
                 if not available[(node.id, choice.id)]:
                     continue
-                effects = list(choice.effects) + [e for o in choice.outcomes for e in o.effects]
-                scheduled.update(e.target for e in effects if e.op == _SCHEDULE)
+                scheduled.update(index.schedules.get(id(choice), ()))
                 for target in choice.destinations():
                     if target not in reached:
                         reached.add(target)
@@ -278,11 +260,11 @@ def _time_travel(story: Story, out: Collector) -> None:
                                 f"'{node.id}.{choice.id}' leads from {node.date.iso()} back to '{dest.id}' ({dest.date.iso()})")
 
 
-def _codex_coverage(story: Story, out: Collector) -> None:
+def _codex_coverage(story: Story, out: Collector, index: StoryIndex | None = None) -> None:
     """Warn of codex entries nothing unlocks. Most are unlocked by name (a scene's `codex`, an
     `unlock` effect); only the words of the others are looked for in the scenes' texts (every
     passage, conditional or not), at once (`mentioned_in_any`), not text by text."""
-    unlocked = {e.target for _n, _c, e in all_effects(story) if e.op == _UNLOCK}
+    unlocked = set((index or StoryIndex(story)).unlocked)
     for node in story.nodes.values():
         unlocked.update(node.codex)
     others = [entry for entry in story.codex.values() if entry.id not in unlocked]
@@ -351,24 +333,20 @@ _FIRST_LINE_ITEM = re.compile(r"\s*(?:[-*+]|\d+[.)])\s")
 _LATER_LINE_ITEM = re.compile(r"\n\s*(?:[-*+]|\d+[.)])\s")
 
 
-def _list_like_texts(story: Story) -> Iterator[tuple[str, Template, Pos]]:
+def _list_like_texts(index: StoryIndex) -> Iterator[tuple[str, Template, Pos]]:
     """Every text with a line that starts like a list item (few do), with its owner's name and
-    position (a template keeps no position of its own); the names are made only for these."""
-    for node in story.nodes.values():
-        for template in (node.text, node.divergence):
-            if template is not None and _may_hold_list(template.source):
-                yield f"'{node.id}'", template, node.pos
-        for choice in node.choices:
-            for template in (choice.label, choice.result, *(o.result for o in choice.outcomes)):
-                if template is not None and _may_hold_list(template.source):
-                    yield f"'{node.id}.{choice.id}'", template, choice.pos
-    for entry in story.codex.values():
-        if _may_hold_list(entry.text.source):
-            yield f"codex '{entry.id}'", entry.text, entry.pos
-
-
-def _may_hold_list(source: str) -> bool:
-    return bool(_FIRST_LINE_ITEM.match(source) or _LATER_LINE_ITEM.search(source))
+    position (a template keeps no position of its own); the names are made only for these.
+    (One search of all the texts joined cost more: joining a megabyte of texts of different
+    string kinds copies it twice.)"""
+    for template, which, owner, choice in index.texts:
+        source = template.source
+        if not (_FIRST_LINE_ITEM.match(source) or _LATER_LINE_ITEM.search(source)):
+            continue
+        if which == CODEX or choice < 0:
+            yield (f"codex '{owner.id}'" if which == CODEX else f"'{owner.id}'"), template, owner.pos
+        else:
+            made = owner.choices[choice]  # type: ignore[union-attr]
+            yield f"'{owner.id}.{made.id}'", template, made.pos
 
 
 def _accidental_lists(where: str, template: Template, owner: Pos, out: Collector) -> None:

@@ -16,6 +16,7 @@ generated ones):
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from kremlin_tui.memo import memo
@@ -54,6 +55,20 @@ def node_templates(node: Node) -> list[tuple[str, Template]]:
     return found
 
 
+def _sources(node: Node) -> Iterator[str]:
+    """The sources of `node_templates(node)`, without naming each."""
+    yield node.text.source
+    if node.divergence:
+        yield node.divergence.source
+    for choice in node.choices:
+        yield choice.label.source
+        if choice.result:
+            yield choice.result.source
+        for outcome in choice.outcomes:
+            if outcome.result:
+                yield outcome.result.source
+
+
 def story_stats(story: Story) -> dict[str, Any]:
     """The figures `check` prints under its report (and puts in its JSON)."""
     nodes = story.nodes.values()
@@ -64,7 +79,7 @@ def story_stats(story: Story) -> dict[str, Any]:
     for node in nodes:
         entry = per_chapter.setdefault(node.chapter or "-", {"scenes": 0, "events": 0, "endings": 0, "words": 0})
         entry[node.kind + "s"] += 1
-        count = words("\x00".join(t.source for _where, t in node_templates(node)))  # each text counted once
+        count = words("\x00".join(_sources(node)))  # each text counted once
         entry["words"] += count
         total_words += count
     return {

@@ -11,24 +11,22 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from kremlin_tui.analysed import truth_of
+from kremlin_tui.checker_index import StoryIndex
 from kremlin_tui.diagnostics import Collector, shown
 from kremlin_tui.expr import NUM, Arith, Ast, Expr, ExprError, Scope, analyze
-from kremlin_tui.model import EffectOp, Node, Story
-from kremlin_tui.template import Template
-
-_SCHEDULE = EffectOp.SCHEDULE  # (bound once: an enum member's lookup costs ~75 ns in 3.11)
+from kremlin_tui.model import Node, Story
 
 
 def check_structure(story: Story, out: Collector, available: dict[tuple[str, str], bool], scope: Scope,
-                    templates: Iterable[tuple[str, Template]]) -> None:
+                    index: StoryIndex) -> None:
     _closed_windows(story, out)
     endings = [n for n in story.nodes.values() if n.is_ending]
     if not endings:
         out.error(story.campaign.pos, "no-ending",
                   "the story has no ending: every game would go on for ever (add one under 'endings')")
     else:
-        _traps(story, out, available, scope)
-    _zero_divisors(story, out, scope, templates)
+        _traps(story, out, available, scope, index.scheduled)
+    _zero_divisors(out, scope, _expressions(index))
 
 
 # -- loops with no way out ---------------------------------------------------------------------
@@ -61,11 +59,10 @@ def _fires(event: Node, scope: Scope) -> bool:
     return True in truth_of(condition, scope)
 
 
-def _traps(story: Story, out: Collector, available: dict[tuple[str, str], bool], scope: Scope) -> None:
+def _traps(story: Story, out: Collector, available: dict[tuple[str, str], bool], scope: Scope,
+           scheduled: set[str]) -> None:
     nodes = story.nodes
     edges = {nid: [t for t in _targets(node, available) if t in nodes] for nid, node in nodes.items()}
-    scheduled = {e.target for n in nodes.values() for c in n.choices
-                 for e in (*c.effects, *(x for o in c.outcomes for x in o.effects)) if e.op == _SCHEDULE}
     events = [n for n in nodes.values() if n.event is not None and (not n.event.scheduled or n.id in scheduled)
               and _fires(n, scope)]
     # Which scenes can still reach an ending: walk the edges backwards from the endings.
@@ -191,20 +188,13 @@ def _components(members: set[str], edges: dict[str, list[str]]) -> tuple[list[se
 # -- division by a divisor that is always zero ---------------------------------------------------
 
 
-def _expressions(story: Story, templates: Iterable[tuple[str, Template]]) -> Iterator[Expr]:
-    for node in story.nodes.values():
-        if node.event is not None and node.event.condition is not None:
-            yield node.event.condition
-        for choice in node.choices:
-            if choice.condition is not None:
-                yield choice.condition
-            for effect in (*choice.effects, *(e for o in choice.outcomes for e in o.effects)):
-                if effect.value is not None:
-                    yield effect.value
-            for outcome in choice.outcomes:
-                yield outcome.weight
-    for _where, template in templates:
-        if "/" in template.source or "%" in template.source:  # (its expressions are parts of its source)
+def _expressions(index: StoryIndex) -> Iterator[Expr]:
+    """The expressions that may divide: the story's (conditions, effects, weights) whose source
+    has '/' or '%', then every expression of a text that has one (its expressions are parts of
+    its source)."""
+    yield from index.dividing
+    for template, _which, _owner, _choice in index.texts:
+        if "/" in template.source or "%" in template.source:
             for expr, _offset in template.exprs:
                 yield expr
 
@@ -219,9 +209,9 @@ def _divisions(ast: Ast) -> Iterator[tuple[str, Ast]]:
         stack.extend(node.children())
 
 
-def _zero_divisors(story: Story, out: Collector, scope: Scope, templates: Iterable[tuple[str, Template]]) -> None:
+def _zero_divisors(out: Collector, scope: Scope, expressions: Iterable[Expr]) -> None:
     seen: set[int] = set()
-    for expr in _expressions(story, templates):
+    for expr in expressions:
         if id(expr) in seen or ("/" not in expr.source and "%" not in expr.source):
             continue  # (an expression divides only where its source has '/' or '%')
         seen.add(id(expr))
