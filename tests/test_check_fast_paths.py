@@ -79,7 +79,8 @@ def _whole_opening(parts: list[Part]) -> str | None:
 
 PIECES = ["Because", "because ", "BECAUSE", "Since", "thanks to", "Thanks  to", "now that", "as a result of",
           "As a result ofs", "after you", "Having", "Becauses", "*", "_", ">", "#", "`", '"', "“", " ", "\n",
-          "\t", "  ", "x", "Trotsky", ",", "—", "ſince", "K", "\u00a0", "\u2003", "\x00", "B", "s", "ſ", "h", "", "{"]
+          "\t", "  ", "x", "Trotsky", ",", "—", "ſince", "K", "\u00a0", "\u2003", "\x00", "B", "s", "ſ", "h", "", "{",
+          "T", "t", "Th", "The", "ecause", "ince", "e", "hanks to", "anks to", "ow that", "fter you", "aving", "a", "*B"]
 
 
 def _part(piece: str) -> Part:
@@ -101,6 +102,16 @@ def test_a_callback_is_found_from_the_first_characters_as_from_the_whole_passage
 @settings(max_examples=600, deadline=None)
 @given(st.lists(st.text(max_size=12) | st.sampled_from(["{expr}", "{if}"]), max_size=4))
 def test_a_callback_is_found_in_any_text_as_from_the_whole_passage(pieces: list[str]) -> None:
+    parts = [_part(piece) for piece in pieces]
+    assert callback_opening(parts) == _whole_opening(parts)
+
+
+@pytest.mark.parametrize("pieces", [["B", "{if}", "ecause of you"], ["Th", "{if}", "anks to you"], ["T", "hanks to you"],
+                                    ["*", "B", "*ecause"], ["  ", "Si", "nce"], ["Th", "{expr}"], ["N", "ow that"],
+                                    ["A", "{if}", "s a result of"], ["H", "aving"], ["Be", "{if}", "cause"]])
+def test_a_callback_word_split_between_parts_is_read_whole(pieces: list[str]) -> None:
+    """A text's first word may end in the next part (a nested passage between them shows
+    nothing of itself in the opening): only the whole passage shows it."""
     parts = [_part(piece) for piece in pieces]
     assert callback_opening(parts) == _whole_opening(parts)
 

@@ -340,7 +340,7 @@ def _list_like_texts(index: StoryIndex) -> Iterator[tuple[str, Template, Pos]]:
     string kinds copies it twice.)"""
     for template, which, owner, choice in index.texts:
         source = template.source
-        if not (_FIRST_LINE_ITEM.match(source) or _LATER_LINE_ITEM.search(source)):
+        if not (_FIRST_LINE_ITEM.match(source) or ("\n" in source and _LATER_LINE_ITEM.search(source))):
             continue
         if which == CODEX or choice < 0:
             yield (f"codex '{owner.id}'" if which == CODEX else f"'{owner.id}'"), template, owner.pos
