@@ -158,13 +158,17 @@ def _results_differ(choice: Choice) -> bool:
     return len(seen) > 1
 
 
-def _check_hint(hint: Hint, choice: Choice, scope: Scope, gamble_said: bool) -> str | None:
+def _check_hint(hint: Hint, choice: Choice, scope: Scope, gamble_said: bool,
+                ways: list[tuple[Effect, ...]] | None = None) -> str | None:
     """Why `hint` is untrue of `choice`, or None. A hint may mean several variables ("CCP":
-    the relation and the hidden stat); it is true if one of them moves its way on every path."""
+    the relation and the hidden stat); it is true if one of them moves its way on every path.
+    (`ways`: the choice's `paths`, if the caller has them.)"""
     up = hint.up
     moved: list[list[Span]] = []
+    if ways is None:
+        ways = paths(choice)
     for name in sorted(hint.names):
-        per_path = [change_span(path, name, scope) or (0.0, 0.0) for path in paths(choice)]
+        per_path = [change_span(path, name, scope) or (0.0, 0.0) for path in ways]
         if all(span == (0.0, 0.0) for span in per_path):
             continue
         if any(math.isinf(lo) or math.isinf(hi) for lo, hi in per_path):
@@ -196,18 +200,21 @@ def check_labels(story: Story, scope: Scope, out: Collector) -> None:
                 continue
             where = f"'{node.id}.{choice.id}'"
             warned = False
+            ways = None
             for hint in hints:
                 if not hint.names:
                     continue  # "(your health ▼)": not a stat the checker knows
-                problem = _check_hint(hint, choice, scope, gamble_said)
+                if ways is None:
+                    ways = paths(choice)
+                problem = _check_hint(hint, choice, scope, gamble_said, ways)
                 if problem:
                     warned = True
                     out.warning(choice.pos, "label-hint",
                                 f"the label of {where} says ({hint.text}), but {problem}")
-            differ = _results_differ(choice)
-            if gamble_said and not differ:
-                out.warning(choice.pos, "label-hint", f"the label of {where} says it is a gamble, but it has one possible result")
-            elif differ and not gamble_said and hints and not warned:
+            if gamble_said:  # (whether the results differ is worked out only where it matters)
+                if not _results_differ(choice):
+                    out.warning(choice.pos, "label-hint", f"the label of {where} says it is a gamble, but it has one possible result")
+            elif hints and not warned and _results_differ(choice):
                 out.warning(choice.pos, "gamble-hint",
                             f"the label of {where} lists consequences as if certain, but its outcomes have "
                             "different results: add 'a gamble' to the hint, or drop the hint (the game shows the odds)")
