@@ -10,13 +10,17 @@ must the figures of the summary.
 from __future__ import annotations
 
 import functools
+import math
 import random
 import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import checker_reference as reference
 from kremlin_tui.checker import Collector, _list_like_texts, analyse, load_story_with_diagnostics, refined_scope
@@ -127,3 +131,31 @@ def test_the_shipped_stories_are_reported_as_before(dirs: list[str]) -> None:
 def test_an_edited_story_is_reported_as_before(seed: int, tmp_path: Path) -> None:
     found = _same_reports([_mutated(seed, 40 + 10 * seed, tmp_path / "story")])
     assert found > 0  # the edits broke something: the passes had something to say
+
+
+SPANS = st.tuples(st.sampled_from([-math.inf, -2.5, -1, 0, 0.0, 1, 3.5, math.inf]),
+                  st.sampled_from([-math.inf, -2.5, -1, 0, 0.0, 1, 3.5, math.inf]))
+
+
+@settings(max_examples=800, deadline=None)
+@given(names=st.lists(st.lists(st.none() | SPANS, min_size=1, max_size=3), min_size=1, max_size=3),
+       up=st.booleans(), gamble=st.booleans(), outcomes=st.integers(0, 3))
+def test_a_hint_is_judged_as_before_on_any_changes(names: list[list[tuple[float, float] | None]], up: bool, gamble: bool,
+                                                  outcomes: int) -> None:
+    """`_check_hint`'s verdict from each name's change on each path (None: not touched), any
+    mix of rises, falls, zero, unbounded: the same as the old code's."""
+    from kremlin_tui import label_hints
+
+    ways = [(i,) for i in range(len(names[0]))]
+    spans = {f"v{n}": changes + [None] * (len(ways) - len(changes)) for n, changes in enumerate(names)}
+    choice = SimpleNamespace(outcomes=(None,) * outcomes, effects=())
+    hint = label_hints.Hint("v ▲", frozenset(spans), up)
+
+    def change_span(path: tuple[int, ...], name: str, _scope: object) -> tuple[float, float] | None:
+        return spans[name][path[0]] if path[0] < len(spans[name]) else None
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(label_hints, "change_span", change_span)
+        patch.setattr(reference, "change_span", change_span)
+        patch.setattr(reference, "paths", lambda _choice: ways)
+        assert label_hints._check_hint(hint, choice, None, gamble, ways) == reference._check_hint(hint, choice, None, gamble)

@@ -52,6 +52,8 @@ _ADD, _SUBTRACT, _SET, _SCHEDULE, _UNLOCK = EffectOp.ADD, EffectOp.SUBTRACT, Eff
 
 Span = tuple[float, float]  # the range a stat's change can take on one path through a choice
 UNKNOWN: Span = (-math.inf, math.inf)
+_NO_CHANGE: Span = (0.0, 0.0)
+_INFINITE = (math.inf, -math.inf)  # (`x in _INFINITE`: math.isinf(x), without a call)
 
 
 @dataclass(frozen=True)
@@ -168,12 +170,16 @@ def _check_hint(hint: Hint, choice: Choice, scope: Scope, gamble_said: bool,
     if ways is None:
         ways = paths(choice)
     for name in sorted(hint.names):
-        per_path = [change_span(path, name, scope) or (0.0, 0.0) for path in ways]
-        if all(span == (0.0, 0.0) for span in per_path):
+        per_path = [change_span(path, name, scope) or _NO_CHANGE for path in ways]
+        if per_path.count(_NO_CHANGE) == len(per_path):  # (plain loops: the ~1,300 hints of a story)
             continue
-        if any(math.isinf(lo) or math.isinf(hi) for lo, hi in per_path):
-            return None  # set to a value, or by an expression the checker cannot bound: no claim
-        if all((lo > 0) if up else (hi < 0) for lo, hi in per_path):
+        holds = True
+        for lo, hi in per_path:
+            if lo in _INFINITE or hi in _INFINITE:
+                return None  # set to a value, or by an expression the checker cannot bound: no claim
+            if (lo <= 0) if up else (hi >= 0):
+                holds = False
+        if holds:
             return None
         moved.append(per_path)
     word, other = ("rise", "fall") if up else ("fall", "rise")
