@@ -141,3 +141,26 @@ def test_limits_of_length_and_digits_are_those_of_the_reference() -> None:
     for source in ["1" * 16, "x + " + "9" * 40, "a" * (MAX_EXPR_CHARS + 1), "1 " * (MAX_EXPR_CHARS // 2), "' " + "9" * 20,
                    "9" * 16 + " $", "$ " + "9" * 16, "", "   ", "\t\n"]:
         _same(source)
+
+
+# -- the usual short shapes, read by one regex (expr_syntax._short) ---------------------------------
+
+_CALLED = st.sampled_from([*sorted(BUILTINS), "nope"]).flatmap(
+    lambda name: st.tuples(_NAMES, _BLANKS).map(lambda arg: f"{name}({arg[1]}{arg[0]}{arg[1]})"))
+_OPERAND = _NAMES | _NUMBERS | _STRINGS | _CALLED
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.sampled_from(["", "not ", "not  ", "not\t", "not", "nota "]), _OPERAND, _BLANKS,
+       st.sampled_from(["", "", "==", "!=", "<", "<=", ">", ">=", "=", "=>", "<<"]), _BLANKS, _OPERAND, _BLANKS)
+def test_short_shapes_read_by_the_regex_parse_as_the_reference_parses_them(negation: str, left: str, blank: str, op: str,
+                                                                          blank2: str, right: str, edge: str) -> None:
+    _same(edge + negation + left + (blank + op + blank2 + right if op else "") + edge)
+
+
+@pytest.mark.parametrize("source", ["party", " party ", "not party", "party >= 40", "x==y", "stance == 'hard'", 'a != ""',
+                                    "chose(scene.choice)", "visited( scene ) > 0", "not chose(a.b)", "40", "1.5", "'calm'",
+                                    "true", "false", "not visited(a) < 'x'"])
+def test_the_usual_shapes_take_the_short_way(source: str) -> None:
+    assert expr_syntax._short(source) is not None
+    _same(source)

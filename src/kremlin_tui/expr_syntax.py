@@ -279,12 +279,66 @@ class _Parser:
         return ""
 
 
+# The shapes half of a story's expressions take (`flag`, `not flag`, `party >= 40`,
+# `stance == 'hard'`, `chose(scene.choice)`, `visited(scene) > 0`, a literal), read by one regex
+# instead of the tokenizer and the parser: the same tree, offsets included. Anything else, a
+# keyword in a name's place, and so every error, takes the long way.
+_NAME = r"[A-Za-z_][A-Za-z0-9_]*+"  # (possessive, as every repeat here: a source of another shape fails at once)
+_SHORT = re.compile(rf"""\s*+(?:
+    (?P<not>not\s++)?+(?:(?P<call>{_NAME})\(\s*+(?P<arg>{_NAME}(?:\.{_NAME})*+)\s*+\)|(?P<name>{_NAME}))
+        (?:\s*+(?P<op>[=!<>]=|<|>)\s*+(?:(?P<num>[0-9]++(?:\.[0-9]++)?+)|'(?P<one>[^']*+)'|"(?P<two>[^"]*+)"|(?P<right>{_NAME})))?+
+  | (?P<number>[0-9]++(?:\.[0-9]++)?+)|'(?P<single>[^']*+)'|"(?P<double>[^"]*+)"
+)\s*+""", re.VERBOSE)
+
+
+def _short(source: str) -> Ast | None:
+    """The tree of a source of one of the usual shapes (see _SHORT), or None."""
+    match = _SHORT.fullmatch(source)
+    if match is None:
+        return None
+    name, call, right = match.group("name", "call", "right")
+    if name is not None or call is not None:
+        if name in KEYWORDS or right in KEYWORDS or match.group("arg") in KEYWORDS:
+            bare = name in ("true", "false") and not match.group("op") and not match.group("not")
+            return Const(name == "true") if bare else None
+        if call is not None:
+            entry = BUILTINS.get(call)
+            if entry is None or not entry.takes_name:
+                return None  # (its argument is an expression)
+            node: Ast = Call(call, (Ref(match.group("arg"), match.start("arg")),), match.start("call"))
+        else:
+            node = Var(name, match.start("name"))
+        op = match.group("op")
+        if op is not None:
+            operand = _literal(match.group("num"), match.group("one"), match.group("two"))
+            if operand is None:
+                if right is None:
+                    return None
+                operand = Var(right, match.start("right"))
+            node = Cmp((op,), (node, operand))
+        return Not(node) if match.group("not") else node
+    return _literal(match.group("number"), match.group("single"), match.group("double"))
+
+
+def _literal(number: str | None, single: str | None, double: str | None) -> Const | None:
+    """A number (None if it has too many digits: an error the long way reports), or a text."""
+    if number is not None:
+        return None if len(number.split(".", 1)[0]) > MAX_DIGITS else Const(float(number) if "." in number else int(number))
+    if single is not None:
+        return Const(single)
+    return None if double is None else Const(double)
+
+
 @functools.lru_cache(maxsize=8192)
 def parse(source: str) -> Ast:
     """Parse an expression; raises ExprError with the offending offset.
 
     Memoised: stories repeat the same small expressions ({year}, `party >= 40`) many times,
     and the tree is immutable, safe to share."""
+    if source.count(" ") <= 3 and "," not in source and len(source) <= 200:  # (a longer one may be too long)
+        tree = _short(source)
+        if tree is not None:
+            return tree
     parser = _Parser(source)
     ast = parser.parse()
     # A long chain such as 1 + 1 + ... nests one level per operator. Every node takes at least
