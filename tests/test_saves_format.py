@@ -215,3 +215,17 @@ def test_what_no_longer_fits_is_listed_in_the_story_order_whatever_the_order_of_
     problems = state_problems(mini, state)
     assert len(problems) == 3 and problems == state_problems(mini, shuffled)
     assert problems[0].startswith("'party'") and problems[-1].startswith("the flag 'went_back'")
+
+
+@pytest.mark.parametrize("field", ["kind", "label", "polarity"])
+def test_a_change_the_story_described_otherwise_mid_game_is_kept_in_full(mini: Story, field: str) -> None:
+    """`names` holds a variable's first description; a later change shown otherwise (the story
+    was edited between two decisions) is written as the full record, and read back as shown."""
+    state = played(mini).state
+    second = state.history[1].changes[0]
+    assert second.name == "party"
+    state.history[1].changes[0] = second._replace(**{field: {"kind": ChangeKind.HIDDEN, "label": "Renamed",
+                                                             "polarity": "down"}[field]})
+    row = document(state, mini)["state"]["history"][1]
+    assert row[6][0] == state.history[1].changes[0].to_json()
+    assert read_save_bytes(encode(document(state, mini))).state == state

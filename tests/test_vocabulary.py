@@ -1,5 +1,5 @@
 """Issue 19: fixed vocabularies are StrEnums with one home (model.NodeKind, model.EffectOp,
-spec.Polarity; the load screen's rows: tui.screens.saves.RowKind; the story map's arrows:
+spec.Polarity, state.ChangeKind; the load screen's rows: tui.screens.saves.RowKind; the story map's arrows:
 graph.EdgeKind; the language server's completions: lsp.index.CompletionKind; an expression's
 value: expr_base.ValueKind; a problem's severity: diagnostics.Severity; a date's precision:
 dates.Precision), and code compares with their members, not with the words written out again:
@@ -22,11 +22,12 @@ from kremlin_tui.graph import EdgeKind
 from kremlin_tui.lsp.index import CompletionKind
 from kremlin_tui.model import EffectOp, NodeKind
 from kremlin_tui.spec import Polarity
+from kremlin_tui.state import ChangeKind
 from kremlin_tui.tui.screens.saves import RowKind
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "kremlin_tui"
 # what a name or attribute called so holds -> the words of its vocabulary
-VOCABULARIES = {"kind": {str(k) for k in (*NodeKind, *RowKind, *EdgeKind, *CompletionKind)}, "op": {str(o) for o in EffectOp},
+VOCABULARIES = {"kind": {str(k) for k in (*NodeKind, *RowKind, *EdgeKind, *CompletionKind, *ChangeKind)}, "op": {str(o) for o in EffectOp},
                 "polarity": {str(p) for p in Polarity}, "severity": {str(s) for s in Severity},
                 "precision": {str(p) for p in Precision}}
 # An expression's value kind (`value.kind == "num"`) as an attribute only: the tokenizer's own
@@ -112,4 +113,4 @@ def test_the_scan_finds_what_it_looks_for(tmp_path: Path) -> None:
     sample.write_text('def f(scene, effect, polarity, value, kind):\n    return scene.kind == "ending" or effect.op in ("+=", "x") '
                       'or polarity != "up" or scene.kind == "hidden" or value.kind != "num" or kind == "str"\n', encoding="utf-8")
     assert _spelled_out(sample, tmp_path) == {"sample.py: kind == 'ending'", "sample.py: op == '+='", "sample.py: polarity == 'up'",
-                                              "sample.py: .kind == 'num'"}
+                                              "sample.py: .kind == 'num'", "sample.py: kind == 'hidden'"}  # a ChangeKind word

@@ -22,10 +22,12 @@ from kremlin_tui.model import CodexEntry, Story
 from kremlin_tui.preview import ChoicePreview, Preview
 from kremlin_tui.safetext import safe_line
 from kremlin_tui.spec import Polarity
+from kremlin_tui.state import ChangeKind
 
 UP, DOWN = "▲", "▼"
 _UP, _NEUTRAL = Polarity.UP, Polarity.NEUTRAL  # bound once: an enum member's lookup costs ~0.5 µs in 3.11
-SHOWN_KINDS = ("stat", "relation")  # hidden stats and flags never show as numbers
+SHOWN_KINDS = (ChangeKind.STAT, ChangeKind.RELATION)  # hidden stats and flags never show as numbers
+_HIDDEN = ChangeKind.HIDDEN
 
 
 class Verdict(StrEnum):
@@ -240,7 +242,7 @@ def outcome(story: Story, result: TurnResult) -> Outcome:
         label=without_hint(result.label),
         result=result.result,
         changes=change_deltas(result.changes),
-        hidden_shift=any(c.kind == "hidden" for c in result.changes),
+        hidden_shift=any(c.kind == _HIDDEN for c in result.changes),
         codex=tuple(story.codex[c].title for c in result.codex if c in story.codex),
         events=tuple(result.events),
     )

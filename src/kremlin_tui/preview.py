@@ -20,7 +20,7 @@ from kremlin_tui.dates import GameDate
 from kremlin_tui.effects import apply_effects, outcome_chances
 from kremlin_tui.expr import CALENDAR, Expr, reads
 from kremlin_tui.model import Choice, NodeKind, Story
-from kremlin_tui.state import built
+from kremlin_tui.state import ChangeKind, built
 
 if TYPE_CHECKING:
     from kremlin_tui.engine import GameState
@@ -67,6 +67,7 @@ class ChoicePreview:
 
 
 CERTAIN = ChoicePreview((), (), ())
+_FLAG = ChangeKind.FLAG  # bound once: looked up for every previewed change
 
 
 # a result: the changed variables (name -> (old, new)), the destination, the schedule and codex
@@ -188,7 +189,7 @@ def _previews(story: Story, changes: dict[str, tuple[Any, Any]], shown: frozense
             continue
         old, new = changes[name]
         label, polarity, kind = described[name]
-        delta = 0 if kind == "flag" else new - old
+        delta = 0 if kind == _FLAG else new - old
         out.append(built(Preview, name=name, label=label, delta=delta, polarity=polarity, kind=kind, new=new))
     return tuple(out)
 

@@ -18,6 +18,7 @@ from kremlin_tui.dates import MONTHS, GameDate
 from kremlin_tui.engine import PROVENANCE_DEPTH
 from kremlin_tui.expr import And, Arith, Ast, Call, Cmp, Const, Neg, Not, Or, Ref, Var, format_value, reads
 from kremlin_tui.model import EffectOp, FlagDef, Node, Story
+from kremlin_tui.state import ChangeKind
 from kremlin_tui.template import Cond, Template
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 _HINT = re.compile(r"\s*\((?=[^()]*(?:▲|▼|gamble))[^()]*\)\s*$")
 _OP_WORDS = {"<": "below", "<=": "at most", ">": "above", ">=": "at least", "==": "exactly", "!=": "not"}
 _FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+_SHOWN = (ChangeKind.STAT, ChangeKind.RELATION)  # the changes shown as numbers
 
 
 @dataclass(frozen=True)
@@ -346,7 +348,7 @@ def cause(game: Game, number: int, name: str = "") -> Cause:
     day = GameDate.parse(step.date).day
     detail = ""
     for change in step.changes:
-        if change.name == name and change.kind in ("stat", "relation") and change.delta:
+        if change.name == name and change.kind in _SHOWN and change.delta:
             detail = f"{change.label} {format_delta(change.delta)} ({format_value(change.old)} → {format_value(change.new)})"
     label = without_hint(step.label) if step.label != step.choice else _choice_label(node, step.choice)
     return Cause(number, f"{MONTHS[day.month - 1]} {day.year}", step.title or step.node, label,

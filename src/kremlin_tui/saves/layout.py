@@ -65,17 +65,25 @@ def _refuse(value: object) -> None:
 # each, ~100 a save. Without the C module (another Python), the encoder above.
 if json.encoder.c_make_encoder is not None:
     _c_compact = json.encoder.c_make_encoder(None, _refuse, _json_string, None, ":", ",", False, False, False)
+    # a mapping of scalars laid out an entry a line in one call: `{"a": 1,\n   "b": 2}`
+    _c_entries: Any = json.encoder.c_make_encoder(None, _refuse, _json_string, None, ": ", ",\n   ", False, False, False)
 
     def _json_compact(value: Any) -> str:
         return "".join(_c_compact(value, 0))
 else:  # pragma: no cover
     _json_compact = _compact_encoder.encode
+    _c_entries = None
+
+_SCALARS = frozenset((str, int, float, bool, type(None)))  # exact types: a subclass takes the general path
 
 
 def _rows(values: Any) -> str:
+    """An entry (a history row, a variable) a line, each entry compact."""
     if isinstance(values, dict):
+        if _c_entries is not None and all(type(v) in _SCALARS for v in values.values()):
+            return "{\n   " + "".join(_c_entries(values, 0))[1:-1] + "\n  }"  # vars, visits, scheduled
         return "{\n   " + ",\n   ".join(f"{_compact(k)}: {_compact(v)}" for k, v in values.items()) + "\n  }"
-    return "[\n   " + ",\n   ".join(_compact(v) for v in values) + "\n  ]"
+    return "[\n   " + ",\n   ".join(_json_compact(v) if type(v) is list else _compact(v) for v in values) + "\n  ]"
 
 
 # vars, visits and scheduled are laid out exactly as json.dumps(indent=1) lays them out, but each
