@@ -304,30 +304,33 @@ def _flag_value(ast: Ast, story: Story) -> tuple[str, str] | None:
 
 def check_callbacks(story: Story, out: Collector, index: StoryIndex | None = None) -> None:
     index = index or StoryIndex(story)
-    setters = index.setters
+    shared: dict[str, list[tuple[str, str, set[str]]]] = {}  # a condition's source -> its flags with several setters
     for at, (_template, which, owner, _choice) in enumerate(index.texts):
         if which == TEXT and owner.event is not None and owner.event.condition is not None:  # type: ignore[union-attr]
-            _check_callback(story, out, setters, owner.event.condition, owner.text.parts,  # type: ignore[union-attr]
+            _check_callback(story, out, index.setters, shared, owner.event.condition, owner.text.parts,  # type: ignore[union-attr]
                             f"event '{owner.id}'")
         if which in (LABEL, CODEX):
             continue
         for expr, body in index.passages.get(at, ()):
-            _check_callback(story, out, setters, expr, body, f"'{owner.id}'")
+            _check_callback(story, out, index.setters, shared, expr, body, f"'{owner.id}'")
 
 
-def _check_callback(story: Story, out: Collector, setters: dict[str, dict[str, set[str]]], expr: Expr,
-                    body: list[Part], where: str) -> None:
+def _check_callback(story: Story, out: Collector, setters: dict[str, dict[str, set[str]]],
+                    shared: dict[str, list[tuple[str, str, set[str]]]], expr: Expr, body: list[Part], where: str) -> None:
     """Warn if the passage `body`, shown when `expr` holds, reads like a callback (`callback_claim`)
-    while a flag the condition requires is set by several choices. (The claim, a search of the
-    whole passage, is read only for a passage with such a flag: most have none.)"""
-    shared = [(flag, value, choices) for flag, value in _required_flags(expr.ast, story)
-              if len(choices := setters.get(flag, {}).get(value, set())) > 1]
-    if not shared:
+    while a flag the condition requires is set by several choices. The flags are worked out once
+    per condition (`shared`: texts repeat their conditions); the claim, a search of the whole
+    passage, is read only for a passage with such a flag (most have none)."""
+    needs = shared.get(expr.source)
+    if needs is None:
+        needs = shared[expr.source] = [(flag, value, choices) for flag, value in _required_flags(expr.ast, story)
+                                       if len(choices := setters.get(flag, {}).get(value, set())) > 1]
+    if not needs:
         return
     opening = callback_claim(body)
     if opening is None:
         return
-    for flag, value, choices in shared:
+    for flag, value, choices in needs:
         shown = ", ".join(sorted(choices)[:4]) + (f" and {len(choices) - 4} more" if len(choices) > 4 else "")
         first = " ".join(opening.split()[:6])
         out.warning(expr.pos, "false-callback",
