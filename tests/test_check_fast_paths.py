@@ -163,9 +163,30 @@ def test_mentions_in_any_text_are_the_mentions_of_each_text(words: list[tuple[st
     assert mentioned_in_any(words, texts) == {cid for text in texts for cid in index.find(text)}
 
 
+def test_a_texts_literal_parts_are_all_its_texts_conditional_ones_too() -> None:
+    """`_text_parts` takes a text without expressions as it is (no passage can hide in it)
+    and walks the passages of the others: either way, every Text part at any depth."""
+    story = load_story([str(default_story_dir())], cache=False)
+
+    def walked(parts: list[Part]) -> list[str]:
+        found = []
+        for part in parts:
+            if isinstance(part, Cond):
+                for _cond, body in part.branches:
+                    found += walked(body)
+            elif isinstance(part, Text):
+                found.append(part.text)
+        return found
+
+    templates = [node.text for node in story.nodes.values()]
+    assert sum(1 for t in templates if t.exprs) > 50
+    for template in templates:
+        assert sorted(p.text for p in _text_parts(template)) == sorted(walked(template.parts))
+
+
 def test_the_codex_entries_scenes_mention_are_found_as_each_text_finds_them() -> None:
     story = load_story([str(default_story_dir())], cache=False)
-    parts = [part for node in story.nodes.values() for part in _text_parts(node.text.parts)]
+    parts = [part for node in story.nodes.values() for part in _text_parts(node.text)]
     words = [(word, entry.id) for entry in story.codex.values() for word in entry.match]
     each = {cid for part in parts for cid in part.codex}  # the engine's way: text by text, with the story's index
     assert len(each) > 100
@@ -272,7 +293,7 @@ def test_codex_coverage_warns_of_the_entries_a_text_by_text_scan_finds_unlocked_
     _codex_coverage(story, out)
     warned = {d.message.split("'")[1] for d in out.warnings}
     unlocked = {e.target for _n, _c, e in all_effects(story) if e.op == "unlock"}
-    unlocked |= {cid for node in story.nodes.values() for part in _text_parts(node.text.parts) for cid in part.codex}
+    unlocked |= {cid for node in story.nodes.values() for part in _text_parts(node.text) for cid in part.codex}
     assert warned == set(story.codex) - unlocked
     assert 0 < len(warned) < len(story.codex) - 100
 

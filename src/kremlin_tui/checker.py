@@ -269,7 +269,7 @@ def _codex_coverage(story: Story, out: Collector, index: StoryIndex | None = Non
         unlocked.update(node.codex)
     others = [entry for entry in story.codex.values() if entry.id not in unlocked]
     if others:
-        texts = [part.text for node in story.nodes.values() for part in _text_parts(node.text.parts)]
+        texts = [part.text for node in story.nodes.values() for part in _text_parts(node.text)]
         unlocked |= mentioned_in_any(((word, entry.id) for entry in others for word in entry.match), texts)
     for entry in story.codex.values():
         if entry.id not in unlocked:
@@ -277,8 +277,14 @@ def _codex_coverage(story: Story, out: Collector, index: StoryIndex | None = Non
                         f"codex entry '{entry.id}' is never unlocked: no scene mentions {', '.join(entry.match) or entry.title}")
 
 
-def _text_parts(parts: list[Any]) -> Iterator[Text]:
+def _text_parts(template: Template) -> Iterator[Text] | list[Text]:
     """Every literal part of a text, those of its conditional passages too."""
+    if not template.exprs:  # no passages: the parts are text (every {if} and {elif} holds an expression)
+        return [part for part in template.parts if type(part) is Text]
+    return _all_text_parts(template.parts)
+
+
+def _all_text_parts(parts: list[Any]) -> Iterator[Text]:
     stack = list(parts)
     while stack:
         part = stack.pop()
@@ -340,7 +346,9 @@ def _list_like_texts(index: StoryIndex) -> Iterator[tuple[str, Template, Pos]]:
     string kinds copies it twice.)"""
     for template, which, owner, choice in index.texts:
         source = template.source
-        if not (_FIRST_LINE_ITEM.match(source) or ("\n" in source and _LATER_LINE_ITEM.search(source))):
+        # (a text that starts with a letter does not start with an item: most do)
+        if not ((not source[:1].isalpha() and _FIRST_LINE_ITEM.match(source))
+                or ("\n" in source and _LATER_LINE_ITEM.search(source))):
             continue
         if which == CODEX or choice < 0:
             yield (f"codex '{owner.id}'" if which == CODEX else f"'{owner.id}'"), template, owner.pos
