@@ -179,3 +179,26 @@ def test_open_shows_the_page_in_the_default_browser(serve: Callable[..., ServedG
     while not (opened.exists() and opened.read_text()) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert opened.read_text() == server.url
+
+
+def test_malformed_requests_are_one_line_each_in_the_servers_log(server: ServedGame) -> None:
+    """Anyone who can reach the port can send bytes that are not HTTP: the server answers 400 and
+    logs one line per request, never a traceback, never a control character from the request."""
+    parts = urlsplit(server.url)
+    garbage = [b"GET /\x1b]0;PWNED\x07 HTTP/1.1\r\nHost: x\r\n\r\n",
+               b"GET / HTTP/1.1\r\nHost: x\r\nUser-Agent: \x1b[2J\r\n\r\n",
+               b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03 a TLS hello\r\n\r\n",
+               b"GET /?q=\xff\xfe HTTP/1.1\r\nHost: x\r\n\r\n"]
+    for data in garbage:
+        with socket.create_connection((parts.hostname, parts.port), timeout=10) as connection:
+            connection.sendall(data)
+            assert connection.recv(100).startswith(b"HTTP/1.")
+    deadline = time.monotonic() + 10
+    while "".join(server.output).count("Error handling request") < 3 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(0.5)  # (aiohttp answers the TLS hello without a log line of its own)
+    log = "".join(server.output)
+    assert log.count("Error handling request") >= 3, log
+    assert "Traceback" not in log and "\x1b" not in log and "\x07" not in log, log
+    errors = [line for line in log.splitlines() if "Error handling request" in line]
+    assert all("Invalid" in line or "message" in line.lower() or "Bad" in line for line in errors), errors
