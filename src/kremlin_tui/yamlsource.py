@@ -134,6 +134,8 @@ def _parse_yaml_text(text: str, display_path: str, out: Collector, data: bytes |
         pos = Pos(display_path, mark.line + 1, mark.column + 1) if mark else Pos(display_path, 1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
         out.error(pos, "yaml", f"YAML syntax: {problem}")
+    except yaml.reader.ReaderError as exc:  # a raw control character (libyaml refuses it before parsing)
+        _reader_error(exc, text if data is None else data, display_path, out)
     except yaml.YAMLError as exc:
         out.error(Pos(display_path, 1, 1), "yaml", f"YAML syntax: {exc}")
     except _Refused:
@@ -141,6 +143,24 @@ def _parse_yaml_text(text: str, display_path: str, out: Collector, data: bytes |
     finally:
         loader.dispose()
     return None
+
+
+def _reader_error(exc: yaml.reader.ReaderError, source: str | bytes, display_path: str, out: Collector) -> None:
+    """A character libyaml refuses while reading, where it is: libyaml gives a byte offset into
+    the UTF-8 text, and its own message names "<byte string>" and that offset, not the line."""
+    data = source.encode("utf-8", "surrogatepass") if isinstance(source, str) else source
+    offset = max(0, min(exc.position, len(data)))
+    if isinstance(source, bytes) and data.startswith(codecs.BOM_UTF8) and offset >= 3:
+        data, offset = data[3:], offset - 3
+    before = data[:offset]
+    start = before.rfind(b"\n") + 1
+    pos = Pos(display_path, before.count(b"\n") + 1, len(before[start:].decode("utf-8", "replace")) + 1)
+    char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
+    if CONTROL.fullmatch(char):
+        out.error(pos, "control-char", f"{describe_control(char)} is not allowed in story text (only line breaks "
+                  "and tabs are)")
+    else:
+        out.error(pos, "yaml", f"YAML syntax: the character U+{ord(char[:1] or ' '):04X} is not allowed in a YAML file")
 
 
 _IN_LIST: tuple[None, dict[str, Any]] = (None, {})  # inside a list: no values, no key marks (never written)

@@ -1,0 +1,55 @@
+"""Hostile re-tests of issue 12 (hostile input), with cases the first round did not try: raw
+control characters written into a story file (a paste from a terminal, a mod made to harm),
+not the double-quoted escapes (`"\\e"`) that tests/test_hostile_input.py covers."""
+
+from __future__ import annotations
+
+import codecs
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from tests.conftest import TWO_SCENES
+
+from kremlin_tui.loader import load_story_with_diagnostics
+
+NAMES = {"\x1b": " (ESC)", "\x07": " (BEL)", "\x00": " (NUL)", "\x7f": " (DEL)", "\x08": " (backspace)",
+         "\x0b": " (vertical tab)", "\x0c": " (form feed)"}
+
+
+def problems(path: str) -> list[str]:
+    _story, diagnostics = load_story_with_diagnostics([path], cache=False)
+    return [f"{Path(d.pos.path).name}:{d.pos.line}:{d.pos.col}: {d.message} [{d.code}]"
+            for d in diagnostics if d.severity == "error"]
+
+
+@pytest.mark.parametrize("char", ["\x1b", "\x07", "\x00", "\x7f", "\x08", "\x0b", "\x0c", "\x9b", "\x90", "\x01"])
+@pytest.mark.parametrize("bom", [False, True])
+def test_a_raw_control_character_in_a_file_is_refused_where_it_is(make_story, char: str, bom: bool) -> None:  # type: ignore[no-untyped-def]
+    """libyaml refuses the character before parsing and reports a byte offset ('in "<byte
+    string>", position 49') at 1:1; the player needs the line and column, in characters (the
+    text before it holds multi-byte letters), and the character named, never printed."""
+    path = make_story(TWO_SCENES.replace("title: A", f"title: Ä € {char}]0;PWNED"))
+    scenes = Path(path) / "scenes.yaml"
+    if bom:
+        scenes.write_bytes(codecs.BOM_UTF8 + scenes.read_bytes())
+    assert problems(path) == [f"scenes.yaml:3:16: the control character U+{ord(char):04X}{NAMES.get(char, '')} "
+                              "is not allowed in story text (only line breaks and tabs are) [control-char]"]
+
+
+def test_check_names_a_raw_escape_on_one_line_with_its_position(make_story) -> None:  # type: ignore[no-untyped-def]
+    path = make_story(TWO_SCENES.replace("text: a", "text: a \x1b]0;PWNED\x07 b"))
+    result = subprocess.run([sys.executable, "-m", "kremlin_tui", "check", path], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert lines[0].endswith("scenes.yaml:4:13: error: the control character U+001B (ESC) is not allowed in "
+                             "story text (only line breaks and tabs are) [control-char]"), result.stdout
+    assert lines[1].startswith("1 error(s)"), result.stdout
+    assert "\x1b" not in result.stdout + result.stderr and "byte string" not in result.stdout
+
+
+def test_a_noncharacter_is_a_positioned_yaml_error(make_story) -> None:  # type: ignore[no-untyped-def]
+    path = make_story(TWO_SCENES.replace("text: a", "text: a \ufffe b"))
+    assert problems(path) == ["scenes.yaml:4:13: YAML syntax: the character U+FFFE is not allowed in a YAML file [yaml]"]
