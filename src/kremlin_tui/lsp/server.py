@@ -263,5 +263,10 @@ def _answer_queries(server: StoryServer) -> None:
 
 
 def serve_stdio(dirs: Sequence[str] = ()) -> int:
+    import logging
+
+    from kremlin_tui.loglines import one_line_logging
+
+    one_line_logging(logging.WARNING, "kremlin-tui lsp: %(message)s")  # an editor's LSP log: no tracebacks
     build_server(dirs).start_io()
     return 0

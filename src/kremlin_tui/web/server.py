@@ -33,8 +33,8 @@ from aiohttp import WSCloseCode, WSMsgType, web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
+from kremlin_tui.loglines import one_line_logging
 from kremlin_tui.paths import DATA_ENV, SAVES_ENV, default_saves_dir
-from kremlin_tui.safetext import safe_line
 from kremlin_tui.web.command import is_loopback
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -291,28 +291,9 @@ class GameServer(Server):
                 shutil.rmtree(self.scratch, ignore_errors=True)
 
 
-class OneLineLog(logging.Filter):
-    """Every log line of the server is one line, without a traceback: aiohttp logs a malformed
-    request (a port scanner, a broken client, anyone on the network with --public) as "Error
-    handling request" with the parser's whole traceback, which is noise, not news, for the
-    person running the server. The reason stays, cut short and with its control characters escaped."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if record.exc_info and record.exc_info[1] is not None:
-            error = record.exc_info[1]
-            reason = " ".join(str(getattr(error, "message", "") or error or type(error).__name__).split())
-            message = f"{message}: {reason[:300]}"
-        record.msg, record.args = safe_line(message), ()
-        record.exc_info = record.exc_text = record.stack_info = None
-        return True
-
-
 def serve(config: ServeConfig) -> int:
     """Run the server until Ctrl+C or SIGTERM. Exit status 0, or 1 if the address cannot be used."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(OneLineLog())
+    one_line_logging(logging.INFO, "%(asctime)s %(message)s")
     server = GameServer(config)
 
     async def main() -> None:
