@@ -51,3 +51,17 @@ def test_a_traceback_inside_a_log_message_becomes_its_first_and_last_lines() -> 
     assert OneLineLog().filter(record)
     assert record.getMessage() == "Unable to deserialize message: ValueError: bad \\x1b[2J value"
 
+
+def test_an_lsp_session_that_ends_with_shutdown_and_exit_exits_0_in_silence(mini: str, tmp_path: Path) -> None:
+    """The way every editor ends the server: pygls closes standard output on `exit`; that is
+    not an internal error ("I/O operation on closed file", exit 2, "please report it")."""
+    pytest.importorskip("pygls", reason="needs the [lsp] extra")
+    messages = [frame({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+                       "params": {"processId": None, "rootUri": Path(mini).as_uri(), "capabilities": {}}}),
+                frame({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
+                frame({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}),
+                frame({"jsonrpc": "2.0", "method": "exit"})]
+    result = subprocess.run([sys.executable, "-m", "kremlin_tui", "lsp", "--story", mini], input=b"".join(messages),
+                            capture_output=True, timeout=120, cwd=tmp_path)
+    assert (result.returncode, result.stderr) == (0, b"")
+    assert b'"id": 2' in result.stdout  # shutdown was answered

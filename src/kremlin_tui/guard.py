@@ -134,7 +134,8 @@ def guarded(run: Callable[[], int], *, stdin_needed: bool = False, filter_output
                 "(give it a file, or </dev/null for none)")
             return 2
         status = run()
-        sys.stdout.flush()
+        if not sys.stdout.closed:  # `lsp` closes it itself when the editor says `exit`
+            sys.stdout.flush()
         return status
     except KeyboardInterrupt:
         say("kremlin-tui: interrupted")
