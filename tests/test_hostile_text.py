@@ -53,3 +53,18 @@ def test_check_names_a_raw_escape_on_one_line_with_its_position(make_story) -> N
 def test_a_noncharacter_is_a_positioned_yaml_error(make_story) -> None:  # type: ignore[no-untyped-def]
     path = make_story(TWO_SCENES.replace("text: a", "text: a \ufffe b"))
     assert problems(path) == ["scenes.yaml:4:13: YAML syntax: the character U+FFFE is not allowed in a YAML file [yaml]"]
+
+
+def test_a_mermaid_map_shows_hostile_titles_as_text_not_markup(make_story) -> None:  # type: ignore[no-untyped-def]
+    """`graph --format mermaid` output is rendered in browsers (GitHub, docs): a title from a mod
+    must not carry a `%%{init}%%` directive (read anywhere in the file), HTML, Markdown or an entity."""
+    from kremlin_tui.graph import to_mermaid
+    from kremlin_tui.loader import load_story
+
+    title = "A %%{init: {'theme': 'dark'}}%% <img src=x onerror=alert(1)> `**b**` #quot; & B"
+    path = make_story(TWO_SCENES.replace("title: A", f'title: "{title}"').replace("label: Go", 'label: "Go <b>%%"'))
+    mermaid = to_mermaid(load_story([path], cache=False))
+    assert '  a["A #37;#37;{init: {\'theme\': \'dark\'}}#37;#37; #lt;img src=x onerror=alert(1)#gt; #96;**b**#96; ' \
+           '#35;quot; #amp; B"]' in mermaid
+    assert '-->|"Go #lt;b#gt;#37;#37;"|' in mermaid
+    assert not any(mark in mermaid for mark in ("%%", "<", "`", "#quot; &"))

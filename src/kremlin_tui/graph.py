@@ -199,5 +199,13 @@ def to_mermaid(story: Story, chapter: str | None = None, dead: set[str] | None =
     return "\n".join(out) + "\n"
 
 
+# Mermaid reads a label as markup: `<b>` and `<img ...>` are HTML, a backtick starts Markdown,
+# `%%{init: ...}%%` anywhere in the file is a directive that reconfigures the renderer, and
+# `#quot;` is an entity. A label from a story (a mod) must show as the text it is: each of these
+# characters becomes Mermaid's entity code (`#35;` first, so no entity is made by accident).
+_MERMAID_ENTITIES = str.maketrans({"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "&": "#amp;",
+                                   "%": "#37;", "`": "#96;", "\n": " "})
+
+
 def _mermaid_text(text: str) -> str:
-    return text.replace('"', "#quot;").replace("\n", " ")
+    return text.translate(_MERMAID_ENTITIES)
