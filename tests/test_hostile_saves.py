@@ -102,3 +102,29 @@ def test_a_quick_load_the_player_agreed_to_goes_on_in_the_same_game(tmp_path: Pa
     session.choose("steady")
     assert session.branch_note is None
     assert set(decisions_of_games(saves)) == {session.game_name}
+
+
+def test_a_save_edited_to_hold_huge_titles_is_listed_with_them_cut(tmp_path: Path, loop_story_dir: str) -> None:
+    """A save's meta is only what a listing shows; an edited file with a 5,000-character date and
+    scene title made the load screen four times slower and `saves list` print 5,000-character
+    lines. Listings get them cut (the game itself is in the state, untouched)."""
+    import json
+    import subprocess
+    import sys
+
+    story = load_story([loop_story_dir], cache=False)
+    saves = tmp_path / "saves"
+    session = Session.new(story, 5, SaveStore(saves))
+    session.choose("roll")
+    session.save("x")
+    document = json.loads((saves / "x.json").read_text(encoding="utf-8"))
+    document["meta"].update(date="\u202e" + "9" * 5000, scene_title="W" * 5000, chapter_title="T" + "\u0301" * 5000)
+    (saves / "x.json").write_text(json.dumps(document), encoding="utf-8")
+    meta = SaveStore(saves).info("x").meta
+    assert max(len(meta.date), len(meta.scene_title), len(meta.chapter_title)) <= 200
+    assert meta.scene_title.endswith("…")
+    assert SaveStore(saves).read("x").save.state.to_json() == session.state.to_json()
+    listing = subprocess.run([sys.executable, "-m", "kremlin_tui", "saves", "list", str(saves)], capture_output=True,
+                             text=True, timeout=120)
+    assert listing.returncode == 0 and "x" in listing.stdout
+    assert max(len(line) for line in listing.stdout.splitlines()) < 700, listing.stdout[:300]

@@ -53,6 +53,7 @@ FORMAT_VERSION = 3
 MAGIC = "kremlin_tui_save"
 MAX_BYTES = 2 * 1024 * 1024  # a long campaign's save is well under 1 MB; anything larger is not ours
 _RNG_LIMIT = 1 << 64
+META_CHARS = 200  # a listing's text from a save's meta (titles, date, name) is cut to this
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,8 @@ class SaveMeta:
                 ok = isinstance(value, int) and not isinstance(value, bool)
             else:
                 ok = isinstance(value, str)
+                if ok and len(value) > META_CHARS:  # an edited file: a 5,000-character "date" slowed every listing
+                    value = value[: META_CHARS - 1] + "…"
             values[name] = value if ok else default
         values["play_seconds"] = float(values["play_seconds"])
         if values["saved_at"] and parse_time(values["saved_at"]) is None:
