@@ -18,6 +18,7 @@ from kremlin_tui.bounded import read_regular
 from kremlin_tui.paths import user_data_dir
 
 MAX_PROFILE_BYTES = 4 * 1024 * 1024  # the gallery and codex of every ending and entry fit in a few KB
+MAX_COUNT = 10**9
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -31,6 +32,17 @@ def _read(path: Path) -> dict[str, Any]:
     except (OSError, ValueError, RecursionError):
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def _ending(entry: object) -> dict[str, Any] | None:
+    """One gallery entry as the game uses it (title, first, count), whatever the file held: a
+    count such as "many" crashed the game at its ending."""
+    if not isinstance(entry, dict):
+        return None
+    title, first, count = entry.get("title"), entry.get("first"), entry.get("count")
+    sound = isinstance(count, int) and not isinstance(count, bool) and 0 < count <= MAX_COUNT
+    return {"title": title if isinstance(title, str) else "", "first": first if isinstance(first, str) else "",
+            "count": count if sound else 1}
 
 
 def _write(path: Path, data: dict[str, Any]) -> bool:
@@ -66,7 +78,7 @@ class Profile:
         settings = _read(root / "settings.json")
         gallery = _read(root / "endings.json")
         theme = settings.get("theme")
-        endings = {k: v for k, v in gallery.items() if isinstance(v, dict)}
+        endings = {k: e for k, v in gallery.items() if (e := _ending(v)) is not None}
         seen = _read(root / "codex.json").get("unlocked", [])
         codex = [c for c in seen if isinstance(c, str)] if isinstance(seen, list) else []
         return cls(root, theme if isinstance(theme, str) else None, endings, codex)
@@ -88,6 +100,6 @@ class Profile:
         new = entry is None
         if entry is None:
             entry = self.endings[ending_id] = {"title": title, "first": date, "count": 0}
-        entry["count"] = int(entry.get("count", 0)) + 1
+        entry["count"] = min(int(entry.get("count", 0)) + 1, MAX_COUNT)
         _write(self.directory / "endings.json", self.endings)
         return new
