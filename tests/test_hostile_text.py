@@ -68,3 +68,17 @@ def test_a_mermaid_map_shows_hostile_titles_as_text_not_markup(make_story) -> No
            '#35;quot; #amp; B"]' in mermaid
     assert '-->|"Go #lt;b#gt;#37;#37;"|' in mermaid
     assert not any(mark in mermaid for mark in ("%%", "<", "`", "#quot; &"))
+
+
+@pytest.mark.parametrize("value", ["NaN", "nan", "-nan"])
+def test_the_debugger_refuses_nan_for_a_stat(mini: str, value: str) -> None:
+    """`:set party NaN` put NaN in the state: `stats` showed "nan" and the next decision ended
+    the game with "internal error: cannot convert float NaN to integer"."""
+    result = subprocess.run([sys.executable, "-m", "kremlin_tui", "play", "--plain", "--debug", "--story", mini,
+                             "--seed", "1"], input=f":set party {value}\n1\nstats\n", capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "[debug] 'party' is a number" in result.stdout
+    assert "internal error" not in result.stderr
+    standing = [line for line in result.stdout.split("> stats")[1].splitlines() if "Party standing" in line]
+    assert standing and standing[0].split()[-1].isdigit(), standing

@@ -411,7 +411,7 @@ class Game:
             bounds = story.bounds(name)
             if bounds is None:
                 raise ValueError(f"unknown stat, relation or flag '{name}'")
-            if isinstance(value, bool) or not isinstance(value, int | float):
+            if isinstance(value, bool) or not isinstance(value, int | float) or value != value:  # NaN: no order, no save
                 raise ValueError(f"'{name}' is a number")
             value = min(max(value, bounds[0]), bounds[1])
         self._moves += 1
