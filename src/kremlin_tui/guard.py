@@ -107,6 +107,12 @@ def _open_streams(filter_output: bool) -> tuple[Any, Any]:
     return real_out, real_err
 
 
+def _flush(stream: TextIO) -> None:
+    """Flush what a command wrote, unless it closed the stream itself (`lsp` does, on `exit`)."""
+    if not stream.closed:
+        stream.flush()
+
+
 def guarded(run: Callable[[], int], *, stdin_needed: bool = False, filter_output: bool = True) -> int:
     """Run a command (`run` returns its exit status) with safe streams and every failure
     turned into a message and an exit status. `filter_output=False` leaves stdout as it is, for a
@@ -134,8 +140,7 @@ def guarded(run: Callable[[], int], *, stdin_needed: bool = False, filter_output
                 "(give it a file, or </dev/null for none)")
             return 2
         status = run()
-        if not sys.stdout.closed:  # `lsp` closes it itself when the editor says `exit`
-            sys.stdout.flush()
+        _flush(sys.stdout)
         return status
     except KeyboardInterrupt:
         say("kremlin-tui: interrupted")

@@ -153,12 +153,10 @@ def _reader_error(exc: yaml.reader.ReaderError, source: str | bytes, display_pat
     if isinstance(source, bytes) and data.startswith(codecs.BOM_UTF8) and offset >= 3:
         data, offset = data[3:], offset - 3
     before = data[:offset]
-    start = before.rfind(b"\n") + 1
-    pos = Pos(display_path, before.count(b"\n") + 1, len(before[start:].decode("utf-8", "replace")) + 1)
-    char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
+    line_start = before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")
+    pos, char = Pos(display_path, before.count(b"\n") + 1, len(line_start) + 1), chr(exc.character)
     if CONTROL.fullmatch(char):
-        out.error(pos, "control-char", f"{describe_control(char)} is not allowed in story text (only line breaks "
-                  "and tabs are)")
+        out.error(pos, "control-char", f"{describe_control(char)} is not allowed in story text (only line breaks and tabs are)")
     else:
         out.error(pos, "yaml", f"YAML syntax: the character U+{ord(char[:1] or ' '):04X} is not allowed in a YAML file")
 
