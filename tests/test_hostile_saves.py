@@ -128,3 +128,28 @@ def test_a_save_edited_to_hold_huge_titles_is_listed_with_them_cut(tmp_path: Pat
                              text=True, timeout=120)
     assert listing.returncode == 0 and "x" in listing.stdout
     assert max(len(line) for line in listing.stdout.splitlines()) < 700, listing.stdout[:300]
+
+
+def test_a_game_cannot_take_the_name_of_another_game(tmp_path: Path, loop_story_dir: str) -> None:
+    """`load NAME` loads a game's latest save by its name: two games named 'Twin' made it load
+    whichever came first, and the load screen showed two games no one could tell apart."""
+    import pytest
+
+    from kremlin_tui.saves import SaveError
+
+    story = load_story([loop_story_dir], cache=False)
+    saves = tmp_path / "saves"
+    first = Session.new(story, 5, SaveStore(saves))
+    first.choose("roll")
+    first.rename_game("Twin")
+    second = Session.new(story, 6, SaveStore(saves))
+    second.choose("steady")
+    before = second.game_name
+    for name in ("Twin", "twin", "  TWIN "):
+        with pytest.raises(SaveError, match="There is already a game named 'Twin'"):
+            second.rename_game(name)
+    assert second.game_name == before
+    with pytest.raises(SaveError):
+        SaveStore(saves).rename_game(second.game_id, "Twin")  # the load screen's `g` goes here
+    assert first.rename_game("Twin") == "Twin"  # its own name again is fine
+    assert sorted(decisions_of_games(saves)) == sorted([before, "Twin"])

@@ -346,9 +346,9 @@ class Session:
             clean = clean_game_name(name)
         except ValueError as exc:
             raise SaveError(str(exc)) from None
-        self.identity = GameIdentity(self.identity.id, clean, self.identity.started_at)
-        if self.store is not None:
+        if self.store is not None:  # first: it refuses the name of another game
             self.store.rename_game(self.identity.id, clean)
+        self.identity = GameIdentity(self.identity.id, clean, self.identity.started_at)
         return clean
 
     def quicksave(self) -> str:

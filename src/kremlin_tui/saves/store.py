@@ -375,7 +375,12 @@ class SaveStore:
         """Give a game a new name: rewrite it into the saves of that game (each written
         atomically; backups are left as they were). Returns how many saves were renamed."""
         count = 0
-        for info in self.list():
+        infos = self.list()
+        taken = next((i.game.name for i in infos if i.ok and i.game is not None and i.game.id != game_id
+                      and i.game.name.casefold() == name.casefold()), None)
+        if taken is not None:  # `load NAME` and the listings tell games apart by their names
+            raise SaveError(f"There is already a game named '{taken}'; choose another name.")
+        for info in infos:
             if not info.ok or info.game is None or info.game.id != game_id:
                 continue
             try:
