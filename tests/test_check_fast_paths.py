@@ -277,6 +277,25 @@ def test_the_witness_of_a_freed_story_speaks(mini: str) -> None:
     assert result.stderr.splitlines() == ["the story was freed", "main returned 0"]
 
 
+@pytest.mark.parametrize("program", [True, False])
+def test_the_check_program_collects_no_garbage_while_it_runs(mini: str, program: bool) -> None:
+    """Everything `kremlin-tui check` makes lives until it exits: the collector is paused from
+    its start to its end (and runs again after). A caller of `main` keeps its collector."""
+    code = (
+        "import gc, sys\n"
+        "from kremlin_tui.cli import main\n"
+        "runs = []\n"
+        "gc.callbacks.append(lambda phase, info: runs.append(info['generation']) if phase == 'start' else None)\n"
+        f"status = main() if {program} else main(['check', sys.argv[1]])\n"
+        "print(len(runs), gc.isenabled(), status, file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code, "check", mini] if program else [sys.executable, "-c", code, mini],
+                            capture_output=True, text=True, timeout=60)
+    runs, enabled, status = result.stderr.split()
+    assert (status, enabled) == ("0", "True")
+    assert (int(runs) == 0) == program
+
+
 def test_a_word_inside_a_longer_one_is_no_mention_where_the_search_starts() -> None:
     """The search starts at the head's first occurrence, inside "xLenin": its look-behind must still
     see the "x" before it."""
