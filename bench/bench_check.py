@@ -126,6 +126,7 @@ def mark(name):
     now = clock(); spent[name] = spent.get(name, 0.0) + now - last[0]; last[0] = now
 import yaml; mark("import yaml")
 import kremlin_tui.cli as cli, kremlin_tui.guard; mark("import cli")
+import gc; gc.disable()  # as the `check` program does in main (cli.main)
 from kremlin_tui import checker; import kremlin_tui.builder.story; mark("import checker, loader")
 cli.build_parser("check").parse_args(["check", sys.argv[1]]); mark("arguments")
 story, found = checker.load_story_with_diagnostics([sys.argv[1]], cache=False); mark("load")
