@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from kremlin_tui import cli
+from kremlin_tui import cli, paths
 from kremlin_tui.loader import load_story
 from kremlin_tui.model import Story
 from kremlin_tui.saves import SaveStore, Session
@@ -139,7 +139,7 @@ def test_saves_list_and_the_default_action(checked_dir: Path, monkeypatch: pytes
     assert "  future  [CANNOT LOAD: this save was made by a newer version of Kremlin TUI" in out
     status, out, _ = run(["saves", "list", str(checked_dir / "missing")])
     assert status == 0 and "No saves yet." in out
-    monkeypatch.setattr(cli, "default_saves_dir", lambda: checked_dir)
+    monkeypatch.setattr(paths, "default_saves_dir", lambda: checked_dir)
     status, out, _ = run(["saves"])
     # a line per game (four), a line per save (four), and the two files that cannot be loaded
     assert status == 0 and out.splitlines()[0] == f"Saves in {checked_dir}:" and len(out.splitlines()) == 12
@@ -218,7 +218,7 @@ def test_plain_mode_keeps_playing_when_the_saves_folder_is_unusable(tmp_path: Pa
 def test_piped_plain_mode_autosaves_only_when_given_a_saves_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     default = tmp_path / "default-saves"
     with monkeypatch.context() as patch:
-        patch.setattr(cli, "default_saves_dir", lambda: default)
+        patch.setattr(paths, "default_saves_dir", lambda: default)
         play(None, "1\n1\n")
         assert not default.exists()  # a script's transcript leaves nothing behind
         play(None, "1\nsave asked for\n")

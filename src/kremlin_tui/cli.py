@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
-import argparse
 import gc
 import os
 import sys
 import time
-from collections.abc import Sequence
 
 from kremlin_tui import __version__
-from kremlin_tui.diagnostics import Diagnostic
-from kremlin_tui.helpformat import ArgumentParser, RawDescriptionHelpFormatter
-from kremlin_tui.paths import SAVES_ENV, default_saves_dir, default_story_dir
-from kremlin_tui.safetext import json_text
+
+# What a command needs is imported by the command: `kremlin-tui check` pauses the collector as it
+# starts (`main`), and what is imported after that is never looked at by a collection (argparse,
+# dataclasses, pathlib: ~20 collections, 2-3 ms). (typing's own flag, without importing typing.)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Sequence
+
+    from kremlin_tui.diagnostics import Diagnostic
 
 COMMANDS = ("play", "check", "explore", "schema", "graph", "saves", "lsp", "serve")
 
 
 def _story_dirs(values: list[str] | None) -> list[str]:
+    from kremlin_tui.paths import default_story_dir
+
     return list(values) if values else [str(default_story_dir())]
 
 
@@ -26,6 +32,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The command line's parser. With `command`, only that command's options: all that parsing
     its arguments (and its --help) needs, without building (and importing) the other seven on
     every start; the top-level help, which lists every command, gets them all."""
+    from kremlin_tui.helpformat import ArgumentParser, RawDescriptionHelpFormatter
+    from kremlin_tui.paths import SAVES_ENV, default_saves_dir, default_story_dir
+
     parser = ArgumentParser(
         prog="kremlin-tui",
         description="Kremlin TUI: an alternate-history strategy game. You are Trotsky, January 1924.",
@@ -56,6 +65,8 @@ def _add_serve(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 
 def _add_play(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """`play`: the game, in the terminal UI or line by line."""
+    from kremlin_tui.paths import default_saves_dir
+
     play = sub.add_parser("play", help="play the game (the default command)",
                           description="Play the game in the terminal UI, or line by line with --plain.")
     play.add_argument("--plain", action="store_true", help="line mode for screen readers, pipes and scripts")
@@ -127,6 +138,8 @@ def _add_graph(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 
 def _add_saves(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """`saves list` and `saves check`."""
+    from kremlin_tui.paths import default_saves_dir
+
     saves = sub.add_parser("saves", help="list saved games, or check them against the story",
                            description="List the saved games (the default), or check every save against the "
                                        "current story: which load, which need replay, which are damaged.")
@@ -167,15 +180,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command. Whatever happens, the user gets a message, never a traceback: 1 for a
     problem in their input, 2 when the command could not run (an internal error says so, with
     a hint to report it), 130 on Ctrl-C."""
-    from kremlin_tui.guard import guarded
-
     args = list(sys.argv[1:] if argv is None else argv)
     command = args[0] if args and args[0] in COMMANDS else "play"
     kept: list[object] | None = [] if argv is None and command == "check" else None  # the `check` program itself
     if kept is not None:
         # What the program makes from here on (its modules, its story) lives until it exits: a
-        # collection would look at it for nothing (~20 of them, 2-3 ms). Cyclic garbage waits.
+        # collection would look at it for nothing (~40 of them, 4-6 ms). Cyclic garbage waits.
         gc.disable()
+    from kremlin_tui.guard import guarded
+
     # `lsp` speaks a binary protocol on stdin/stdout (its JSON escapes control characters itself).
     status = guarded(lambda: _run(argv, kept), stdin_needed=command in ("play", "lsp"), filter_output=command != "lsp")
     if kept is not None:
@@ -281,6 +294,7 @@ def cmd_lsp(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace, kept: list[object] | None = None) -> int:
     from kremlin_tui.checker import check_story
+    from kremlin_tui.safetext import json_text
 
     try:
         report = check_story(_story_dirs(args.dirs), keep=kept)
@@ -309,6 +323,8 @@ def cmd_check(args: argparse.Namespace, kept: list[object] | None = None) -> int
 
 
 def cmd_explore(args: argparse.Namespace) -> int:
+    from kremlin_tui.safetext import json_text
+
     for option, value in (("--runs", args.runs), ("--jobs", args.jobs), ("--budget", args.budget)):
         if value is not None and value < 1:
             print(f"kremlin-tui explore: {option} must be at least 1", file=sys.stderr)
@@ -346,6 +362,7 @@ def cmd_explore(args: argparse.Namespace) -> int:
 
 
 def explore_to(story, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+    from kremlin_tui.safetext import json_text
     from kremlin_tui.witness import find_path
 
     if args.to not in story.nodes:
@@ -396,6 +413,8 @@ def cmd_graph(args: argparse.Namespace) -> int:
 
 def cmd_play(args: argparse.Namespace) -> int:
     import random
+
+    from kremlin_tui.paths import SAVES_ENV, default_saves_dir
 
     dirs = _story_dirs(args.story)
     from kremlin_tui.web import web_driver_in_use
@@ -451,6 +470,8 @@ def cmd_play(args: argparse.Namespace) -> int:
 
 
 def cmd_saves(args: argparse.Namespace) -> int:
+    from kremlin_tui.paths import default_saves_dir
+    from kremlin_tui.safetext import json_text
     from kremlin_tui.saves import SaveError, SaveStore, check_lines, check_saves, listing
 
     store = SaveStore(getattr(args, "dir", None) or default_saves_dir())
