@@ -80,7 +80,8 @@ def _whole_opening(parts: list[Part]) -> str | None:
 PIECES = ["Because", "because ", "BECAUSE", "Since", "thanks to", "Thanks  to", "now that", "as a result of",
           "As a result ofs", "after you", "Having", "Becauses", "*", "_", ">", "#", "`", '"', "“", " ", "\n",
           "\t", "  ", "x", "Trotsky", ",", "—", "ſince", "K", "\u00a0", "\u2003", "\x00", "B", "s", "ſ", "h", "", "{",
-          "T", "t", "Th", "The", "ecause", "ince", "e", "hanks to", "anks to", "ow that", "fter you", "aving", "a", "*B"]
+          "T", "t", "Th", "The", "ecause", "ince", "e", "hanks to", "anks to", "ow that", "fter you", "aving", "a", "*B",
+          "SİNCE", "sınce", "İ", "ı", "“", "“Because", "THANKS TO", "aS", "Af", "é"]
 
 
 def _part(piece: str) -> Part:
