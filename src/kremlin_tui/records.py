@@ -17,13 +17,14 @@ tuples. Fields with `compare=False`, `hash=...` or `repr=False` count as they do
 a method the class writes itself is kept, as dataclass keeps it.
 (`__dataclass_params__.eq` and `.order` read False: nothing in the project reads them.)
 
-A frozen slotted class (the expression tree, effects, choices: ~18,000 objects per story
-loaded) is asked for nothing at all: its __init__ stores each field through the slot's member
-descriptor (record_init.py), about twice as fast to call as dataclass's, and its
-__setattr__/__delattr__ (refusing as dataclass's do, with the same messages) and pickling
-methods are closures here. Such a class costs ~0.04 ms to define instead of ~0.3. A class
-using what that __init__ does not do (default_factory, __post_init__, InitVar, keyword-only or
-init=False fields, a dataclass base class, no docstring) is made by dataclass as before.
+A frozen class is asked for nothing at all: its __init__ (record_init.py) stores each field
+through the slot's member descriptor (the expression tree, effects, choices: ~18,000 objects
+per story loaded), about twice as fast as dataclass's, or as dataclass's does (object.__setattr__);
+its __setattr__/__delattr__ (refusing as dataclass's do, with the same messages) and a slotted
+class's pickling methods are closures here. Such a class costs ~0.04 ms to define instead of
+~0.3. A class using what that __init__ does not do (default_factory, __post_init__, InitVar,
+keyword-only or init=False fields, a dataclass base class, no docstring) is made by
+dataclass as before.
 tests/test_records.py compares every class made here with a twin `dataclasses.dataclass` makes.
 """
 
@@ -38,7 +39,7 @@ from dataclasses import dataclass as _dataclass
 from operator import attrgetter
 from typing import Any, TypeVar, dataclass_transform, overload
 
-from kremlin_tui.record_init import MAX_FIELDS, init_for
+from kremlin_tui.record_init import MAX_IN_DICT, MAX_SLOTTED, init_for
 
 _T = TypeVar("_T", bound=type)
 _Key = Callable[[Any], tuple[Any, ...]]
@@ -66,9 +67,9 @@ def dataclass(cls: Any = None, /, *, frozen: bool = False, eq: bool = True, orde
         # dataclass's rule: a class's own __hash__ stays, unless it is the None that Python
         # puts in a class which defines __eq__ and no __hash__
         hash_of_its_own = not (own_hash is MISSING or (own_hash is None and "__eq__" in own))
-        if frozen and slots and _plain_fields(cls):
-            made = _dataclass(cls, init=False, eq=False, repr=False, slots=True)
-            _add_frozen_slotted(made, cls)
+        if frozen and _plain_fields(cls, MAX_SLOTTED if slots else MAX_IN_DICT):
+            made = _dataclass(cls, init=False, eq=False, repr=False, slots=slots)
+            _add_frozen(made, cls, slots)
         else:
             made = _dataclass(cls, frozen=frozen, eq=False, repr=False, slots=slots)
         _add_methods(made, own, frozen=frozen, eq=eq, order=order, hash_of_its_own=hash_of_its_own)
@@ -80,17 +81,17 @@ def dataclass(cls: Any = None, /, *, frozen: bool = False, eq: bool = True, orde
 _OWN_OR_INHERITED = ("__init__", "__setattr__", "__delattr__", "__getstate__", "__setstate__")
 
 
-def _plain_fields(cls: type) -> bool:
-    """Whether record_init's __init__ is all the class needs: 1 to MAX_FIELDS fields, each
-    given by position or keyword, none of them after one with a default, the defaults plain
-    values; no dataclass base, no __post_init__, a docstring (dataclass would write one from
-    the signature), and none of the methods made here written by the class itself."""
+def _plain_fields(cls: type, most: int) -> bool:
+    """Whether record_init's __init__ is all the class needs: 1 to `most` fields, each given
+    by position or keyword, none of them after one with a default; no dataclass base, no
+    __post_init__, a docstring (dataclass would write one from the signature), and none of the
+    methods made here written by the class itself."""
     if cls.__doc__ is None or hasattr(cls, "__post_init__") or any(name in cls.__dict__ for name in _OWN_OR_INHERITED):
         return False
     if any(hasattr(base, "__dataclass_fields__") for base in cls.__mro__[1:]):
         return False
     annotations = inspect.get_annotations(cls)  # (dataclasses imports inspect anyway)
-    if not 1 <= len(annotations) <= MAX_FIELDS:
+    if not 1 <= len(annotations) <= most:
         return False
     defaulted = False
     for name, annotation in annotations.items():
@@ -107,14 +108,15 @@ def _plain_fields(cls: type) -> bool:
     return True
 
 
-def _add_frozen_slotted(cls: type, original: type) -> None:
-    """What `dataclass(frozen=True, slots=True)` adds to `cls`, made without compiling:
-    __init__ through the slots' member descriptors; __setattr__/__delattr__ refusing a field
-    (and anything on an instance of `original`, the class before slots were added, as the
-    compiled ones do: they name that class); pickling support; the params reading frozen."""
+def _add_frozen(cls: type, original: type, slots: bool) -> None:
+    """What `dataclass(frozen=True, slots=slots)` adds to `cls`, made without compiling:
+    __init__ (through the slots' member descriptors, or object.__setattr__ as dataclass's);
+    __setattr__/__delattr__ refusing a field, and anything on an instance of `original` (the
+    class before slots were added, if they were: the compiled ones name that class); for a
+    slotted class, pickling support; the params reading frozen."""
     every = fields(cls)
     names = [f.name for f in every]
-    setters = [cls.__dict__[name].__set__ for name in names]
+    setters = [cls.__dict__[name].__set__ for name in names] if slots else None
     defaults = tuple(f.default for f in every if f.default is not MISSING)
     annotations = {**{f.name: f.type for f in every}, "return": None}
     cls.__init__ = init_for(cls.__qualname__, cls.__module__, names, setters, defaults, annotations)  # type: ignore[misc]
@@ -130,6 +132,17 @@ def _add_frozen_slotted(cls: type, original: type) -> None:
             raise FrozenInstanceError(f"cannot delete field {name!r}")
         super(original, self).__delattr__(name)
 
+    _set(cls, "__setattr__", __setattr__)
+    _set(cls, "__delattr__", __delattr__)
+    if setters is not None:
+        _add_pickling(cls, names, setters)
+    params = cls.__dataclass_params__  # type: ignore[attr-defined]
+    params.init = params.frozen = True
+
+
+def _add_pickling(cls: type, names: list[str], setters: list[Callable[[Any, Any], None]]) -> None:
+    """A frozen slotted class's state is its fields' values, in order (dataclass's own form)."""
+
     def __getstate__(self: Any) -> list[Any]:
         return [getattr(self, name) for name in names]
 
@@ -137,10 +150,8 @@ def _add_frozen_slotted(cls: type, original: type) -> None:
         for setter, value in zip(setters, state):
             setter(self, value)
 
-    for method in (__setattr__, __delattr__, __getstate__, __setstate__):
-        _set(cls, method.__name__, method)
-    params = cls.__dataclass_params__  # type: ignore[attr-defined]
-    params.init = params.frozen = True
+    _set(cls, "__getstate__", __getstate__)
+    _set(cls, "__setstate__", __setstate__)
 
 
 def _add_methods(cls: type, own: set[str], *, frozen: bool, eq: bool, order: bool, hash_of_its_own: bool) -> None:
