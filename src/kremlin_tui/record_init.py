@@ -35,50 +35,35 @@ def _init1(s0: _Setter) -> Callable[..., None]:
 
 def _init2(s0: _Setter, s1: _Setter) -> Callable[..., None]:
     def __init__(self: Any, a0: Any, a1: Any) -> None:
-        s0(self, a0)
-        s1(self, a1)
+        s0(self, a0), s1(self, a1)
 
     return __init__
 
 
 def _init3(s0: _Setter, s1: _Setter, s2: _Setter) -> Callable[..., None]:
     def __init__(self: Any, a0: Any, a1: Any, a2: Any) -> None:
-        s0(self, a0)
-        s1(self, a1)
-        s2(self, a2)
+        s0(self, a0), s1(self, a1), s2(self, a2)
 
     return __init__
 
 
 def _init4(s0: _Setter, s1: _Setter, s2: _Setter, s3: _Setter) -> Callable[..., None]:
     def __init__(self: Any, a0: Any, a1: Any, a2: Any, a3: Any) -> None:
-        s0(self, a0)
-        s1(self, a1)
-        s2(self, a2)
-        s3(self, a3)
+        s0(self, a0), s1(self, a1), s2(self, a2), s3(self, a3)
 
     return __init__
 
 
 def _init5(s0: _Setter, s1: _Setter, s2: _Setter, s3: _Setter, s4: _Setter) -> Callable[..., None]:
     def __init__(self: Any, a0: Any, a1: Any, a2: Any, a3: Any, a4: Any) -> None:
-        s0(self, a0)
-        s1(self, a1)
-        s2(self, a2)
-        s3(self, a3)
-        s4(self, a4)
+        s0(self, a0), s1(self, a1), s2(self, a2), s3(self, a3), s4(self, a4)
 
     return __init__
 
 
 def _init6(s0: _Setter, s1: _Setter, s2: _Setter, s3: _Setter, s4: _Setter, s5: _Setter) -> Callable[..., None]:
     def __init__(self: Any, a0: Any, a1: Any, a2: Any, a3: Any, a4: Any, a5: Any) -> None:
-        s0(self, a0)
-        s1(self, a1)
-        s2(self, a2)
-        s3(self, a3)
-        s4(self, a4)
-        s5(self, a5)
+        s0(self, a0), s1(self, a1), s2(self, a2), s3(self, a3), s4(self, a4), s5(self, a5)
 
     return __init__
 
@@ -86,13 +71,7 @@ def _init6(s0: _Setter, s1: _Setter, s2: _Setter, s3: _Setter, s4: _Setter, s5: 
 def _init7(s0: _Setter, s1: _Setter, s2: _Setter, s3: _Setter, s4: _Setter, s5: _Setter,
            s6: _Setter) -> Callable[..., None]:
     def __init__(self: Any, a0: Any, a1: Any, a2: Any, a3: Any, a4: Any, a5: Any, a6: Any) -> None:
-        s0(self, a0)
-        s1(self, a1)
-        s2(self, a2)
-        s3(self, a3)
-        s4(self, a4)
-        s5(self, a5)
-        s6(self, a6)
+        s0(self, a0), s1(self, a1), s2(self, a2), s3(self, a3), s4(self, a4), s5(self, a5), s6(self, a6)
 
     return __init__
 
@@ -100,14 +79,7 @@ def _init7(s0: _Setter, s1: _Setter, s2: _Setter, s3: _Setter, s4: _Setter, s5: 
 def _init8(s0: _Setter, s1: _Setter, s2: _Setter, s3: _Setter, s4: _Setter, s5: _Setter, s6: _Setter,
            s7: _Setter) -> Callable[..., None]:
     def __init__(self: Any, a0: Any, a1: Any, a2: Any, a3: Any, a4: Any, a5: Any, a6: Any, a7: Any) -> None:
-        s0(self, a0)
-        s1(self, a1)
-        s2(self, a2)
-        s3(self, a3)
-        s4(self, a4)
-        s5(self, a5)
-        s6(self, a6)
-        s7(self, a7)
+        s0(self, a0), s1(self, a1), s2(self, a2), s3(self, a3), s4(self, a4), s5(self, a5), s6(self, a6), s7(self, a7)
 
     return __init__
 
@@ -115,15 +87,10 @@ def _init8(s0: _Setter, s1: _Setter, s2: _Setter, s3: _Setter, s4: _Setter, s5: 
 def _init9(s0: _Setter, s1: _Setter, s2: _Setter, s3: _Setter, s4: _Setter, s5: _Setter, s6: _Setter, s7: _Setter,
            s8: _Setter) -> Callable[..., None]:
     def __init__(self: Any, a0: Any, a1: Any, a2: Any, a3: Any, a4: Any, a5: Any, a6: Any, a7: Any, a8: Any) -> None:
-        s0(self, a0)
-        s1(self, a1)
-        s2(self, a2)
-        s3(self, a3)
-        s4(self, a4)
-        s5(self, a5)
-        s6(self, a6)
-        s7(self, a7)
-        s8(self, a8)
+        (
+            s0(self, a0), s1(self, a1), s2(self, a2), s3(self, a3), s4(self, a4), s5(self, a5), s6(self, a6),
+            s7(self, a7), s8(self, a8)
+        )
 
     return __init__
 
@@ -132,16 +99,10 @@ def _init10(s0: _Setter, s1: _Setter, s2: _Setter, s3: _Setter, s4: _Setter, s5:
             s8: _Setter, s9: _Setter) -> Callable[..., None]:
     def __init__(self: Any, a0: Any, a1: Any, a2: Any, a3: Any, a4: Any, a5: Any, a6: Any, a7: Any, a8: Any,
                  a9: Any) -> None:
-        s0(self, a0)
-        s1(self, a1)
-        s2(self, a2)
-        s3(self, a3)
-        s4(self, a4)
-        s5(self, a5)
-        s6(self, a6)
-        s7(self, a7)
-        s8(self, a8)
-        s9(self, a9)
+        (
+            s0(self, a0), s1(self, a1), s2(self, a2), s3(self, a3), s4(self, a4), s5(self, a5), s6(self, a6),
+            s7(self, a7), s8(self, a8), s9(self, a9)
+        )
 
     return __init__
 
@@ -150,17 +111,10 @@ def _init11(s0: _Setter, s1: _Setter, s2: _Setter, s3: _Setter, s4: _Setter, s5:
             s8: _Setter, s9: _Setter, s10: _Setter) -> Callable[..., None]:
     def __init__(self: Any, a0: Any, a1: Any, a2: Any, a3: Any, a4: Any, a5: Any, a6: Any, a7: Any, a8: Any, a9: Any,
                  a10: Any) -> None:
-        s0(self, a0)
-        s1(self, a1)
-        s2(self, a2)
-        s3(self, a3)
-        s4(self, a4)
-        s5(self, a5)
-        s6(self, a6)
-        s7(self, a7)
-        s8(self, a8)
-        s9(self, a9)
-        s10(self, a10)
+        (
+            s0(self, a0), s1(self, a1), s2(self, a2), s3(self, a3), s4(self, a4), s5(self, a5), s6(self, a6),
+            s7(self, a7), s8(self, a8), s9(self, a9), s10(self, a10)
+        )
 
     return __init__
 
@@ -169,18 +123,10 @@ def _init12(s0: _Setter, s1: _Setter, s2: _Setter, s3: _Setter, s4: _Setter, s5:
             s8: _Setter, s9: _Setter, s10: _Setter, s11: _Setter) -> Callable[..., None]:
     def __init__(self: Any, a0: Any, a1: Any, a2: Any, a3: Any, a4: Any, a5: Any, a6: Any, a7: Any, a8: Any, a9: Any,
                  a10: Any, a11: Any) -> None:
-        s0(self, a0)
-        s1(self, a1)
-        s2(self, a2)
-        s3(self, a3)
-        s4(self, a4)
-        s5(self, a5)
-        s6(self, a6)
-        s7(self, a7)
-        s8(self, a8)
-        s9(self, a9)
-        s10(self, a10)
-        s11(self, a11)
+        (
+            s0(self, a0), s1(self, a1), s2(self, a2), s3(self, a3), s4(self, a4), s5(self, a5), s6(self, a6),
+            s7(self, a7), s8(self, a8), s9(self, a9), s10(self, a10), s11(self, a11)
+        )
 
     return __init__
 
@@ -189,19 +135,10 @@ def _init13(s0: _Setter, s1: _Setter, s2: _Setter, s3: _Setter, s4: _Setter, s5:
             s8: _Setter, s9: _Setter, s10: _Setter, s11: _Setter, s12: _Setter) -> Callable[..., None]:
     def __init__(self: Any, a0: Any, a1: Any, a2: Any, a3: Any, a4: Any, a5: Any, a6: Any, a7: Any, a8: Any, a9: Any,
                  a10: Any, a11: Any, a12: Any) -> None:
-        s0(self, a0)
-        s1(self, a1)
-        s2(self, a2)
-        s3(self, a3)
-        s4(self, a4)
-        s5(self, a5)
-        s6(self, a6)
-        s7(self, a7)
-        s8(self, a8)
-        s9(self, a9)
-        s10(self, a10)
-        s11(self, a11)
-        s12(self, a12)
+        (
+            s0(self, a0), s1(self, a1), s2(self, a2), s3(self, a3), s4(self, a4), s5(self, a5), s6(self, a6),
+            s7(self, a7), s8(self, a8), s9(self, a9), s10(self, a10), s11(self, a11), s12(self, a12)
+        )
 
     return __init__
 
@@ -210,20 +147,10 @@ def _init14(s0: _Setter, s1: _Setter, s2: _Setter, s3: _Setter, s4: _Setter, s5:
             s8: _Setter, s9: _Setter, s10: _Setter, s11: _Setter, s12: _Setter, s13: _Setter) -> Callable[..., None]:
     def __init__(self: Any, a0: Any, a1: Any, a2: Any, a3: Any, a4: Any, a5: Any, a6: Any, a7: Any, a8: Any, a9: Any,
                  a10: Any, a11: Any, a12: Any, a13: Any) -> None:
-        s0(self, a0)
-        s1(self, a1)
-        s2(self, a2)
-        s3(self, a3)
-        s4(self, a4)
-        s5(self, a5)
-        s6(self, a6)
-        s7(self, a7)
-        s8(self, a8)
-        s9(self, a9)
-        s10(self, a10)
-        s11(self, a11)
-        s12(self, a12)
-        s13(self, a13)
+        (
+            s0(self, a0), s1(self, a1), s2(self, a2), s3(self, a3), s4(self, a4), s5(self, a5), s6(self, a6),
+            s7(self, a7), s8(self, a8), s9(self, a9), s10(self, a10), s11(self, a11), s12(self, a12), s13(self, a13)
+        )
 
     return __init__
 
@@ -233,21 +160,11 @@ def _init15(s0: _Setter, s1: _Setter, s2: _Setter, s3: _Setter, s4: _Setter, s5:
             s14: _Setter) -> Callable[..., None]:
     def __init__(self: Any, a0: Any, a1: Any, a2: Any, a3: Any, a4: Any, a5: Any, a6: Any, a7: Any, a8: Any, a9: Any,
                  a10: Any, a11: Any, a12: Any, a13: Any, a14: Any) -> None:
-        s0(self, a0)
-        s1(self, a1)
-        s2(self, a2)
-        s3(self, a3)
-        s4(self, a4)
-        s5(self, a5)
-        s6(self, a6)
-        s7(self, a7)
-        s8(self, a8)
-        s9(self, a9)
-        s10(self, a10)
-        s11(self, a11)
-        s12(self, a12)
-        s13(self, a13)
-        s14(self, a14)
+        (
+            s0(self, a0), s1(self, a1), s2(self, a2), s3(self, a3), s4(self, a4), s5(self, a5), s6(self, a6),
+            s7(self, a7), s8(self, a8), s9(self, a9), s10(self, a10), s11(self, a11), s12(self, a12), s13(self, a13),
+            s14(self, a14)
+        )
 
     return __init__
 
@@ -261,92 +178,69 @@ def _dict1(n0: str) -> Callable[..., None]:
 
 def _dict2(n0: str, n1: str) -> Callable[..., None]:
     def __init__(self: Any, a0: Any, a1: Any) -> None:
-        _store(self, n0, a0)
-        _store(self, n1, a1)
+        _store(self, n0, a0), _store(self, n1, a1)
 
     return __init__
 
 
 def _dict3(n0: str, n1: str, n2: str) -> Callable[..., None]:
     def __init__(self: Any, a0: Any, a1: Any, a2: Any) -> None:
-        _store(self, n0, a0)
-        _store(self, n1, a1)
-        _store(self, n2, a2)
+        _store(self, n0, a0), _store(self, n1, a1), _store(self, n2, a2)
 
     return __init__
 
 
 def _dict4(n0: str, n1: str, n2: str, n3: str) -> Callable[..., None]:
     def __init__(self: Any, a0: Any, a1: Any, a2: Any, a3: Any) -> None:
-        _store(self, n0, a0)
-        _store(self, n1, a1)
-        _store(self, n2, a2)
-        _store(self, n3, a3)
+        _store(self, n0, a0), _store(self, n1, a1), _store(self, n2, a2), _store(self, n3, a3)
 
     return __init__
 
 
 def _dict5(n0: str, n1: str, n2: str, n3: str, n4: str) -> Callable[..., None]:
     def __init__(self: Any, a0: Any, a1: Any, a2: Any, a3: Any, a4: Any) -> None:
-        _store(self, n0, a0)
-        _store(self, n1, a1)
-        _store(self, n2, a2)
-        _store(self, n3, a3)
-        _store(self, n4, a4)
+        _store(self, n0, a0), _store(self, n1, a1), _store(self, n2, a2), _store(self, n3, a3), _store(self, n4, a4)
 
     return __init__
 
 
 def _dict6(n0: str, n1: str, n2: str, n3: str, n4: str, n5: str) -> Callable[..., None]:
     def __init__(self: Any, a0: Any, a1: Any, a2: Any, a3: Any, a4: Any, a5: Any) -> None:
-        _store(self, n0, a0)
-        _store(self, n1, a1)
-        _store(self, n2, a2)
-        _store(self, n3, a3)
-        _store(self, n4, a4)
-        _store(self, n5, a5)
+        (
+            _store(self, n0, a0), _store(self, n1, a1), _store(self, n2, a2), _store(self, n3, a3),
+            _store(self, n4, a4), _store(self, n5, a5)
+        )
 
     return __init__
 
 
 def _dict7(n0: str, n1: str, n2: str, n3: str, n4: str, n5: str, n6: str) -> Callable[..., None]:
     def __init__(self: Any, a0: Any, a1: Any, a2: Any, a3: Any, a4: Any, a5: Any, a6: Any) -> None:
-        _store(self, n0, a0)
-        _store(self, n1, a1)
-        _store(self, n2, a2)
-        _store(self, n3, a3)
-        _store(self, n4, a4)
-        _store(self, n5, a5)
-        _store(self, n6, a6)
+        (
+            _store(self, n0, a0), _store(self, n1, a1), _store(self, n2, a2), _store(self, n3, a3),
+            _store(self, n4, a4), _store(self, n5, a5), _store(self, n6, a6)
+        )
 
     return __init__
 
 
 def _dict8(n0: str, n1: str, n2: str, n3: str, n4: str, n5: str, n6: str, n7: str) -> Callable[..., None]:
     def __init__(self: Any, a0: Any, a1: Any, a2: Any, a3: Any, a4: Any, a5: Any, a6: Any, a7: Any) -> None:
-        _store(self, n0, a0)
-        _store(self, n1, a1)
-        _store(self, n2, a2)
-        _store(self, n3, a3)
-        _store(self, n4, a4)
-        _store(self, n5, a5)
-        _store(self, n6, a6)
-        _store(self, n7, a7)
+        (
+            _store(self, n0, a0), _store(self, n1, a1), _store(self, n2, a2), _store(self, n3, a3),
+            _store(self, n4, a4), _store(self, n5, a5), _store(self, n6, a6), _store(self, n7, a7)
+        )
 
     return __init__
 
 
 def _dict9(n0: str, n1: str, n2: str, n3: str, n4: str, n5: str, n6: str, n7: str, n8: str) -> Callable[..., None]:
     def __init__(self: Any, a0: Any, a1: Any, a2: Any, a3: Any, a4: Any, a5: Any, a6: Any, a7: Any, a8: Any) -> None:
-        _store(self, n0, a0)
-        _store(self, n1, a1)
-        _store(self, n2, a2)
-        _store(self, n3, a3)
-        _store(self, n4, a4)
-        _store(self, n5, a5)
-        _store(self, n6, a6)
-        _store(self, n7, a7)
-        _store(self, n8, a8)
+        (
+            _store(self, n0, a0), _store(self, n1, a1), _store(self, n2, a2), _store(self, n3, a3),
+            _store(self, n4, a4), _store(self, n5, a5), _store(self, n6, a6), _store(self, n7, a7),
+            _store(self, n8, a8)
+        )
 
     return __init__
 
@@ -355,16 +249,11 @@ def _dict10(n0: str, n1: str, n2: str, n3: str, n4: str, n5: str, n6: str, n7: s
             n9: str) -> Callable[..., None]:
     def __init__(self: Any, a0: Any, a1: Any, a2: Any, a3: Any, a4: Any, a5: Any, a6: Any, a7: Any, a8: Any,
                  a9: Any) -> None:
-        _store(self, n0, a0)
-        _store(self, n1, a1)
-        _store(self, n2, a2)
-        _store(self, n3, a3)
-        _store(self, n4, a4)
-        _store(self, n5, a5)
-        _store(self, n6, a6)
-        _store(self, n7, a7)
-        _store(self, n8, a8)
-        _store(self, n9, a9)
+        (
+            _store(self, n0, a0), _store(self, n1, a1), _store(self, n2, a2), _store(self, n3, a3),
+            _store(self, n4, a4), _store(self, n5, a5), _store(self, n6, a6), _store(self, n7, a7),
+            _store(self, n8, a8), _store(self, n9, a9)
+        )
 
     return __init__
 
@@ -373,17 +262,11 @@ def _dict11(n0: str, n1: str, n2: str, n3: str, n4: str, n5: str, n6: str, n7: s
             n10: str) -> Callable[..., None]:
     def __init__(self: Any, a0: Any, a1: Any, a2: Any, a3: Any, a4: Any, a5: Any, a6: Any, a7: Any, a8: Any, a9: Any,
                  a10: Any) -> None:
-        _store(self, n0, a0)
-        _store(self, n1, a1)
-        _store(self, n2, a2)
-        _store(self, n3, a3)
-        _store(self, n4, a4)
-        _store(self, n5, a5)
-        _store(self, n6, a6)
-        _store(self, n7, a7)
-        _store(self, n8, a8)
-        _store(self, n9, a9)
-        _store(self, n10, a10)
+        (
+            _store(self, n0, a0), _store(self, n1, a1), _store(self, n2, a2), _store(self, n3, a3),
+            _store(self, n4, a4), _store(self, n5, a5), _store(self, n6, a6), _store(self, n7, a7),
+            _store(self, n8, a8), _store(self, n9, a9), _store(self, n10, a10)
+        )
 
     return __init__
 
@@ -392,18 +275,11 @@ def _dict12(n0: str, n1: str, n2: str, n3: str, n4: str, n5: str, n6: str, n7: s
             n11: str) -> Callable[..., None]:
     def __init__(self: Any, a0: Any, a1: Any, a2: Any, a3: Any, a4: Any, a5: Any, a6: Any, a7: Any, a8: Any, a9: Any,
                  a10: Any, a11: Any) -> None:
-        _store(self, n0, a0)
-        _store(self, n1, a1)
-        _store(self, n2, a2)
-        _store(self, n3, a3)
-        _store(self, n4, a4)
-        _store(self, n5, a5)
-        _store(self, n6, a6)
-        _store(self, n7, a7)
-        _store(self, n8, a8)
-        _store(self, n9, a9)
-        _store(self, n10, a10)
-        _store(self, n11, a11)
+        (
+            _store(self, n0, a0), _store(self, n1, a1), _store(self, n2, a2), _store(self, n3, a3),
+            _store(self, n4, a4), _store(self, n5, a5), _store(self, n6, a6), _store(self, n7, a7),
+            _store(self, n8, a8), _store(self, n9, a9), _store(self, n10, a10), _store(self, n11, a11)
+        )
 
     return __init__
 
@@ -412,19 +288,12 @@ def _dict13(n0: str, n1: str, n2: str, n3: str, n4: str, n5: str, n6: str, n7: s
             n11: str, n12: str) -> Callable[..., None]:
     def __init__(self: Any, a0: Any, a1: Any, a2: Any, a3: Any, a4: Any, a5: Any, a6: Any, a7: Any, a8: Any, a9: Any,
                  a10: Any, a11: Any, a12: Any) -> None:
-        _store(self, n0, a0)
-        _store(self, n1, a1)
-        _store(self, n2, a2)
-        _store(self, n3, a3)
-        _store(self, n4, a4)
-        _store(self, n5, a5)
-        _store(self, n6, a6)
-        _store(self, n7, a7)
-        _store(self, n8, a8)
-        _store(self, n9, a9)
-        _store(self, n10, a10)
-        _store(self, n11, a11)
-        _store(self, n12, a12)
+        (
+            _store(self, n0, a0), _store(self, n1, a1), _store(self, n2, a2), _store(self, n3, a3),
+            _store(self, n4, a4), _store(self, n5, a5), _store(self, n6, a6), _store(self, n7, a7),
+            _store(self, n8, a8), _store(self, n9, a9), _store(self, n10, a10), _store(self, n11, a11),
+            _store(self, n12, a12)
+        )
 
     return __init__
 
@@ -433,20 +302,12 @@ def _dict14(n0: str, n1: str, n2: str, n3: str, n4: str, n5: str, n6: str, n7: s
             n11: str, n12: str, n13: str) -> Callable[..., None]:
     def __init__(self: Any, a0: Any, a1: Any, a2: Any, a3: Any, a4: Any, a5: Any, a6: Any, a7: Any, a8: Any, a9: Any,
                  a10: Any, a11: Any, a12: Any, a13: Any) -> None:
-        _store(self, n0, a0)
-        _store(self, n1, a1)
-        _store(self, n2, a2)
-        _store(self, n3, a3)
-        _store(self, n4, a4)
-        _store(self, n5, a5)
-        _store(self, n6, a6)
-        _store(self, n7, a7)
-        _store(self, n8, a8)
-        _store(self, n9, a9)
-        _store(self, n10, a10)
-        _store(self, n11, a11)
-        _store(self, n12, a12)
-        _store(self, n13, a13)
+        (
+            _store(self, n0, a0), _store(self, n1, a1), _store(self, n2, a2), _store(self, n3, a3),
+            _store(self, n4, a4), _store(self, n5, a5), _store(self, n6, a6), _store(self, n7, a7),
+            _store(self, n8, a8), _store(self, n9, a9), _store(self, n10, a10), _store(self, n11, a11),
+            _store(self, n12, a12), _store(self, n13, a13)
+        )
 
     return __init__
 
