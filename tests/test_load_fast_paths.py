@@ -89,6 +89,18 @@ def test_generated_documents_read_as_libyaml_composes_them(data: Any, flow: bool
     _compare(source.encode("utf-8"), "gen.yaml")
 
 
+def test_a_tagged_plain_scalar_is_not_plain() -> None:
+    """`!!str 5` is text however it is written: only an untagged, unquoted scalar may be a
+    number, a boolean or null (in a mapping and in a list alike)."""
+    out = Collector()
+    tree = parse_yaml_bytes(b"a: !!str 5\nb: 5\nc: ! 7\nd: [!!int 3, 4, '5', \"6\"]\ne: |\n  7\nf: >\n  8\n", "f", out)
+    assert isinstance(tree, YMap) and not out.items
+    assert [tree.items[key].plain for key in "abc"] == [False, True, False]  # type: ignore[union-attr]
+    assert [(item.plain, item.block, item.quote) for item in tree.items["d"].items] == [  # type: ignore[union-attr]
+        (False, False, ""), (True, False, ""), (False, False, "'"), (False, False, '"')]
+    assert [(tree.items[key].plain, tree.items[key].block) for key in "ef"] == [(False, True)] * 2  # type: ignore[union-attr]
+
+
 @pytest.mark.parametrize(("source", "code", "where"), [
     ("a: 1\na: 2\n", "duplicate-key", (2, 1)),
     ("- a: 1\n  b: {c: 1, c: 2}\n", "duplicate-key", (2, 13)),
