@@ -8,6 +8,11 @@ the disk matters; "encode" is the part that is ours alone.
 
 Goals (issue 19): size <= 30 KB, save <= 2 ms, load <= 1.5 ms.
 Run: python bench/bench_saves.py [ROUNDS] [DECISIONS]
+
+The size of one game depends on which game the seeds give; `--sizes SEEDS` shows it over many:
+every game of seeds 0..SEEDS-1 that lasts DECISIONS decisions, saved there, and every full game
+of the first 300 seeds, saved at its end.
+Run: python bench/bench_saves.py --sizes 3000 [DECISIONS]
 """
 
 from __future__ import annotations
@@ -38,7 +43,45 @@ def long_game(story, decisions: int):  # type: ignore[no-untyped-def]
     raise SystemExit(f"no game of {decisions} decisions in 10,000 seeds")
 
 
+def sizes(story, seeds: int, decisions: int) -> None:  # type: ignore[no-untyped-def]
+    from kremlin_tui.engine import Game
+    from kremlin_tui.saves import build_document
+    from kremlin_tui.saves.layout import encode
+
+    moment = datetime(2026, 1, 1, tzinfo=UTC)
+
+    def size(game) -> int:  # type: ignore[no-untyped-def]
+        return len(encode(build_document(game, slot="bench", kind="manual", saved_at=moment, play_seconds=60.0)))
+
+    at, full = {}, []
+    for seed in range(seeds):
+        game = Game.new(story, seed)
+        picker = random.Random(seed)
+        while not game.ended and game.state.decisions < decisions:
+            game.choose(picker.choice(game.available_ids()))
+        if game.state.decisions == decisions:
+            at[seed] = size(game)
+        if seed < 300:
+            while not game.ended:
+                game.choose(picker.choice(game.available_ids()))
+            full.append((game.state.decisions, size(game)))
+    shown = ", ".join(f"{seed}: {count:,}" for seed, count in at.items())
+    print(f"games of seeds 0-{seeds - 1} that last {decisions} decisions ({len(at)}), bytes by seed: {shown or 'none'}")
+    if at:
+        print(f"  {min(at.values()):,} to {max(at.values()):,} bytes, median {statistics.median(at.values()):,.0f}")
+    if full:
+        counts = sorted(count for _decisions, count in full)
+        print(f"full games of seeds 0-{len(full) - 1} (median {statistics.median(d for d, _ in full):.0f} decisions): "
+              f"median {statistics.median(counts):,.0f} bytes, {counts[0]:,} to {counts[-1]:,}")
+
+
 def main() -> None:
+    if len(sys.argv) > 2 and sys.argv[1] == "--sizes":
+        os.environ["KREMLIN_TUI_CACHE"] = tempfile.mkdtemp()
+        from kremlin_tui.loader import load_story
+
+        sizes(load_story([str(ROOT / "story")]), int(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else 73)
+        return
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 200
     decisions = int(sys.argv[2]) if len(sys.argv) > 2 else 73
     tmp = Path(tempfile.mkdtemp())
