@@ -44,6 +44,7 @@ CALLBACK = re.compile(r"^(" + _CALLBACK_WORDS + ")", re.IGNORECASE)
 # The same words opening any later sentence of a passage, or its quoted speech: a callback in the
 # middle of a paragraph ("… rapids. Because you brought Cooper's firm to the Dnieper, …") is as much
 # a promise as one at its start.
+_CALLBACK_WORDS_PLAIN = ("because", "since", "thanks to", "now that", "as a result of", "after you", "having")
 CALLBACK_SENTENCE = re.compile(r"(?:[.!?][\"”’*_)]*\s+|\n\s*\n\s*)[\"“*_(]*(" + _CALLBACK_WORDS + r"[^.!?\n]*)",
                                re.IGNORECASE)
 STOP = {"the", "of", "and", "a", "an"}
@@ -279,10 +280,13 @@ def callback_claim(parts: list[Part]) -> str | None:
     """The passage's first sentence that reads like a callback (its opening or a later one;
     nested conditions skipped), else None. A plain search over the passage's own text: the
     sentences after the first are what `callback_opening` does not read."""
+    text = "".join(p.text if isinstance(p, Text) else "{…}" for p in parts if isinstance(p, Text | Interp))
+    low = text.lower()
+    if not any(word in low for word in _CALLBACK_WORDS_PLAIN):  # most passages: none of the words at all
+        return None
     opening = callback_opening(parts)
     if opening is not None:
         return opening
-    text = "".join(p.text if isinstance(p, Text) else "{…}" for p in parts if isinstance(p, Text | Interp))
     found = CALLBACK_SENTENCE.search(text)
     return None if found is None else " ".join(found.group(1).split())
 
