@@ -280,3 +280,58 @@ def test_an_event_names_only_the_or_branch_that_held_when_it_fired(make_story) -
     game.choose("rally")  # Party standing 60: the branch holds now, but did not when the event fired
     entry = next(e for e in present.journal(game) if e.is_event)
     assert len(entry.causes) == 1 and "Spy" in entry.causes[0], entry.causes
+
+
+THRESHOLD_STORY = """\
+nodes:
+  - id: a
+    title: A
+    date: 1924-01-21
+    text: a
+    choices:
+      - {id: rally, label: Rally, effects: [party += 20], goto: b}
+  - id: b
+    title: B
+    date: 1924-02-01
+    text: b
+    choices:
+      - {id: slip, label: Slip, effects: [party -= 3], goto: c}
+  - id: c
+    title: C
+    date: 1924-03-01
+    text: c
+    choices:
+      - {id: dip, label: Dip, effects: [britain -= 10], goto: d}
+  - id: d
+    title: D
+    date: 1924-04-01
+    text: "{if party >= 60}Your standing holds.{end} {if britain < 0}London is cold.{end}"
+    choices:
+      - {id: on, label: On, goto: fin}
+  - id: e
+    title: The Event
+    event: {after: 1924-03-15, before: 1924-12, if: party >= 60}
+    text: e
+    choices:
+      - {id: ok, label: Ok}
+endings:
+  - {id: fin, title: Fin, text: done}
+"""
+
+
+def test_a_stat_threshold_is_traced_to_the_decision_that_crossed_it(make_story) -> None:  # type: ignore[no-untyped-def]
+    """"Party standing at least 60" holds because of the rally (45 -> 65), not the slip that came
+    after it (65 -> 62), which is the last decision to move the number: Why? named the slip as
+    the reason Party standing is at least 60. A threshold that held from the start names no
+    decision (Britain -20 -> -30 kept it below 0)."""
+    game = Game.new(load_story([make_story(THRESHOLD_STORY)], cache=False), 1)
+    for pick in ("rally", "slip", "dip"):
+        game.choose(pick)
+    assert game.state.node == "e"
+    report = "\n".join(why_here(game).lines())
+    assert "Party standing at least 60" in report
+    assert "you chose “Rally”: Party standing ▲20 (45 → 65)" in report and "Slip" not in report
+    game.choose("ok")
+    assert game.state.node == "d"
+    report = "\n".join(why_here(game).lines())
+    assert "Rally" in report and "Slip" not in report and "Dip" not in report
