@@ -46,7 +46,8 @@ def test_invalid_input_gets_a_message_and_the_prompt_again(mini: str) -> None:
     out = play(mini, "banana\n9\n3\n").stdout
     assert "I don't understand 'banana'" in out
     assert "There is no choice 9" in out or "there is no choice 9" in out
-    assert "That choice is not available: You need Party standing above 80." in out
+    assert "That choice is not available: You need Party standing above 80. Choose 1 to" in out
+    assert ".." not in out  # the locked text's own full stop is not doubled
     assert out.rstrip().endswith(">")
 
 

@@ -290,7 +290,8 @@ class PlainGame(SaveCommands):
             result = self.session.choose(number)
         except ChoiceUnavailable as exc:
             count = len(self.game.scene().choices)
-            self.say(f"That choice is not available: {exc}. Choose 1 to {count}.")
+            reason = str(exc).rstrip(".")  # a locked text is a sentence with its own full stop
+            self.say(f"That choice is not available: {reason}. Choose 1 to {count}.")
             return
         self.show_result(result)
         self.report_autosave()
