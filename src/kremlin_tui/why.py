@@ -20,6 +20,7 @@ from kremlin_tui.expr import And, Arith, Ast, Call, Cmp, Const, Neg, Not, Or, Re
 from kremlin_tui.model import EffectOp, FlagDef, Node, Story
 from kremlin_tui.state import ChangeKind
 from kremlin_tui.template import Cond, Template
+from kremlin_tui.why_threshold import made_true, number_tests
 
 if TYPE_CHECKING:
     from kremlin_tui.engine import Game, GameState, Step
@@ -275,10 +276,10 @@ def causes_of(ast: Ast, game: Game, upto: int | None = None) -> list[Cause]:
         then = state if upto is None else state_after(game, upto)
         ast = Or(tuple(item for item in ast.items if _holds(item, then)) or ast.items)
     numbers: dict[int, str] = {}
-    tests = _number_tests(ast, game.story)
+    tests = number_tests(ast, game.story)
     for name, refs in _reads(ast):
         if name in tests:  # "OGPU power at least 60": the decision that made it so, not the last to move it
-            number = _made_true(state.history, name, tests[name], limit)
+            number = made_true(state.history, name, tests[name], limit)
         elif refs == "chose":
             node_id, _, choice_id = name.partition(".")
             number = _find_step(state.history, limit, lambda s, n=node_id, c=choice_id: s.node == n and s.choice == c)
@@ -289,39 +290,6 @@ def causes_of(ast: Ast, game: Game, upto: int | None = None) -> list[Cause]:
         if number is not None:
             numbers.setdefault(number, name if refs == "var" else "")
     return [cause(game, number, name) for number, name in sorted(numbers.items())]
-
-
-def _number_tests(ast: Ast, story: Story) -> dict[str, Ast]:
-    """The parts of a condition that test one stat or relation alone (`police >= 60`, `britain <
-    -20`), by the name they test. For these the cause is the decision after which the test last
-    came to hold: the last decision that moved the number may have moved it the other way
-    ("OGPU power at least 60 ← OGPU power ▼5 (67 → 62)")."""
-    found: dict[str, Ast] = {}
-    for item in ast.items if type(ast) in (And, Or) else (ast,):
-        names = list(reads(item))
-        if len(names) == 1 and names[0][1] == "var" and (names[0][0] in story.stats or names[0][0] in story.relations):
-            found.setdefault(names[0][0], item)
-    return found
-
-
-def _made_true(history: list[Step], name: str, test: Ast, upto: int) -> int | None:
-    """The decision (1-based, ≤ upto) whose change to `name` turned `test` from false to true;
-    None when no decision did (it held from the start)."""
-    from kremlin_tui.expr import compile_ast
-
-    holds = compile_ast(test)
-    for index in range(min(upto, len(history)) - 1, -1, -1):
-        moved = [change for change in history[index].changes if change.name == name]
-        if moved and not _true(holds, name, moved[0].old) and _true(holds, name, moved[-1].new):
-            return index + 1
-    return None
-
-
-def _true(holds: Any, name: str, value: Any) -> bool:
-    try:
-        return bool(holds(Then({name: value}, {}, frozenset())))
-    except Exception:  # a test that cannot be evaluated names no cause
-        return False
 
 
 @dataclass(frozen=True)
