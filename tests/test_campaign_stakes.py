@@ -101,3 +101,20 @@ def test_kamenev_at_the_twentieth_anniversary_follows_the_choices_about_the_oppo
     marks = ["He was shot last year", "He has spent the anniversary in prison", "has been your ally since 1925",
              "he lifts his hat to you"]
     assert sum(mark in text for mark in marks) == 1, (name, text)
+
+
+# -- Revolution abroad at its low end, New Year's Eve 1941 ---------------------------------------
+
+
+def test_new_years_eve_reads_a_withered_international_and_offers_a_way_back() -> None:
+    """Revolution abroad sat at 0 for more than ten decisions in 2.5% of random games, most of
+    them through 1941–42, where nothing read its low end: New Year's Eve now says the
+    International has withered, and the Politburo may spend its evening rebuilding it."""
+    game = _steered("storm_winter", {}, lambda g: g.state.vars["comintern"] <= 3, range(2000))
+    assert "the International you let wither has no networks" in _text(game)
+    assert "exiles" in game.available_ids()
+    before = game.state.vars["comintern"]
+    game.choose("exiles")
+    assert game.state.vars["comintern"] == before + 8 and game.state.node == "aftermath_opening"
+    strong = _steered("storm_winter", {}, lambda g: g.state.vars["comintern"] > 3, range(2000))
+    assert "exiles" not in strong.available_ids() and "International you let wither" not in _text(strong)
