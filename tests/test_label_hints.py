@@ -119,3 +119,50 @@ def test_the_shipped_labels_tell_the_truth() -> None:
     labels were cleaned: wrong hints removed, gambles declared)."""
     warnings = [str(d) for d in check_story([STORY]).warnings if d.code in ("label-hint", "gamble-hint")]
     assert warnings == []
+
+
+ROUTED = """
+    flags:
+      - {id: course, description: Where the war led., values: [none, east, west]}
+    nodes:
+      - id: a
+        title: A
+        date: 1925
+        text: Choose.
+        choices:
+          - {id: east, label: East, effects: [course = 'east'], goto: b}
+          - {id: west, label: West, effects: [course = 'west'], goto: b}
+      - id: b
+        title: B
+        date: 1926
+        text: The congress.
+        choices:
+          - id: routed
+            label: "Close the congress (Party ▲, a gamble)"
+            effects: [party += 4]
+            outcomes:
+              - {weight: "if(course == 'east', 1, 0)", goto: end_east}
+              - {weight: "if(course == 'west' or course == 'none', 1, 0)", goto: end_west}
+          - id: chance
+            label: "Toss for it (Party ▲)"
+            effects: [party += 4]
+            outcomes:
+              - {weight: "if(course == 'east', 1, 0)", goto: end_east}
+              - {weight: "if(course == 'east' or course == 'none', 1, 0)", goto: end_west}
+    endings:
+      - {id: end_east, title: East, text: done}
+      - {id: end_west, title: West, text: done}
+"""
+
+
+def test_outcomes_that_only_route_by_the_state_are_not_a_gamble(make_story) -> None:  # type: ignore[no-untyped-def]
+    """The congress of 1946 sends each game to the epilogue its war made: one outcome per value of
+    `aftermath_course`, the same effects. The preview showed those choices as certain, their labels
+    said "a gamble", and `check` agreed with the labels. Outcomes whose conditions can hold together
+    (`chance`: east is in both) still make a gamble."""
+    path = make_story(ROUTED)
+    assert _warnings(path, "label-hint") == [
+        "the label of 'b.routed' says it is a gamble, but it has one possible result"]
+    assert _warnings(path, "gamble-hint") == [
+        "the label of 'b.chance' lists consequences as if certain, but its outcomes have different results: "
+        "add 'a gamble' to the hint, or drop the hint (the game shows the odds)"]
