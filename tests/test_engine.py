@@ -210,11 +210,13 @@ def test_stats_stay_whole_numbers_after_a_division(make_story) -> None:  # type:
 def test_choices_without_previews_are_the_same_choices_without_what_they_change() -> None:
     """`previews=False` (a reader that shows no preview, as bench_ink's row without them) gives
     the same scene, choices, labels and availability, with no preview, no gamble and no `ends`
-    (the preview says whether a choice ends the game)."""
+    (the preview says whether a choice ends the game); a label keeps its written "a gamble",
+    which only a preview can show untrue."""
     import random
     from dataclasses import replace
 
     from kremlin_tui.paths import default_story_dir
+    from kremlin_tui.preview import CERTAIN, honest_label
 
     story = load_story([str(default_story_dir())])
     previewed = 0
@@ -222,7 +224,11 @@ def test_choices_without_previews_are_the_same_choices_without_what_they_change(
         game, picker = Game.new(story, seed), random.Random(seed)
         while not game.ended:
             full, bare = game.scene(), game.scene(previews=False)
-            assert bare == replace(full, choices=tuple(replace(c, preview=(), gamble=None, ends=False) for c in full.choices))
+            assert bare == replace(full, choices=tuple(replace(c, label=b.label, preview=(), gamble=None, ends=False)
+                                                       for c, b in zip(full.choices, bare.choices, strict=True)))
+            # the one difference in a label: a written "a gamble" left out where the preview has no odds
+            assert [c.label for c in full.choices] == [honest_label(b.label, c.gamble or CERTAIN)
+                                                      for c, b in zip(full.choices, bare.choices, strict=True)]
             assert game.choices(previews=False) == list(bare.choices)
             previewed += sum(bool(c.preview or c.gamble or c.ends) for c in full.choices)
             game.choose(picker.choice(game.available_ids()))

@@ -306,3 +306,42 @@ def test_a_choice_that_certainly_ends_the_game_says_so(make_story: Callable[...,
     out: list[str] = []
     PlainGame(story, game, out.append).show_choices(game.scene())
     assert "1. Leave  [Party standing ▼2; your game ends here]" in "".join(out).replace("\xa0", " ")
+
+
+# -- a label's "a gamble" follows the preview -----------------------------------------------------
+
+
+@pytest.mark.parametrize(("label", "certain", "gamble"), [
+    ("Levy a forced loan (Grain ▲, Peasants ▼, a gamble)", "Levy a forced loan (Grain ▲, Peasants ▼)",
+     "Levy a forced loan (Grain ▲, Peasants ▼, a gamble)"),
+    ("Toss (a gamble)", "Toss", "Toss (a gamble)"),
+    ("Fight (Party ▼, a gamble: a bad defeat, every post)", "Fight (Party ▼)", "Fight (Party ▼, a gamble: a bad defeat, every post)"),
+    ("X (a gamble, Party ▲)", "X (Party ▲)", "X (a gamble, Party ▲)"),
+    ("Gamble it all (Party ▲)", "Gamble it all (Party ▲)", "Gamble it all (Party ▲)"),
+    ("Y (not a gamble)", "Y (not a gamble)", "Y (not a gamble)"),
+])
+def test_a_label_says_a_gamble_only_where_the_preview_does(label: str, certain: str, gamble: str) -> None:
+    from kremlin_tui.preview import OutcomeChance, honest_label
+
+    odds = ChoicePreview((), (OutcomeChance(0.5, (), None), OutcomeChance(0.5, (), None)), ())
+    assert honest_label(label, ChoicePreview((), (), ())) == certain
+    assert honest_label(label, odds) == gamble
+    assert honest_label(label, None) == label  # no preview computed: the label as written
+
+
+def test_no_shipped_label_calls_a_certain_choice_a_gamble() -> None:
+    """32 labels of the campaign say "a gamble" on choices whose outcomes the state decides
+    (`if(C, 1, 0)` and `if(C, 0, 1)`: the forced loan of 1928, the Fourteenth Congress, Kirov's
+    guards...): in the player's situation there is one possible result, the preview showed it as
+    certain under a label that said "a gamble". Over seeded games, every label shown that says
+    "a gamble" is one whose preview has odds."""
+    story = _campaign()
+    for seed in range(1, 121):
+        game = Game.new(story, seed)
+        picker = random.Random(seed * 7919 + 17)
+        while not game.ended:
+            for view in game.scene().choices:
+                if "a gamble" in view.label:
+                    assert view.gamble is not None, (seed, game.state.node, view.label)
+            ids = game.available_ids()
+            game.choose(ids[0] if len(ids) == 1 else picker.choice(ids), render=False)

@@ -19,7 +19,7 @@ from kremlin_tui.effects import clean_weights
 from kremlin_tui.engine_plan import ChoicePlan, NodePlan, apply_steps
 from kremlin_tui.events import Due
 from kremlin_tui.model import Node, NodeKind, Story
-from kremlin_tui.preview import ChoicePreview, Preview, preview_choice
+from kremlin_tui.preview import ChoicePreview, Preview, honest_label, preview_choice
 from kremlin_tui.preview import OutcomeChance as OutcomeChance  # re-exported: part of the engine API
 from kremlin_tui.state import (
     DEBUGGER,
@@ -177,7 +177,7 @@ class Game:
                 ChoiceView(
                     number=number,
                     id=choice.id,
-                    label=self.render(choice.label) if render else choice.id,
+                    label=honest_label(self.render(choice.label), preview) if render else choice.id,
                     available=available,
                     locked_reason=None if available else choice.locked,
                     preview=preview.certain if preview else (),

@@ -12,6 +12,7 @@ is a gamble exactly when more than one different result can happen.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -119,6 +120,32 @@ def preview_choice(story: Story, state: GameState, choice: Choice, reveal: bool 
         lead = goto if goto != choice.goto else None
         outcomes.append(OutcomeChance(chance, _previews(story, own, shown), lead, indices, _is_ending(story, goto)))
     return ChoicePreview(_previews(story, common, shown), tuple(outcomes), _depends(story, weights_read, reveal))
+
+
+_HINT_GROUP = re.compile(r" ?\(([^()]*)\)")
+_GAMBLE_ITEM = re.compile(r"(?:^|\s*,\s*)a gamble\b(?::.*$)?", re.IGNORECASE)  # "a gamble: …" runs to the end
+
+
+def honest_label(label: str, preview: ChoicePreview | None) -> str:
+    """The label as shown: a hand-written "a gamble" is left out where the choice is not one now.
+
+    A writer marks a choice whose outcomes depend on the state with "(Grain ▲, a gamble)" (and
+    `check` asks for it: statically the outcomes differ), but in a given state such a choice may
+    have one possible result, and the preview under it then shows a certain change: the label and
+    the preview contradicted each other (32 campaign labels in 1,000 games). The preview is the
+    truth in the player's situation; the label follows it. `None`: no preview was computed."""
+    if preview is None or preview.is_gamble or "gamble" not in label:
+        return label
+
+    def drop(match: re.Match[str]) -> str:
+        text = match.group(1)
+        found = _GAMBLE_ITEM.search(text)
+        if found is None:
+            return match.group(0)
+        kept = (text[:found.start()] + text[found.end():]).strip(" ,")
+        return f" ({kept})" if kept else ""
+
+    return _HINT_GROUP.sub(drop, label)
 
 
 def _is_ending(story: Story, goto: str | None) -> bool:
