@@ -316,7 +316,7 @@ from functools import lru_cache
 
 from kremlin_tui.analysed import value_of
 from kremlin_tui.diagnostics import Collector
-from kremlin_tui.expr import NUM, And, Ast, Cmp, Const, Expr, ExprError, Scope, Var
+from kremlin_tui.expr import NUM, And, Ast, Call, Cmp, Const, Expr, ExprError, Or, Scope, Var
 from kremlin_tui.model import Choice, Effect, EffectOp, Node, Story
 from kremlin_tui.records import dataclass
 from kremlin_tui.template import Interp, Part, Template, Text
@@ -446,7 +446,28 @@ def _results_differ(choice: Choice) -> bool:
         return False
     seen = {(tuple((e.op, e.target, e.value.source if e.value else "", e.delay, e.on) for e in o.effects),
              o.goto or choice.goto) for o in choice.outcomes}
+    if len(seen) > 1 and len({effects for effects, _ in seen}) == 1 and _routed(choice):
+        return False  # (p21truth, session 16: outcomes that only route by the state are one result)
     return len(seen) > 1
+
+
+def _routed(choice: Choice) -> bool:
+    var: str | None = None
+    named: set[object] = set()
+    for outcome in choice.outcomes:
+        match outcome.weight.ast:
+            case Call("if", (condition, _, Const(0))):
+                pass
+            case _:
+                return False
+        for item in condition.items if type(condition) is Or else (condition,):
+            match item:
+                case Cmp(("==",), (Var(name), Const(value))) if var in (None, name) and value not in named:
+                    var = name
+                    named.add(value)
+                case _:
+                    return False
+    return var is not None
 
 
 def _check_hint(hint: Hint, choice: Choice, scope: Scope, gamble_said: bool) -> str | None:

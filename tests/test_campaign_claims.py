@@ -67,6 +67,10 @@ CLAIMS: list[tuple[str, str]] = [
     (r"famine of 1932 had been met with relief", "famine_relief and steel_famine_scale != 'shortage'"),
     (r"Frunze is buried by the Kremlin wall|Frunze has been dead since", "troika_frunze_died"),
     (r"Hitler's Reich had been beaten", "germany_outcome == 'nazi'"),
+    (r"Baltic republics you had claimed at Livadia|Baltic governments you had claimed at Livadia", "aftermath_spheres"),
+    (r"coalition government you had pressed", "chose(aftermath_china.coalition)"),
+    (r"whom you had kept at the General Staff", "aftermath_lyova == 'home'"),
+    (r"Under the law you gave it in the thirties", "ogpu_limited"),
     # Fortress Socialism recounted "inside its own frontiers" and a Germany "occupied by the Western
     # powers" in the 3 in 10 of its games where the Red Army had stood on the Elbe since 1941
     (r"come out of it inside its own frontiers|occupied by the Western powers, who were now rebuilding it"
