@@ -93,10 +93,18 @@ class StoryLoading(App[None]):
             self.call_from_thread(self._reloaded, loaded.story, loaded.errors, None, "story reloaded")
             return
         game = self.session.game
+        basis = (game, game.state, len(game.state.history))  # what the reload replays
         outcome = self.watcher.reload(Game(game.story, game.state))
-        self.call_from_thread(self._reloaded, outcome.story, outcome.errors, outcome.game, outcome.summary())
+        self.call_from_thread(self._reloaded, outcome.story, outcome.errors, outcome.game, outcome.summary(), basis)
 
-    def _reloaded(self, story: Story | None, errors: list, game: Game | None, summary: str) -> None:  # type: ignore[type-arg]
+    def _reloaded(self, story: Story | None, errors: list, game: Game | None, summary: str,  # type: ignore[type-arg]
+                  basis: tuple[object, object, int] | None = None) -> None:
+        session = self.session
+        if game is not None and session is not None and basis is not None and (
+                session.game is not basis[0] or session.game.state is not basis[1]
+                or len(session.game.state.history) != basis[2]):
+            self.reload_story()  # a decision, undo or load while the story loaded: replay the game as it is now
+            return
         if story is None:
             shown = "\n".join(str(e) for e in errors[:6])
             self.notify(f"{summary}:\n{shown}", title="Story reload", severity="error", timeout=20)
