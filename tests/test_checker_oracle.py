@@ -159,3 +159,22 @@ def test_a_hint_is_judged_as_before_on_any_changes(names: list[list[tuple[float,
         patch.setattr(reference, "change_span", change_span)
         patch.setattr(reference, "paths", lambda _choice: ways)
         assert label_hints._check_hint(hint, choice, None, gamble, ways) == reference._check_hint(hint, choice, None, gamble)
+
+
+def test_truth_reads_the_remembered_analysis_as_truth_of_works_it_out() -> None:
+    """checker.truth takes a condition's truth from the scope's remembered analysis (errors
+    included: BOTH): the same as analysed.truth_of, on every condition of the story, in the
+    loader's scope and in a fresh one with nothing remembered."""
+    from kremlin_tui import analysed, checker
+    from kremlin_tui.expr import Expr, Scope, parse
+
+    story, _found = load_story_with_diagnostics([str(STORY)], cache=False)
+    assert story is not None
+    conditions = [c.condition for n in story.nodes.values() for c in n.choices] + [None]
+    conditions += [cond for passages in StoryIndex(story).passages.values() for cond, _body in passages]
+    conditions += [Expr("nowhere > 1", parse("nowhere > 1"), None), Expr("party + 'x'", parse("party + 'x'"), None)]
+    scope = refined_scope(story)
+    fresh = Scope(scope.variables, scope.nodes, scope.choices, scope.relations)
+    for where in (scope, fresh):
+        assert [checker.truth(c, where) for c in conditions] == [analysed.truth_of(c, where) for c in conditions]
+        assert [checker.truth(c, where) for c in conditions] == [analysed.truth_of(c, where) for c in conditions]  # remembered now
