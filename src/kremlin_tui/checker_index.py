@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from kremlin_tui.expr import Expr
 from kremlin_tui.model import Choice, CodexEntry, Effect, EffectOp, Node, Story
-from kremlin_tui.template import Part, Template
+from kremlin_tui.template import Cond, Part, Template
 
 # Effect ops, bound once (an enum member's lookup costs ~75 ns in 3.11; a story has thousands of effects)
 _SET, _SCHEDULE, _UNLOCK = EffectOp.SET, EffectOp.SCHEDULE, EffectOp.UNLOCK
@@ -40,29 +40,34 @@ class StoryIndex:
         self.dividing: list[Expr] = []  # every expression whose source may divide (has '/' or '%'), in order
         self.texts: list[Entry] = []
         self.passages: dict[int, list[tuple[Expr, list[Part]]]] = {}  # index in texts -> its conditional passages
+        texts = self.texts
         for node in story.nodes.values():
             self._walk_node(story, node)
-        for entry in story.codex.values():
-            self._add_text(entry.text, CODEX, entry, -1)
+        texts += [(entry.text, CODEX, entry, -1) for entry in story.codex.values()]
+        for at, (template, _which, _owner, _choice) in enumerate(texts):
+            if template.exprs:  # (every {if} and {elif} holds one)
+                passages = _passages(template.parts)
+                if passages:
+                    self.passages[at] = passages
 
     def _walk_node(self, story: Story, node: Node) -> None:
-        dividing, add = self.dividing, self._add_text
+        dividing, add = self.dividing, self.texts.append
         trigger = node.event
         if trigger is not None and trigger.condition is not None:
             source = trigger.condition.source
             if "/" in source or "%" in source:
                 dividing.append(trigger.condition)
-        add(node.text, TEXT, node, -1)
+        add((node.text, TEXT, node, -1))
         if node.divergence is not None:
-            add(node.divergence, DIVERGENCE, node, -1)
+            add((node.divergence, DIVERGENCE, node, -1))
         for index, choice in enumerate(node.choices):
-            add(choice.label, LABEL, node, index)
+            add((choice.label, LABEL, node, index))
             if choice.result is not None:
-                add(choice.result, RESULT, node, index)
+                add((choice.result, RESULT, node, index))
             outcomes = choice.outcomes
             for outcome in outcomes:
                 if outcome.result is not None:
-                    add(outcome.result, OUTCOME, node, index)
+                    add((outcome.result, OUTCOME, node, index))
             condition = choice.condition
             if condition is not None and ("/" in condition.source or "%" in condition.source):
                 dividing.append(condition)
@@ -99,13 +104,20 @@ class StoryIndex:
             elif op == _UNLOCK:
                 self.unlocked.add(target)
 
-    def _add_text(self, template: Template, which: int, owner: Node | CodexEntry, choice: int) -> None:
-        texts = self.texts
-        if template.exprs:  # (every {if} and {elif} holds one)
-            passages = list(template.passages())
-            if passages:
-                self.passages[len(texts)] = passages
-        texts.append((template, which, owner, choice))
+
+
+def _passages(parts: list[Part]) -> list[tuple[Expr, list[Part]]]:
+    """`Template.passages()` as a list, in its order (a list built in one loop, not a generator)."""
+    found: list[tuple[Expr, list[Part]]] = []
+    stack = list(parts)
+    while stack:
+        part = stack.pop()
+        if type(part) is Cond:
+            for expr, body in part.branches:
+                if expr is not None:
+                    found.append((expr, body))
+                stack.extend(body)
+    return found
 
 
 def text_name(entry: Entry) -> str:
