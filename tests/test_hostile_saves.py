@@ -153,3 +153,23 @@ def test_a_game_cannot_take_the_name_of_another_game(tmp_path: Path, loop_story_
         SaveStore(saves).rename_game(second.game_id, "Twin")  # the load screen's `g` goes here
     assert first.rename_game("Twin") == "Twin"  # its own name again is fine
     assert sorted(decisions_of_games(saves)) == sorted([before, "Twin"])
+
+
+def test_replacing_a_damaged_save_says_where_it_goes(tmp_path: Path, loop_story_dir: str) -> None:
+    """The question before `save x` promised "kept as its backup (restore x)" for a damaged x.json
+    too, but a damaged file is set aside as x.json.damaged and `restore x` finds nothing."""
+    from kremlin_tui.saves import overwrite_question
+
+    story = load_story([loop_story_dir], cache=False)
+    saves = tmp_path / "saves"
+    session = Session.new(story, 5, SaveStore(saves))
+    session.choose("roll")
+    saves.mkdir(exist_ok=True)
+    (saves / "x.json").write_text("{ not json", encoding="utf-8")
+    question = overwrite_question(session, "x") or ""
+    assert "set aside as x.json.damaged" in question and "restore x" not in question, question
+    session.save("x")
+    assert (saves / "x.json.damaged").read_text(encoding="utf-8") == "{ not json"
+    assert not (saves / "x.json.bak").exists()
+    session.choose("roll")
+    assert "kept as its backup (restore x)" in (overwrite_question(session, "x") or "")

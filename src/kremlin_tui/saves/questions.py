@@ -62,8 +62,10 @@ def overwrite_question(session: Session, name: str) -> str | None:
                 return None
         except NoSuchSave:
             return None
-    return (f"Replace the save {describe(existing)}? Its present version is kept as its backup "
-            f"(restore {existing.slot}) until the next save over it.")
+    kept = (f"The damaged file is set aside as {existing.slot}.json.damaged, for a rescue by hand."
+            if existing.damaged else  # (SaveStore.write never makes a damaged file a backup)
+            f"Its present version is kept as its backup (restore {existing.slot}) until the next save over it.")
+    return f"Replace the save {describe(existing)}? {kept}"
 
 
 def delete_question(session: Session, slot: str) -> str:
