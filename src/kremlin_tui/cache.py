@@ -41,6 +41,7 @@ from kremlin_tui.dates import GameDate, Precision
 from kremlin_tui.diagnostics import Pos
 from kremlin_tui.expr import NODE_CLASSES, Expr
 from kremlin_tui.model import MODEL_CLASSES, Campaign, CodexEntry, EventTrigger, Node, Story
+from kremlin_tui.paths import xdg_dir
 from kremlin_tui.template import Cond, Interp, Template, Text
 
 FORMAT = 3  # format 1 was not data-only; format 2 kept scenes uncompressed
@@ -60,10 +61,10 @@ def cache_dir() -> Path | None:
     explicit = os.environ.get("KREMLIN_TUI_CACHE")
     if explicit:
         return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or (
-        os.path.join(os.environ.get("LOCALAPPDATA", ""), "kremlin-tui") if sys.platform == "win32" else None
-    )
-    return Path(base or Path.home() / ".cache") / "kremlin-tui"
+    fallback = Path.home() / ".cache"
+    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
+        fallback = Path(os.environ["LOCALAPPDATA"])  # %LOCALAPPDATA%\\kremlin-tui, as docs/cache.md says
+    return xdg_dir("XDG_CACHE_HOME", fallback) / "kremlin-tui"
 
 
 @cache

@@ -33,6 +33,14 @@ def default_story_dir() -> Path:
     return packaged  # reported as missing by the loader
 
 
+def xdg_dir(variable: str, fallback: Path) -> Path:
+    """$XDG_DATA_HOME or $XDG_CACHE_HOME when set to an absolute path, else `fallback`. The XDG
+    base directory spec says a relative path there is invalid and must be ignored: taken as it is,
+    `XDG_DATA_HOME=rel` put the player's saves under whatever folder the game was started from."""
+    value = os.environ.get(variable, "")
+    return Path(value) if value and os.path.isabs(value) else fallback
+
+
 def user_data_dir() -> Path:
     explicit = os.environ.get(DATA_ENV)
     if explicit:
@@ -42,7 +50,7 @@ def user_data_dir() -> Path:
     elif sys.platform == "darwin":
         base = Path.home() / "Library" / "Application Support"
     else:
-        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+        base = xdg_dir("XDG_DATA_HOME", Path.home() / ".local" / "share")
     return base / "kremlin-tui"
 
 
