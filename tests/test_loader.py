@@ -210,3 +210,21 @@ def test_content_tags_outside_the_vocabulary_are_named(make_story) -> None:  # t
     assert [(Path(d.pos.path).name, d.pos.line, d.pos.col, d.severity, d.code, d.message) for d in diagnostics] == [
         ("scenes.yaml", 5, 17, "warning", "unknown-tag", "content tag 'viloence' is not one of famine, violence, "
          "repression, antisemitism, war or death (a tag of the story's own is shown as written)")]
+
+
+def test_a_file_reached_twice_is_read_once(tmp_path: Path) -> None:
+    """`check story story`, or a story and a folder inside it: each file once, as a linked folder
+    already was (was: every id of the story "already defined" at its own line)."""
+    import shutil
+
+    mini = Path(__file__).parent / "fixtures" / "mini"
+    story = tmp_path / "story"
+    shutil.copytree(mini, story)
+    (story / "more").mkdir()
+    (story / "one.yaml").rename(story / "more" / "one.yaml")
+    once = load_story_with_diagnostics([str(story)], cache=False)
+    assert once.story is not None and not once.errors
+    for dirs in ([story, story], [story, story / "more"], [story / "more", story, story / "more"]):
+        loaded = load_story_with_diagnostics([str(d) for d in dirs], cache=False)
+        assert loaded.story is not None and [str(d) for d in loaded.diagnostics] == [str(d) for d in once.diagnostics]
+        assert sorted(loaded.story.nodes) == sorted(once.story.nodes)

@@ -60,6 +60,7 @@ def story_files(dirs: Iterable[str | os.PathLike[str]], out: Collector,
     FIFO, a device) and a folder that cannot be listed are warnings: never silently skipped,
     and never opened (opening a FIFO would block the game forever)."""
     files: list[SourceFile] = []
+    read: set[tuple[int, int]] = set()  # a file reached twice (`check story story`, a folder inside another) is read once
     for directory in dirs:
         problem = _not_a_folder(str(directory))
         if problem:
@@ -69,12 +70,26 @@ def story_files(dirs: Iterable[str | os.PathLike[str]], out: Collector,
         if not found:
             out.error(Pos(str(directory), 0, 0), "no-story", f"'{shown(str(directory), 200)}' holds no .yaml files")
         for path in found:
+            if _already_read(path, read):
+                continue
             shown_path = _display_path(path)
             unsaved = overlay.get(str(path.resolve())) if overlay else None
             data = unsaved.encode("utf-8") if unsaved is not None else read_limited(str(path), shown_path, out)
             if data is not None:
                 files.append(SourceFile(shown_path, str(path), data))
     return files
+
+
+def _already_read(path: Path, read: set[tuple[int, int]]) -> bool:
+    try:
+        info = path.stat()
+    except OSError:
+        return False  # reading it reports why
+    key = (info.st_dev, info.st_ino)
+    if key in read:
+        return True
+    read.add(key)
+    return False
 
 
 def story_paths(dirs: Iterable[str | os.PathLike[str]], out: Collector) -> list[Path]:
