@@ -228,3 +228,22 @@ def test_a_file_reached_twice_is_read_once(tmp_path: Path) -> None:
         loaded = load_story_with_diagnostics([str(d) for d in dirs], cache=False)
         assert loaded.story is not None and [str(d) for d in loaded.diagnostics] == [str(d) for d in once.diagnostics]
         assert sorted(loaded.story.nodes) == sorted(once.story.nodes)
+
+
+def test_an_editors_unsaved_text_is_held_to_a_files_limits(tmp_path: Path) -> None:
+    """The language server checks unsaved text (an overlay): a 9 MB document was parsed for
+    seconds though `check` refuses such a file, and a lone surrogate (valid JSON from an editor)
+    stopped the check with UnicodeEncodeError instead of a positioned encoding error."""
+    import os
+    import shutil
+
+    from kremlin_tui.checker import check_story
+
+    story = tmp_path / "story"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "mini", story)
+    path = os.path.realpath(story / "one.yaml")
+    text = Path(path).read_text(encoding="utf-8")
+    huge = check_story([str(story)], {path: text + "#" * MAX_FILE_BYTES})
+    assert [(d.code, d.pos.line) for d in huge.errors] == [("too-large", 1)]
+    surrogate = check_story([str(story)], {path: text + "\n# \ud800\n"})
+    assert [d.code for d in surrogate.errors] == ["encoding"] and surrogate.errors[0].pos.line > 1

@@ -294,3 +294,24 @@ def test_a_fifo_or_a_device_among_the_yaml_files_never_hangs_the_server(tmp_path
                             capture_output=True, text=True, timeout=20)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.splitlines() == ["True", "['campaign.yaml', 'scenes.yaml'] 'scenes: {}\\n'"]
+
+
+def test_an_unsaved_text_over_the_size_limit_is_not_indexed(tmp_path: Path) -> None:
+    """Indexing a 30 MB unsaved document took 12 s (p21hostile); `check` refuses it as too large,
+    so the index keeps what it had."""
+    from kremlin_tui.lsp.server import StoryServer
+    from kremlin_tui.storyfiles import MAX_FILE_BYTES
+
+    story = tmp_path / "story"
+    story.mkdir()
+    (story / "campaign.yaml").write_text(MANIFEST, encoding="utf-8")
+    scenes = story / "scenes.yaml"
+    scenes.write_text(SCENES, encoding="utf-8")
+    server = StoryServer([str(story)])
+    server.ensure_story(str(scenes))
+    before = server.index
+    assert before is not None
+    server.set_text(str(scenes.resolve()), SCENES + "#" * MAX_FILE_BYTES)
+    assert server.index is before
+    server.set_text(str(scenes.resolve()), SCENES + "\n")
+    assert server.index is not before

@@ -39,6 +39,15 @@ def read_limited(path: str, display_path: str, out: Collector) -> bytes | None:
     return data
 
 
+def _unsaved_bytes(text: str, display_path: str, out: Collector) -> bytes | None:
+    """An editor's unsaved text, held to the limit a file on disk is held to."""
+    data = text.encode("utf-8", "surrogatepass")
+    if len(data) > MAX_FILE_BYTES:
+        out.error(Pos(display_path, 1, 1), "too-large", f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+        return None
+    return data
+
+
 @dataclass
 class SourceFile:
     """A story file as read: its bytes, the path messages show and the real path."""
@@ -74,7 +83,7 @@ def story_files(dirs: Iterable[str | os.PathLike[str]], out: Collector,
                 continue
             shown_path = _display_path(path)
             unsaved = overlay.get(str(path.resolve())) if overlay else None
-            data = unsaved.encode("utf-8") if unsaved is not None else read_limited(str(path), shown_path, out)
+            data = _unsaved_bytes(unsaved, shown_path, out) if unsaved is not None else read_limited(str(path), shown_path, out)
             if data is not None:
                 files.append(SourceFile(shown_path, str(path), data))
     return files
