@@ -120,6 +120,17 @@ def _private_world(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
 
 
 @pytest.fixture(autouse=True)
+def _no_remembered_results() -> Iterator[None]:
+    """The language server turns on memo.remember for the whole process; a test that makes one
+    in-process must not leave it on for the tests after it (they load expecting nothing kept)."""
+    from kremlin_tui import memo
+
+    yield
+    if memo.enabled():
+        memo.remember(False)
+
+
+@pytest.fixture(autouse=True)
 def _write_guard(_private_world: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Fail the test if it wrote (or tried to write) outside its temporary folders."""
     global _ARMED

@@ -9,7 +9,7 @@ import stat
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from kremlin_tui.bounded import read_bounded
+from kremlin_tui.bounded import read_regular
 from kremlin_tui.diagnostics import Collector, Pos, shown
 from kremlin_tui.records import dataclass
 
@@ -22,14 +22,9 @@ def read_limited(path: str, display_path: str, out: Collector) -> bytes | None:
     """The file's bytes, refusing files over the size limit."""
     start = Pos(display_path, 1, 1)
     try:
-        # O_NONBLOCK: if the file was swapped for a FIFO since it was listed, opening it must
-        # not wait for a writer; fstat then refuses anything but a regular file.
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with open(fd, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                out.error(start, "io", "cannot read the file: it is not a regular file")
-                return None
-            data = read_bounded(handle, MAX_FILE_BYTES)
+        # if the file was swapped for a FIFO since it was listed, opening it must not wait for a
+        # writer, and only a regular file is read (bounded.read_regular)
+        data = read_regular(path, MAX_FILE_BYTES)
     except OSError as exc:
         out.error(start, "io", f"cannot read the file: {exc.strerror or exc}")
         return None
@@ -37,6 +32,14 @@ def read_limited(path: str, display_path: str, out: Collector) -> bytes | None:
         out.error(start, "too-large", f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
         return None
     return data
+
+
+def unsaved_too_large(text: str) -> bool:
+    """Whether an editor's unsaved text is over the limit a file is held to (its UTF-8 length,
+    worked out only when its length in characters leaves room for doubt)."""
+    if len(text) > MAX_FILE_BYTES:
+        return True
+    return len(text) * 4 > MAX_FILE_BYTES and len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES
 
 
 def _unsaved_bytes(text: str, display_path: str, out: Collector) -> bytes | None:

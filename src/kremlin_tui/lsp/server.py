@@ -21,7 +21,7 @@ from kremlin_tui import __version__, memo
 from kremlin_tui.diagnostics import Diagnostic, Severity
 from kremlin_tui.lsp.index import Completion, CompletionKind, Span, StoryIndex, completions
 from kremlin_tui.lsp.workspace import as_text, read_story_file, story_dirs_for, story_texts
-from kremlin_tui.storyfiles import MAX_FILE_BYTES
+from kremlin_tui.storyfiles import unsaved_too_large
 
 DEBOUNCE_SECONDS = 0.05
 _COMPLETION_KINDS = {
@@ -72,7 +72,7 @@ class StoryServer(LanguageServer):
                 return
         else:
             self.overlay[path] = text
-        if self.index is not None and path.endswith((".yaml", ".yml")) and len(text) <= MAX_FILE_BYTES:
+        if self.index is not None and path.endswith((".yaml", ".yml")) and not unsaved_too_large(text):
             self.index = self.index.update(path, text)  # a text over the limit is refused by the check, not indexed
 
     def schedule_check(self) -> None:
