@@ -313,5 +313,7 @@ def test_an_unsaved_text_over_the_size_limit_is_not_indexed(tmp_path: Path) -> N
     assert before is not None
     server.set_text(str(scenes.resolve()), SCENES + "#" * MAX_FILE_BYTES)
     assert server.index is before
+    server.set_text(str(scenes.resolve()), SCENES + "#" + "я" * (MAX_FILE_BYTES // 2))  # fewer characters than bytes
+    assert server.index is before
     server.set_text(str(scenes.resolve()), SCENES + "\n")
     assert server.index is not before
