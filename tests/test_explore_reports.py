@@ -173,7 +173,8 @@ def test_the_audit_names_the_decisions_behind_each_passage(make_story) -> None: 
     assert {r["causes"]["flag_a"] for r in event["routes"]} == {"a.x", "a.y [outcome 1]"}
     # endings' paragraphs; chose() is a fact of its own
     since = by_opening["Since you did nothing, nothing happened."]
-    assert since["routes"] == [{"causes": {"chose(a.z)": "chosen"}, "shown": since["shown"], "seed": since["routes"][0]["seed"]}]
+    assert since["routes"] == [{"causes": {"chose(a.z)": "chosen"}, "given": {}, "shown": since["shown"],
+                                "seed": since["routes"][0]["seed"]}]
     assert not since["false_callback"]
     assert [p["opening"] for p in audit["never_shown"]] == ["Never."]
     assert audit["false_callbacks"] == [because["where"]]
@@ -181,6 +182,57 @@ def test_the_audit_names_the_decisions_behind_each_passage(make_story) -> None: 
     assert "1 read like a callback but have more than one cause" in text
     assert f"{because['where']}  [b] {{if flag_a}}" in text and "⚠ callback with 2 causes" in text
     assert "flag_a ← a.y [outcome 1]" in text
+
+
+GIVEN = """
+    nodes:
+      - id: a
+        title: The Choice
+        date: 1925-01
+        text: Choose.
+        choices:
+          - {id: x, label: Do x, effects: [flag_a = true, mood = 'angry'], goto: b}
+          - {id: y, label: Do y, effects: [flag_a = true], goto: b}
+          - {id: z, label: Do nothing, goto: b}
+      - id: b
+        title: The Consequence
+        date: 1925-06
+        text: Wait.
+        choices:
+          - {id: on, label: Go on, goto: end}
+      - id: ev
+        title: The Reckoning
+        event: {after: 1925-03, if: flag_a and party > 10}
+        text: |
+          {if mood == 'angry'}Because you did x, they cheer.{else}They wait. {if party > 1000}Never.{else}Calm.{end}{end}
+        choices:
+          - {id: ok, label: Accept, result: "{if mood == 'angry'}Because you did x, they cheer again.{end}"}
+    endings:
+      - {id: end, title: End, text: The end.}
+"""
+
+
+def test_the_audit_lists_the_facts_of_the_enclosing_branches_and_the_trigger(make_story) -> None:  # type: ignore[no-untyped-def]
+    """A sentence may rely on what its enclosing {if} and its event's trigger guarantee: the
+    routes name who set those facts too ("given"), without counting them as the passage's causes."""
+    from kremlin_tui.audit import format_audit
+
+    audit = _audit_of(load_story([make_story(GIVEN)], cache=False))
+    by_opening = {(p["context"], p["opening"]): p for p in audit["passages"]}
+    cheer = by_opening[("text", "Because you did x, they cheer.")]
+    assert cheer["facts"] == ["mood"] and cheer["given"] == ["flag_a"] and cheer["given_stats"] == ["party"]
+    assert [r["causes"] for r in cheer["routes"]] == [{"mood": "a.x"}]
+    assert [r["given"] for r in cheer["routes"]] == [{"flag_a": "a.x"}]
+    # the {else} nested in an {else}: the enclosing branch's facts and the trigger's are given
+    calm = by_opening[("text", "Calm.")]
+    assert calm["facts"] == [] and calm["stats"] == ["party"] and calm["given"] == ["flag_a", "mood"]
+    assert {tuple(r["given"].items()) for r in calm["routes"]} == {(("flag_a", "a.y"), ("mood", "(start)"))}
+    # a choice's result in an event is shown because the trigger held, too
+    again = by_opening[("result of ev.ok", "Because you did x, they cheer again.")]
+    assert again["given"] == ["flag_a"] and again["causes"] == 1 and not again["false_callback"]
+    text = format_audit(audit)
+    assert "mood ← a.x  | given: flag_a ← a.x" in text
+    assert "given party (read by the enclosing branches or the trigger)" in text
 
 
 def test_the_audit_flags_a_callback_that_comes_after_the_first_sentence(make_story) -> None:  # type: ignore[no-untyped-def]

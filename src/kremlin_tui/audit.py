@@ -12,6 +12,13 @@ than one route is a false-callback candidate.
 Facts are flags (with the decision, and the outcome of a gamble, that last changed them),
 `visited(...)`, `chose(...)` and schedules. Stats and relations are sums of many decisions,
 so a passage's stat reads are listed but do not split its routes.
+
+A sentence may also rely on what holds around it: the conditions of the `{if}` branches that
+enclose its passage, and the trigger of the event it is part of ("You kept the War
+Commissariat in 1925 and Frunze lived", in an `{else}` of `leadership == 'army'`, is true
+because the event's trigger requires both). Those facts are the passage's *given* facts: each
+route lists who set them too, so the writer sees every fact the sentence may rely on, but
+only the passage's own facts count its causes (the enclosing passage is audited on its own).
 """
 
 from __future__ import annotations
@@ -31,7 +38,7 @@ ROUTES_SHOWN = 8  # routes listed per passage in the text report; JSON has them 
 
 OUTCOME = re.compile(r" \[outcome \d+\]$")
 Key = tuple[str, int, int, int]  # path, line, col of the passage's {if} (or event), branch (-1: event)
-Route = tuple[tuple[str, str], ...]  # (fact, the decision that last set it), in the condition's order
+Route = tuple[tuple[str, str], ...]  # (fact, the decision that last set it): own facts, then given facts
 
 
 @dataclass(frozen=True)
@@ -47,6 +54,8 @@ class Passage:
     claim: str  # its first sentence that reads like a callback ("Because you …"), or ""
     facts: tuple[str, ...]  # what splits the routes
     stats: tuple[str, ...]  # stats and relations read (listed, not attributed)
+    given: tuple[str, ...] = ()  # facts of the enclosing branches and the event's trigger, not its own
+    given_stats: tuple[str, ...] = ()
 
     @property
     def where(self) -> str:
@@ -92,37 +101,52 @@ def _branch_reads(cond: Cond, index: int) -> list[str]:
     return names
 
 
-def _passages_in(story: Story, template: Template | None, node: str, context: str) -> Iterator[Passage]:
+def _trigger_reads(node: Node) -> list[str]:
+    """What an event's trigger reads: every passage of the event (and of its choices' results)
+    is shown because it held."""
+    trigger = node.event
+    names: list[str] = []
+    if trigger is None:
+        return names
+    if trigger.scheduled:
+        names.append(f"scheduled({node.id})")
+    if trigger.condition is not None:
+        _reads(trigger.condition.ast, names)
+    return names
+
+
+def _given(own: list[str], outer: list[str]) -> list[str]:
+    return [name for name in outer if name not in own]
+
+
+def _passages_in(story: Story, template: Template | None, node: Node, context: str) -> Iterator[Passage]:
     if template is None:
         return
 
-    def walk(parts: list[Part]) -> Iterator[Passage]:
+    def walk(parts: list[Part], outer: list[str]) -> Iterator[Passage]:
         for part in parts:
             if not isinstance(part, Cond):
                 continue
             path, line, col = _cond_key(part)
             for index, (expr, body) in enumerate(part.branches):
                 branch = "if" if index == 0 else "else" if expr is None else "elif"
-                facts, stats = _split(story, _branch_reads(part, index))
+                own = _branch_reads(part, index)
+                facts, stats = _split(story, own)
+                given, given_stats = _split(story, _given(own, outer))
                 shown = expr.source if expr is not None else "not (" + "; ".join(
                     e.source for e, _ in part.branches[:index] if e is not None) + ")"
-                yield Passage((path, line, col, index), node, context, branch, shown, _opening(body),
-                              callback_claim(body) or "", facts, stats)
-                yield from walk(body)
+                yield Passage((path, line, col, index), node.id, context, branch, shown, _opening(body),
+                              callback_claim(body) or "", facts, stats, given, given_stats)
+                yield from walk(body, outer + _given(outer, own))
 
-    yield from walk(template.parts)
+    yield from walk(template.parts, _trigger_reads(node))
 
 
 def _event_passage(story: Story, node: Node) -> Passage | None:
     trigger = node.event
     if trigger is None or (trigger.condition is None and not trigger.scheduled):
         return None
-    names: list[str] = []
-    if trigger.condition is not None:
-        _reads(trigger.condition.ast, names)
-    if trigger.scheduled:
-        names.insert(0, f"scheduled({node.id})")
-    facts, stats = _split(story, names)
+    facts, stats = _split(story, _trigger_reads(node))
     condition = trigger.condition.source if trigger.condition is not None else f"scheduled({node.id})"
     pos = node.pos
     return Passage((pos.path, pos.line, pos.col, -1), node.id, "event", "event", condition,
@@ -135,12 +159,12 @@ def passages(story: Story) -> dict[Key, Passage]:
     for node in story.nodes.values():
         event = _event_passage(story, node)
         items = [event] if event else []
-        items += _passages_in(story, node.text, node.id, "text")
-        items += _passages_in(story, node.divergence, node.id, "divergence")
+        items += _passages_in(story, node.text, node, "text")
+        items += _passages_in(story, node.divergence, node, "divergence")
         for choice in node.choices:
-            items += _passages_in(story, choice.result, node.id, f"result of {node.id}.{choice.id}")
+            items += _passages_in(story, choice.result, node, f"result of {node.id}.{choice.id}")
             for number, outcome in enumerate(choice.outcomes, start=1):
-                items += _passages_in(story, outcome.result, node.id, f"outcome {number} of {node.id}.{choice.id}")
+                items += _passages_in(story, outcome.result, node, f"outcome {number} of {node.id}.{choice.id}")
         for passage in items:
             found.setdefault(passage.key, passage)
     return dict(sorted(found.items()))
@@ -162,7 +186,8 @@ class Auditor:
     def __init__(self, story: Story) -> None:
         self.story = story
         self.routes: dict[Key, dict[Route, list[int]]] = {}
-        self._facts: dict[Key, tuple[str, ...]] = {}
+        self._facts: dict[Key, tuple[tuple[str, ...], list[str]]] = {}  # own then given facts; what its body is given
+        self._triggers: dict[str, list[str]] = {}
         self._cause: dict[str, str] = {}
         self._scheduled: dict[str, str] = {}
         self._seed = 0
@@ -190,9 +215,9 @@ class Auditor:
                 if self._scheduled.get(event_id) != when:
                     cause[f"scheduled({event_id})"] = who
             self._scheduled = dict(state.scheduled)
-        self._template(choice.result)
+        self._template(choice.result, node)
         if outcome is not None and choice.outcomes[outcome].result is not None:
-            self._template(choice.outcomes[outcome].result)
+            self._template(choice.outcomes[outcome].result, node)
         self._entered(game.node)
 
     def finish(self, game: Any, seed: int) -> None:
@@ -205,27 +230,32 @@ class Auditor:
             passage = _event_passage(self.story, node)
             if passage is not None:
                 self._record(passage.key, passage.facts)
-        self._template(node.text)
+        self._template(node.text, node)
         if node.divergence is not None:
-            self._template(node.divergence)
+            self._template(node.divergence, node)
 
-    def _template(self, template: Template | None) -> None:
+    def _template(self, template: Template | None, node: Node) -> None:
         if template is not None and not template.is_static():
-            self._walk(template.parts)
+            trigger = self._triggers.get(node.id)
+            if trigger is None:
+                trigger = self._triggers[node.id] = _trigger_reads(node)
+            self._walk(template.parts, trigger)
 
-    def _walk(self, parts: list[Part]) -> None:
+    def _walk(self, parts: list[Part], outer: list[str]) -> None:
         state = self._game.state
         for part in parts:
             if not isinstance(part, Cond):
                 continue
             for index, (expr, body) in enumerate(part.branches):
                 if expr is None or expr(state):
-                    key = (*_cond_key(part), index)
-                    facts = self._facts.get(key)  # type: ignore[arg-type]
-                    if facts is None:
-                        facts = self._facts[key] = _split(self.story, _branch_reads(part, index))[0]  # type: ignore[index]
-                    self._record(key, facts)  # type: ignore[arg-type]
-                    self._walk(body)
+                    key: Key = (*_cond_key(part), index)
+                    known = self._facts.get(key)
+                    if known is None:  # a branch always sits in the same place, so `outer` is always the same
+                        own = _branch_reads(part, index)
+                        facts = _split(self.story, own)[0] + _split(self.story, _given(own, outer))[0]
+                        known = self._facts[key] = (facts, outer + _given(outer, own))
+                    self._record(key, known[0])
+                    self._walk(body, known[1])
                     break
 
     def _record(self, key: Key, facts: tuple[str, ...]) -> None:
@@ -277,17 +307,21 @@ def report(story: Story, routes: dict[Key, dict[Route, list[int]]]) -> dict[str,
             continue
         ordered = sorted(seen.items(), key=lambda kv: (-kv[1][0], kv[1][1]))
         callback = bool(passage.claim)
-        causes = {_by_choice(route) for route in seen}
+        own = len(passage.facts)
+        causes = {_by_choice(route[:own]) for route in seen}
         out.append({
             **base,
             "shown": sum(games for games, _ in seen.values()),
             "facts": list(passage.facts),
             "stats": list(passage.stats),
+            "given": list(passage.given),
+            "given_stats": list(passage.given_stats),
             "callback": callback,
             "claim": passage.claim,
             "causes": len(causes),
             "false_callback": callback and len(causes) > 1,
-            "routes": [{"causes": dict(route), "shown": games, "seed": seed} for route, (games, seed) in ordered],
+            "routes": [{"causes": dict(route[:own]), "given": dict(route[own:]), "shown": games, "seed": seed}
+                       for route, (games, seed) in ordered],
         })
     return {"passages": out, "never_shown": never,
             "false_callbacks": [f"{p['where']}" for p in out if p["false_callback"]]}
@@ -304,7 +338,8 @@ def format_audit(audit: dict[str, Any]) -> str:
             lines.append(f"  {p['where']}  {_quote(_claim_or_opening(p))}  ({p['causes']} causes)")
     lines.append("")
     lines.append("Passages (file:line, {condition}, first words, times shown; then each route: times, "
-                 "the decision that last set each fact, a seed that shows it):")
+                 "the decision that last set each fact, after \"given:\" the facts of the enclosing branches "
+                 "and the event's trigger, a seed that shows it):")
     for p in passages_shown:
         mark = f"  ⚠ callback with {p['causes']} causes" if p["false_callback"] else ""
         where = p["context"] if p["context"] != "text" else p["node"]
@@ -312,8 +347,12 @@ def format_audit(audit: dict[str, Any]) -> str:
                      f"shown {p['shown']}×{mark}")
         if p["stats"]:
             lines.append("    reads " + ", ".join(p["stats"]) + " (stats and relations: not split by route)")
+        if p["given_stats"]:
+            lines.append("    given " + ", ".join(p["given_stats"]) + " (read by the enclosing branches or the trigger)")
         for route in p["routes"][:ROUTES_SHOWN]:
             causes = "; ".join(f"{fact} ← {who}" for fact, who in route["causes"].items()) or "(no facts: stats only)"
+            if route["given"]:
+                causes += "  | given: " + "; ".join(f"{fact} ← {who}" for fact, who in route["given"].items())
             lines.append(f"    {route['shown']:>7}  {causes}  (seed {route['seed']})")
         more = p["routes"][ROUTES_SHOWN:]
         if more:
