@@ -316,7 +316,7 @@ from functools import lru_cache
 
 from kremlin_tui.analysed import value_of
 from kremlin_tui.diagnostics import Collector
-from kremlin_tui.expr import NUM, And, Ast, Call, Cmp, Const, Expr, ExprError, Or, Scope, Var
+from kremlin_tui.expr import NUM, And, Arith, Ast, Call, Cmp, Const, Expr, ExprError, Or, Scope, Var
 from kremlin_tui.model import Choice, Effect, EffectOp, Node, Story
 from kremlin_tui.records import dataclass
 from kremlin_tui.template import Interp, Part, Template, Text
@@ -446,28 +446,124 @@ def _results_differ(choice: Choice) -> bool:
         return False
     seen = {(tuple((e.op, e.target, e.value.source if e.value else "", e.delay, e.on) for e in o.effects),
              o.goto or choice.goto) for o in choice.outcomes}
-    if len(seen) > 1 and len({effects for effects, _ in seen}) == 1 and _routed(choice):
-        return False  # (p21truth, session 16: outcomes that only route by the state are one result)
+    if len(seen) > 1 and decided_by_state(choice):
+        return False  # (p22truth, session 17: outcomes the state decides are one result; was p21truth's _routed)
     return len(seen) > 1
 
 
-def _routed(choice: Choice) -> bool:
-    var: str | None = None
-    named: set[object] = set()
-    for outcome in choice.outcomes:
-        match outcome.weight.ast:
-            case Call("if", (condition, _, Const(0))):
-                pass
-            case _:
+# (decided.py, p22truth session 17, copied: outcomes the state decides)
+from itertools import product
+
+from kremlin_tui.expr import Not
+
+Formula = Any  # True, False, ("atom", key), ("not", f), ("and", fs), ("or", fs)
+MAX_ATOMS = 12  # 4,096 assignments at most per pair of outcomes; beyond that, not decided
+_OPPOSITE = {"<": ">=", ">": "<=", "!=": "=="}
+
+
+def decided_by_state(choice: Choice) -> bool:
+    """True if the choice has two or more outcomes and, in any state, one at most can be drawn."""
+    if len(choice.outcomes) < 2:
+        return False
+    gates = [_gate(outcome.weight.ast) for outcome in choice.outcomes]
+    return all(not _satisfiable(("and", (a, b)))
+               for i, a in enumerate(gates) for b in gates[i + 1:])
+
+
+def _key(ast: Ast) -> Any:
+    """The shape of an expression without its offsets: the same comparison written twice is
+    one unknown."""
+    match ast:
+        case Const(value):
+            return ("const", type(value).__name__, value)
+        case Var(name):
+            return ("var", name)
+        case _:
+            return (type(ast).__name__, getattr(ast, "op", None) or getattr(ast, "ops", None)
+                    or getattr(ast, "name", None), tuple(_key(child) for child in ast.children()))
+
+
+def _formula(ast: Ast) -> Formula:
+    match ast:
+        case Const(value):
+            return bool(value)
+        case Not(operand):
+            return ("not", _formula(operand))
+        case And(items):
+            return ("and", tuple(_formula(item) for item in items))
+        case Or(items):
+            return ("or", tuple(_formula(item) for item in items))
+        case Cmp((op,), (left, right)) if op in _OPPOSITE:
+            return ("not", _formula(Cmp((_OPPOSITE[op],), (left, right))))
+        case Cmp(("==",), (Var(name), Const(value))) | Cmp(("==",), (Const(value), Var(name))):
+            return ("atom", ("eq", name, value))
+        case _:
+            return ("atom", _key(ast))
+
+
+def _gate(weight: Ast) -> Formula:
+    """When `weight` may be nonzero: False for a zero constant, the branch conditions of
+    `if(...)` and both factors of a product; True for anything this reading cannot bound."""
+    match weight:
+        case Const(value):
+            return value != 0
+        case Call("if", (condition, then, other)):
+            test = _formula(condition)
+            return ("or", (("and", (test, _gate(then))), ("and", (("not", test), _gate(other)))))
+        case Arith("*", left, right):
+            return ("and", (_gate(left), _gate(right)))
+        case Arith("/", left, _):
+            return _gate(left)
+        case _:
+            return True
+
+
+def _atoms(formula: Formula, out: dict[Any, None]) -> None:
+    if isinstance(formula, tuple):
+        if formula[0] == "atom":
+            out[formula[1]] = None
+        elif formula[0] == "not":
+            _atoms(formula[1], out)
+        else:
+            for item in formula[1]:
+                _atoms(item, out)
+
+
+def _value(formula: Formula, truth: dict[Any, bool]) -> bool:
+    if not isinstance(formula, tuple):
+        return bool(formula)
+    kind, body = formula
+    if kind == "atom":
+        return truth[body]
+    if kind == "not":
+        return not _value(body, truth)
+    if kind == "and":
+        return all(_value(item, truth) for item in body)
+    return any(_value(item, truth) for item in body)
+
+
+def _satisfiable(formula: Formula) -> bool:
+    found: dict[Any, None] = {}
+    _atoms(formula, found)
+    atoms = list(found)
+    if len(atoms) > MAX_ATOMS:
+        return True  # too many unknowns to read: not shown to be decided
+    for values in product((False, True), repeat=len(atoms)):
+        truth = dict(zip(atoms, values, strict=True))
+        if _one_value_each(truth) and _value(formula, truth):
+            return True
+    return False
+
+
+def _one_value_each(truth: dict[Any, bool]) -> bool:
+    """A flag equals one value at a time: `V == 'a'` and `V == 'b'` cannot both hold."""
+    held: dict[str, object] = {}
+    for atom, value in truth.items():
+        if value and atom[0] == "eq":
+            if atom[1] in held and held[atom[1]] != atom[2]:
                 return False
-        for item in condition.items if type(condition) is Or else (condition,):
-            match item:
-                case Cmp(("==",), (Var(name), Const(value))) if var in (None, name) and value not in named:
-                    var = name
-                    named.add(value)
-                case _:
-                    return False
-    return var is not None
+            held[atom[1]] = atom[2]
+    return True
 
 
 def _check_hint(hint: Hint, choice: Choice, scope: Scope, gamble_said: bool) -> str | None:
@@ -493,7 +589,7 @@ def _check_hint(hint: Hint, choice: Choice, scope: Scope, gamble_said: bool) -> 
         return f"the choice never makes it {word}"
     if gamble_said:
         return None  # "(Party ▲, a gamble)": it rises in some outcomes, and the label says so
-    if len(choice.outcomes) > 1:
+    if len(choice.outcomes) > 1 and not decided_by_state(choice):
         return f"it does not {word} in every outcome (say it is a gamble, or drop the hint)"
     return f"it does not always {word} (the change depends on the situation)"
 

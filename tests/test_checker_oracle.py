@@ -139,11 +139,11 @@ SPANS = st.tuples(st.sampled_from([-math.inf, -2.5, -1, 0, 0.0, 1, 3.5, math.inf
 
 @settings(max_examples=800, deadline=None)
 @given(names=st.lists(st.lists(st.none() | SPANS, min_size=1, max_size=3), min_size=1, max_size=3),
-       up=st.booleans(), gamble=st.booleans(), outcomes=st.integers(0, 3))
+       up=st.booleans(), gamble=st.booleans(), outcomes=st.integers(0, 3), decided=st.booleans())
 def test_a_hint_is_judged_as_before_on_any_changes(names: list[list[tuple[float, float] | None]], up: bool, gamble: bool,
-                                                  outcomes: int) -> None:
+                                                  outcomes: int, decided: bool) -> None:
     """`_check_hint`'s verdict from each name's change on each path (None: not touched), any
-    mix of rises, falls, zero, unbounded: the same as the old code's."""
+    mix of rises, falls, zero, unbounded, outcomes the state decides or not: the same as the old code's."""
     from kremlin_tui import label_hints
 
     ways = [(i,) for i in range(len(names[0]))]
@@ -158,6 +158,8 @@ def test_a_hint_is_judged_as_before_on_any_changes(names: list[list[tuple[float,
         patch.setattr(label_hints, "change_span", change_span)
         patch.setattr(reference, "change_span", change_span)
         patch.setattr(reference, "paths", lambda _choice: ways)
+        patch.setattr(label_hints, "decided_by_state", lambda _choice: decided)
+        patch.setattr(reference, "decided_by_state", lambda _choice: decided)
         assert label_hints._check_hint(hint, choice, None, gamble, ways) == reference._check_hint(hint, choice, None, gamble)
 
 

@@ -166,3 +166,96 @@ def test_outcomes_that_only_route_by_the_state_are_not_a_gamble(make_story) -> N
     assert _warnings(path, "gamble-hint") == [
         "the label of 'b.chance' lists consequences as if certain, but its outcomes have different results: "
         "add 'a gamble' to the hint, or drop the hint (the game shows the odds)"]
+
+
+DECIDED = """
+    flags:
+      - {id: saved, description: He was saved.}
+      - {id: course, description: Where the war led., values: [none, east, west]}
+    nodes:
+      - id: a
+        title: A
+        date: 1925
+        text: Choose.
+        choices:
+          - {id: save, label: Save, effects: [saved = true], goto: b}
+          - {id: east, label: East, effects: [course = 'east'], goto: b}
+      - id: b
+        title: B
+        date: 1926
+        text: The plenum.
+        choices:
+          - id: pair
+            label: "Resign (Britain ▼, a gamble)"
+            effects: [britain -= 3]
+            outcomes:
+              - {weight: "if(party >= 42 or saved, 1, 0)", effects: [party += 2], goto: end_east}
+              - {weight: "if(party >= 42 or saved, 0, 1)", effects: [party -= 2], goto: end_west}
+          - id: partition
+            label: "Let them praise you (Britain ▼, a gamble)"
+            effects: [britain -= 3]
+            outcomes:
+              - {weight: "if(saved, 1, 0)", goto: end_east}
+              - {weight: "if(not saved and (course != 'none' or party >= 40), 1, 0)", goto: end_west}
+              - {weight: "if(not saved and course == 'none' and party < 40, 1, 0)", goto: end_east}
+          - id: inside
+            label: "Revive the soviets (Britain ▼, a gamble)"
+            effects: [britain -= 3]
+            outcomes:
+              - {weight: "party * if(saved, 1, 0)", goto: end_east}
+              - {weight: "hidden_x / 2 * if(saved, 1, 0)", goto: end_west}
+              - {weight: "party * if(saved, 0, 1)", goto: end_east}
+          - id: thresholds
+            label: "Count the votes (Britain ▼, a gamble)"
+            effects: [britain -= 3]
+            outcomes:
+              - {weight: "if(party >= 40, 1, 0)", goto: end_east}
+              - {weight: "if(party < 42, 1, 0)", goto: end_west}
+          - id: situation
+            label: "Resign quietly (Party ▲)"
+            effects: [britain -= 3]
+            outcomes:
+              - {weight: "if(party >= 42 or saved, 1, 0)", effects: [party += 2], goto: end_east}
+              - {weight: "if(party >= 42 or saved, 0, 1)", effects: [party -= 2], goto: end_west}
+    endings:
+      - {id: end_east, title: East, text: done}
+      - {id: end_west, title: West, text: done}
+"""
+
+
+def test_outcomes_the_state_decides_by_complementary_conditions_are_not_a_gamble(make_story) -> None:  # type: ignore[no-untyped-def]
+    """`if(C, 1, 0)` / `if(C, 0, 1)` (troika_war_commissariat.resign), and a partition read
+    through `not`, `!=` and `<` (steel_1934.cult): in any state one outcome at most can be drawn,
+    so "a gamble" is untrue. A gamble inside one branch of the state (steel_soviets.revive) and
+    thresholds that overlap (`party >= 40`, `party < 42`) stay gambles; a hint true in only one
+    of the decided outcomes depends on the situation, not on luck."""
+    path = make_story(DECIDED)
+    assert sorted(_warnings(path, "label-hint")) == [
+        "the label of 'b.pair' says it is a gamble, but it has one possible result",
+        "the label of 'b.partition' says it is a gamble, but it has one possible result",
+        "the label of 'b.situation' says (Party ▲), but it does not always rise (the change depends on the situation)",
+    ]
+    assert _warnings(path, "gamble-hint") == []
+
+
+def test_decided_by_state_reads_gates_soundly() -> None:
+    """The reading behind the warning, case by case (a real gamble is never called decided)."""
+    from types import SimpleNamespace
+
+    from kremlin_tui.decided import decided_by_state
+    from kremlin_tui.expr import parse
+
+    def choice(*weights: str) -> SimpleNamespace:
+        return SimpleNamespace(outcomes=tuple(SimpleNamespace(weight=SimpleNamespace(ast=parse(w))) for w in weights))
+
+    assert decided_by_state(choice("if(a, 1, 0)", "if(a, 0, 1)"))
+    assert decided_by_state(choice("if(x > 3, 5, 0)", "if(x <= 3, 2, 0)", "0"))
+    assert decided_by_state(choice("if(v == 'a', 1, 0)", "if(v == 'b' or v == 'c', 1, 0)"))
+    assert decided_by_state(choice("if(a, 0, 45 + army / 4)", "if(a and b, 1, 0)", "if(a and not b, 1, 0)"))
+    assert not decided_by_state(choice("if(a, 1, 0)"))  # one outcome: nothing to decide
+    assert not decided_by_state(choice("if(a, 1, 0)", "if(b, 1, 0)"))
+    assert not decided_by_state(choice("if(x > 3, 1, 0)", "if(x > 5, 0, 1)"))
+    assert not decided_by_state(choice("if(a, 0, 10)", "if(a, 0, 20)", "if(a, 1, 0)"))
+    assert not decided_by_state(choice("if(a, 1, 2)", "if(a, 0, 1)"))
+    assert not decided_by_state(choice("max(0, x)", "if(a, 0, 1)"))
+    assert not decided_by_state(choice("if(v == 'a', 1, 0)", "if(v != 'b', 1, 0)"))

@@ -24,8 +24,9 @@ from functools import lru_cache
 
 from kremlin_tui.analysed import value_of
 from kremlin_tui.checker_index import CODEX, LABEL, TEXT, StoryIndex
+from kremlin_tui.decided import decided_by_state
 from kremlin_tui.diagnostics import Collector
-from kremlin_tui.expr import NUM, And, Ast, Call, Cmp, Const, Expr, ExprError, Or, Scope, Var
+from kremlin_tui.expr import NUM, And, Ast, Cmp, Const, Expr, ExprError, Scope, Var
 from kremlin_tui.model import Choice, Effect, EffectOp, Story
 from kremlin_tui.records import dataclass
 from kremlin_tui.template import Interp, Part, Template, Text
@@ -154,36 +155,14 @@ def change_span(path: tuple[Effect, ...], name: str, scope: Scope) -> Span | Non
 
 
 def _results_differ(choice: Choice) -> bool:
+    """Whether the choice may end in different results in one situation (a gamble)."""
     if len(choice.outcomes) < 2:
         return False
     seen = {(tuple((e.op, e.target, e.value.source if e.value else "", e.delay, e.on) for e in o.effects),
              o.goto or choice.goto) for o in choice.outcomes}
-    if len(seen) > 1 and len({effects for effects, _ in seen}) == 1 and _routed(choice):
-        return False  # the same effects, and one destination in any state: nothing is left to chance
+    if len(seen) > 1 and decided_by_state(choice):
+        return False  # the state picks the one outcome that can be drawn: nothing is left to chance
     return len(seen) > 1
-
-
-def _routed(choice: Choice) -> bool:
-    """Outcomes that pick a destination by the state, never by chance: every weight is
-    `if(V == 'a' or V == 'b', w, 0)` on one flag V, and no value is named by two outcomes, so in
-    any state one outcome at most has a weight (the congress of 1946 sends each game to the
-    epilogue its war made). The preview shows such a choice as certain; its label must too."""
-    var: str | None = None
-    named: set[object] = set()
-    for outcome in choice.outcomes:
-        match outcome.weight.ast:
-            case Call("if", (condition, _, Const(0))):
-                pass
-            case _:
-                return False
-        for item in condition.items if type(condition) is Or else (condition,):
-            match item:
-                case Cmp(("==",), (Var(name), Const(value))) if var in (None, name) and value not in named:
-                    var = name
-                    named.add(value)
-                case _:
-                    return False
-    return var is not None
 
 
 def _check_hint(hint: Hint, choice: Choice, scope: Scope, gamble_said: bool,
@@ -217,7 +196,7 @@ def _check_hint(hint: Hint, choice: Choice, scope: Scope, gamble_said: bool,
         return f"the choice never makes it {word}"
     if gamble_said:
         return None  # "(Party ▲, a gamble)": it rises in some outcomes, and the label says so
-    if len(choice.outcomes) > 1:
+    if len(choice.outcomes) > 1 and not decided_by_state(choice):
         return f"it does not {word} in every outcome (say it is a gamble, or drop the hint)"
     return f"it does not always {word} (the change depends on the situation)"
 
