@@ -17,6 +17,7 @@ from tests.conftest import FIXTURES
 import expr_syntax_reference as reference
 from kremlin_tui import expr_syntax
 from kremlin_tui.builder import exprs as builder_exprs
+from kremlin_tui.expr_ast import Const
 from kremlin_tui.expr_base import MAX_EXPR_CHARS, MAX_EXPR_DEPTH, ExprError
 from kremlin_tui.expr_builtins import BUILTINS
 from kremlin_tui.loader import load_story_with_diagnostics
@@ -164,3 +165,51 @@ def test_short_shapes_read_by_the_regex_parse_as_the_reference_parses_them(negat
 def test_the_usual_shapes_take_the_short_way(source: str) -> None:
     assert expr_syntax._short(source) is not None
     _same(source)
+
+
+# -- the token texts (expr_syntax._texts) and the parser over them ----------------------------------
+
+_EVERY_BLANK = [chr(c) for c in range(0x110000) if chr(c).isspace()]
+
+
+def test_what_the_token_pattern_calls_blank_is_what_str_strip_strips() -> None:
+    """`_texts` cuts each token's blanks off with str.lstrip: the two must agree on every character."""
+    import re
+
+    blank = re.compile(r"\s")
+    assert [chr(c) for c in range(0x110000) if blank.match(chr(c))] == _EVERY_BLANK
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_EVERY_BLANK), _PIECES), max_size=12).map(lambda pairs: "".join(b + p for b, p in pairs)))
+def test_any_blanks_between_tokens_parse_as_the_reference_parses_them(source: str) -> None:
+    _same(source)
+    _same(source + source[:1])
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_expression(), st.sampled_from(["$", "é", "=", "!", ".", "'", '"', "9" * 16, "²", "٣", "?"]), st.data())
+def test_a_tokenizer_error_anywhere_wins_over_the_parser_s_error_as_in_the_reference(source: str, bad: str,
+                                                                                       data: st.DataObject) -> None:
+    """The parser reads token texts and leaves the tokenizer's checks to `_lex`, asked only when the parse
+    fails: an unknown character, a lone quote or a long number after a syntax error is still the error."""
+    at = data.draw(st.integers(0, len(source)))
+    _same(source[:at] + bad + source[at:])
+    _same(source[:at] + " ) " + source[at:] + " " + bad)
+
+
+def test_shared_literal_nodes_are_made_again_past_the_limit_and_after_forget(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Literal nodes are shared by token text (expr_syntax._LITERALS): 1, 1.0, 01 and true stay apart,
+    a full memo starts afresh, and `forget_literals` keeps true and false."""
+    monkeypatch.setattr(expr_syntax, "_MAX_LITERALS", 4)
+    expr_syntax.forget_literals()
+    sources = ["if(a, 1, 0) + if(b, 1.0, 01)", "x == 'a' or y == \"a\" or z == true", "max(1, 2, 3, 4, 5, 6.5, 7)",
+               "1", "1.0", "01", "'a'", "true", "false", "(1) * 2 - 3.50 / 'q'"] * 3
+    for source in sources:
+        _same(source)
+        assert len(expr_syntax._LITERALS) <= 4
+    expr_syntax.forget_literals()
+    assert expr_syntax.parse.__wrapped__("true") == Const(True)
+    assert expr_syntax.parse.__wrapped__("x == false").operands[1].value is False  # type: ignore[union-attr]
+    tree = expr_syntax.parse.__wrapped__("if(a, 1, 1) + 1")
+    assert tree.left.args[1] is tree.left.args[2] is tree.right  # type: ignore[union-attr]

@@ -10,7 +10,7 @@ from typing import Any
 
 from kremlin_tui.expr_ast import And, Arith, Ast, Call, Cmp, Const, Neg, Not, Or, Ref, Var
 from kremlin_tui.expr_base import BOOL, NUM, STR, Abs, ExprError, Scope, cap, node_offset, numeric, truth_abs, unknown_name
-from kremlin_tui.expr_builtins import builtin
+from kremlin_tui.expr_builtins import BUILTINS, builtin
 
 
 def analyze(ast: Ast, scope: Scope) -> Abs:
@@ -72,7 +72,7 @@ def _var(ast: Var, scope: Scope) -> Abs:
 
 def _not(ast: Not, scope: Scope) -> Abs:
     truth = _of[type(ast.operand)](ast.operand, scope).truth()
-    return _truth(False in truth, True in truth)
+    return _TRUTHS[False in truth, True in truth]
 
 
 def _and(ast: And, scope: Scope) -> Abs:
@@ -93,10 +93,6 @@ def _or(ast: Or, scope: Scope) -> Abs:
     return _TRUTHS[can_true, can_false]
 
 
-def _truth(can_true: bool, can_false: bool) -> Abs:
-    return _TRUTHS[can_true, can_false]
-
-
 # the four answers to "can it be true, can it be false" (made once: an Abs is frozen)
 _TRUTHS = {(t, f): truth_abs([v for v, ok in ((True, t), (False, f)) if ok]) for t in (True, False) for f in (True, False)}
 
@@ -110,17 +106,24 @@ _QUOTED = {op: f"'{op}'" for op in ("+", "-", "*", "/", "%")}  # an operator as 
 
 
 def _arith_node(ast: Arith, scope: Scope) -> Abs:
-    what = _QUOTED.get(ast.op) or f"'{ast.op}'"
-    return _arith(ast.op, numeric(_of[type(ast.left)](ast.left, scope), ast.left, what),
-                  numeric(_of[type(ast.right)](ast.right, scope), ast.right, what))
+    left, right = ast.left, ast.right
+    a = _of[type(left)](left, scope)
+    if a.kind != NUM:  # (text is an error, true/false count as 1/0; a number, the usual, is itself)
+        a = numeric(a, left, _QUOTED.get(ast.op) or f"'{ast.op}'")
+    b = _of[type(right)](right, scope)
+    if b.kind != NUM:
+        b = numeric(b, right, _QUOTED.get(ast.op) or f"'{ast.op}'")
+    return _arith(ast.op, a, b)
 
 
 def _cmp(ast: Cmp, scope: Scope) -> Abs:
     operands = ast.operands
-    values = [_of[type(item)](item, scope) for item in operands]  # every operand first: its errors come first
     ops = ast.ops
-    if len(ops) == 1:
-        return _TRUTHS[_compare(ops[0], values[0], values[1], operands[1])]
+    if len(ops) == 1:  # (most comparisons: no list made)
+        left, right = operands
+        value = _of[type(left)](left, scope)
+        return _TRUTHS[_compare(ops[0], value, _of[type(right)](right, scope), right)]
+    values = [_of[type(item)](item, scope) for item in operands]  # every operand first: its errors come first
     can_true, can_false = True, False
     for op, a, b, node in zip(ops, values, values[1:], operands[1:], strict=False):
         truth = _compare(op, a, b, node)
@@ -184,10 +187,9 @@ def _compare(op: str, a: Abs, b: Abs, node: Ast) -> tuple[bool, bool]:
 
 def _call(ast: Call, scope: Scope) -> Abs:
     name, args, offset = ast.name, ast.args, ast.offset
-    entry = builtin(name, offset)
-    problem = entry.arity_problem(len(args))
-    if problem is not None:
-        raise ExprError(problem, offset, "arguments")
+    entry = BUILTINS.get(name) or builtin(name, offset)  # (an unknown name: the error)
+    if not entry.min_args <= len(args) <= entry.max_args:
+        raise ExprError(entry.arity_problem(len(args)) or "", offset, "arguments")
     if entry.of_name is not None:
         arg = args[0]
         if type(arg) is not Ref:

@@ -65,7 +65,7 @@ class VarInfo:
     values: frozenset[Any] | None = None  # possible values of a bool or str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Abs:
     """An abstract value: a numeric interval, or a set of possible bool/str values."""
 

@@ -61,6 +61,7 @@ class Builtin:
 _VISITS = Abs(NUM, 0, math.inf)
 _CHOSEN = Abs(BOOL, values=frozenset({True, False}))
 _ATTITUDES = Abs(STR, values=frozenset(ATTITUDES))
+_ONLY_TRUE, _ONLY_FALSE = frozenset({True}), frozenset({False})
 
 
 def _visited(ref: str, arg: Ref, scope: Scope) -> Abs:
@@ -134,9 +135,9 @@ def _of_if(values: list[Abs], args: tuple[Ast, ...], offset: int) -> Abs:
         return Abs(STR, values=merged)
     truth = values[0].truth()
     na, nb = numeric(a, args[1], "if()"), numeric(b, args[2], "if()")
-    if truth == frozenset({True}):
+    if truth == _ONLY_TRUE:
         return na
-    if truth == frozenset({False}):
+    if truth == _ONLY_FALSE:
         return nb
     return Abs(NUM, min(na.lo, nb.lo), max(na.hi, nb.hi))
 

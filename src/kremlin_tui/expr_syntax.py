@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import re
+from itertools import accumulate
 from typing import Any
 
 from kremlin_tui.expr_ast import And, Arith, Ast, Call, Cmp, Const, Neg, Not, Or, Ref, Var, ast_depth
@@ -27,12 +28,21 @@ from kremlin_tui.expr_builtins import BUILTINS
 # non-blank character (a one-character operator, or a character the language does not know).
 # `split` with this one group alternates blanks and tokens: [blank, token, blank, ..., blank].
 _TOKEN = re.compile(r"""([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*|\d+(?:\.\d+)?|'[^']*'|"[^"]*"|[=!<>]=|\S)""")
+# The same tokens, each with the blanks before it (findall's pieces): possessive, as nothing
+# here needs to give characters back.
+_BLANK_TOKEN = re.compile(r"""\s*+(?:[A-Za-z_][A-Za-z0-9_]*+(?:\.[A-Za-z_][A-Za-z0-9_]*+)*+|\d++(?:\.\d++)?+
+                              |'[^']*+'|"[^"]*+"|[=!<>]=|\S)""", re.VERBOSE)
 _OPS = frozenset(("==", "!=", "<=", ">=", "-", "+", "*", "/", "%", "(", ")", "<", ">", ","))
 # A token's kind by its whole text (operators, keywords: the text itself) or by its first
 # character (names, numbers, quoted texts; a lone quote is a string left open).
 _FIXED = {text: text for text in (*_OPS, *KEYWORDS)}
+_FIXED[""] = ""  # (the end, for `_Parser`; `_lex` never sees an empty token)
 _FIRST = {**dict.fromkeys("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_", "name"),
           **dict.fromkeys("0123456789", "num"), "'": "str", '"': "str"}
+_NAME_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
+_QUOTES = frozenset("'\"")
+_JOIN = frozenset(("and", "or"))
+_ARG_END = frozenset((",", ")"))
 _COMPARE = frozenset(("==", "!=", "<", "<=", ">", ">="))
 _MUL = frozenset(("*", "/", "%"))
 _SIGNS = frozenset(("-", "+"))
@@ -47,6 +57,25 @@ def _number(text: str, start: int) -> int | float:
     if len(text.split(".", 1)[0]) > MAX_DIGITS:
         raise ExprError(f"the number {_cut(text)} is too large: at most {MAX_DIGITS} digits before the point", start, "number")
     return float(text) if "." in text else int(text)
+
+
+# A story writes the same few literals hundreds of times (`0`, `1`, `'nazi'`): a Const is frozen,
+# so each literal's node is made once, by its token's text ("1", "1.0" and "01" apart), and shared.
+_LITERALS: dict[str, Const] = {"true": Const(True), "false": Const(False)}
+_MAX_LITERALS = 5_000  # the language server reads many stories: start afresh past this
+
+
+def _literal_of(text: str, value: bool | int | float | str) -> Const:
+    if len(_LITERALS) >= _MAX_LITERALS:
+        forget_literals()
+    node = _LITERALS[text] = Const(value)
+    return node
+
+
+def forget_literals() -> None:
+    """Drop the shared literal nodes (loader.forget: a benchmark's fresh-process rounds)."""
+    _LITERALS.clear()
+    _LITERALS.update(true=Const(True), false=Const(False))
 
 
 def _unlisted(text: str, start: int) -> str:
@@ -102,6 +131,19 @@ def _lex(source: str) -> tuple[list[str], list[Any], list[int]]:
     return kinds, values, offsets
 
 
+def _texts(source: str) -> tuple[list[str], list[int]]:
+    """The texts of a source's tokens and where each ends, ending with ("", len(source)): no
+    kinds, values or checks (see `_Parser`); a few C-level passes instead of a loop per token."""
+    if len(source) > MAX_EXPR_CHARS:
+        raise ExprError(f"the expression is too long: {len(source):,} characters (at most {MAX_EXPR_CHARS:,})", 0, "too-long")
+    pieces = _BLANK_TOKEN.findall(source)
+    toks = list(map(str.lstrip, pieces))  # (what `\s` matches is what str.isspace calls blank)
+    ends = list(accumulate(map(len, pieces)))
+    toks.append("")
+    ends.append(len(source))
+    return toks, ends
+
+
 def tokenize(source: str) -> list[tuple[str, Any, int]]:
     """The tokens as (kind, value, offset) with kinds "num", "str", "name", "kw", "op", "end"."""
     kinds, values, offsets = _lex(source)
@@ -110,45 +152,67 @@ def tokenize(source: str) -> list[tuple[str, Any, int]]:
 
 
 class _Parser:
+    """The parser over a source's token texts (see `_texts`): a keyword's or an operator's kind
+    is its text, so `toks[i] == "or"` is the test; a value's kind is read from its first
+    character where the parser takes a value (`operand`). A token the tokenizer would refuse
+    (a stray character, a lone quote, a number of too many digits) is never taken as a value,
+    so it fails the parse; `parse` then asks `_lex` for the tokenizer's error, which comes first."""
+
+    __slots__ = ("ends", "i", "nesting", "toks")
+
     def __init__(self, source: str) -> None:
-        self.kinds, self.values, self.offsets = _lex(source)
+        self.toks, self.ends = _texts(source)
         self.i = 0
         self.nesting = 0  # recursion guard: brackets, calls, `not` and signs
 
-    def enter(self, offset: int) -> None:
+    def at(self, i: int) -> int:
+        """Where token `i` starts."""
+        return self.ends[i] - len(self.toks[i])
+
+    def enter(self, i: int) -> None:
         self.nesting += 1
         if self.nesting > MAX_EXPR_DEPTH:
-            raise ExprError(_too_deep(), offset, "too-deep")
+            raise ExprError(_too_deep(), self.at(i), "too-deep")
+
+    def value(self, i: int) -> Any:
+        """Token `i`'s value: a number, a quoted text without its quotes, else its text."""
+        tok = self.toks[i]
+        if tok in _FIXED:
+            return tok
+        first = tok[:1]
+        if first in _QUOTES:
+            return tok[1:-1]
+        return _number(tok, self.at(i)) if first.isdecimal() else tok
 
     def found(self, i: int, end: str) -> str:
-        return end if self.kinds[i] == "end" else f"'{self.values[i]}'"
+        return end if self.toks[i] == "" else f"'{self.value(i)}'"
 
-    def expect(self, kind: str, what: str) -> None:
+    def expect(self, tok: str, what: str) -> None:
         i = self.i
-        if self.kinds[i] != kind:
-            raise ExprError(f"expected {what}, found {self.found(i, 'the end')}", self.offsets[i])
+        if self.toks[i] != tok:
+            raise ExprError(f"expected {what}, found {self.found(i, 'the end')}", self.at(i))
         self.i = i + 1
 
     def parse(self) -> Ast:
-        if self.kinds[0] == "end":
+        if self.toks[0] == "":
             raise ExprError("the expression is empty", 0)
         node = self.disjunction()
         i = self.i
-        if self.kinds[i] != "end":
-            raise ExprError(f"unexpected '{self.values[i]}' (missing 'and'/'or' or an operator?)", self.offsets[i])
+        if self.toks[i] != "":
+            raise ExprError(f"unexpected '{self.value(i)}' (missing 'and'/'or' or an operator?)", self.at(i))
         return node
 
     def disjunction(self) -> Ast:
         """`a or b and c`: Or of And groups of `not`/comparison operands."""
-        kinds = self.kinds
+        toks = self.toks
         node = self.negation()
-        if kinds[self.i] not in ("and", "or"):
+        if toks[self.i] not in _JOIN:
             return node
         groups: list[Ast] = []
         group = [node]
-        while (kind := kinds[self.i]) in ("and", "or"):
+        while (tok := toks[self.i]) in _JOIN:
             self.i += 1
-            if kind == "or":
+            if tok == "or":
                 groups.append(group[0] if len(group) == 1 else And(tuple(group)))
                 group = []
             group.append(self.negation())
@@ -160,28 +224,28 @@ class _Parser:
 
     def negation(self) -> Ast:
         """Any number of `not`, then a comparison (possibly chained) of sums."""
-        kinds = self.kinds
+        toks = self.toks
         nots = 0
-        while kinds[self.i] == "not":
-            self.enter(self.offsets[self.i])
+        while toks[self.i] == "not":
+            self.enter(self.i)
             self.i += 1
             nots += 1
         node = self.operand()
-        kind = kinds[self.i]
-        if kind in _ARITH:
+        tok = toks[self.i]
+        if tok in _ARITH:
             node = self.arithmetic(node)
-            kind = kinds[self.i]
-        if kind in _COMPARE:
+            tok = toks[self.i]
+        if tok in _COMPARE:
             ops: list[str] = []
             operands = [node]
-            while kind in _COMPARE:
+            while tok in _COMPARE:
                 self.i += 1
-                ops.append(kind)
+                ops.append(tok)
                 right = self.operand()
-                if kinds[self.i] in _ARITH:
+                if toks[self.i] in _ARITH:
                     right = self.arithmetic(right)
                 operands.append(right)
-                kind = kinds[self.i]
+                tok = toks[self.i]
             node = Cmp(tuple(ops), tuple(operands))
         if nots:
             for _ in range(nots):
@@ -192,85 +256,103 @@ class _Parser:
     def arithmetic(self, node: Ast) -> Ast:
         """The rest of a sum whose first operand is `node`: terms joined by + and -, each term
         operands joined by *, / and %; left to right."""
-        kinds = self.kinds
-        kind = kinds[self.i]
-        while kind in _MUL:
+        toks = self.toks
+        tok = toks[self.i]
+        while tok in _MUL:
             self.i += 1
-            node = Arith(kind, node, self.operand())
-            kind = kinds[self.i]
-        while kind in _SIGNS:
+            node = Arith(tok, node, self.operand())
+            tok = toks[self.i]
+        while tok in _SIGNS:
             self.i += 1
             right = self.operand()
-            while (mul := kinds[self.i]) in _MUL:
+            while (mul := toks[self.i]) in _MUL:
                 self.i += 1
                 right = Arith(mul, right, self.operand())
-            node = Arith(kind, node, right)
-            kind = kinds[self.i]
+            node = Arith(tok, node, right)
+            tok = toks[self.i]
         return node
 
     def operand(self) -> Ast:
         """A value: a literal, a bracket, a call or a name, or a signed operand."""
         i = self.i
-        kind = self.kinds[i]
+        toks = self.toks
+        tok = toks[i]
         self.i = i + 1
-        if kind == "name":
-            return self.call(i) if self.kinds[i + 1] == "(" else self.variable(i)
-        if kind == "num" or kind == "str":
-            return Const(self.values[i])
-        if kind == "true" or kind == "false":
-            return Const(kind == "true")
-        if kind == "(":
-            self.enter(self.offsets[i])
+        if tok not in _FIXED:  # (nor the end: "")
+            first = tok[0]
+            if first in _NAME_START:
+                if toks[i + 1] == "(":
+                    return self.call(i)
+                if "." in tok:
+                    raise ExprError(f"'{tok}': a dotted name is only allowed inside chose(...)", self.at(i))
+                return Var(tok, self.ends[i] - len(tok))
+            known = _LITERALS.get(tok)
+            if known is not None:
+                return known
+            if first in _QUOTES:
+                if len(tok) > 1:
+                    return _literal_of(tok, tok[1:-1])
+            elif first.isdecimal():
+                return _literal_of(tok, _number(tok, self.at(i)))
+        elif tok == "true" or tok == "false":
+            return _LITERALS[tok]
+        elif tok == "(":
+            self.enter(i)
             node = self.disjunction()
             self.expect(")", "')'")
             self.nesting -= 1
             return node
-        if kind in _SIGNS:
-            self.enter(self.offsets[i])
+        elif tok in _SIGNS:
+            self.enter(i)
             node = self.operand()
             self.nesting -= 1
-            return Neg(node) if kind == "-" else node
+            return Neg(node) if tok == "-" else node
         raise ExprError(f"expected a value, found {self.found(i, 'the end of the expression')}{self.doubled_hint(i)}",
-                        self.offsets[i])
-
-    def variable(self, i: int) -> Var:
-        name = self.values[i]
-        if "." in name:
-            raise ExprError(f"'{name}': a dotted name is only allowed inside chose(...)", self.offsets[i])
-        return Var(name, self.offsets[i])
+                        self.at(i))
 
     def call(self, i: int) -> Call:
         """`name(args)`; a built-in that takes a name gets a bare name as a Ref, not a Var."""
-        name, offset = self.values[i], self.offsets[i]
-        kinds = self.kinds
+        toks = self.toks
+        name = toks[i]
         self.i = i + 2
-        self.enter(offset)
+        self.enter(i)
         entry = BUILTINS.get(name)
         takes_name = entry is not None and entry.takes_name
         args: list[Ast] = []
-        if kinds[self.i] == ")":
+        if toks[self.i] == ")":
             self.i += 1
         else:
             while True:
                 j = self.i
-                if takes_name and kinds[j] == "name":
-                    args.append(Ref(self.values[j], self.offsets[j]))
+                arg = toks[j]
+                # (a name or a literal alone, the usual argument, is taken here: the same node)
+                if arg[:1] in _NAME_START and arg not in _FIXED:
+                    if takes_name:
+                        args.append(Ref(arg, self.ends[j] - len(arg)))
+                        self.i = j + 1
+                    elif toks[j + 1] in _ARG_END and "." not in arg:
+                        args.append(Var(arg, self.ends[j] - len(arg)))
+                        self.i = j + 1
+                    else:
+                        args.append(self.disjunction())
+                elif (known := _LITERALS.get(arg)) is not None and toks[j + 1] in _ARG_END:
+                    args.append(known)
                     self.i = j + 1
                 else:
                     args.append(self.disjunction())
-                if kinds[self.i] == ")":
+                if toks[self.i] == ")":
                     self.i += 1
                     break
                 self.expect(",", "',' or ')'")
         self.nesting -= 1
-        return Call(name, tuple(args), offset)
+        return Call(name, tuple(args), self.ends[i] - len(name))
 
     def doubled_hint(self, i: int) -> str:
         """`party >> 5`, `a && b`: an operator typed twice, or one from another language."""
-        value = self.values[i]
-        if self.kinds[i] not in _OPS or i < 1 or self.kinds[i - 1] not in _OPS:
+        value = self.toks[i]
+        if value not in _OPS or i < 1 or self.toks[i - 1] not in _OPS:
             return ""
-        before = self.values[i - 1]
+        before = self.toks[i - 1]
         pair = f"{before}{value}"
         if before == value and value in ("<", ">", "+", "-", "*", "/", "%"):
             return f" (did you mean '{value}'?)"
@@ -300,7 +382,7 @@ def _short(source: str) -> Ast | None:
     if name is not None or call is not None:
         if name in KEYWORDS or right in KEYWORDS or match.group("arg") in KEYWORDS:
             bare = name in ("true", "false") and not match.group("op") and not match.group("not")
-            return Const(name == "true") if bare else None
+            return _LITERALS[name] if bare else None
         if call is not None:
             entry = BUILTINS.get(call)
             if entry is None or not entry.takes_name:
@@ -323,10 +405,16 @@ def _short(source: str) -> Ast | None:
 def _literal(number: str | None, single: str | None, double: str | None) -> Const | None:
     """A number (None if it has too many digits: an error the long way reports), or a text."""
     if number is not None:
-        return None if len(number.split(".", 1)[0]) > MAX_DIGITS else Const(float(number) if "." in number else int(number))
+        if len(number.split(".", 1)[0]) > MAX_DIGITS:
+            return None
+        return _LITERALS.get(number) or _literal_of(number, float(number) if "." in number else int(number))
     if single is not None:
-        return Const(single)
-    return None if double is None else Const(double)
+        text = f"'{single}'"
+        return _LITERALS.get(text) or _literal_of(text, single)
+    if double is None:
+        return None
+    text = f'"{double}"'
+    return _LITERALS.get(text) or _literal_of(text, double)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -340,10 +428,14 @@ def parse(source: str) -> Ast:
         if tree is not None:
             return tree
     parser = _Parser(source)
-    ast = parser.parse()
+    try:
+        ast = parser.parse()
+    except ExprError:
+        _lex(source)  # the tokenizer's error, if it has one, is the one to report (it came first)
+        raise
     # A long chain such as 1 + 1 + ... nests one level per operator. Every node takes at least
     # one token of its own, so a tree of few tokens cannot be too deep: only long ones are walked.
-    if len(parser.kinds) > MAX_EXPR_DEPTH and ast_depth(ast) > MAX_EXPR_DEPTH:
+    if len(parser.toks) > MAX_EXPR_DEPTH and ast_depth(ast) > MAX_EXPR_DEPTH:
         raise ExprError(_too_deep(), 0, "too-deep")
     return ast
 

@@ -63,11 +63,12 @@ def load_story_with_diagnostics(dirs: list[str], *, cache: bool = True,
 def forget() -> None:
     """Forget everything loading remembers in this process, so the next load costs what a fresh
     process's first load costs (a benchmark's `first` rounds): the parser's memo, the remembered
-    scope and its analyses, the literals' and truth sets' analyses, the key plans of mappings."""
+    scope and its analyses, the literals' nodes and analyses, the truth sets' analyses, the key plans of mappings."""
     from kremlin_tui import analysed, expr_analysis, expr_base, expr_syntax
     from kremlin_tui.builder import reader
 
     expr_syntax.parse.cache_clear()
+    expr_syntax.forget_literals()
     analysed.forget()
     expr_analysis.forget_literals()
     expr_base.forget_truths()
