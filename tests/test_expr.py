@@ -122,6 +122,34 @@ def test_static_truth(source: str, truths: set[bool]) -> None:
     assert set(analyze(parse(source), SCOPE).truth()) == truths
 
 
+@pytest.mark.parametrize(
+    ("source", "lo", "hi"),
+    [
+        ("if(true, 1, 2)", 1, 1),
+        ("if(false, 1, 2)", 2, 2),
+        ("if(party > 100, 5, army)", 0, 100),  # the condition is never true: only the other branch
+        ("if(party >= 0, 5, army)", 5, 5),
+        ("if(flag, 1, 2)", 1, 2),
+        ("if(flag, true, 7)", 1, 7),
+        ("min(party, 50)", 0, 50),
+        ("max(party, 50, 20)", 50, 100),
+        ("abs(britain)", 0, 100),
+        ("abs(britain - 200)", 100, 300),
+        ("clamp(britain, 0, 10)", 0, 10),
+        ("party + army * 2 - 1", -1, 299),
+        ("-party % 7", -7, 7),
+    ],
+)
+def test_static_ranges(source: str, lo: float, hi: float) -> None:
+    value = analyze(parse(source), SCOPE)
+    assert (value.kind, value.lo, value.hi) == ("num", lo, hi)
+
+
+def test_static_texts_of_a_choice_between_texts() -> None:
+    value = analyze(parse("if(flag, 'quiet', mood)"), SCOPE)
+    assert value.kind == "str" and value.values == {"quiet", "calm", "angry"}
+
+
 @given(st.text(max_size=80))
 @settings(max_examples=400)
 def test_parser_raises_only_its_own_error(source: str) -> None:

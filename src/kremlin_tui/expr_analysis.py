@@ -160,17 +160,14 @@ def _capped(lo: float, hi: float) -> Abs:
 
 def _compare(op: str, a: Abs, b: Abs, node: Ast) -> tuple[bool, bool]:
     """Whether comparing values of `a` with values of `b` can give true, and whether false."""
-    if (a.kind == STR) != (b.kind == STR):
-        raise ExprError("compares text with a number or a boolean", node_offset(node), "type")
-    if a.kind == STR or (a.kind == BOOL and b.kind == BOOL):
-        if op not in ("==", "!="):
-            raise ExprError(f"'{op}' compares numbers; use '==' or '!=' here", node_offset(node), "type")
-        if a.values is None or b.values is None:
-            return True, True
-        equal = any(x == y for x in a.values for y in b.values)
-        differ = any(x != y for x in a.values for y in b.values)
-        return (equal, differ) if op == "==" else (differ, equal)
-    if a.kind != NUM or b.kind != NUM:
+    a_kind, b_kind = a.kind, b.kind
+    if a_kind != NUM or b_kind != NUM:  # (two numbers, the usual, pass every check below)
+        if (a_kind == STR) != (b_kind == STR):
+            raise ExprError("compares text with a number or a boolean", node_offset(node), "type")
+        if a_kind == STR or (a_kind == BOOL and b_kind == BOOL):
+            if op not in ("==", "!="):
+                raise ExprError(f"'{op}' compares numbers; use '==' or '!=' here", node_offset(node), "type")
+            return _equality(op, a.values, b.values)
         a, b = numeric(a, node, f"'{op}'"), numeric(b, node, f"'{op}'")
     if op == ">=":
         return a.hi >= b.lo, a.lo < b.hi
@@ -183,6 +180,18 @@ def _compare(op: str, a: Abs, b: Abs, node: Ast) -> tuple[bool, bool]:
     overlap = a.lo <= b.hi and b.lo <= a.hi  # they can be equal
     single = a.lo == a.hi == b.lo == b.hi  # they are always equal
     return (overlap, not single) if op == "==" else (not single, overlap)
+
+
+def _equality(op: str, a: frozenset[Any] | None, b: frozenset[Any] | None) -> tuple[bool, bool]:
+    """`==` or `!=` of two sets of flag values: equal if some value is in both; different if
+    either has two values (no one value equals both) or their single values differ."""
+    if a is None or b is None:
+        return True, True
+    if not a or not b:
+        return False, False
+    equal = not a.isdisjoint(b)
+    differ = len(a) > 1 or len(b) > 1 or not equal
+    return (equal, differ) if op == "==" else (differ, equal)
 
 
 def _call(ast: Call, scope: Scope) -> Abs:
