@@ -5,9 +5,12 @@ length, numbers and depth so a hostile story cannot exhaust the stack.
 
 Why it is shaped this way: a fresh process (`check`, a game's first start) parses every distinct
 expression of the story once (~1,300 of them), so the parser is on the load's critical path.
-One regex split cuts a source into tokens, kept as three parallel lists (kinds, values,
-offsets); an operator's or keyword's kind is its own text, so the parser tests
-`kinds[i] == "or"` instead of calling a peek/accept method per level. The levels of the grammar
+The parser reads the tokens' texts, which a few C-level passes make (one `findall`, `str.lstrip`,
+`accumulate` for where each ends: no Python loop per token); an operator's or keyword's text is
+its kind, so it tests `toks[i] == "or"` instead of calling a peek/accept method per level, and
+tells a name, number or text by its first character only where it takes a value. The
+tokenizer's own checks (`_lex`) run only when a parse fails, and its error, coming first in the
+source's order as before, wins. Literal nodes are shared by text. The levels of the grammar
 (or/and, not and comparison, sum and term, value and sign) are four methods instead of eight
 nested calls per value, and a value that no operator follows skips the arithmetic level. The
 grammar, the trees and every error's message, offset and code are those of the first,
