@@ -465,7 +465,8 @@ def test_every_character_of_a_flow_scalar_maps_to_where_it_is_written(pieces: li
     import yaml
 
     from kremlin_tui.diagnostics import Collector
-    from kremlin_tui.yamlsource import YMap, parse_yaml_text, scalar_position
+    from kremlin_tui.scalarpos import scalar_position
+    from kremlin_tui.yamlsource import YMap, parse_yaml_text
 
     value = "".join(pieces)
     slots = sorted({m % (len(value) + 1) for m in marks})
@@ -639,7 +640,8 @@ def test_every_character_of_a_folded_block_maps_to_where_it_is_written(pieces: l
     import yaml
 
     from kremlin_tui.diagnostics import Collector
-    from kremlin_tui.yamlsource import YMap, folded_position, parse_yaml_text
+    from kremlin_tui.scalarpos import folded_position
+    from kremlin_tui.yamlsource import YMap, parse_yaml_text
 
     value = "".join(pieces).strip(" \n") + "\n"
     slots = sorted({m % len(value) for m in marks})

@@ -26,7 +26,7 @@ from kremlin_tui.expr import ExprError, Scope, analyze, parse
 from kremlin_tui.loader import load_story, load_story_with_diagnostics
 from kremlin_tui.model import Story
 from kremlin_tui.template import _BRACES
-from kremlin_tui.yamlsource import YMap, YNode, YScalar, YSeq, parse_yaml_bytes
+from kremlin_tui.yamlsource import YMap, YNode, YScalar, YSeq, parse_yaml_bytes, parse_yaml_text
 
 ROOT = Path(__file__).resolve().parent.parent
 STORY = ROOT / "story"
@@ -65,10 +65,14 @@ def _compare(data: bytes, path: str) -> None:
     assert out.items == []
     node = yaml.compose(data, Loader=yaml.CSafeLoader)
     if node is None:
-        assert isinstance(ours, YScalar) and ours.text == ""
+        assert isinstance(ours, YScalar) and ours.text == "" and ours.pos == Pos(path, 1, 1)
         return
     assert ours is not None
     _same_tree(ours, node, path)
+    # the same file given as text (the language server's unsaved files, tests) reads alike
+    from_text = parse_yaml_text(data.decode("utf-8-sig"), path, out)
+    assert from_text is not None and out.items == []
+    _same_tree(from_text, node, path)
 
 
 @pytest.mark.parametrize("path", YAML_FILES, ids=lambda p: str(p.relative_to(ROOT)))
@@ -87,6 +91,26 @@ _DATA = st.recursive(_TEXT | st.integers(-5, 5) | st.booleans(),
 def test_generated_documents_read_as_libyaml_composes_them(data: Any, flow: bool | None, style: str | None, width: int) -> None:
     source = yaml.dump(data, default_flow_style=flow, default_style=style, width=width, allow_unicode=True)
     _compare(source.encode("utf-8"), "gen.yaml")
+
+
+@pytest.mark.parametrize("source", ["", "# only a comment\n", "\ufeff", "\n\n", "---\n"])
+def test_an_empty_file_is_an_empty_scalar_at_its_start(source: str) -> None:
+    _compare(source.encode("utf-8"), "empty.yaml")
+
+
+def test_positions_count_characters_and_name_the_file_as_given() -> None:
+    """libyaml's marks count characters, not bytes, and carry the name the file is shown by:
+    a node's place is made from its mark when asked for (YScalar.pos)."""
+    source = "é: [ü, {ж: \"ö\"}]\nnext: |\n  x\n"
+    tree = parse_yaml_bytes(source.encode(), "dir/ä.yaml", Collector())
+    assert isinstance(tree, YMap)
+    items = tree.items["é"]
+    assert isinstance(items, YSeq) and items.pos == Pos("dir/ä.yaml", 1, 4)
+    first, inner = items.items
+    assert isinstance(first, YScalar) and first.pos == Pos("dir/ä.yaml", 1, 5)
+    assert isinstance(inner, YMap) and inner.pos == Pos("dir/ä.yaml", 1, 8)
+    assert inner.key_pos("ж") == Pos("dir/ä.yaml", 1, 9) and inner.items["ж"].pos == Pos("dir/ä.yaml", 1, 12)
+    assert tree.key_pos("next") == Pos("dir/ä.yaml", 2, 1) and tree.items["next"].pos == Pos("dir/ä.yaml", 2, 7)
 
 
 def test_a_tagged_plain_scalar_is_not_plain() -> None:
@@ -278,7 +302,7 @@ def test_fields_come_in_spec_order_without_empty_values_and_report_missing_ones_
     read = Reader(out)
     values = read.fields(first, "choice")  # type: ignore[arg-type]
     assert values is not None and list(values) == ["id", "label", "effects", "goto"]
-    assert read.fields(YMap({}, {}, Pos("f.yaml", 1, 1)), "node") == {}
+    assert read.fields(YMap({}, {}, yaml.Mark("f.yaml", 0, 0, 0, None, None)), "node") == {}
     assert [d.message for d in out.items] == ["a node needs 'id'", "a node needs 'title'", "a node needs 'text'"]
 
 

@@ -15,8 +15,9 @@ from kremlin_tui.dates import GameDate
 from kremlin_tui.diagnostics import Collector, Pos, article, shown
 from kremlin_tui.expr import NUMBER_LIMIT, LaterPos
 from kremlin_tui.memo import enabled as memo_enabled
+from kremlin_tui.scalarpos import folded_position, scalar_position
 from kremlin_tui.spec import OBJECTS
-from kremlin_tui.yamlsource import YMap, YNode, YScalar, YSeq, folded_position, scalar_position
+from kremlin_tui.yamlsource import YMap, YNode, YScalar, YSeq
 
 _ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 NULL = {"", "~", "null", "Null", "NULL"}
