@@ -96,7 +96,7 @@ def test_a_quick_load_the_player_agreed_to_goes_on_in_the_same_game(tmp_path: Pa
     session.quicksave()
     for _ in range(3):
         session.choose("roll")
-    assert session.loss_if_loading("quicksave") is not None  # the front end asks this first
+    assert session.loss_if_loading(session.quick_slot) is not None  # the front end asks this first
     session.quickload()
     session.choose("steady")
     session.choose("steady")

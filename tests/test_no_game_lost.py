@@ -33,7 +33,10 @@ def test_new_game_then_load_the_first_game_by_name(tmp_path: Path, loop_story_di
     expected = Session.new(load_story([story_dir], cache=False), 7)  # game A, played again on its own
     for _ in range(10):
         expected.choose(1)
-    loaded = SaveStore(saves).read("quicksave").save
+    store = SaveStore(saves)
+    quick = [i.slot for i in store.list() if i.kind == "quick"]
+    assert len(quick) == 1  # game A's own quick slot
+    loaded = store.read(quick[0]).save
     assert loaded.state.to_json() == expected.state.to_json()
     assert loaded.identity.name == "Game A"
 
@@ -56,7 +59,7 @@ def test_every_question_treats_no_and_end_of_input_as_no(tmp_path: Path, loop_st
 def test_quickload_answered_yes_and_undo_takes_the_load_back(tmp_path: Path, loop_story_dir: str) -> None:
     story_dir = loop_story_dir
     out = run(story_dir, tmp_path / "saves", "1\nquicksave\n1\n1\nquickload\ny\nundo\nstats\n")
-    assert "Loaded 'quicksave'." in out
+    assert "Loaded the quick save." in out
     assert "Took back the load." in out
     assert "Round 3" in out.split("> undo")[1]  # back at the third decision's scene
 

@@ -349,7 +349,7 @@ def test_continue_picks_the_newest_save_of_any_kind_of_this_story(tmp_path: Path
     session.choose("roll")
     clock.advance(5)
     session.quicksave()
-    assert Session.resume(loop_story, store)[1].slot == "quicksave"  # type: ignore[index]
+    assert Session.resume(loop_story, store)[1].slot == session.quick_slot  # type: ignore[index]
     clock.advance(5)
     session.choose("steady")  # its third autosave is now the newest
     clock.advance(5)
@@ -367,12 +367,12 @@ def test_quicksave_and_quickload(tmp_path: Path, mini_story: Story) -> None:
     with pytest.raises(NoSuchSave):
         session.quickload()
     session.choose("back")
-    assert session.quicksave() == "quicksave"
+    assert session.quicksave() == f"quicksave-{session.game_id}"
     saved = session.state.to_json()
     session.choose("vote")
     report = session.quickload()
-    assert report.slot == "quicksave" and session.state.to_json() == saved
-    assert store.info("quicksave").kind == "quick"
+    assert report.slot == session.quick_slot and session.state.to_json() == saved
+    assert store.info(session.quick_slot).kind == "quick"
 
 
 def test_autosave_failure_never_stops_the_game(tmp_path: Path, mini_story: Story) -> None:

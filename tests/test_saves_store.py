@@ -273,7 +273,8 @@ def test_slot_names_are_cleaned(typed: str, stored: str | None) -> None:
 
 
 def test_the_games_own_slots_are_reserved_for_player_saves() -> None:
-    for name in (*AUTOSAVE_SLOTS, "quicksave", "QuickSave", "autosave-1.json", "autosave-0123abcd-2", "AUTOSAVE-0123ABCD-7"):
+    for name in (*AUTOSAVE_SLOTS, "quicksave", "QuickSave", "quicksave-0123abcd", "QUICKSAVE-0123ABCD", "autosave-1.json",
+                 "autosave-0123abcd-2", "AUTOSAVE-0123ABCD-7"):
         with pytest.raises(SlotNameError, match="reserved"):
             player_slot_name(name)
     assert player_slot_name("autosave-4") == "autosave-4"

@@ -39,7 +39,7 @@ Commands:
   save NAME  save the game under a name; load NAME loads a save (or a game's latest)
   saves      list the saved games, grouped by game
   new        start a new game (this one stays in its autosave)
-  quicksave  save to the quick slot; quickload loads it
+  quicksave  save to this game's quick slot; quickload loads it
   delete NAME, rename OLD NEW   manage saves (quote names with spaces)
   restore NAME   bring back the previous version of a save
   name NEW   rename the game being played

@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from kremlin_tui.model import Story
 from kremlin_tui.saves import (
+    QUICKSAVE_SLOT,
     LoadReport,
     SaveError,
     Session,
@@ -24,7 +25,9 @@ from kremlin_tui.saves import (
     new_game_question,
     overwrite_question,
     quickload_question,
+    slot_kind,
 )
+from kremlin_tui.saves.vocabulary import SlotKind
 
 
 class SaveCommands:
@@ -83,7 +86,7 @@ class SaveCommands:
 
     def _cmd_quicksave(self, _word: str, _rest: str) -> None:
         self.session.quicksave()
-        self.say("Saved to the quick save slot.")
+        self.say("Saved to this game's quick save slot.")
 
     def _cmd_quickload(self, _word: str, _rest: str) -> None:
         if self.confirm(quickload_question(self.session)):
@@ -145,6 +148,8 @@ class SaveCommands:
         try:
             if session.store is not None and session.store.exists(name):
                 return clean_slot_name(name)
+            if session.store is not None and clean_slot_name(name) == QUICKSAVE_SLOT:
+                return session.quickload_slot()  # `load quicksave`: this game's quick save
         except SaveError:
             pass
         if session.store is not None:
@@ -191,7 +196,8 @@ class SaveCommands:
 
     def after_load(self, report: LoadReport) -> None:
         self.story = self.session.story
-        self.say(f"Loaded '{report.slot}'.")
+        # a quick save's slot holds the game's random id: named so, transcripts stay identical
+        self.say("Loaded the quick save." if slot_kind(report.slot) == SlotKind.QUICK else f"Loaded '{report.slot}'.")
         for line in report.lines():
             self.say(self.markdown(line))
         self.show_scene()

@@ -96,9 +96,9 @@ async def test_damaged_saves_are_listed_and_the_others_load(make_app, tmp_path: 
         table = app.screen.query_one("#saves", DataTable)
         rows = {str(table.get_row_at(i)[0]).split()[0]: table.get_row_at(i) for i in range(table.row_count)}
         assert "damaged" in str(rows["broken"][1])
-        assert "quicksave" in rows
+        assert f"quicksave-{app.session.game_id}" in rows  # this game's own quick slot
         table.move_cursor(row=next(i for i in range(table.row_count)
-                                   if str(table.get_row_at(i)[0]).split()[0] == "quicksave"))
+                                   if str(table.get_row_at(i)[0]).split()[0] == f"quicksave-{app.session.game_id}"))
         await pilot.press("enter")  # the damaged file beside it does not stop the quick save loading
         await pilot.pause()
         assert isinstance(app.screen, YesNoDialog)  # the decision after the quick save is not saved by name

@@ -12,7 +12,7 @@ from __future__ import annotations
 from kremlin_tui.saves.errors import NoSuchSave
 from kremlin_tui.saves.migrate import plural
 from kremlin_tui.saves.session import Session
-from kremlin_tui.saves.slots import QUICKSAVE_SLOT, clean_slot_name
+from kremlin_tui.saves.slots import clean_slot_name, is_quick
 from kremlin_tui.saves.store import SlotInfo
 
 
@@ -33,7 +33,7 @@ def load_question(session: Session | None, slot: str) -> str | None:
         return None
     save = session.read_save(slot)
     name = clean_slot_name(slot)
-    label = "the quick save" if name == QUICKSAVE_SLOT else f"'{name}'"
+    label = "the quick save" if is_quick(name) else f"'{name}'"
     if save.identity.id != session.game_id:
         if not session.state.history or _kept(session):
             return None  # the game in play stays in its autosave
@@ -46,7 +46,11 @@ def load_question(session: Session | None, slot: str) -> str | None:
 
 
 def quickload_question(session: Session | None) -> str | None:
-    return load_question(session, QUICKSAVE_SLOT)
+    """Before quick load (F9): about this game's own quick save. Raises NoSuchSave (a sentence
+    for the player) when this game has none: another game's quick save is never loaded."""
+    if session is None or session.store is None:
+        return None
+    return load_question(session, session.quickload_slot())
 
 
 def overwrite_question(session: Session, name: str) -> str | None:

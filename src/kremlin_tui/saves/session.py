@@ -24,13 +24,15 @@ from kremlin_tui.model import Story
 from kremlin_tui.saves.document import GameIdentity, SaveFile, build_document, clean_game_name, utc_now
 from kremlin_tui.saves.errors import NoSuchSave, SaveError, SlotNameError
 from kremlin_tui.saves.migrate import LoadReport, plural, restore
-from kremlin_tui.saves.ring import RingWatch, branch_name, branch_note
+from kremlin_tui.saves.ring import KEEP_LINES, RingWatch, branch_name, branch_note
 from kremlin_tui.saves.slots import (
     AUTOSAVE_COUNT,
     QUICKSAVE_SLOT,
     autosave_slot,
     clean_slot_name,
+    is_quick,
     player_slot_name,
+    quick_slot,
     slot_kind,
 )
 from kremlin_tui.saves.store import SaveStore, SlotInfo
@@ -53,6 +55,7 @@ class _BeforeLoad:
     saved: object
     next_autosave: int | None
     loaded: object = None  # the state as loaded: undo goes back only from exactly there
+    branched_from: tuple[str, ...] = ()
 
 
 def typed_name(text: str) -> str:
@@ -118,6 +121,7 @@ class Session:
         self._saved = self._snapshot_json()
         self._ring = RingWatch()  # whether this game's autosave ring holds another line's moments
         self.branch_note: str | None = None  # why the game went on as a new game (front ends show it once)
+        self._branched_from: tuple[str, ...] = ()  # the games this line of play went on from (see _branch)
 
     # -- building ----------------------------------------------------------------------------
 
@@ -259,6 +263,7 @@ class Session:
         """Go back to the game as it was before the latest load (its undo stack included)."""
         before = self._loads.pop()
         self.game, self.identity, self.slot, self._play = before.game, before.identity, before.slot, before.play
+        self._branched_from = before.branched_from
         self._undo, self._redo = before.undo, StateStack()
         self._saved, self._next_autosave = before.saved, before.next_autosave
         self._last_tick = self._clock()
@@ -351,14 +356,42 @@ class Session:
         self.identity = GameIdentity(self.identity.id, clean, self.identity.started_at)
         return clean
 
+    @property
+    def quick_slot(self) -> str:
+        """This game's quick save slot (`quicksave-<game id>`): every game has its own."""
+        return quick_slot(self.identity.id)
+
     def quicksave(self) -> str:
-        self._write(QUICKSAVE_SLOT)
-        self.slot = QUICKSAVE_SLOT
+        """Save to this game's quick save slot; returns the slot. Another game's quick save is
+        never touched (each game has its own slot)."""
+        slot = self.quick_slot
+        self._write(slot)
+        self.slot = slot
         self._saved = self._snapshot_json()
-        return QUICKSAVE_SLOT
+        return slot
+
+    def quickload_slot(self) -> str:
+        """The quick save that quick load (F9) loads: this game's; else, for a line of play that
+        went on as a branch, the quick save of the game it branched from (made in this window);
+        else the old shared quick save slot when it holds this game. Raises NoSuchSave, with a
+        sentence for the player, when there is none: another game's quick save is never loaded."""
+        store = self._require_store()
+        for game_id in (self.identity.id, *reversed(self._branched_from)):
+            slot = quick_slot(game_id)
+            if store.exists(slot):
+                return slot
+        if store.exists(QUICKSAVE_SLOT):
+            try:
+                if store.read(QUICKSAVE_SLOT).save.identity.id == self.identity.id:
+                    return QUICKSAVE_SLOT
+            except SaveError:
+                pass
+        raise NoSuchSave("There is no quick save of this game yet (quick save first: F5, or quicksave in plain "
+                         "mode). Quick saves of other games are under Load (l, or saves in plain mode).")
 
     def quickload(self) -> LoadReport:
-        return self.load(QUICKSAVE_SLOT)
+        """Load this game's quick save (see quickload_slot)."""
+        return self.load(self.quickload_slot())
 
     def autosave(self) -> str | None:
         """Write the next of the rotating autosave slots; returns it, or None if autosave is off
@@ -385,6 +418,7 @@ class Session:
         """Go on as a new game, so that the moments in this game's ring stay as they are."""
         old, fresh = self.identity, GameIdentity.new(self._now())
         self.identity = GameIdentity(fresh.id, branch_name(old.name), fresh.started_at)
+        self._branched_from = (*self._branched_from, old.id)[-KEEP_LINES:]
         self._name_apart()
         self._next_autosave = None
         self._ring.start(None)
@@ -418,9 +452,10 @@ class Session:
         report.backup_reason = read.damage
         self._tick()
         before = _BeforeLoad(self.game, self.identity, self.slot, self._play, self._undo, self._saved,
-                             self._next_autosave)
+                             self._next_autosave, branched_from=self._branched_from)
         if read.save.identity.id != self.identity.id:
             self._next_autosave = None  # another game: find where its ring stands
+            self._branched_from = ()
             self._ring.start(read.save.meta.saved_datetime())  # a new line of play
         else:  # this game, an earlier moment: front ends ask before it drops what the game had
             self._ring.leave(self.identity.id, self.state.history)
@@ -452,7 +487,7 @@ class Session:
         save = self.read_save(slot)
         mine = self.state.history
         name = clean_slot_name(slot)
-        what = "the quick save" if name == QUICKSAVE_SLOT else f"the save '{name}'"
+        what = "the quick save" if is_quick(name) else f"the save '{name}'"
         if save.identity.id != self.identity.id:
             return None  # another game: see questions.load_question
         if save.state.to_json() == self.state.to_json():

@@ -23,7 +23,10 @@ AUTOSAVE_COUNT = 3  # the ring of one game: its last three moments
 AUTOSAVE_GAMES = 20  # games whose latest autosave is kept
 # The slots of the shared ring written before games had an identity; still read, never written.
 AUTOSAVE_SLOTS: tuple[str, ...] = tuple(f"autosave-{n}" for n in range(1, AUTOSAVE_COUNT + 1))
+# The quick save slot shared by every game before each game had its own; still read (F9 of
+# the game it belongs to loads it), never written.
 QUICKSAVE_SLOT = "quicksave"
+_QUICK = re.compile(r"quicksave(?:-(?P<game>[0-9a-f]{8,32}))?", re.IGNORECASE)
 _AUTOSAVE = re.compile(r"autosave-(?:(?P<game>[0-9a-f]{8,32})-)?(?P<n>[0-9]+)", re.IGNORECASE)
 
 _FORBIDDEN = re.compile(r'[/\\:*?"<>|]')
@@ -88,15 +91,26 @@ def autosave_parts(name: str) -> tuple[str | None, int] | None:
     return (game.lower() if game else None), number
 
 
+def quick_slot(game_id: str) -> str:
+    """The quick save slot of one game: `quicksave-<game id>`. Each game has its own, so game
+    B's quick save never replaces game A's (nor, through the backup rotation, its backup)."""
+    return f"{QUICKSAVE_SLOT}-{game_id}"
+
+
+def is_quick(name: str) -> bool:
+    """A quick save slot: a game's own (`quicksave-<game id>`) or the old shared one."""
+    return _QUICK.fullmatch(name) is not None
+
+
 def is_reserved(name: str) -> bool:
-    return name.lower() == QUICKSAVE_SLOT or autosave_parts(name) is not None
+    return is_quick(name) or autosave_parts(name) is not None
 
 
 def slot_kind(name: str) -> SlotKind:
     """What made the save in this slot, as its name tells: how a listing labels it."""
     if autosave_parts(name) is not None:
         return SlotKind.AUTO
-    if name == QUICKSAVE_SLOT:
+    if is_quick(name):
         return SlotKind.QUICK
     return SlotKind.MANUAL
 

@@ -131,12 +131,20 @@ class SaveActions(App[None]):
         except SaveError as exc:
             self.notify(str(exc), title="Not saved", severity="error", timeout=10)
             return
-        self.notify("Quick saved (F9 to load it).", timeout=3)
+        self.notify("Quick saved: this game's quick save (F9 loads it).", timeout=3)
 
     def action_quickload(self) -> None:
-        from kremlin_tui.saves import QUICKSAVE_SLOT
+        """F9: this game's quick save (never another game's); says so when there is none."""
+        if self.session is None:
+            return
+        from kremlin_tui.saves import SaveError
 
-        self.load_slot(QUICKSAVE_SLOT)
+        try:
+            slot = self.session.quickload_slot()
+        except SaveError as exc:
+            self.notify(str(exc), title="No quick save", severity="warning", timeout=8)
+            return
+        self.load_slot(slot)
 
     def action_undo(self) -> None:
         if self.session is None:
