@@ -411,7 +411,7 @@ class Session:
         self._next_autosave = (index + 1) % AUTOSAVE_COUNT
         self.autosave_error = None
         self.last_autosave = slot
-        self.store.prune_autosaves(self.identity.id)
+        self.store.prune_autosaves(self.identity.id, self._now())
         return slot
 
     def _branch(self) -> None:

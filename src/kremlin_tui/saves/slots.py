@@ -20,7 +20,6 @@ MAX_CHARS = 64
 MAX_BYTES = 160
 
 AUTOSAVE_COUNT = 3  # the ring of one game: its last three moments
-AUTOSAVE_GAMES = 20  # games whose latest autosave is kept
 # The slots of the shared ring written before games had an identity; still read, never written.
 AUTOSAVE_SLOTS: tuple[str, ...] = tuple(f"autosave-{n}" for n in range(1, AUTOSAVE_COUNT + 1))
 # The quick save slot shared by every game before each game had its own; still read (F9 of

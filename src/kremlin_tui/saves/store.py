@@ -27,8 +27,9 @@ import secrets
 import stat
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kremlin_tui.saves.document import MAX_BYTES, GameIdentity, SaveFile, SaveMeta
 from kremlin_tui.saves.errors import DamagedSave, IncompatibleSave, NoSuchSave, SaveError
@@ -48,15 +49,15 @@ from kremlin_tui.saves.formats import read_save_bytes
 from kremlin_tui.saves.layout import encode
 from kremlin_tui.saves.listing import GameGroup, SlotInfo, group_by_game
 from kremlin_tui.saves.slots import (
-    AUTOSAVE_COUNT,
-    AUTOSAVE_GAMES,
-    autosave_parts,
     clean_slot_name,
     is_clean,
     player_slot_name,
     slot_kind,
 )
 from kremlin_tui.saves.vocabulary import SlotKind, SlotStatus
+
+if TYPE_CHECKING:
+    from kremlin_tui.saves.prune import Pruner
 
 SUFFIX = ".json"
 BACKUP_SUFFIX = ".json.bak"
@@ -81,6 +82,7 @@ class SaveStore:
         # the files this store wrote, by path: (inode, size, mtime in ns) just after writing. A
         # file still matching is known sound, so saving over it need not read it back first.
         self._written: dict[Path, tuple[int, int, int]] = {}
+        self._pruner: Pruner | None = None  # made on the first autosave (it caches what it read)
 
     # -- paths -------------------------------------------------------------------------------
 
@@ -213,6 +215,10 @@ class SaveStore:
         return self._info(path)
 
     def _info(self, path: Path, is_backup: bool = False) -> SlotInfo:
+        return self.read_info(path, is_backup)[0]
+
+    def read_info(self, path: Path, is_backup: bool = False) -> tuple[SlotInfo, SaveFile | None]:
+        """A file's listing entry, and the save itself when it is sound (one read for both)."""
         slot = path.name[: -len(BACKUP_SUFFIX if is_backup else SUFFIX)]
         try:
             modified = path.stat().st_mtime
@@ -221,6 +227,7 @@ class SaveStore:
         backup_path = path.with_name(slot + BACKUP_SUFFIX)
         status, reason, meta, story_id, story_hash = SlotStatus.OK, "", SaveMeta(slot=slot, kind=slot_kind(slot)), "", ""
         game: GameIdentity | None = None
+        save: SaveFile | None = None
         try:
             if not is_clean(slot):
                 raise DamagedSave("the file name is not a valid save name; rename the file")
@@ -237,8 +244,9 @@ class SaveStore:
                 backup = True
             except SaveError:
                 backup = False
-        return SlotInfo(slot, path, slot_kind(slot), status, reason, meta, story_id, story_hash, modified, backup,
+        info = SlotInfo(slot, path, slot_kind(slot), status, reason, meta, story_id, story_hash, modified, backup,
                         game, is_backup)
+        return info, save if status == SlotStatus.OK else None
 
     def backups(self) -> list[SlotInfo]:
         """The sound previous versions (`<slot>.json.bak`) in the folder, newest first. A backup
@@ -398,54 +406,15 @@ class SaveStore:
             count += 1
         return count
 
-    def prune_autosaves(self, game_id: str) -> list[str]:
-        """Keep the last AUTOSAVE_COUNT autosaves of `game_id`, the latest autosave of each other
-        game, and autosaves of at most AUTOSAVE_GAMES games (those played last); delete the
-        rest. Named and quick saves are never touched. Returns the slots deleted. Best effort:
-        a file that cannot be removed stays."""
-        try:
-            entries = [e for e in os.scandir(self.directory) if e.name.endswith(SUFFIX) and not e.name.startswith(".")]
-        except OSError:
-            return []
-        by_game: dict[str, list[tuple[float, str]]] = {}
-        for entry in entries:
-            slot = entry.name[: -len(SUFFIX)]
-            parts = autosave_parts(slot)
-            if parts is None or not is_clean(slot):
-                continue
-            owner = parts[0]
-            try:
-                modified = entry.stat(follow_symlinks=False).st_mtime
-                if owner is None:  # the old shared ring: the game is in the file
-                    info = self._info(Path(entry.path))
-                    if not info.ok or info.game is None:
-                        continue  # a damaged old autosave is left for the player to see
-                    owner, modified = info.game.id, info.saved_at.timestamp()
-            except OSError:
-                continue
-            by_game.setdefault(owner, []).append((modified, slot))
-        for owner, slots in by_game.items():
-            if owner != game_id and len(slots) > 1:
-                # which one is the latest matters here: the time inside the file, not the file's
-                # (several autosaves are written within one tick of a coarse file-system clock)
-                by_game[owner] = [(self._saved_at(slot, modified), slot) for modified, slot in slots]
-        order = sorted(by_game, key=lambda g: (g == game_id, max(by_game[g])), reverse=True)
-        doomed: list[str] = []
-        for rank, owner in enumerate(order):
-            slots = sorted(by_game[owner], reverse=True)
-            keep = 0 if rank >= AUTOSAVE_GAMES else AUTOSAVE_COUNT if owner == game_id else 1
-            doomed.extend(slot for _time, slot in slots[keep:])
-        for slot in doomed:
-            with contextlib.suppress(SaveError):
-                self.delete(slot)
-        return doomed
+    def prune_autosaves(self, game_id: str, now: datetime | None = None) -> list[str]:
+        """Delete the autosaves of other games whose moments their newest autosave still holds,
+        once those games are left (saves/prune.py says exactly which); returns the slots deleted.
+        Never the game in play's, never a game's newest autosave, never a named or quick save."""
+        if self._pruner is None:
+            from kremlin_tui.saves.prune import Pruner
 
-    def _saved_at(self, slot: str, fallback: float) -> float:
-        try:
-            info = self.info(slot)
-        except SaveError:
-            return fallback
-        return info.saved_at.timestamp() if info.ok else fallback
+            self._pruner = Pruner(self)
+        return self._pruner.prune(game_id, now)
 
     def cleanup_temp(self, max_age: float = STALE_TEMP_SECONDS) -> None:
         """Remove temporary files left by processes that died while saving (best effort): at
