@@ -94,11 +94,12 @@ async def test_damaged_saves_are_listed_and_the_others_load(make_app, tmp_path: 
         (tmp_path / "saves" / "broken.json").write_text('{"format": 1, "trunc')
         await pilot.press("l")
         table = app.screen.query_one("#saves", DataTable)
-        rows = {str(table.get_row_at(i)[0]).split()[0]: table.get_row_at(i) for i in range(table.row_count)}
+        rows = {str(table.get_row_at(i)[0]).strip(): table.get_row_at(i) for i in range(table.row_count)}
         assert "damaged" in str(rows["broken"][1])
-        assert f"quicksave-{app.session.game_id}" in rows  # this game's own quick slot
-        table.move_cursor(row=next(i for i in range(table.row_count)
-                                   if str(table.get_row_at(i)[0]).split()[0] == f"quicksave-{app.session.game_id}"))
+        assert "quick save" in rows  # this game's own quick slot, under the game's line
+        quick = next(i for i, row in enumerate(app.screen.rows) if row.info.slot == f"quicksave-{app.session.game_id}")
+        assert str(table.get_row_at(quick)[0]).strip() == "quick save"
+        table.move_cursor(row=quick)
         await pilot.press("enter")  # the damaged file beside it does not stop the quick save loading
         await pilot.pause()
         assert isinstance(app.screen, YesNoDialog)  # the decision after the quick save is not saved by name

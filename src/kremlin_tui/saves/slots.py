@@ -101,6 +101,18 @@ def is_quick(name: str) -> bool:
     return _QUICK.fullmatch(name) is not None
 
 
+def own_slot_label(name: str) -> str | None:
+    """How a list grouped by game names a game's own slot: "quick save", "autosave 2" (the
+    game's id, already the group's, is left out); None for any other slot."""
+    quick = _QUICK.fullmatch(name)
+    if quick is not None and quick.group("game"):
+        return "quick save"
+    auto = _AUTOSAVE.fullmatch(name)
+    if auto is not None and auto.group("game"):
+        return f"autosave {int(auto.group('n'))}"
+    return None
+
+
 def is_reserved(name: str) -> bool:
     return is_quick(name) or autosave_parts(name) is not None
 

@@ -26,6 +26,7 @@ from kremlin_tui.safetext import safe_line
 from kremlin_tui.saves import GameGroup, SaveError, SlotInfo, SlotKind, clean_game_name, delete_question, play_time
 from kremlin_tui.saves.migrate import plural
 from kremlin_tui.saves.report import saved_time
+from kremlin_tui.saves.slots import own_slot_label
 from kremlin_tui.tui.dialogs import InputDialog, ask_first
 from kremlin_tui.tui.screens.base import SecondaryScreen
 
@@ -154,8 +155,9 @@ class LoadScreen(SecondaryScreen):
             backup = " (its previous version loads)" if info.backup else ""
             name = _cell(info.slot + (".json.bak" if info.is_backup else ""))
             return name, _cell(f"{label}: {info.reason}{backup}", style="red"), saved, _cell("")
-        name = _cell("  " + info.slot)
-        kind = KIND_NAMES.get(info.kind, "")
+        own = own_slot_label(info.slot)  # "quick save", "autosave 2": the game's id is the group's
+        name = _cell("  " + (own or info.slot))
+        kind = "" if own else KIND_NAMES.get(info.kind, "")
         if row.kind == RowKind.BACKUP:
             name = _cell("  ↳ previous version", style="italic")
             kind = "Enter restores"
