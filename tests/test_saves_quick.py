@@ -133,3 +133,21 @@ def test_plain_mode_new_game_keeps_the_first_games_quick_save(tmp_path: Path, lo
     assert len(quick) == 2 and {i.meta.decisions for i in quick} == {2, 1}
     again = run(loop_story_dir, saves, "1\nquicksave\n1\nquicksave\nnew\ny\n2\nquickload\nquicksave\n2\nquickload\ny\n")
     assert again == out  # the random game ids never reach the transcript
+
+
+def test_a_previous_version_is_listed_right_under_its_own_save(tmp_path: Path, loop_story_dir: str) -> None:
+    """The quick save's previous version must not sit under a newer autosave, where "Enter
+    restores" would seem to be about the autosave."""
+    story = load_story([loop_story_dir], cache=False)
+    store = SaveStore(tmp_path)
+    session = Session.new(story, 3, store)
+    session.choose("roll")
+    session.quicksave()
+    session.choose("roll")
+    session.quicksave()
+    session.choose("steady")  # an autosave newer than both quick saves
+    store.backup_path(session.last_autosave or "").unlink(missing_ok=True)
+    [group], _bad = store.games(story.campaign.id)
+    order = [(i.slot, i.is_backup) for i in group.saves]
+    at = order.index((session.quick_slot, False))
+    assert order[at + 1] == (session.quick_slot, True)

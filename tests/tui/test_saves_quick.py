@@ -40,7 +40,7 @@ async def test_f5_in_a_second_game_keeps_the_first_games_quick_save(make_app, lo
         await pilot.press("f9")  # game B has no quick save: F9 says so and loads nothing
         await pilot.pause()
         assert isinstance(app.screen, GameScreen) and app.game.state.decisions == 1
-        assert any("no quick save of this game" in note for note in notes)
+        assert any("This game has no quick save yet: F5 makes one." in note for note in notes)
         await pilot.press("f5")
         game_b = app.game.state.to_json()
         await play(pilot, 2, "2")

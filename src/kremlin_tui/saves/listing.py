@@ -88,6 +88,21 @@ def group_by_game(infos: list[SlotInfo]) -> tuple[list[GameGroup], list[SlotInfo
         members.sort(key=lambda i: (i.saved_at, i.modified, not i.is_backup), reverse=True)
         # the name the game had when it was saved last (a rename rewrites the newest saves)
         identities[game_id] = members[0].game  # type: ignore[assignment]
-        result.append(GameGroup(identities[game_id], tuple(members)))
+        result.append(GameGroup(identities[game_id], _backups_under_their_saves(members)))
     result.sort(key=lambda g: g.saved_at, reverse=True)
     return result, sorted(bad, key=lambda i: (i.slot, i.is_backup))
+
+
+def _backups_under_their_saves(members: list[SlotInfo]) -> tuple[SlotInfo, ...]:
+    """Saves newest first, each previous version right under the save it belongs to (where
+    "Enter restores" means that save); a previous version whose save is another game's, or
+    gone, keeps its place by time."""
+    slots = {i.slot for i in members if not i.is_backup}
+    ordered: list[SlotInfo] = []
+    for info in members:
+        if info.is_backup and info.slot in slots:
+            continue
+        ordered.append(info)
+        if not info.is_backup:
+            ordered.extend(b for b in members if b.is_backup and b.slot == info.slot)
+    return tuple(ordered)

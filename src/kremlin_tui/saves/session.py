@@ -386,8 +386,8 @@ class Session:
                     return QUICKSAVE_SLOT
             except SaveError:
                 pass
-        raise NoSuchSave("There is no quick save of this game yet (quick save first: F5, or quicksave in plain "
-                         "mode). Quick saves of other games are under Load (l, or saves in plain mode).")
+        raise NoSuchSave("There is no quick save of this game yet: quicksave makes one (saves lists the quick "
+                         "saves of other games).")
 
     def quickload(self) -> LoadReport:
         """Load this game's quick save (see quickload_slot)."""

@@ -137,10 +137,14 @@ class SaveActions(App[None]):
         """F9: this game's quick save (never another game's); says so when there is none."""
         if self.session is None:
             return
-        from kremlin_tui.saves import SaveError
+        from kremlin_tui.saves import NoSuchSave, SaveError
 
         try:
             slot = self.session.quickload_slot()
+        except NoSuchSave:
+            self.notify("This game has no quick save yet: F5 makes one. Other games' quick saves are under "
+                        "Load (l).", title="No quick save", severity="warning", timeout=8)
+            return
         except SaveError as exc:
             self.notify(str(exc), title="No quick save", severity="warning", timeout=8)
             return
