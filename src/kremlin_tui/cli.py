@@ -491,7 +491,8 @@ def cmd_saves(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json_text({"dir": str(store.directory), "story": story.campaign.id,
                           "saves": [{"slot": r.slot, "status": r.status, "detail": r.detail, "kept": r.kept,
-                                     "total": r.total, "game": r.game.to_json() if r.game else None}
+                                     "total": r.total, "game": r.game.to_json() if r.game else None,
+                                     "warning": r.warning or None}
                                     for r in results]}, indent=2))
     else:
         for line in check_lines(results, story, store.directory):

@@ -5,13 +5,20 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from kremlin_tui.saves.document import GameIdentity, SaveMeta
 from kremlin_tui.saves.errors import SaveError
 from kremlin_tui.saves.slots import clean_slot_name
 from kremlin_tui.saves.vocabulary import SlotKind, SlotStatus
+
+FUTURE_TOLERANCE = timedelta(minutes=5)  # clocks of two machines sharing saves may differ this much
+
+
+def in_the_future(moment: datetime | None, now: datetime) -> bool:
+    """Whether a recorded time lies later than `now`, beyond FUTURE_TOLERANCE."""
+    return moment is not None and moment > now + FUTURE_TOLERANCE
 
 
 @dataclass(frozen=True)
@@ -30,6 +37,7 @@ class SlotInfo:
     backup: bool  # a sound previous version (<slot>.json.bak) exists
     game: GameIdentity | None = None  # which game it belongs to (None: unreadable)
     is_backup: bool = False  # this entry is the previous version (<slot>.json.bak) of the slot
+    future: bool = False  # its recorded time lay in the future when it was listed: not trusted
 
     @property
     def name(self) -> str:
@@ -52,8 +60,12 @@ class SlotInfo:
 
     @property
     def saved_at(self) -> datetime:
-        """When it was saved: the time recorded in the save, else the file's modification time."""
-        return self.meta.saved_datetime() or datetime.fromtimestamp(self.modified, UTC)
+        """When it was saved: the time recorded in the save, else the file's modification time.
+        A recorded time later than the moment of listing (an edited file, a clock far ahead) is
+        not trusted: it would win Continue and every "newest" for ever. The file's time stands
+        in (`modified`, itself 0 when it too lay in the future)."""
+        recorded = None if self.future else self.meta.saved_datetime()
+        return recorded or datetime.fromtimestamp(self.modified, UTC)
 
 
 @dataclass(frozen=True)

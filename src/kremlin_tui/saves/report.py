@@ -63,7 +63,8 @@ def _save_line(info: SlotInfo) -> str:
     if info.is_backup:
         kind += f" previous version (restore {info.slot})"
     ended = " [ended]" if meta.ended else ""
-    return (f"  {info.slot}{kind} — {meta.date} — {where}{ended} — saved {saved_time(info)}, "
+    future = " (its recorded time is in the future: not trusted)" if info.future else ""
+    return (f"  {info.slot}{kind} — {meta.date} — {where}{ended} — saved {saved_time(info)}{future}, "
             f"played {play_time(meta.play_seconds)}")
 
 
@@ -77,11 +78,12 @@ class CheckResult:
     kept: int = 0
     total: int = 0
     game: GameIdentity | None = None  # None: the file cannot be read
+    warning: str = ""  # something wrong beside whether it loads (a save time in the future)
 
     @property
     def problem(self) -> bool:
-        """Whether a writer should look at it before a release."""
-        return self.status.problem
+        """Whether a writer (or player) should look at it before a release."""
+        return self.status.problem or bool(self.warning)
 
 
 def check_saves(store: SaveStore, story: Story) -> list[CheckResult]:
@@ -92,7 +94,25 @@ def check_saves(store: SaveStore, story: Story) -> list[CheckResult]:
     return results + [_check(store, story, info) for info in bad]
 
 
+def future_warning(info: SlotInfo) -> str:
+    """What `saves check` and the listing say of a save whose recorded time lies in the future."""
+    if not info.future:
+        return ""
+    recorded = info.meta.saved_datetime()
+    when = recorded.astimezone().strftime("%Y-%m-%d %H:%M") if recorded is not None else info.meta.saved_at
+    return (f"its recorded save time ({when}) is in the future (edited, or saved on a clock far ahead): "
+            "Continue, listings and pruning go by the file's time instead")
+
+
 def _check(store: SaveStore, story: Story, info: SlotInfo) -> CheckResult:
+    result = _check_loading(store, story, info)
+    warning = future_warning(info)
+    if warning:
+        return CheckResult(result.slot, result.status, result.detail, result.kept, result.total, result.game, warning)
+    return result
+
+
+def _check_loading(store: SaveStore, story: Story, info: SlotInfo) -> CheckResult:
     if not info.ok:
         backup = " (a sound backup exists: loading uses it)" if info.backup else ""
         return CheckResult(info.slot, CheckStatus(info.status), info.reason + backup)
@@ -136,10 +156,14 @@ def check_lines(results: list[CheckResult], story: Story, directory: Path) -> li
             game = None
             lines.append("  Files that cannot be read:")
         lines.append(f"    {_TAGS[result.status]:<8} {result.slot}: {result.detail}")
+        if result.warning:
+            lines.append(f"    {'WARNING':<8} {result.slot}: {result.warning}")
     count = {status: sum(1 for r in results if r.status == status) for status in CheckStatus}
+    future = sum(1 for r in results if r.warning)
     lines.append(
         f"{count[CheckStatus.LOADS] + count[CheckStatus.UPDATED]} load, {count[CheckStatus.REPLAY]} need replay, "
         f"{count[CheckStatus.REPLAY_LOSSY]} lose decisions on replay, {count[CheckStatus.DAMAGED]} damaged, "
-        f"{count[CheckStatus.INCOMPATIBLE]} cannot load, {count[CheckStatus.OTHER_STORY]} of another story."
+        f"{count[CheckStatus.INCOMPATIBLE]} cannot load, {count[CheckStatus.OTHER_STORY]} of another story"
+        + (f", {future} dated in the future." if future else ".")
     )
     return lines

@@ -12,17 +12,19 @@ state that was undone.
 
 from __future__ import annotations
 
+import os
 import time
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from kremlin_tui.engine import EngineError, Game, GameState, TurnResult
 from kremlin_tui.model import Story
 from kremlin_tui.saves.document import GameIdentity, SaveFile, build_document, clean_game_name, utc_now
 from kremlin_tui.saves.errors import NoSuchSave, SaveError, SlotNameError
+from kremlin_tui.saves.listing import in_the_future
 from kremlin_tui.saves.migrate import LoadReport, plural, restore
 from kremlin_tui.saves.ring import KEEP_LINES, RingWatch, branch_name, branch_note
 from kremlin_tui.saves.slots import (
@@ -35,7 +37,7 @@ from kremlin_tui.saves.slots import (
     quick_slot,
     slot_kind,
 )
-from kremlin_tui.saves.store import SaveStore, SlotInfo
+from kremlin_tui.saves.store import ReadResult, SaveStore, SlotInfo
 from kremlin_tui.saves.undo import StateStack
 from kremlin_tui.saves.vocabulary import SlotKind
 
@@ -72,6 +74,19 @@ def _separators(typed: str) -> str:
     differ here were meant as two saves."""
     core = typed.lstrip(" .-/\\").rstrip(" .")
     return "".join(ch for ch in core if ch in '/\\:*?"<>|-')
+
+
+def _line_start(read: ReadResult, now: datetime) -> datetime | None:
+    """When the save a line of play is loaded from was made: its recorded time, unless that lies
+    in the future (edited in, or a clock far ahead), where the line would take every later
+    autosave of its game for an older one of its own and overwrite it; then the file's time."""
+    saved = read.save.meta.saved_datetime()
+    if not in_the_future(saved, now):
+        return saved
+    try:
+        return min(datetime.fromtimestamp(os.stat(read.path).st_mtime, UTC), now)
+    except OSError:
+        return now
 
 
 def common_decisions(a: Sequence[Any], b: Sequence[Any]) -> int:
@@ -456,7 +471,7 @@ class Session:
         if read.save.identity.id != self.identity.id:
             self._next_autosave = None  # another game: find where its ring stands
             self._branched_from = ()
-            self._ring.start(read.save.meta.saved_datetime())  # a new line of play
+            self._ring.start(_line_start(read, self._now()))  # a new line of play
         else:  # this game, an earlier moment: front ends ask before it drops what the game had
             self._ring.leave(self.identity.id, self.state.history)
         self.game = game

@@ -27,11 +27,11 @@ import secrets
 import stat
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kremlin_tui.saves.document import MAX_BYTES, GameIdentity, SaveFile, SaveMeta
+from kremlin_tui.saves.document import MAX_BYTES, GameIdentity, SaveFile, SaveMeta, utc_now
 from kremlin_tui.saves.errors import DamagedSave, IncompatibleSave, NoSuchSave, SaveError
 from kremlin_tui.saves.files import (
     TEMP_PREFIX,
@@ -47,7 +47,7 @@ from kremlin_tui.saves.files import (
 )
 from kremlin_tui.saves.formats import read_save_bytes
 from kremlin_tui.saves.layout import encode
-from kremlin_tui.saves.listing import GameGroup, SlotInfo, group_by_game
+from kremlin_tui.saves.listing import GameGroup, SlotInfo, group_by_game, in_the_future
 from kremlin_tui.saves.slots import (
     clean_slot_name,
     is_clean,
@@ -220,10 +220,13 @@ class SaveStore:
     def read_info(self, path: Path, is_backup: bool = False) -> tuple[SlotInfo, SaveFile | None]:
         """A file's listing entry, and the save itself when it is sound (one read for both)."""
         slot = path.name[: -len(BACKUP_SUFFIX if is_backup else SUFFIX)]
+        now = utc_now()
         try:
             modified = path.stat().st_mtime
         except OSError:
             modified = 0.0
+        if in_the_future(datetime.fromtimestamp(modified, UTC), now):
+            modified = 0.0  # a file time in the future is no time at all (see SlotInfo.saved_at)
         backup_path = path.with_name(slot + BACKUP_SUFFIX)
         status, reason, meta, story_id, story_hash = SlotStatus.OK, "", SaveMeta(slot=slot, kind=slot_kind(slot)), "", ""
         game: GameIdentity | None = None
@@ -245,7 +248,7 @@ class SaveStore:
             except SaveError:
                 backup = False
         info = SlotInfo(slot, path, slot_kind(slot), status, reason, meta, story_id, story_hash, modified, backup,
-                        game, is_backup)
+                        game, is_backup, in_the_future(meta.saved_datetime(), now))
         return info, save if status == SlotStatus.OK else None
 
     def backups(self) -> list[SlotInfo]:
