@@ -13,6 +13,7 @@ import shlex
 from collections.abc import Callable
 
 from kremlin_tui.model import Story
+from kremlin_tui.safetext import safe_line
 from kremlin_tui.saves import (
     QUICKSAVE_SLOT,
     LoadReport,
@@ -147,7 +148,7 @@ class SaveCommands:
         session = self.session
         try:
             if session.store is not None and session.store.exists(name):
-                return clean_slot_name(name)
+                return session.store.slot_name(name)
             if session.store is not None and clean_slot_name(name) == QUICKSAVE_SLOT:
                 return session.quickload_slot()  # `load quicksave`: this game's quick save
         except SaveError:
@@ -197,7 +198,7 @@ class SaveCommands:
     def after_load(self, report: LoadReport) -> None:
         self.story = self.session.story
         # a quick save's slot holds the game's random id: named so, transcripts stay identical
-        self.say("Loaded the quick save." if slot_kind(report.slot) == SlotKind.QUICK else f"Loaded '{report.slot}'.")
+        self.say("Loaded the quick save." if slot_kind(report.slot) == SlotKind.QUICK else f"Loaded '{safe_line(report.slot)}'.")
         for line in report.lines():
             self.say(self.markdown(line))
         self.show_scene()

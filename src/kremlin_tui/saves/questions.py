@@ -32,7 +32,7 @@ def load_question(session: Session | None, slot: str) -> str | None:
     if session is None or session.store is None:
         return None
     save = session.read_save(slot)
-    name = clean_slot_name(slot)
+    name = session.store.slot_name(slot)
     label = "the quick save" if is_quick(name) else f"'{name}'"
     if save.identity.id != session.game_id:
         if not session.state.history or _kept(session):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kremlin_tui.model import Story
+from kremlin_tui.safetext import safe_line
 from kremlin_tui.saves.document import GameIdentity
 from kremlin_tui.saves.errors import SaveError
 from kremlin_tui.saves.migrate import plural, restore
@@ -45,7 +46,7 @@ def listing(infos: list[SlotInfo], story_id: str | None = None) -> list[str]:
         for info in bad:
             backup = " (its previous version is sound: loading it uses that)" if info.backup else ""
             label = "DAMAGED" if info.damaged else "CANNOT LOAD"
-            lines.append(f"  {info.slot}{'.json.bak' if info.is_backup else ''}  [{label}: {info.reason}]{backup}")
+            lines.append(f"  {safe_line(info.slot)}{'.json.bak' if info.is_backup else ''}  [{label}: {info.reason}]{backup}")
     return lines
 
 

@@ -462,7 +462,7 @@ class Session:
         edited; see LoadReport). Raises SaveError and leaves the game as it was."""
         store = self._require_store()
         read = store.read(slot)
-        game, report = restore(self.story, read.save, clean_slot_name(slot))
+        game, report = restore(self.story, read.save, read.slot)
         report.from_backup = read.from_backup
         report.backup_reason = read.damage
         self._tick()
@@ -501,7 +501,7 @@ class Session:
         if the save cannot be read."""
         save = self.read_save(slot)
         mine = self.state.history
-        name = clean_slot_name(slot)
+        name = self._require_store().slot_name(slot)
         what = "the quick save" if is_quick(name) else f"the save '{name}'"
         if save.identity.id != self.identity.id:
             return None  # another game: see questions.load_question

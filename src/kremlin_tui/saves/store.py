@@ -31,6 +31,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kremlin_tui.safetext import safe_line
 from kremlin_tui.saves.document import MAX_BYTES, GameIdentity, SaveFile, SaveMeta, utc_now
 from kremlin_tui.saves.errors import DamagedSave, IncompatibleSave, NoSuchSave, SaveError
 from kremlin_tui.saves.files import (
@@ -73,6 +74,13 @@ class ReadResult:
     from_backup: bool = False
     damage: str = ""  # why the main file could not be used, when the backup was
 
+    @property
+    def slot(self) -> str:
+        """The slot read, as its file is named (which `locate` may have found by a name that
+        cleaning would change)."""
+        name = self.path.name
+        return name[: -len(BACKUP_SUFFIX)] if name.endswith(BACKUP_SUFFIX) else name[: -len(SUFFIX)]
+
 
 class SaveStore:
     """A saves directory. Created on the first write; every method raises only SaveError."""
@@ -98,8 +106,47 @@ class SaveStore:
     def backup_path(self, slot: str) -> Path:
         return self.directory / f"{clean_slot_name(slot)}{BACKUP_SUFFIX}"
 
+    def locate(self, slot: str) -> Path:
+        """The file (`<slot>.json`) a name given by the player means, for reading and managing:
+        the cleaned name's file when it exists; else a file of the folder whose name cleaning
+        would change (`nul.json`, `.hidden.json`, ` spaced.json`, a control character), named
+        exactly as typed, with or without `.json`, or as listings show it (control characters
+        escaped): every file a listing shows can be loaded, renamed and deleted by the name it
+        shows. When only its previous version (`.json.bak`) is there, the path it would have.
+        Writing never comes here: a save is only ever written under a clean name."""
+        try:
+            path: Path | None = self.path_for(slot)
+        except SaveError:
+            path = None
+        if path is not None and (os.path.lexists(path) or os.path.lexists(_sibling(path, BACKUP_SUFFIX))):
+            return path
+        found = self._by_shown_name(slot)
+        if found is not None:
+            return found
+        if path is None:
+            raise NoSuchSave(f"There is no save named '{slot}'.")
+        return path
+
+    def _by_shown_name(self, typed: str) -> Path | None:
+        try:
+            names = [entry.name for entry in os.scandir(self.directory)]
+        except OSError:
+            return None
+        for suffix in (SUFFIX, BACKUP_SUFFIX):
+            for name in sorted(names):
+                if not name.endswith(suffix) or name.startswith(TEMP_PREFIX):
+                    continue
+                stem = name[: -len(suffix)]
+                if typed in (stem, f"{stem}{SUFFIX}", safe_line(stem), safe_line(f"{stem}{SUFFIX}")):
+                    return self.directory / f"{stem}{SUFFIX}"  # a name from the folder itself: no path in it
+        return None
+
+    def slot_name(self, slot: str) -> str:
+        """The slot a typed name means (see `locate`), as its file is named."""
+        return self.locate(slot).name[: -len(SUFFIX)]
+
     def exists(self, slot: str) -> bool:
-        return os.path.lexists(self.path_for(slot))
+        return os.path.lexists(self.locate(slot))
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -189,8 +236,8 @@ class SaveStore:
 
     def read(self, slot: str) -> ReadResult:
         """Read and check a save; fall back to its backup if the main file is damaged."""
-        path = self.path_for(slot)
-        backup = self.backup_path(slot)
+        path = self.locate(slot)
+        backup = _sibling(path, BACKUP_SUFFIX)
         if not os.path.lexists(path):
             if os.path.lexists(backup):  # only if something outside the game removed the main file
                 return ReadResult(self.read_path(backup), backup, True, "the save file is missing")
@@ -209,7 +256,7 @@ class SaveStore:
         return read_save_bytes(read_limited(path))
 
     def info(self, slot: str) -> SlotInfo:
-        path = self.path_for(slot)
+        path = self.locate(slot)
         if not os.path.lexists(path):
             raise NoSuchSave(f"There is no save named '{clean_slot_name(slot)}'.")
         return self._info(path)
@@ -233,7 +280,9 @@ class SaveStore:
         save: SaveFile | None = None
         try:
             if not is_clean(slot):
-                raise DamagedSave("the file name is not a valid save name; rename the file")
+                raise DamagedSave(f"the file name cannot be a save's name (hidden, reserved by the system, or with "
+                                  f"characters a save name cannot hold): rename it, with rename \"{safe_line(slot)}\" NEW "
+                                  "in plain mode or e on the load screen")
             save = self.read_path(path)
             meta, story_id, story_hash, game = save.meta, save.story_id, save.story_hash, save.identity
         except DamagedSave as exc:
@@ -259,7 +308,7 @@ class SaveStore:
         except OSError:
             return []
         infos = [self._info(Path(entry.path), is_backup=True) for entry in entries
-                 if entry.name.endswith(BACKUP_SUFFIX) and not entry.name.startswith(".")]
+                 if entry.name.endswith(BACKUP_SUFFIX) and not entry.name.startswith(TEMP_PREFIX)]
         shown = [i for i in infos if i.ok and self._worth_showing(i)]
         return sorted(shown, key=lambda i: (i.saved_at, i.modified), reverse=True)
 
@@ -292,8 +341,9 @@ class SaveStore:
             return []
         except OSError as exc:
             raise SaveError(os_message(exc, "list", self.directory)) from None
+        # every *.json, hidden ones (".x.json") too: a save copied in under any name is shown
         infos = [self._info(Path(entry.path)) for entry in entries
-                 if entry.name.endswith(SUFFIX) and not entry.name.startswith(".")]
+                 if entry.name.endswith(SUFFIX) and not entry.name.startswith(TEMP_PREFIX)]
         good = sorted((i for i in infos if i.ok), key=lambda i: (i.saved_at, i.modified), reverse=True)
         bad = sorted((i for i in infos if not i.ok), key=lambda i: i.slot)
         return good + bad
@@ -302,12 +352,13 @@ class SaveStore:
 
     def delete(self, slot: str) -> None:
         """Remove a save, its backup and any set-aside damaged copy."""
-        path = self.path_for(slot)
-        if not os.path.lexists(path) and not os.path.lexists(self.backup_path(slot)):
+        path = self.locate(slot)
+        backup = _sibling(path, BACKUP_SUFFIX)
+        if not os.path.lexists(path) and not os.path.lexists(backup):
             raise NoSuchSave(f"There is no save named '{clean_slot_name(slot)}'.")
-        damaged = path.with_name(path.name[: -len(SUFFIX)] + DAMAGED_SUFFIX)
+        damaged = _sibling(path, DAMAGED_SUFFIX)
         try:
-            for victim in (path, self.backup_path(slot), damaged):
+            for victim in (path, backup, damaged):
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(victim)
             fsync_directory(self.directory)
@@ -319,7 +370,7 @@ class SaveStore:
 
         The new file is written completely before the old one is removed, so a crash leaves
         two copies, never none."""
-        source = self.path_for(old)
+        source = self.locate(old)
         if not os.path.lexists(source):
             raise NoSuchSave(f"There is no save named '{clean_slot_name(old)}'.")
         name = player_slot_name(new)
@@ -339,7 +390,7 @@ class SaveStore:
             else:
                 self._write_bytes(target, _renamed(read_limited(source), name), keep_backup=False, action="rename")
             with contextlib.suppress(FileNotFoundError):
-                os.replace(self.backup_path(old), self.backup_path(name))
+                os.replace(_sibling(source, BACKUP_SUFFIX), self.backup_path(name))
             if not moved:
                 os.unlink(source)
             fsync_directory(self.directory)
@@ -351,8 +402,8 @@ class SaveStore:
         """Make the previous version of a slot current again; the current version becomes the
         backup (so a restore can itself be taken back by restoring again), a damaged one is set
         aside as `<slot>.json.damaged`. Returns the cleaned slot name."""
-        name = clean_slot_name(slot)
-        path, backup = self.path_for(name), self.backup_path(name)
+        path = self.locate(slot)
+        name, backup = path.name[: -len(SUFFIX)], _sibling(path, BACKUP_SUFFIX)
         if not os.path.lexists(backup):
             raise NoSuchSave(f"The save '{name}' has no previous version to restore.")
         try:
@@ -436,6 +487,11 @@ class SaveStore:
                     dead = owner is not None and not pid_alive(owner)
                     if dead or now - entry.stat(follow_symlinks=False).st_mtime > max_age:
                         os.unlink(entry.path)
+
+
+def _sibling(path: Path, suffix: str) -> Path:
+    """`<slot>.json` -> `<slot><suffix>` (the backup, the set-aside damaged file)."""
+    return path.with_name(path.name[: -len(SUFFIX)] + suffix)
 
 
 def _renamed(data: bytes, name: str) -> bytes:
