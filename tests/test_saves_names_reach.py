@@ -1,8 +1,8 @@
 """Every file a listing shows can be reached by the commands the listing suggests: a save copied
 in under a name the game would never write (a device name such as `nul`, a hidden file, leading
 or trailing spaces, a control character, characters a save name cannot hold, an over-long
-name) is listed with `rename "NAME" NEW`, and `rename`, `load` and `delete` reach it by the name
-shown."""
+name) is listed as a save of its game, and `rename`, `load` and `delete` reach it by the name
+shown (before, it was listed as damaged, "rename the file", and rename could not reach it)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pytest
 from kremlin_tui.loader import load_story
 from kremlin_tui.plain import run_plain
 from kremlin_tui.safetext import safe_line
-from kremlin_tui.saves import SaveStore, Session
+from kremlin_tui.saves import SaveStore, Session, listing
 
 NAMES = ["nul", "CON", "com1", ".hidden", " spaced", "trailing ", "a\x01b", "a..b", "-dash", "a:b", "x" * 80,
          "autosave-1.json", "wide\u202etext"]
@@ -48,7 +48,8 @@ def saves(tmp_path: Path, loop_story_dir: str) -> Path:
 def test_a_listed_file_can_be_renamed_by_the_name_shown(saves: Path, loop_story_dir: str, name: str) -> None:
     shown = safe_line(name)
     [info] = [i for i in SaveStore(saves).list() if i.slot == name]
-    assert f'rename "{shown}" NEW' in info.reason  # what the listing suggests
+    assert info.ok and info.game is not None  # a sound save under an odd name: listed under its game
+    assert f"  {shown} — " in "\n".join(listing([info]))  # as the listing shows it
     out = run(loop_story_dir, saves, f'rename "{shown}" fixed\nload fixed\n')
     assert "Renamed" in out and "Loaded 'fixed'." in out, out
     assert not (saves / f"{name}.json").exists() and (saves / "fixed.json").is_file()

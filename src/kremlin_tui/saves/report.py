@@ -65,7 +65,7 @@ def _save_line(info: SlotInfo) -> str:
         kind += f" previous version (restore {info.slot})"
     ended = " [ended]" if meta.ended else ""
     future = " (its recorded time is in the future: not trusted)" if info.future else ""
-    return (f"  {info.slot}{kind} — {meta.date} — {where}{ended} — saved {saved_time(info)}{future}, "
+    return (f"  {safe_line(info.slot)}{kind} — {meta.date} — {where}{ended} — saved {saved_time(info)}{future}, "
             f"played {play_time(meta.play_seconds)}")
 
 

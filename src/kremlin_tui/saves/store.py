@@ -51,7 +51,6 @@ from kremlin_tui.saves.layout import encode
 from kremlin_tui.saves.listing import GameGroup, SlotInfo, group_by_game, in_the_future
 from kremlin_tui.saves.slots import (
     clean_slot_name,
-    is_clean,
     player_slot_name,
     slot_kind,
 )
@@ -279,10 +278,6 @@ class SaveStore:
         game: GameIdentity | None = None
         save: SaveFile | None = None
         try:
-            if not is_clean(slot):
-                raise DamagedSave(f"the file name cannot be a save's name (hidden, reserved by the system, or with "
-                                  f"characters a save name cannot hold): rename it, with rename \"{safe_line(slot)}\" NEW "
-                                  "in plain mode or e on the load screen")
             save = self.read_path(path)
             meta, story_id, story_hash, game = save.meta, save.story_id, save.story_hash, save.identity
         except DamagedSave as exc:
