@@ -58,6 +58,12 @@ class RingWatch:
         self.left: list[tuple[str, tuple[Any, ...]]] = []  # (game id, history) left by undo
         self.line_from: datetime | None = None  # when the save this line was loaded from was saved
 
+    def copy(self) -> RingWatch:
+        """What it knows now, kept apart (a load keeps the line it replaces, for undo)."""
+        other = RingWatch()
+        other.known, other.left, other.line_from = dict(self.known), list(self.left), self.line_from
+        return other
+
     def start(self, line_from: datetime | None) -> None:
         """A new line of play (a new game, a branch, a load of another game)."""
         self.known.clear()

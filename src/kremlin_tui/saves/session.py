@@ -58,6 +58,7 @@ class _BeforeLoad:
     next_autosave: int | None
     loaded: object = None  # the state as loaded: undo goes back only from exactly there
     branched_from: tuple[str, ...] = ()
+    ring: RingWatch | None = None  # what the line of play knew of its ring: undo of the load brings it back
 
 
 def typed_name(text: str) -> str:
@@ -279,6 +280,8 @@ class Session:
         before = self._loads.pop()
         self.game, self.identity, self.slot, self._play = before.game, before.identity, before.slot, before.play
         self._branched_from = before.branched_from
+        if before.ring is not None:  # the line's own: since when it runs, what it wrote, what it left
+            self._ring = before.ring
         self._undo, self._redo = before.undo, StateStack()
         self._saved, self._next_autosave = before.saved, before.next_autosave
         self._last_tick = self._clock()
@@ -467,7 +470,7 @@ class Session:
         report.backup_reason = read.damage
         self._tick()
         before = _BeforeLoad(self.game, self.identity, self.slot, self._play, self._undo, self._saved,
-                             self._next_autosave, branched_from=self._branched_from)
+                             self._next_autosave, branched_from=self._branched_from, ring=self._ring.copy())
         if read.save.identity.id != self.identity.id:
             self._next_autosave = None  # another game: find where its ring stands
             self._branched_from = ()
