@@ -3,9 +3,11 @@ processes, and OSErrors as sentences a player can act on. No knowledge of what a
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
+import time
 from pathlib import Path
 
 from kremlin_tui.bounded import read_bounded
@@ -107,3 +109,22 @@ def os_message(exc: OSError, action: str, directory: Path) -> str:
         return f"Could not {verb}: {where} is not a folder. Choose another folder with --saves DIR."
     detail = exc.strerror or str(exc)
     return f"Could not {verb} in {where}: {detail}."
+
+
+def remove_stale_temps(directory: Path, max_age: float) -> None:
+    """Remove temporary files left by processes that died while saving (best effort): at once
+    when the process that made it is gone, else after `max_age` seconds."""
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return
+    now = time.time()
+    for entry in entries:
+        if entry.name.startswith(TEMP_PREFIX) and entry.name.endswith(TEMP_SUFFIX):
+            with contextlib.suppress(OSError):
+                owner = temp_owner(entry.name)
+                if owner == os.getpid():
+                    continue  # one of ours, being written right now (another thread)
+                dead = owner is not None and not pid_alive(owner)
+                if dead or now - entry.stat(follow_symlinks=False).st_mtime > max_age:
+                    os.unlink(entry.path)

@@ -15,15 +15,16 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from kremlin_tui.saves.document import GAME_NAME_CHARS, clean_game_name
 from kremlin_tui.saves.errors import SaveError
 from kremlin_tui.saves.files import signature
+from kremlin_tui.saves.listing import in_the_future
 from kremlin_tui.saves.slots import AUTOSAVE_COUNT, autosave_slot
-from kremlin_tui.saves.store import SaveStore
+from kremlin_tui.saves.store import ReadResult, SaveStore
 
 KEEP_LINES = 20  # histories left by undo (or an agreed load) that the line of play had
 _BRANCH = re.compile(r" \(branch\)( \(\d+\))?$")
@@ -104,3 +105,26 @@ class RingWatch:
                 return True  # (an older moment is one the game itself left, by an undo)
             self.known[str(path)] = mark
         return False
+
+
+def line_start(read: ReadResult, now: datetime) -> datetime | None:
+    """When the save a line of play is loaded from was made: its recorded time, unless that lies
+    in the future (edited in, or a clock far ahead), where the line would take every later
+    autosave of its game for an older one of its own and overwrite it; then the file's time."""
+    saved = read.save.meta.saved_datetime()
+    if not in_the_future(saved, now):
+        return saved
+    try:
+        return min(datetime.fromtimestamp(os.stat(read.path).st_mtime, UTC), now)
+    except OSError:
+        return now
+
+
+def common_decisions(a: Sequence[Any], b: Sequence[Any]) -> int:
+    """How many decisions two histories share from the start (same scene, same choice)."""
+    count = 0
+    for x, y in zip(a, b, strict=False):
+        if x.node != y.node or x.choice != y.choice:
+            break
+        count += 1
+    return count

@@ -12,33 +12,32 @@ state that was undone.
 
 from __future__ import annotations
 
-import os
 import time
-import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from kremlin_tui.engine import EngineError, Game, GameState, TurnResult
 from kremlin_tui.model import Story
 from kremlin_tui.saves.document import GameIdentity, SaveFile, build_document, clean_game_name, utc_now
 from kremlin_tui.saves.errors import NoSuchSave, SaveError, SlotNameError
-from kremlin_tui.saves.listing import in_the_future
 from kremlin_tui.saves.migrate import LoadReport, plural, restore
-from kremlin_tui.saves.ring import KEEP_LINES, RingWatch, branch_name, branch_note
+from kremlin_tui.saves.ring import KEEP_LINES, RingWatch, branch_name, branch_note, common_decisions, line_start
 from kremlin_tui.saves.slots import (
     AUTOSAVE_COUNT,
     QUICKSAVE_SLOT,
     autosave_slot,
     clean_slot_name,
     is_quick,
+    name_separators,
     player_slot_name,
     quick_slot,
     slot_kind,
+    typed_name,
 )
-from kremlin_tui.saves.store import ReadResult, SaveStore, SlotInfo
-from kremlin_tui.saves.undo import StateStack
+from kremlin_tui.saves.store import SaveStore, SlotInfo
+from kremlin_tui.saves.undo import StateStack, replay_states
 from kremlin_tui.saves.vocabulary import SlotKind
 
 UNDO_LIMIT = 50  # snapshots kept in memory; older decisions are undone by replaying from the seed
@@ -59,45 +58,6 @@ class _BeforeLoad:
     loaded: object = None  # the state as loaded: undo goes back only from exactly there
     branched_from: tuple[str, ...] = ()
     ring: RingWatch | None = None  # what the line of play knew of its ring: undo of the load brings it back
-
-
-def typed_name(text: str) -> str:
-    """A save's name as the player typed it, safe to show: no control or invisible characters,
-    single spaces. What listings show for a slot whose file name had to be cleaned (`a/b`)."""
-    name = "".join(" " if ch.isspace() else ch for ch in unicodedata.normalize("NFC", str(text)))
-    name = "".join(ch for ch in name if not unicodedata.category(ch).startswith("C"))
-    return " ".join(name.split())
-
-
-def _separators(typed: str) -> str:
-    """The characters of a typed name that cleaning turns into `-` (and the `-` themselves),
-    after the leading and trailing ones cleaning drops: two names that map to one file but
-    differ here were meant as two saves."""
-    core = typed.lstrip(" .-/\\").rstrip(" .")
-    return "".join(ch for ch in core if ch in '/\\:*?"<>|-')
-
-
-def _line_start(read: ReadResult, now: datetime) -> datetime | None:
-    """When the save a line of play is loaded from was made: its recorded time, unless that lies
-    in the future (edited in, or a clock far ahead), where the line would take every later
-    autosave of its game for an older one of its own and overwrite it; then the file's time."""
-    saved = read.save.meta.saved_datetime()
-    if not in_the_future(saved, now):
-        return saved
-    try:
-        return min(datetime.fromtimestamp(os.stat(read.path).st_mtime, UTC), now)
-    except OSError:
-        return now
-
-
-def common_decisions(a: Sequence[Any], b: Sequence[Any]) -> int:
-    """How many decisions two histories share from the start (same scene, same choice)."""
-    count = 0
-    for x, y in zip(a, b, strict=False):
-        if x.node != y.node or x.choice != y.choice:
-            break
-        count += 1
-    return count
 
 
 class Session:
@@ -290,24 +250,11 @@ class Session:
         """Refill the undo stack by replaying the history from the seed (after a load, or past
         the in-memory limit). Only if the replay reproduces the current state exactly, so an
         undo can never land on a state the game was not really in."""
-        history = self.state.history
-        if not history:
+        if not self.state.history:
             return False
-        try:
-            game = Game.new(self.story, self.state.seed)
-            snapshots = StateStack()
-            for step in history:
-                if game.ended or game.state.node != step.node:
-                    raise EngineError(f"the story no longer leads to '{step.node}' there")
-                snapshots.push(game.state.copy())
-                snapshots.keep(self.undo_limit)
-                game.choose(step.choice)
-        except EngineError as exc:
-            self.undo_problem = f"the earlier decisions cannot be rebuilt ({exc})"
-            return False
-        if game.state.to_json() != self.state.to_json():
-            self.undo_problem = ("the earlier decisions cannot be rebuilt exactly (the game was changed by the "
-                                 "debugger or loaded from an edited story)")
+        snapshots, problem = replay_states(self.story, self.state, self.undo_limit)
+        if snapshots is None:
+            self.undo_problem = problem
             return False
         self._undo = snapshots
         return True
@@ -344,7 +291,7 @@ class Session:
         except NoSuchSave:
             return None
         typed = typed_name(name)
-        if not info.damaged and _separators(info.meta.name or info.slot) != _separators(typed):
+        if not info.damaged and name_separators(info.meta.name or info.slot) != name_separators(typed):
             shown = typed_name(info.meta.name) or info.slot
             raise SlotNameError(
                 f"'{typed}' would be stored in the same file ({slot}.json) as the save '{shown}': the names "
@@ -474,7 +421,7 @@ class Session:
         if read.save.identity.id != self.identity.id:
             self._next_autosave = None  # another game: find where its ring stands
             self._branched_from = ()
-            self._ring.start(_line_start(read, self._now()))  # a new line of play
+            self._ring.start(line_start(read, self._now()))  # a new line of play
         else:  # this game, an earlier moment: front ends ask before it drops what the game had
             self._ring.leave(self.identity.id, self.state.history)
         self.game = game

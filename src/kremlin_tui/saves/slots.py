@@ -133,3 +133,19 @@ def player_slot_name(text: str) -> str:
     if is_reserved(name):
         raise SlotNameError(f"'{name}' is reserved for the game's own saves; choose another name.")
     return name
+
+
+def typed_name(text: str) -> str:
+    """A save's name as the player typed it, safe to show: no control or invisible characters,
+    single spaces. What listings show for a slot whose file name had to be cleaned (`a/b`)."""
+    name = "".join(" " if ch.isspace() else ch for ch in unicodedata.normalize("NFC", str(text)))
+    name = "".join(ch for ch in name if not unicodedata.category(ch).startswith("C"))
+    return " ".join(name.split())
+
+
+def name_separators(typed: str) -> str:
+    """The characters of a typed name that cleaning turns into `-` (and the `-` themselves),
+    after the leading and trailing ones cleaning drops: two names that map to one file but
+    differ here were meant as two saves."""
+    core = typed.lstrip(" .-/\\").rstrip(" .")
+    return "".join(ch for ch in core if ch in '/\\:*?"<>|-')

@@ -25,7 +25,6 @@ import json
 import os
 import secrets
 import stat
-import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,11 +39,10 @@ from kremlin_tui.saves.files import (
     copy_file,
     fsync_directory,
     os_message,
-    pid_alive,
     read_limited,
+    remove_stale_temps,
     same_file,
     signature,
-    temp_owner,
 )
 from kremlin_tui.saves.formats import read_save_bytes
 from kremlin_tui.saves.layout import encode
@@ -466,22 +464,8 @@ class SaveStore:
         return self._pruner.prune(game_id, now)
 
     def cleanup_temp(self, max_age: float = STALE_TEMP_SECONDS) -> None:
-        """Remove temporary files left by processes that died while saving (best effort): at
-        once when the process that made it is gone, else after `max_age` seconds."""
-        try:
-            entries = list(os.scandir(self.directory))
-        except OSError:
-            return
-        now = time.time()
-        for entry in entries:
-            if entry.name.startswith(TEMP_PREFIX) and entry.name.endswith(TEMP_SUFFIX):
-                with contextlib.suppress(OSError):
-                    owner = temp_owner(entry.name)
-                    if owner == os.getpid():
-                        continue  # one of ours, being written right now (another thread)
-                    dead = owner is not None and not pid_alive(owner)
-                    if dead or now - entry.stat(follow_symlinks=False).st_mtime > max_age:
-                        os.unlink(entry.path)
+        """Remove temporary files left by processes that died while saving (files.remove_stale_temps)."""
+        remove_stale_temps(self.directory, max_age)
 
 
 def _sibling(path: Path, suffix: str) -> Path:

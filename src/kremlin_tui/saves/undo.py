@@ -16,6 +16,7 @@ from itertools import compress, islice
 from operator import is_, is_not
 from typing import Any
 
+from kremlin_tui.model import Story
 from kremlin_tui.state import GameState
 
 _FIELDS = tuple(f.name for f in dataclasses.fields(GameState) if f.compare)  # `due` is not part of a state's value
@@ -135,3 +136,27 @@ class StateStack:
         excess = len(self) - limit
         if excess > 0:
             del self._below[:excess]
+
+
+def replay_states(story: Story, state: GameState, limit: int) -> tuple[StateStack | None, str]:
+    """The undo stack of `state`, rebuilt by replaying its history from the seed (after a load,
+    or past the in-memory limit): the states before each of the last `limit` decisions. Only if
+    the replay reproduces `state` exactly, so an undo can never land on a state the game was
+    not really in; else (None, why)."""
+    from kremlin_tui.engine import EngineError, Game
+
+    try:
+        game = Game.new(story, state.seed)
+        snapshots = StateStack()
+        for step in state.history:
+            if game.ended or game.state.node != step.node:
+                raise EngineError(f"the story no longer leads to '{step.node}' there")
+            snapshots.push(game.state.copy())
+            snapshots.keep(limit)
+            game.choose(step.choice)
+    except EngineError as exc:
+        return None, f"the earlier decisions cannot be rebuilt ({exc})"
+    if game.state.to_json() != state.to_json():
+        return None, ("the earlier decisions cannot be rebuilt exactly (the game was changed by the "
+                      "debugger or loaded from an edited story)")
+    return snapshots, ""
