@@ -189,13 +189,15 @@ class _Parser:
         self.stack: list[tuple[Cond, list[Part], int]] = []  # open {if}s: the passage, its parent, offset
         self.current = self.root
         self.exprs: list[tuple[Expr, int]] = []
-        self.buf: list[str] = []
+        self.escaped: list[str] = []  # literal text before `{{` or `}}` not yet in a part
 
     def parse(self) -> Template:
         # What `_BRACES.finditer` gives, found faster: a match can only start at a brace and
         # there always is one at a brace, so `str.find` (a memchr scan, many times faster than
         # the regex engine's walk through the text between braces) picks where to try it.
-        source, position, buf = self.source, 0, self.buf
+        # The literal text before a token is one slice of the source (`position` to the token),
+        # after whatever `escaped` holds when the text had `{{` or `}}`.
+        source, position, escaped = self.source, 0, self.escaped
         find, match = source.find, _BRACES.match
         opening, closing = find("{"), find("}")
         while opening >= 0 or closing >= 0:
@@ -205,31 +207,31 @@ class _Parser:
                 opening = find("{", end)
             if closing < end:
                 closing = find("}", end)
-            if i > position:
-                buf.append(source[position:i])
-            position = end
-            if source[end - 1] == "}" and source[i] == "{" and end - i > 1:  # `{...}`, the usual token
-                if buf:
-                    self.flush()
+            if end - i > 2 or source[i:end] == "{}":  # `{...}`, the usual token (`{}`: an empty one)
+                if i > position or escaped:
+                    self.text(source[position:i])
                 self.braces(source[i + 1:end - 1], i)
             elif end - i == 2:  # `{{` or `}}`
-                buf.append(source[i])
+                escaped.append(source[position:i + 1])
             elif source[i] == "}":
                 raise TemplateError("'}' without '{' (write '}}' for a literal brace)", i)
             else:
                 raise TemplateError("'{' is never closed (write '{{' for a literal brace)", i)
-        if position < len(source):
-            buf.append(source[position:])
+            position = end
         if self.stack:
             raise TemplateError("{if} is never closed with {end}", self.stack[-1][2])
-        if buf:
-            self.flush()
+        if position < len(source) or escaped:
+            self.text(source[position:])
         return Template(source, self.root, self.exprs)
 
-    def flush(self) -> None:
-        buf = self.buf
-        self.current.append(Text(buf[0] if len(buf) == 1 else "".join(buf), codex_of=self.codex_of))
-        buf.clear()
+    def text(self, last: str) -> None:
+        """A literal part: `last`, after the text held back at a `{{` or `}}`."""
+        escaped = self.escaped
+        if escaped:
+            escaped.append(last)
+            last = "".join(escaped)
+            escaped.clear()
+        self.current.append(Text(last, _NO_CODEX, self.codex_of))
 
     def expression(self, text: str, offset: int) -> Expr:
         source = text.strip()  # what is parsed is the expression's source: offsets count from its start
@@ -245,38 +247,39 @@ class _Parser:
 
     def braces(self, inner: str, i: int) -> None:
         """`{if c}`, `{elif c}`, `{else}`, `{end}` or an interpolated `{expr}` at offset i."""
+        stack = self.stack
+        if inner == "end" and stack:  # (the usual spellings first: what the general way gives)
+            self.current = stack.pop()[1]
+            return
         word = inner.split(None, 1)
         head = word[0] if word else ""
-        if head == "if" and len(word) == 2:
-            if len(self.stack) >= MAX_IF_DEPTH:
-                raise TemplateError(f"{{if}} passages nest too deeply: at most {MAX_IF_DEPTH} levels", i)
-            cond = Cond([])
-            self.current.append(cond)
-            self.stack.append((cond, self.current, i))
-            self.branch(inner, i, "if")
-        elif head == "elif" and len(word) == 2:
-            self.open_branch("{elif}", i)
-            self.branch(inner, i, "elif")
+        if len(word) == 2 and (head == "if" or head == "elif"):
+            if head == "if":
+                if len(stack) >= MAX_IF_DEPTH:
+                    raise TemplateError(f"{{if}} passages nest too deeply: at most {MAX_IF_DEPTH} levels", i)
+                cond = Cond([])
+                self.current.append(cond)
+                stack.append((cond, self.current, i))
+            else:
+                cond = self.open_branch("{elif}", i)
+            # the condition: what follows the keyword and its spaces, a suffix of `inner`
+            body: list[Part] = []
+            cond.branches.append((self.expression(word[1], i + 1 + len(inner) - len(word[1])), body))
+            self.current = body
         elif head == "else" and len(word) == 1:
-            self.open_branch("{else}", i)
             self.current = []
-            self.stack[-1][0].branches.append((None, self.current))
+            self.open_branch("{else}", i).branches.append((None, self.current))
         elif head == "end" and len(word) == 1:
-            if not self.stack:
+            if not stack:
                 raise TemplateError("{end} without a matching {if}", i)
-            _, self.current, _ = self.stack.pop()
+            self.current = stack.pop()[1]
         elif not word:
             raise TemplateError("empty '{}' (write '{{' for a literal brace)", i)
         else:
             self.current.append(Interp(self.expression(inner, i + 1)))
 
-    def open_branch(self, what: str, i: int) -> None:
+    def open_branch(self, what: str, i: int) -> Cond:
+        """The innermost {if}, which must still be open to another branch."""
         if not self.stack or self.stack[-1][0].branches[-1][0] is None:
             raise TemplateError(f"{what} without a matching {{if}}", i)
-
-    def branch(self, inner: str, i: int, keyword: str) -> None:
-        """A new branch of the innermost {if}, guarded by the expression after `keyword`."""
-        start = inner.index(keyword) + len(keyword)
-        body: list[Part] = []
-        self.stack[-1][0].branches.append((self.expression(inner[start:], i + 1 + start), body))
-        self.current = body
+        return self.stack[-1][0]

@@ -38,8 +38,8 @@ class ChoiceBuilder:
         self.read = read
         self.exprs = exprs
         self.known = known
-        # effect text -> (the effect it gave, where its value starts in the text): see effect()
-        self.made: dict[str, tuple[Effect, int]] = {}
+        # effect text -> what its first writing gave, and where its value starts: see effect()
+        self.made: dict[str, tuple[str, str, Expr | None, int, tuple[int, str] | None, GameDate | None]] = {}
 
     def choice(self, item: YNode, node_id: str, in_event: bool) -> Choice | None:
         read = self.read
@@ -123,44 +123,51 @@ class ChoiceBuilder:
         )
 
     def effects(self, node: YNode | None) -> tuple[Effect, ...]:
+        """A list's effects. A story repeats its effects (`party -= 2` 66 times): everything but
+        the positions follows from the text and the story's names, which do not change while
+        building, so a text that built without a problem is built again, here in the loop (a
+        story has thousands), from what its first writing gave (`made`: see `effect`)."""
+        if node is None:
+            return ()
         built: list[Effect] = []
         items = self.read.items(node, "effects")
+        made, place, read = self.made, self.read.place, self.read
         skip = False
         for index, item in enumerate(items):
             if skip:
                 skip = False
                 continue
             if not isinstance(item, YScalar):
-                self.read.error(item.pos, "type", "an effect is one line, e.g. 'party += 5'")
+                read.error(item.pos, "type", "an effect is one line, e.g. 'party += 5'")
                 continue
-            split = None if "(" not in item.text else _split_by_comma(item, items[index + 1] if index + 1 < len(items) else None)
-            if split is not None:
-                self.read.error(item.pos, "split-effect",
-                                f"the comma in '{split}' ends the effect in an unquoted list [...]; quote the effect: \"{split}\"")
+            text = item.text
+            if "(" in text and (split := _split_by_comma(item, items[index + 1] if index + 1 < len(items) else None)):
+                read.error(item.pos, "split-effect",
+                           f"the comma in '{split}' ends the effect in an unquoted list [...]; quote the effect: \"{split}\"")
                 skip = True
                 continue
-            effect = self.effect(item)
-            if effect is not None:
-                built.append(effect)
+            again = made.get(text)
+            if again is None:
+                effect = self.effect(item)
+                if effect is not None:
+                    built.append(effect)
+                continue
+            op, target, value, offset, delay, on = again
+            if value is not None:
+                value = Expr(value.source, value.ast, place(item, offset))
+            pos = item.pos if not item.quote and not item.block else read.scalar_pos(item, 0)
+            built.append(Effect(op, target, value, pos, delay, on))
         return tuple(built)
 
     def effect(self, item: YScalar) -> Effect | None:
-        """A story repeats its effects (`party -= 2` 66 times): everything but the positions
-        follows from the text and the story's names, which do not change while building, so a
-        text that built without a problem is built again from the first effect it gave."""
-        made = self.made.get(item.text)
-        if made is not None:
-            first, offset = made
-            value = first.value
-            if value is not None:
-                value = Expr(value.source, value.ast, self.read.place(item, offset))
-            pos = item.pos if not item.quote and not item.block else self.read.scalar_pos(item, 0)
-            return Effect(first.op, first.target, value, pos, first.delay, first.on)
+        """An effect's first writing, remembered when it built without a problem: then its
+        operation, target, value (placed anew each time), the offset of the value in the text,
+        and the delay or date (`effects` builds the text's later writings from these)."""
         out = self.read.out
         reported = len(out.items)
         effect, offset = self._effect(item)
         if effect is not None and len(out.items) == reported:
-            self.made[item.text] = (effect, offset)
+            self.made[item.text] = (effect.op, effect.target, effect.value, offset, effect.delay, effect.on)
         return effect
 
     def _effect(self, item: YScalar) -> tuple[Effect | None, int]:
