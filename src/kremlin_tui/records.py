@@ -39,6 +39,7 @@ from dataclasses import dataclass as _dataclass
 from operator import attrgetter
 from typing import Any, TypeVar, dataclass_transform, overload
 
+from kremlin_tui import record_init
 from kremlin_tui.record_init import MAX_IN_DICT, MAX_SLOTTED, init_for
 
 _T = TypeVar("_T", bound=type)
@@ -68,8 +69,12 @@ def dataclass(cls: Any = None, /, *, frozen: bool = False, eq: bool = True, orde
         # puts in a class which defines __eq__ and no __hash__
         hash_of_its_own = not (own_hash is MISSING or (own_hash is None and "__eq__" in own))
         if frozen and _plain_fields(cls, MAX_SLOTTED if slots else MAX_IN_DICT):
-            made = _dataclass(cls, init=False, eq=False, repr=False, slots=slots)
-            _add_frozen(made, cls, slots)
+            if _record_base(cls) is None:
+                made = _dataclass(cls, init=False, eq=False, repr=False, slots=slots)
+                _add_frozen(made, cls, slots)
+            else:  # (dataclass checks the base is frozen too, and writes __setattr__ for every field)
+                made = _dataclass(cls, init=False, frozen=True, eq=False, repr=False, slots=slots)
+                _add_init(made, slots)
         else:
             made = _dataclass(cls, frozen=frozen, eq=False, repr=False, slots=slots)
         _add_methods(made, own, frozen=frozen, eq=eq, order=order, hash_of_its_own=hash_of_its_own)
@@ -83,21 +88,23 @@ _OWN_OR_INHERITED = ("__init__", "__setattr__", "__delattr__", "__getstate__", "
 
 def _plain_fields(cls: type, most: int) -> bool:
     """Whether record_init's __init__ is all the class needs: 1 to `most` fields, each given
-    by position or keyword, none of them after one with a default; no dataclass base, no
-    __post_init__, a docstring (dataclass would write one from the signature), and none of the
-    methods made here written by the class itself."""
+    by position or keyword, none of them after one with a default; no __post_init__, a
+    docstring (dataclass would write one from the signature), and none of the methods made
+    here written by the class itself. A dataclass base is allowed when it is the one base: a
+    frozen class with a dict whose fields are as plain (the class's own do not repeat them)."""
     if cls.__doc__ is None or hasattr(cls, "__post_init__") or any(name in cls.__dict__ for name in _OWN_OR_INHERITED):
         return False
-    if any(hasattr(base, "__dataclass_fields__") for base in cls.__mro__[1:]):
+    base = _record_base(cls)
+    inherited = fields(base) if base is not None else ()
+    if base is None and any(hasattr(b, "__dataclass_fields__") for b in cls.__mro__[1:]):
         return False
     annotations = inspect.get_annotations(cls)  # (dataclasses imports inspect anyway)
-    if not 1 <= len(annotations) <= most:
+    if not 1 <= len(annotations) + len(inherited) <= most or any(f.name in annotations for f in inherited):
         return False
     defaulted = False
-    for name, annotation in annotations.items():
-        if any(word in str(annotation) for word in ("ClassVar", "InitVar", "KW_ONLY")):
+    for name, value in [*((f.name, f) for f in inherited), *((name, cls.__dict__.get(name, MISSING)) for name in annotations)]:
+        if name in annotations and any(word in str(annotations[name]) for word in ("ClassVar", "InitVar", "KW_ONLY")):
             return False
-        value = cls.__dict__.get(name, MISSING)
         if isinstance(value, Field):
             if value.default_factory is not MISSING or not value.init or value.kw_only is True:
                 return False
@@ -108,18 +115,24 @@ def _plain_fields(cls: type, most: int) -> bool:
     return True
 
 
+def _record_base(cls: type) -> type | None:
+    """The class's dataclass base, if it has exactly one, directly, and it is frozen, keeps its
+    fields in a dict and has record_init's __init__; else None."""
+    bases = [b for b in cls.__mro__[1:] if hasattr(b, "__dataclass_fields__")]
+    if len(bases) != 1 or cls.__bases__ != (bases[0],) or "__slots__" in bases[0].__dict__:
+        return None
+    base = bases[0]  # (made here only if its own fields were plain: see _plain_fields)
+    made_here = getattr(base.__init__, "__globals__", None) is vars(record_init)  # (a function record_init made)
+    return base if made_here and base.__dataclass_params__.frozen else None  # type: ignore[attr-defined]
+
+
 def _add_frozen(cls: type, original: type, slots: bool) -> None:
     """What `dataclass(frozen=True, slots=slots)` adds to `cls`, made without compiling:
     __init__ (through the slots' member descriptors, or object.__setattr__ as dataclass's);
     __setattr__/__delattr__ refusing a field, and anything on an instance of `original` (the
     class before slots were added, if they were: the compiled ones name that class); for a
     slotted class, pickling support; the params reading frozen."""
-    every = fields(cls)
-    names = [f.name for f in every]
-    setters = [cls.__dict__[name].__set__ for name in names] if slots else None
-    defaults = tuple(f.default for f in every if f.default is not MISSING)
-    annotations = {**{f.name: f.type for f in every}, "return": None}
-    cls.__init__ = init_for(cls.__qualname__, cls.__module__, names, setters, defaults, annotations)  # type: ignore[misc]
+    names = _add_init(cls, slots)
     field_names = frozenset(names)
 
     def __setattr__(self: Any, name: str, value: Any) -> None:
@@ -134,10 +147,22 @@ def _add_frozen(cls: type, original: type, slots: bool) -> None:
 
     _set(cls, "__setattr__", __setattr__)
     _set(cls, "__delattr__", __delattr__)
-    if setters is not None:
-        _add_pickling(cls, names, setters)
-    params = cls.__dataclass_params__  # type: ignore[attr-defined]
-    params.init = params.frozen = True
+    if slots:
+        _add_pickling(cls, names, [cls.__dict__[name].__set__ for name in names])
+    cls.__dataclass_params__.frozen = True  # type: ignore[attr-defined]
+
+
+def _add_init(cls: type, slots: bool) -> list[str]:
+    """record_init's __init__ for the class's fields (through the slots' setters if `slots`);
+    the field names."""
+    every = fields(cls)
+    names = [f.name for f in every]
+    setters = [cls.__dict__[name].__set__ for name in names] if slots else None
+    defaults = tuple(f.default for f in every if f.default is not MISSING)
+    annotations = {**{f.name: f.type for f in every}, "return": None}
+    cls.__init__ = init_for(cls.__qualname__, cls.__module__, names, setters, defaults, annotations)  # type: ignore[misc]
+    cls.__dataclass_params__.init = True  # type: ignore[attr-defined]
+    return names
 
 
 def _add_pickling(cls: type, names: list[str], setters: list[Callable[[Any, Any], None]]) -> None:

@@ -46,38 +46,30 @@ class ChoiceBuilder:
         values = read.fields(item, "choice")
         if values is None:
             return None
-        cid = read.ident(values.get("id"), "choice id")
-        label = self.exprs.template(values.get("label"), "label")
-        if isinstance(values.get("label"), YScalar) and "\n" in values["label"].text.strip():  # type: ignore[union-attr]
-            read.error(values["label"].pos, "label", "a choice label is one line")
-        condition = self.exprs.expr(values.get("if"), "condition")
-        locked = read.text(values.get("locked"), "locked")
+        get = values.get
+        cid = read.ident(get("id"), "choice id")
+        label_node = get("label")
+        label = self.exprs.template(label_node, "label")
+        if isinstance(label_node, YScalar) and "\n" in label_node.text and "\n" in label_node.text.strip():
+            read.error(label_node.pos, "label", "a choice label is one line")
+        condition = self.exprs.expr(get("if"), "condition")
+        locked = read.text(get("locked"), "locked")
         if locked and condition is None and "if" not in values:
             read.warning(values["locked"].pos, "locked-without-if", "'locked' has no effect without 'if'")
-        effects = self.effects(values.get("effects"))
-        goto = read.ident(values.get("goto"), "goto")
-        outcomes = tuple(o for o in (self.outcome(x) for x in read.items(values.get("outcomes"), "outcomes")) if o)
+        effects = self.effects(get("effects"))
+        goto_node = get("goto")
+        goto = read.ident(goto_node, "goto")
+        outcomes = () if "outcomes" not in values else tuple(
+            o for o in (self.outcome(x) for x in read.items(values["outcomes"], "outcomes")) if o)
         self._check_destinations(values, item, cid, goto, outcomes, in_event)
         if cid is None or label is None:
             return None
-        hide = read.boolean(values.get("hide_effects"), "hide_effects")
-        return Choice(
-            id=cid,
-            label=label,
-            condition=condition,
-            locked=locked,
-            once=read.boolean(values.get("once"), "once"),
-            fallback=read.boolean(values.get("fallback"), "fallback"),
-            effects=effects,
-            result=self.exprs.template(values.get("result"), "result"),
-            goto=goto,
-            outcomes=outcomes,
-            hide_effects=hide,
-            pos=item.pos,
-            node=node_id,
-            goto_pos=values["goto"].pos if "goto" in values else None,
-            preview=() if hide else self.preview(effects),
-        )
+        boolean = read.boolean
+        hide = boolean(get("hide_effects"), "hide_effects")
+        once, fallback = boolean(get("once"), "once"), boolean(get("fallback"), "fallback")
+        result = self.exprs.template(get("result"), "result")
+        return Choice(cid, label, condition, locked, once, fallback, effects, result, goto, outcomes, hide, item.pos,
+                      node_id, None if goto_node is None else goto_node.pos, () if hide or not effects else self.preview(effects))
 
     def _check_destinations(self, values: dict[str, YNode], item: YNode, cid: str | None, goto: str | None,
                             outcomes: tuple[Outcome, ...], in_event: bool) -> None:
@@ -113,14 +105,11 @@ class ChoiceBuilder:
         weight = self.exprs.expr(weight_node, "weight") if weight_node is not None else Expr("1", Const(1), item.pos)
         if weight is None:
             return None
-        return Outcome(
-            weight=weight,
-            effects=self.effects(values.get("effects")),
-            result=self.exprs.template(values.get("result"), "result"),
-            goto=self.read.ident(values.get("goto"), "goto"),
-            pos=item.pos,
-            goto_pos=values["goto"].pos if "goto" in values else None,
-        )
+        effects = self.effects(values.get("effects"))
+        result = self.exprs.template(values.get("result"), "result")
+        goto_node = values.get("goto")
+        return Outcome(weight, effects, result, self.read.ident(goto_node, "goto"), item.pos,
+                       None if goto_node is None else goto_node.pos)
 
     def effects(self, node: YNode | None) -> tuple[Effect, ...]:
         """A list's effects. A story repeats its effects (`party -= 2` 66 times): everything but

@@ -118,22 +118,10 @@ class SceneBuilder:
         divergence = self.exprs.template(values.get("divergence"), "divergence") if ending else None
         if node_id is None or title is None or text is None:
             return None
-        return Node(
-            id=node_id,
-            title=title,
-            text=text,
-            date=read.date(values.get("date"), "date"),
-            place=read.text(values.get("place"), "place") or "",
-            chapter=chapter,
-            tags=tags,
-            codex=codex_refs,
-            choices=choices,
-            event=event,
-            is_ending=ending,
-            divergence=divergence,
-            pos=pos,
-            repeatable=read.boolean(values.get("repeatable"), "repeatable"),
-        )
+        date = read.date(values.get("date"), "date")
+        place = read.text(values.get("place"), "place") or ""
+        return Node(node_id, title, text, date, place, chapter, tags, codex_refs, choices, event, ending, divergence, pos,
+                    read.boolean(values.get("repeatable"), "repeatable"))
 
     def _tags(self, node: YNode | None) -> tuple[str, ...]:
         """Content tags: the player reads them as warnings. Tags of a story's own are allowed
