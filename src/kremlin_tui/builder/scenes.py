@@ -108,11 +108,11 @@ class SceneBuilder:
         if chapter and self.chapters and chapter not in self.chapters:
             where = values["chapter"].pos if "chapter" in values else pos
             read.error(where, "unknown-chapter", f"unknown chapter '{chapter}'")
-        codex_refs = read.strings(values.get("codex"), "codex")
+        codex_refs = read.strings(values["codex"], "codex") if "codex" in values else ()  # (most scenes have none)
         for ref, item in zip(codex_refs, read.items(values.get("codex"), "codex"), strict=False):
             if ref not in self.choices.known.codex_ids:
                 read.error(item.pos, "unknown-codex", f"unknown codex entry '{shown(ref)}'")
-        tags = self._tags(values.get("tags"))
+        tags = self._tags(values["tags"]) if "tags" in values else ()
         event = self.event(values["event"]) if "event" in values else None
         choices = () if ending else self._choices(values, pos, node_id, event is not None)
         divergence = self.exprs.template(values.get("divergence"), "divergence") if ending else None
@@ -207,16 +207,24 @@ def check_targets(read: Reader, nodes: dict[str, Node], campaign: Campaign | Non
             read.error(campaign.pos, "unknown-node", f"start: unknown scene '{campaign.start}'")
         elif start.is_ending or start.event is not None:
             read.error(campaign.pos, "bad-start", f"start: '{campaign.start}' must be an ordinary scene")
+    get = nodes.get
     for node in nodes.values():
         for choice in node.choices:
-            targets = [(choice.goto, choice.goto_pos or choice.pos)] + [(o.goto, o.goto_pos or o.pos) for o in choice.outcomes]
-            for target, where in targets:
-                if target is None:
-                    continue
-                dest = nodes.get(target)
-                if dest is None and target in declared_ids:
-                    continue  # declared, but it could not be built: its own error says why
-                if dest is None:
-                    read.error(where, "unknown-node", f"goto: {unknown_name(target, nodes).replace('name', 'scene', 1)}")
-                elif dest.event is not None:
-                    read.error(where, "goto-event", f"goto: '{target}' is an event; events fire by themselves")
+            goto = choice.goto  # (most lead to an ordinary scene: one lookup, nothing to report)
+            if goto is not None and ((dest := get(goto)) is None or dest.event is not None):
+                _check_target(read, nodes, goto, choice.goto_pos or choice.pos, declared_ids)
+            for outcome in choice.outcomes:
+                goto = outcome.goto
+                if goto is not None and ((dest := get(goto)) is None or dest.event is not None):
+                    _check_target(read, nodes, goto, outcome.goto_pos or outcome.pos, declared_ids)
+
+
+def _check_target(read: Reader, nodes: dict[str, Node], target: str, where: Pos, declared_ids: set[str]) -> None:
+    """A `goto` that names no scene or ending that was built, or names an event."""
+    dest = nodes.get(target)
+    if dest is None and target in declared_ids:
+        return  # declared, but it could not be built: its own error says why
+    if dest is None:
+        read.error(where, "unknown-node", f"goto: {unknown_name(target, nodes).replace('name', 'scene', 1)}")
+    elif dest.event is not None:
+        read.error(where, "goto-event", f"goto: '{target}' is an event; events fire by themselves")
