@@ -42,10 +42,30 @@ def _effects(story: Story | None) -> list[tuple[Any, ...]]:
     return found
 
 
+def _previews(story: Story | None) -> list[tuple[Any, ...]]:
+    """Each choice's preview, and what it is summed the plain way from the choice's effects: the
+    constant amounts added to or taken from visible stats and relations, per name, zeros left out."""
+    if story is None:
+        return []
+    shown = {s.id for s in story.stats.values() if not s.hidden} | set(story.relations)
+    found = []
+    for node in story.nodes.values():
+        for choice in node.choices:
+            totals: dict[str, float] = {}
+            for effect in () if choice.hide_effects else choice.effects:
+                amount = None if effect.value is None else effect.value.constant()
+                if effect.target in shown and str(effect.op) in ("+=", "-=") and type(amount) in (int, float):
+                    totals[effect.target] = totals.get(effect.target, 0) + (amount if str(effect.op) == "+=" else -amount)
+            found.append((choice.preview, tuple((k, v) for k, v in totals.items() if v)))
+    return found
+
+
 def _both(paths: list[str]) -> tuple[Any, Any]:
     """(diagnostics, effects) loaded as the loader does, and with every effect built the long way."""
     story, found = load_story_with_diagnostics(paths, cache=False)
     quick = [(d.pos, d.code, d.message, d.severity) for d in found], _effects(story)
+    previews = _previews(story)
+    assert [made for made, _plain in previews] == [plain for _made, plain in previews]
     init = choice_builder.ChoiceBuilder.__init__
 
     def forgetful_init(self: choice_builder.ChoiceBuilder, *args: Any) -> None:
@@ -64,6 +84,8 @@ def test_the_shipped_stories_effects_are_built_alike(paths: list[Path]) -> None:
     quick, slow = _both([str(p) for p in paths])
     assert quick == slow
     assert len(quick[1]) >= 10
+    story = load_story_with_diagnostics([str(p) for p in paths], cache=False)[0]
+    assert sum(1 for made, _plain in _previews(story) if made) >= (2 if paths == [MINI] else 300)  # previews to compare
 
 
 _TEXTS = [
