@@ -9,6 +9,7 @@ scene whose every choice can be unavailable is a dead end.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import field
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any
 
 from kremlin_tui.analysed import remembered, truth_of, value_of
 from kremlin_tui.builder.state import story_variables
+from kremlin_tui.cells import STREAM_SAFE, zero_width_runs
 from kremlin_tui.checker_index import CODEX, StoryIndex, text_name
 from kremlin_tui.diagnostics import Collector, Diagnostic, Pos
 from kremlin_tui.expr import NUM, Ast, Expr, ExprError, Scope, reads
@@ -24,7 +26,7 @@ from kremlin_tui.loader import load_story_with_diagnostics
 from kremlin_tui.mentions import mentioned_in_any
 from kremlin_tui.model import Choice, Effect, EffectOp, Node, Story
 from kremlin_tui.records import dataclass
-from kremlin_tui.story_stats import story_stats
+from kremlin_tui.story_stats import node_templates, story_stats
 from kremlin_tui.structure import check_structure, cyclic_scenes
 from kremlin_tui.template import Cond, Template, Text
 
@@ -65,7 +67,9 @@ def check_story(dirs: list[str], overlay: Mapping[str, str] | None = None, keep:
     report = CheckReport()
     if story is not None:
         analyse(story, out)
-        report.stats = story_stats(story)
+        dense: list[Node | None] = []
+        report.stats = story_stats(story, dense)
+        invisible_runs(story, dense, out)
     report.errors = sorted(out.errors, key=_order)
     report.warnings = sorted(out.warnings, key=_order)
     return report
@@ -399,3 +403,28 @@ def _line_pos(owner: Pos, text: str) -> Pos:
         if col >= 0:
             return Pos(owner.path, row + 1, col + 1)
     return owner
+
+
+def invisible_runs(story: Story, dense: list[Node | None], out: Collector) -> None:
+    """More than 30 invisible or combining characters in a row (Unicode's stream-safe limit) in a
+    text, label, title or place: no writing system needs that many, and on screen they are a
+    blank or garbled stretch (5,000 zero-width spaces, a "Zalgo" storm). Only the texts the word
+    count found dense (`story_stats`) and the titles are looked at character by character."""
+    where: list[tuple[str, str, Pos]] = []  # (how a message names it, the text, its owner's position)
+    for node in dense:
+        if node is None:
+            where += [(f"codex '{e.id}'", e.text.source, e.pos) for e in story.codex.values()]
+        else:
+            where += [(name, template.source, node.pos) for name, template in node_templates(node)]
+    names = [(f"'{n.id}' {what}", text, n.pos) for n in story.nodes.values() for what, text in (("title", n.title), ("place", n.place))]
+    names += [(f"codex '{e.id}' title", e.title, e.pos) for e in story.codex.values()]
+    if b"?" * (STREAM_SAFE + 1) in "\x00".join(text for _n, text, _p in names).encode("latin-1", "replace"):
+        where += names
+    for name, text, owner in where:
+        for start, end in zero_width_runs(text):
+            run = text[start:end]
+            first = unicodedata.name(run[0], f"U+{ord(run[0]):04X}")
+            out.warning(_line_pos(owner, run[:STREAM_SAFE + 1]), "invisible-run",
+                        f"in {name}: {end - start:,} invisible or combining characters in a row (from U+{ord(run[0]):04X} "
+                        f"{first}); more than {STREAM_SAFE} (Unicode's stream-safe limit) show as a blank or garbled "
+                        "stretch: remove them")

@@ -9,11 +9,11 @@ a bar instead. What to show is computed in `present`, shared with the TUI.
 from __future__ import annotations
 
 import re
-import textwrap
 from collections.abc import Callable
 from typing import IO
 
-from kremlin_tui import present
+from kremlin_tui import cells, present
+from kremlin_tui.cells import cell_width
 from kremlin_tui.engine import ChoiceUnavailable, EngineError, Game, Scene, TurnResult
 from kremlin_tui.model import NodeKind, Story
 from kremlin_tui.plain_saves import DIGITS, SAVE_COMMANDS, SaveCommands
@@ -58,10 +58,10 @@ def why_examples(story: Story) -> str:
 
 def _fit(line: str, width: int) -> list[str]:
     """`line` wrapped at spaces; a word wider than the line (a path) stays whole, to be copied."""
-    if len(line) <= width:
+    if cell_width(line) <= width:
         return [line]
     lead = line[: len(line) - len(line.lstrip())]
-    return textwrap.wrap(line.lstrip(), width, initial_indent=lead, subsequent_indent=lead + "  ",
+    return cells.wrap(line.lstrip(), width, initial_indent=lead, subsequent_indent=lead + "  ",
                          break_long_words=False, break_on_hyphens=False) or [line]
 
 
@@ -99,7 +99,7 @@ class PlainGame(SaveCommands):
         say) is wrapped with a hanging indent, so that nothing runs past the width. Lines that
         fit, which is nearly all (the scene, choices and reports are wrapped where they are
         made), are written as they are."""
-        if any(len(line) > self.width for line in text.split("\n")):
+        if any(cell_width(line) > self.width for line in text.split("\n")):
             text = "\n".join(fitted for line in text.split("\n") for fitted in _fit(line, self.width))
         self.write(text + "\n")
 
@@ -193,7 +193,7 @@ class PlainGame(SaveCommands):
         for row in rows:
             if relations and row is relations[0]:
                 self.say("  Relations:")
-            self.say(f"  {row.label:<20} {row.value:>4}" + (f"  {row.attitude}" if row.attitude else ""))
+            self.say(f"  {cells.ljust(row.label, 20)} {row.value:>4}" + (f"  {row.attitude}" if row.attitude else ""))
 
     def show_journal(self) -> None:
         entries = present.journal(self.game)
@@ -232,7 +232,7 @@ class PlainGame(SaveCommands):
             if not unlocked:
                 self.say("No codex entries yet.")
             for entry in sorted(unlocked, key=lambda e: e.title):
-                self.say(f"  {entry.id:<24} {entry.title} ({entry.category})")
+                self.say(f"  {cells.ljust(entry.id, 24)} {entry.title} ({entry.category})")
             return
         for entry in unlocked:
             if name in (entry.id, entry.title.lower()):

@@ -8,8 +8,9 @@ transcript is the same everywhere.
 from __future__ import annotations
 
 import re
-import textwrap
 from typing import IO
+
+from kremlin_tui import cells
 
 WIDTH = 80  # when the output is not a terminal
 MIN_WIDTH = 40
@@ -28,7 +29,7 @@ def render_markdown(text: str, width: int = WIDTH) -> str:
         lines = block.split("\n")
         if all(line.lstrip().startswith(">") for line in lines if line.strip()):
             quoted = " ".join(re.sub(r"^\s*>\s?", "", line) for line in lines).strip()
-            wrapped = textwrap.wrap(strip_emphasis(quoted), width - 4, break_on_hyphens=False) or [""]
+            wrapped = cells.wrap(strip_emphasis(quoted), width - 4, break_on_hyphens=False) or [""]
             out.append("\n".join("  │ " + line for line in wrapped))
         elif any(_LIST.match(line) for line in lines):
             items: list[str] = []
@@ -44,14 +45,14 @@ def render_markdown(text: str, width: int = WIDTH) -> str:
                 marker = match.group(2) if match else ""
                 body = item[match.end():] if match else item
                 bullet = "•" if marker in ("-", "*", "+") else marker
-                rendered.append(textwrap.fill(strip_emphasis(body), width, initial_indent=f"  {bullet} ",
+                rendered.append(cells.fill(strip_emphasis(body), width, initial_indent=f"  {bullet} ",
                                               subsequent_indent="    ", break_on_hyphens=False))
             out.append("\n".join(rendered))
         elif re.match(r"^#{1,6}\s", block):
             out.append(strip_emphasis(re.sub(r"^#{1,6}\s*", "", block).strip()).upper())
         else:
             paragraph = " ".join(line.strip() for line in lines)
-            out.append(textwrap.fill(strip_emphasis(paragraph), width, break_on_hyphens=False))
+            out.append(cells.fill(strip_emphasis(paragraph), width, break_on_hyphens=False))
     return "\n\n".join(out)
 
 

@@ -7,14 +7,15 @@ front ends cannot drift apart. No Textual or Rich here (see tests/test_import_hy
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
 from typing import Any
 
+from kremlin_tui import cells
 from kremlin_tui.attitudes import attitude_word
+from kremlin_tui.cells import cell_width
 from kremlin_tui.dates import GameDate
 from kremlin_tui.engine import Change, ChoiceView, Game, TurnResult
 from kremlin_tui.expr import Ast, Cmp, Const, Expr, Var, format_value, walk
@@ -197,11 +198,11 @@ def hang(text: str, width: int, first: str = "", indent: int | None = None) -> l
     """Wrap `text` after the prefix `first`; continuation lines start under the text, never
     under the prefix (a hanging indent). Words are never broken unless one is wider than a line."""
     room = max(8, width)
-    if len(first) + len(text) <= room and text and text == text.strip() and text.isprintable():
-        # fits as it is (most titles and labels): textwrap would return it unchanged, only slower
+    if cell_width(first) + cell_width(text) <= room and text and text == text.strip() and text.isprintable():
+        # fits as it is (most titles and labels): wrapping would return it unchanged, only slower
         return [(first + text).replace(NBSP, " ")]
-    pad = " " * (len(first) if indent is None else indent)
-    lines = textwrap.wrap(text, room, initial_indent=first, subsequent_indent=pad, break_on_hyphens=False)
+    pad = " " * (cell_width(first) if indent is None else indent)
+    lines = cells.wrap(text, room, initial_indent=first, subsequent_indent=pad, break_on_hyphens=False)
     return [line.replace(NBSP, " ") for line in lines] or [first.rstrip()]
 
 
@@ -209,12 +210,12 @@ def pack(items: list[str], width: int, first: str = "", sep: str = "  ") -> list
     """Fill lines with whole items (e.g. "Party standing ▲5"): which items go on each line, so
     that no item is split; continuation lines start under the first item, after `first`."""
     lines: list[list[int]] = [[]]
-    used = len(first)
+    used = cell_width(first)
     for index, item in enumerate(items):
-        extra = len(item) + (len(sep) if lines[-1] else 0)
+        extra = cell_width(item) + (cell_width(sep) if lines[-1] else 0)
         if lines[-1] and used + extra > width:
             lines.append([])
-            used, extra = len(first), len(item)
+            used, extra = cell_width(first), cell_width(item)
         lines[-1].append(index)
         used += extra
     return lines

@@ -29,14 +29,25 @@ _RUNS = bytes(0x61 if byte in _WORD_BYTES else 0x20 for byte in range(256))  # w
 _WORDS = memo(15_000)  # the language server's memo (memo.py): a text's word count
 
 
+# More than 30 characters in a row outside Latin-1 ('?' once encoded): where a run of invisible
+# or combining characters (all outside Latin-1) longer than Unicode's stream-safe limit would be.
+_DENSE = b"?" * 31
+
+
+def _measure(text: str) -> tuple[int, bool]:
+    """`text`'s word count, and whether it may hold such a run (the encoding is made anyway)."""
+    measured = _WORDS.get(text)
+    if measured is None:
+        encoded = text.replace("’", "'").encode("latin-1", "replace")
+        runs = encoded.translate(_RUNS)
+        measured = (runs.count(b" a") + runs.startswith(b"a"), _DENSE in encoded)
+        _WORDS.put(text, measured)
+    return measured
+
+
 def words(text: str) -> int:
     """How many words `text` holds: `len(re.findall(WORD, text))`, counted faster."""
-    count = _WORDS.get(text)
-    if count is None:
-        runs = text.replace("’", "'").encode("latin-1", "replace").translate(_RUNS)
-        count = runs.count(b" a") + runs.startswith(b"a")
-        _WORDS.put(text, count)
-    return count
+    return _measure(text)[0]
 
 
 def node_templates(node: Node) -> list[tuple[str, Template]]:
@@ -69,17 +80,23 @@ def _sources(node: Node) -> Iterator[str]:
                 yield outcome.result.source
 
 
-def story_stats(story: Story) -> dict[str, Any]:
-    """The figures `check` prints under its report (and puts in its JSON)."""
+def story_stats(story: Story, dense: list[Node | None] | None = None) -> dict[str, Any]:
+    """The figures `check` prints under its report (and puts in its JSON). `dense` receives the
+    scenes whose texts may hold a run of invisible or combining characters (None: the codex's
+    texts may), for `checker` to look at closely: seen here at no cost, as the words are counted."""
     nodes = story.nodes.values()
     per_chapter: dict[str, dict[str, int]] = {}
     # A scene's texts are counted together, joined by a character that is not a word character
     # (no two words merge): one count per scene rather than one per text, the same sum.
-    total_words = words("\x00".join(entry.text.source for entry in story.codex.values()))
+    total_words, maybe = _measure("\x00".join(entry.text.source for entry in story.codex.values()))
+    if maybe and dense is not None:
+        dense.append(None)
     for node in nodes:
         entry = per_chapter.setdefault(node.chapter or "-", {"scenes": 0, "events": 0, "endings": 0, "words": 0})
         entry[node.kind + "s"] += 1
-        count = words("\x00".join(_sources(node)))  # each text counted once
+        count, maybe = _measure("\x00".join(_sources(node)))  # each text counted once
+        if maybe and dense is not None:
+            dense.append(node)
         entry["words"] += count
         total_words += count
     return {

@@ -19,7 +19,7 @@ from kremlin_tui.tui.text import deltas_content
 
 CONTINUE = "__continue__"
 _LIST_ROWS_AT_LEAST = 2  # the highlighted choice and one more
-LOCK = "🔒 "  # two cells wide on screen, one character to textwrap
+LOCK = "🔒 "  # three cells wide on screen (present.hang measures by cells)
 
 
 class ChoiceList(OptionList):
@@ -64,7 +64,7 @@ class ChoiceBox(Vertical):
             if choice.available:
                 options.append(Option(Content.assemble((number, "bold $accent"), label), id=choice.id))
                 continue
-            reason = "\n".join(present.hang(choice.locked_reason or "locked", width - 1, "   " + LOCK, indent=6))
+            reason = "\n".join(present.hang(choice.locked_reason or "locked", width, "   " + LOCK, indent=6))
             prompt = Content.assemble((number, "bold $accent"), (label, "dim strike"), "\n", (reason, "italic $text-muted"))
             options.append(Option(prompt, id=choice.id, disabled=True))
         self._set(options)
