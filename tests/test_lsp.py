@@ -176,6 +176,20 @@ async def test_diagnostics_as_you_type_definition_references_completion_hover(tm
         await _stop(session)
 
 
+async def test_a_whole_text_change_to_a_document_never_opened_opens_it(tmp_path: Path) -> None:
+    """pygls answered it with "Error in server: KeyError" and nothing was checked (p21hostile)."""
+    scenes = _story(tmp_path) / "scenes.yaml"
+    uri = from_fs_path(str(scenes)) or ""
+    session = await _start(tmp_path)
+    try:
+        session.client.text_document_did_change(types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=SCENES.replace("goto: b", "goto: bb"))]))
+        await session.wait_for(uri, lambda items: any("bb" in d.message for d in items))
+    finally:
+        await _stop(session)
+
+
 async def test_diagnostics_for_a_mod_on_top_of_a_story(tmp_path: Path) -> None:
     root = _story(tmp_path)
     mod = tmp_path / "mod"

@@ -8,17 +8,23 @@ references, completion and hover come from `index.StoryIndex`, which works on ha
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
+import attrs
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
+from pygls.protocol.language_server import lsp_method
 from pygls.uris import from_fs_path, to_fs_path
 
 from kremlin_tui import __version__, memo
 from kremlin_tui.diagnostics import Diagnostic, Severity
+from kremlin_tui.lsp.framing import SKIPPED, BoundedInput
 from kremlin_tui.lsp.index import Completion, CompletionKind, Span, StoryIndex, completions
 from kremlin_tui.lsp.workspace import as_text, read_story_file, story_dirs_for, story_texts
 from kremlin_tui.storyfiles import unsaved_too_large
@@ -35,11 +41,33 @@ _COMPLETION_KINDS = {
 }
 
 
+class _Protocol(LanguageServerProtocol):
+    """pygls' protocol, with a change to a document the editor never opened handled: pygls
+    looked it up and logged "Error in server: KeyError" (shown to the writer as a message)."""
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams) -> Iterator[Any]:
+        uri = params.text_document.uri
+        if unquote(uri) not in self.workspace.text_documents:
+            # A change of the whole text opens it; a change of a range has no text to apply to.
+            changes = list(params.content_changes)
+            whole = [i for i, c in enumerate(changes) if isinstance(c, types.TextDocumentContentChangeWholeDocument)]
+            if not whole:
+                logging.getLogger("kremlin_tui.lsp").warning(
+                    "a change to %s, which the editor did not open first, is ignored (it edits a range of a text "
+                    "the server does not have)", uri[:300])
+                return
+            self.workspace.put_text_document(types.TextDocumentItem(
+                uri=uri, language_id="yaml", version=params.text_document.version, text=changes[whole[-1]].text))
+            params = attrs.evolve(params, content_changes=changes[whole[-1] + 1:])
+        yield from super().lsp_text_document__did_change(params)
+
+
 class StoryServer(LanguageServer):
     """One story (with its mods) per server: the directories `check` would be given."""
 
     def __init__(self, dirs: Sequence[str] = ()) -> None:
-        super().__init__("kremlin-tui", __version__)
+        super().__init__("kremlin-tui", __version__, protocol_cls=_Protocol)
         memo.remember()  # between two checks most files are unchanged: keep their trees (memo.py)
         self.dirs: list[str] = [str(Path(d).resolve()) for d in dirs]
         self.overlay: dict[str, str] = {}  # absolute path -> unsaved text
@@ -57,7 +85,7 @@ class StoryServer(LanguageServer):
             self.dirs = story_dirs_for(path, root)
         if self.index is None and self.dirs:
             texts = story_texts(self.dirs)
-            texts.update(self.overlay)
+            texts.update((path, text) for path, text in self.overlay.items() if not unsaved_too_large(text))
             self.index = StoryIndex(texts)
 
     def set_text(self, path: str, text: str | None) -> None:
@@ -137,13 +165,14 @@ def _absolute(path: str) -> str:
 
 
 def _token_length(text: str | None, line: int, col: int) -> int:
-    """Underline the word at the position (at least one character)."""
+    """Underline the word at the position (at least one character, at most 200: a "word" of 30
+    million characters, an unsaved document refused as too large, was scanned for 2 s)."""
     if text is None:
         return 1
-    lines = text.split("\n")
+    lines = text.split("\n", line + 1)
     if line >= len(lines):
         return 1
-    rest = lines[line][col:]
+    rest = lines[line][col:col + 200]
     length = 0
     for char in rest:
         if not (char.isalnum() or char in "_-."):
@@ -196,6 +225,7 @@ def _follow_documents(server: StoryServer) -> None:
     def did_change(ls: StoryServer, params: types.DidChangeTextDocumentParams) -> None:
         path = path_of(params.text_document.uri)
         document = ls.workspace.get_text_document(params.text_document.uri)
+        ls.ensure_story(path)  # (a whole-text change may come first, without didOpen)
         ls.set_text(path, document.source)
         ls.schedule_check()
 
@@ -207,6 +237,10 @@ def _follow_documents(server: StoryServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: StoryServer, params: types.DidSaveTextDocumentParams) -> None:
         ls.schedule_check()
+
+    @server.feature(SKIPPED)
+    def skipped(ls: StoryServer, params: Any) -> None:
+        """In place of a message over the size limit (framing.py), which was logged and skipped."""
 
 
 
@@ -264,10 +298,11 @@ def _answer_queries(server: StoryServer) -> None:
 
 
 def serve_stdio(dirs: Sequence[str] = ()) -> int:
-    import logging
+    import sys
 
     from kremlin_tui.loglines import one_line_logging
 
     one_line_logging(logging.WARNING, "kremlin-tui lsp: %(message)s")  # an editor's LSP log: no tracebacks
-    build_server(dirs).start_io()
-    return 0
+    stdin = BoundedInput(sys.stdin.buffer)
+    build_server(dirs).start_io(stdin, sys.stdout.buffer)  # type: ignore[arg-type]
+    return 1 if stdin.gave_up else 0
