@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Markdown, OptionList, Static
+from textual.widgets import Markdown, OptionList, Static
 
 from kremlin_tui import present
 from kremlin_tui.engine import ChoiceUnavailable, EngineError, Scene, TurnResult
@@ -26,6 +26,7 @@ from kremlin_tui.model import NodeKind
 from kremlin_tui.tui.text import md_escape, outcome_markdown
 from kremlin_tui.tui.widgets.choices import CONTINUE, ChoiceBox
 from kremlin_tui.tui.widgets.debug import DebugPanel
+from kremlin_tui.tui.widgets.footer import FittingFooter
 from kremlin_tui.tui.widgets.stats import StatsPanel
 
 if TYPE_CHECKING:
@@ -96,7 +97,8 @@ class GameScreen(Screen[None]):
                 yield ChoiceBox(id="choice-box")
                 yield DebugPanel(id="debug")
             yield StatsPanel(self.thresholds, id="sidebar")
-        yield Footer(compact=True)
+        # under ~64 columns not every key fits: Charts, then Map ... leave the footer before Undo or Help
+        yield FittingFooter(("app.charts", "app.map", "app.codex", "app.why", "app.journal"), compact=True)
 
     @property
     def choice_box(self) -> ChoiceBox:

@@ -22,6 +22,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Static
 
+from kremlin_tui import cells
 from kremlin_tui.safetext import safe_line
 from kremlin_tui.saves import GameGroup, SaveError, SlotInfo, SlotKind, clean_game_name, delete_question, play_time
 from kremlin_tui.saves.migrate import plural
@@ -39,6 +40,14 @@ KIND_NAMES = {SlotKind.MANUAL: "", SlotKind.AUTO: "autosave", SlotKind.QUICK: "q
 def _cell(text: str, style: str = "") -> Text:
     """A literal table cell (a "[" is never markup) with control characters made visible."""
     return Text(safe_line(text), style=style)
+
+
+def _slot_cell(slot: str, width: int, indent: str = "  ") -> Text:
+    """A save's name under its game, wrapped to the column at its hyphens with a hanging
+    indent: the table broke "autosave-5a0bcf45-3" anywhere and began the rest at column 0."""
+    lines = cells.wrap(safe_line(slot), width, initial_indent=indent, subsequent_indent=indent + "  ",
+                       break_on_hyphens=True)
+    return Text("\n".join(lines) or indent)
 
 
 class RowKind(StrEnum):
@@ -103,7 +112,7 @@ class LoadScreen(SecondaryScreen):
         time: every column whole on screen at 60 columns and up."""
         width = self.size.width or 80
         self._saved_width = 16 if width >= 100 else 11  # "2026-12-05 01:04" or "12-05 01:04"
-        name = min(28, max(22 if width >= 80 else 14, width // 4))  # an autosave's name whole at 80
+        name = self._name_width = min(28, max(22 if width >= 80 else 14, width // 4))  # an autosave's name whole at 80
         where = max(12, width - name - self._saved_width - 6 - 4 * 2 - 2)  # 2 columns of padding each; a scrollbar
         table.clear(columns=True)
         table.add_column("Save", width=name)
@@ -153,10 +162,10 @@ class LoadScreen(SecondaryScreen):
         if row.kind == RowKind.BAD:
             label = "damaged" if info.damaged else "cannot load"
             backup = " (its previous version loads)" if info.backup else ""
-            name = _cell(info.slot + (".json.bak" if info.is_backup else ""))
+            name = _slot_cell(info.slot + (".json.bak" if info.is_backup else ""), self._name_width, "")
             return name, _cell(f"{label}: {info.reason}{backup}", style="red"), saved, _cell("")
         own = own_slot_label(info.slot)  # "quick save", "autosave 2": the game's id is the group's
-        name = _cell("  " + (own or info.slot))
+        name = _slot_cell(own or info.slot, self._name_width)
         kind = "" if own else KIND_NAMES.get(info.kind, "")
         if row.kind == RowKind.BACKUP:
             name = _cell("  ↳ previous version", style="italic")

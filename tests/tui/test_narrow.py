@@ -1,0 +1,62 @@
+"""The TUI at 60 columns (p21hostile's findings): the game's footer lost "u Undo ? Help" off its
+right edge, and the load screen broke an autosave's name anywhere ("autosave-5a0b" / "cf45-3")
+with its rest at column 0."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import DataTable
+from textual.widgets._footer import FooterKey
+
+from kremlin_tui.loader import load_story
+from kremlin_tui.saves import SaveStore, Session
+from kremlin_tui.tui.app import KremlinApp
+from kremlin_tui.tui.screens.game import GameScreen
+from kremlin_tui.tui.screens.saves import LoadScreen, RowKind
+
+STORY = str(Path(__file__).parents[2] / "story")
+
+
+async def test_the_games_footer_keeps_undo_and_help_and_cuts_no_key_at_any_width(tmp_path: Path) -> None:
+    app = KremlinApp([STORY], seed=1, saves_dir=str(tmp_path / "saves"), profile_dir=tmp_path / "p",
+                     story=load_story([STORY]))
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, GameScreen)
+        for width in (60, 40, 64, 72, 80, 120, 60):
+            await pilot.resize_terminal(width, 24)
+            await pilot.pause()
+            keys = list(app.screen.query(FooterKey))
+            shown = {key.key for key in keys}
+            assert {"escape", "u", "question_mark"} <= shown, (width, shown)
+            assert all(key.region.right <= width for key in keys), (width, [(k.key, k.region) for k in keys])
+            if width >= 64:
+                assert {"j", "y", "m", "g", "x"} <= shown, (width, shown)
+            if width >= 80:
+                assert "ctrl+p" in shown
+        await pilot.press("u")  # the keys left out at 40 columns still work; undo here has nothing to undo
+        await pilot.press("g")
+        await pilot.pause()
+        assert not isinstance(app.screen, GameScreen)  # the charts opened
+
+
+async def test_an_autosaves_name_wraps_at_its_hyphens_under_its_first_letter_at_60_columns(tmp_path: Path,
+                                                                                         mini: str) -> None:
+    story = load_story([mini], cache=False)
+    saves = tmp_path / "saves"
+    played = Session.new(story, 5, SaveStore(saves))
+    played.choose(played.game.scene().choices[0].id)
+    app = KremlinApp([mini], seed=1, saves_dir=str(saves), profile_dir=tmp_path / "profile", story=story)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.press("l")
+        await pilot.pause()
+        assert isinstance(app.screen, LoadScreen)
+        table = app.screen.query_one("#saves", DataTable)
+        row = next(i for i, r in enumerate(app.screen.rows) if r.kind == RowKind.SAVE)
+        slot = app.screen.rows[row].info.slot
+        assert slot.startswith("autosave-")
+        name = str(table.get_row_at(row)[0])
+        first, second = name.split("\n")[:2]
+        assert first == "  autosave-" and second == "    " + slot.removeprefix("autosave-"), name
