@@ -60,3 +60,28 @@ async def test_an_autosaves_name_wraps_at_its_hyphens_under_its_first_letter_at_
         name = str(table.get_row_at(row)[0])
         first, second = name.split("\n")[:2]
         assert first == "  autosave-" and second == "    " + slot.removeprefix("autosave-"), name
+
+
+async def test_the_sidebar_shown_at_60_columns_fits_and_the_choices_wrap_again(tmp_path: Path) -> None:
+    """`t` on a narrow screen: the 40-column sidebar ran 4 columns off the screen ("on it: w"),
+    and the choices kept their old wrapping (a label's rest at the box's left edge)."""
+    from kremlin_tui.tui.widgets.choices import ChoiceBox
+    from kremlin_tui.tui.widgets.stats import StatsPanel
+
+    app = KremlinApp([STORY], seed=1, saves_dir=str(tmp_path / "saves"), profile_dir=tmp_path / "p",
+                     story=load_story([STORY]))
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        for _ in range(2):
+            await pilot.press("t")
+            await pilot.pause()
+            await pilot.pause()
+            sidebar = app.screen.query_one(StatsPanel)
+            if sidebar.display:
+                assert sidebar.region.right <= 60, sidebar.region
+            options = app.screen.query_one(ChoiceBox).list
+            label = str(options.get_option_at_index(0).prompt)
+            assert all(line.startswith("   ") for line in label.split("\n")[1:]), label
+            assert max(len(line) for line in label.split("\n")) <= options.region.width - 2, (options.region, label)
+            assert len(label.split("\n")) >= 2

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from kremlin_tui.saves import Session
 
 NARROW = 96  # below this width the sidebar gives its room to the story
+STORY_MIN_WIDTH = 24  # #story-column's min-width (app.tcss)
 CHOICES_SHARE = 0.4  # the choice box never takes more than this share of the height
 STORY_KEEPS_ROWS = 8  # the header, the footer and a few lines of the story above a grown choice box
 CHOICES_SHARE_DEBUGGING = 0.25  # with the F12 panel open (it takes a third), the story keeps room
@@ -118,6 +119,9 @@ class GameScreen(Screen[None]):
 
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.width < NARROW, "narrow")
+        # shown on a narrow screen (t), the sidebar takes what the story's 24 columns leave: at 40
+        # wide it ran 4 columns off a 60-column screen, cutting its words ("on it: w")
+        self.query_one(StatsPanel).styles.max_width = max(16, event.size.width - STORY_MIN_WIDTH)
         self._limit_choices(event.size.height)
         self.call_after_refresh(self.choice_box.rewrap)
 
@@ -241,6 +245,7 @@ class GameScreen(Screen[None]):
         sidebar = self.query_one(StatsPanel)
         sidebar.display = not sidebar.display
         self.set_class(not sidebar.display, "sidebar-off")
+        self.call_after_refresh(self.choice_box.rewrap)  # the choices' width changed: hanging indents again
 
     async def on_stats_panel_asked(self, message: StatsPanel.Asked) -> None:
         """A stat row asked why (Enter, y or a click): the Why? report opens on that stat."""
