@@ -82,3 +82,17 @@ def test_the_debugger_refuses_nan_for_a_stat(mini: str, value: str) -> None:
     assert "internal error" not in result.stderr
     standing = [line for line in result.stdout.split("> stats")[1].splitlines() if "Party standing" in line]
     assert standing and standing[0].split()[-1].isdigit(), standing
+
+
+@pytest.mark.parametrize(("encoding", "name"), [("utf-16", "UTF-16"), ("utf-32", "UTF-32"), ("utf-16-be", None)])
+def test_a_file_saved_as_utf16_or_utf32_says_so(make_story, encoding: str, name: str | None) -> None:  # type: ignore[no-untyped-def]
+    """An editor's "Unicode" save: "not valid UTF-8" alone sent the writer hunting for a bad byte."""
+    path = make_story(TWO_SCENES)
+    scenes = Path(path) / "scenes.yaml"
+    scenes.write_bytes(scenes.read_text(encoding="utf-8").replace("title: A", "title: Ä").encode(encoding))
+    [problem] = problems(path)
+    assert problem.startswith("scenes.yaml:") and problem.endswith("[encoding]")
+    if name:
+        assert f"the file is not valid UTF-8: it was saved as {name} (it begins with a {name} byte order mark); save it as UTF-8" in problem
+    else:
+        assert "it looks saved as UTF-16 or UTF-32 (NUL bytes between the letters); save it as UTF-8" in problem

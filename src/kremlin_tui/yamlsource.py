@@ -111,8 +111,20 @@ def decode(data: bytes, display_path: str, out: Collector) -> str | None:
         before = data[: exc.start]
         line = before.count(b"\n") + 1
         col = exc.start - (before.rfind(b"\n") + 1) + 1
-        out.error(Pos(display_path, line, col), "encoding", "the file is not valid UTF-8")
+        out.error(Pos(display_path, line, col), "encoding", "the file is not valid UTF-8" + _wide_encoding(data))
         return None
+
+
+def _wide_encoding(data: bytes) -> str:
+    """Why, when the file was saved as UTF-16 or UTF-32 (a byte order mark, or a NUL byte in
+    the first two, as ASCII text in those encodings has): an editor's "Unicode" option."""
+    for mark, name in ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),
+                       (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16")):
+        if data.startswith(mark):
+            return f": it was saved as {name} (it begins with a {name} byte order mark); save it as UTF-8"
+    if b"\x00" in data[:2]:
+        return ": it looks saved as UTF-16 or UTF-32 (NUL bytes between the letters); save it as UTF-8"
+    return ""
 
 
 _TREES = memo(64)  # (path, text) -> (tree, what parsing reported): files the server saw unchanged
