@@ -85,3 +85,24 @@ async def test_the_sidebar_shown_at_60_columns_fits_and_the_choices_wrap_again(t
             assert all(line.startswith("   ") for line in label.split("\n")[1:]), label
             assert max(len(line) for line in label.split("\n")) <= options.region.width - 2, (options.region, label)
             assert len(label.split("\n")) >= 2
+
+
+async def test_the_escape_menu_in_a_terminal_a_few_columns_wide_is_not_an_internal_error(tmp_path: Path,
+                                                                                       mini: str) -> None:
+    """At 8 columns the menu's option list had no room for text and Rich wrapped it at width 0:
+    "internal error: ValueError: range() arg 3 must not be zero", exit 2."""
+    app = KremlinApp([mini], seed=1, saves_dir=str(tmp_path / "saves"), profile_dir=tmp_path / "p",
+                     story=load_story([mini], cache=False))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        for width in (8, 4, 1, 2, 9, 1):
+            await pilot.resize_terminal(width, 30)
+            await pilot.pause()
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, GameScreen)
