@@ -65,3 +65,16 @@ def test_an_lsp_session_that_ends_with_shutdown_and_exit_exits_0_in_silence(mini
                             capture_output=True, timeout=120, cwd=tmp_path)
     assert (result.returncode, result.stderr) == (0, b"")
     assert b'"id": 2' in result.stdout  # shutdown was answered
+
+
+def test_a_log_line_quoting_a_request_of_kilobytes_is_cut() -> None:
+    """`serve --public` logs every request line, which a visitor may make 8 KB long (aiohttp's limit)."""
+    import logging
+
+    url = "/?fontsize=" + "9" * 5000
+    record = logging.LogRecord("aiohttp.access", logging.INFO, __file__, 1, '%s "GET %s HTTP/1.1" 200', ("127.0.0.1", url),
+                               None)
+    assert OneLineLog().filter(record)
+    message = record.getMessage()
+    assert message.startswith('127.0.0.1 "GET /?fontsize=999') and message.endswith("… (5,040 characters)")
+    assert len(message) < 1100

@@ -14,6 +14,7 @@ import logging
 from kremlin_tui.safetext import safe_line
 
 REASON_CHARS = 300
+LINE_CHARS = 1000  # a request line of 8 KB (aiohttp's limit) in `serve --public`'s access log, say
 TRACEBACK = ("Traceback (most recent call last)", "Exception Group Traceback (most recent call last)")
 
 
@@ -29,6 +30,8 @@ class OneLineLog(logging.Filter):
             error = record.exc_info[1]
             reason = " ".join(str(getattr(error, "message", "") or error or type(error).__name__).split())
             message = f"{message}: {reason[:REASON_CHARS]}"
+        if len(message) > LINE_CHARS:
+            message = f"{message[:LINE_CHARS]}… ({len(message):,} characters)"
         record.msg, record.args = safe_line(message), ()
         record.exc_info = record.exc_text = record.stack_info = None
         return True
