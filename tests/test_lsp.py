@@ -190,6 +190,31 @@ async def test_a_whole_text_change_to_a_document_never_opened_opens_it(tmp_path:
         await _stop(session)
 
 
+async def test_positions_after_an_emoji_are_in_the_editors_utf16_units(tmp_path: Path) -> None:
+    """LSP counts a line's characters in UTF-16 code units: an emoji is two. The server counted
+    characters, so an editor underlined one place early per emoji before the error, and a hover
+    or a go-to-definition after an emoji looked at the wrong word."""
+    scenes = _story(tmp_path) / "scenes.yaml"
+    uri = from_fs_path(str(scenes)) or ""
+    text = SCENES.replace("It begins. {if frunze_alive}", "🚂🚂 It begins. {nope_var} {if frunze_alive}")
+    session = await _start(tmp_path)
+    try:
+        session.client.text_document_did_open(types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=uri, language_id="yaml", version=1, text=text)))
+        found = await session.wait_for(uri, lambda items: any("nope_var" in d.message for d in items))
+        error = next(d for d in found if "nope_var" in d.message)
+        utf16 = _position(text, "nope_var")
+        utf16.character += 2  # two emoji before it, each two UTF-16 units
+        assert error.range.start == utf16, (error.range, utf16)
+        flag = _position(text, "if frunze_alive", 5)
+        flag.character += 2
+        where = await session.client.text_document_definition_async(types.DefinitionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), position=flag))
+        assert where and where[0].uri.endswith("campaign.yaml"), where
+    finally:
+        await _stop(session)
+
+
 async def test_diagnostics_for_a_mod_on_top_of_a_story(tmp_path: Path) -> None:
     root = _story(tmp_path)
     mod = tmp_path / "mod"

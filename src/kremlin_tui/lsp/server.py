@@ -142,17 +142,37 @@ class StoryServer(LanguageServer):
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=from_fs_path(path) or path, diagnostics=items))
         self.published = set(by_path)
 
-    def to_lsp(self, diagnostic: Diagnostic, path: str) -> types.Diagnostic:
-        line = max(diagnostic.pos.line - 1, 0)
-        col = max(diagnostic.pos.col - 1, 0)
+    def text_of(self, path: str) -> str | None:
         text = self.overlay.get(path)
         if text is None and self.index is not None:
             text = self.index.texts.get(path)
-        length = _token_length(text, line, col)
+        return text
+
+    def client_position(self, path: str, line: int, col: int) -> types.Position:
+        """A position in characters (as `check` and the index count) in the editor's units:
+        UTF-16 code units unless the editor chose otherwise, so a line with an emoji before the
+        position (two units, one character) is not underlined one place early."""
+        text = self.text_of(path)
+        if text is None or text.isascii():
+            return types.Position(line=line, character=col)
+        return self.workspace.position_codec.position_to_client_units(text.split("\n", line + 1), types.Position(line, col))
+
+    def server_column(self, path: str, position: types.Position) -> int:
+        """The editor's position in characters (see `client_position`)."""
+        text = self.text_of(path)
+        if text is None or text.isascii():
+            return position.character
+        lines = text.split("\n", position.line + 1)
+        return self.workspace.position_codec.position_from_client_units(lines, position).character
+
+    def to_lsp(self, diagnostic: Diagnostic, path: str) -> types.Diagnostic:
+        line = max(diagnostic.pos.line - 1, 0)
+        col = max(diagnostic.pos.col - 1, 0)
+        length = _token_length(self.text_of(path), line, col)
         severity = types.DiagnosticSeverity.Error if diagnostic.severity == Severity.ERROR else types.DiagnosticSeverity.Warning
         return types.Diagnostic(
-            range=types.Range(start=types.Position(line=line, character=col),
-                              end=types.Position(line=line, character=col + length)),
+            range=types.Range(start=self.client_position(path, line, col),
+                              end=self.client_position(path, line, col + length)),
             message=diagnostic.message,
             severity=severity,
             code=diagnostic.code,
@@ -181,11 +201,11 @@ def _token_length(text: str | None, line: int, col: int) -> int:
     return max(length, 1)
 
 
-def _location(span: Span) -> types.Location:
+def _location(ls: StoryServer, span: Span) -> types.Location:
     return types.Location(
         uri=from_fs_path(span.path) or span.path,
-        range=types.Range(start=types.Position(line=span.line, character=span.col),
-                          end=types.Position(line=span.line, character=span.col + span.length)),
+        range=types.Range(start=ls.client_position(span.path, span.line, span.col),
+                          end=ls.client_position(span.path, span.line, span.col + span.length)),
     )
 
 
@@ -206,7 +226,7 @@ def _symbol_under(ls: StoryServer, params: types.TextDocumentPositionParams) -> 
     ls.ensure_story(path)
     if ls.index is None:
         return None
-    key = ls.index.symbol_at(path, params.position.line, params.position.character)
+    key = ls.index.symbol_at(path, params.position.line, ls.server_column(path, params.position))
     return None if key is None else (ls.index, key)
 
 
@@ -250,7 +270,7 @@ def _answer_queries(server: StoryServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DEFINITION)
     def definition(ls: StoryServer, params: types.DefinitionParams) -> list[types.Location] | None:
         found = _symbol_under(ls, params)
-        return ([_location(d.span) for d in found[0].definition(found[1])] or None) if found else None
+        return ([_location(ls, d.span) for d in found[0].definition(found[1])] or None) if found else None
 
     @server.feature(types.TEXT_DOCUMENT_REFERENCES)
     def references(ls: StoryServer, params: types.ReferenceParams) -> list[types.Location] | None:
@@ -258,7 +278,7 @@ def _answer_queries(server: StoryServer) -> None:
         if found is None:
             return None
         index, key = found
-        return [_location(span) for span in index.references(key, params.context.include_declaration)]
+        return [_location(ls, span) for span in index.references(key, params.context.include_declaration)]
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def hover(ls: StoryServer, params: types.HoverParams) -> types.Hover | None:
@@ -277,7 +297,8 @@ def _answer_queries(server: StoryServer) -> None:
             return types.CompletionList(is_incomplete=False, items=[])
         document = ls.workspace.get_text_document(params.text_document.uri)
         lines = document.source.split("\n")
-        found: list[Completion] = completions(ls.index, path, lines, params.position.line, params.position.character)
+        column = ls.workspace.position_codec.position_from_client_units(lines, params.position).character
+        found: list[Completion] = completions(ls.index, path, lines, params.position.line, column)
         items = [types.CompletionItem(label=c.label, kind=_COMPLETION_KINDS[c.kind], detail=c.detail or None)
                  for c in found]
         return types.CompletionList(is_incomplete=False, items=items)
@@ -291,7 +312,7 @@ def _answer_queries(server: StoryServer) -> None:
         kinds: dict[str, Any] = {"scene": types.SymbolKind.Class, "choice": types.SymbolKind.Method,
                                  "codex": types.SymbolKind.String, "chapter": types.SymbolKind.Module}
         return [types.SymbolInformation(name=d.name, kind=kinds.get(d.kind.value, types.SymbolKind.Variable),
-                                        location=_location(d.span), container_name=d.kind.value)
+                                        location=_location(ls, d.span), container_name=d.kind.value)
                 for d in ls.index.files[path].definitions]
 
 
