@@ -94,4 +94,4 @@ def test_an_unsaved_text_over_the_limit_open_before_the_index_is_made_is_not_ind
     server.overlay[path] = "x" * (MAX_FILE_BYTES + 1)
     server.ensure_story(path)
     assert server.index is not None and server.index.texts[path] == "nodes: []\n"
-    assert _token_length("x" * 10_000_000, 0, 0) == 200
+    assert _token_length(["x" * 10_000_000], 0, 0) == 200

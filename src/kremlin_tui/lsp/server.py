@@ -76,6 +76,7 @@ class StoryServer(LanguageServer):
         self.generation = 0
         self.last_check_seconds = 0.0
         self.pending: set[asyncio.Future[None]] = set()
+        self._split: dict[str, tuple[str, list[str]]] = {}  # path -> (text, its lines)
 
     # -- the story ----------------------------------------------------------------------------
 
@@ -141,34 +142,40 @@ class StoryServer(LanguageServer):
         for path, items in by_path.items():
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=from_fs_path(path) or path, diagnostics=items))
         self.published = set(by_path)
+        self._split.clear()  # (kept for one round of answers, not for the life of the server)
 
-    def text_of(self, path: str) -> str | None:
+    def lines_of(self, path: str) -> list[str] | None:
+        """The lines of the text the editor has (or the file's), split once per text."""
         text = self.overlay.get(path)
         if text is None and self.index is not None:
             text = self.index.texts.get(path)
-        return text
+        if text is None:
+            return None
+        split = self._split.get(path)
+        if split is None or split[0] is not text:
+            split = self._split[path] = (text, text.split("\n"))
+        return split[1]
 
     def client_position(self, path: str, line: int, col: int) -> types.Position:
         """A position in characters (as `check` and the index count) in the editor's units:
         UTF-16 code units unless the editor chose otherwise, so a line with an emoji before the
         position (two units, one character) is not underlined one place early."""
-        text = self.text_of(path)
-        if text is None or text.isascii():
+        lines = self.lines_of(path)
+        if lines is None or line >= len(lines) or lines[line].isascii():
             return types.Position(line=line, character=col)
-        return self.workspace.position_codec.position_to_client_units(text.split("\n", line + 1), types.Position(line, col))
+        return self.workspace.position_codec.position_to_client_units(lines, types.Position(line, col))
 
     def server_column(self, path: str, position: types.Position) -> int:
         """The editor's position in characters (see `client_position`)."""
-        text = self.text_of(path)
-        if text is None or text.isascii():
+        lines = self.lines_of(path)
+        if lines is None or position.line >= len(lines) or lines[position.line].isascii():
             return position.character
-        lines = text.split("\n", position.line + 1)
         return self.workspace.position_codec.position_from_client_units(lines, position).character
 
     def to_lsp(self, diagnostic: Diagnostic, path: str) -> types.Diagnostic:
         line = max(diagnostic.pos.line - 1, 0)
         col = max(diagnostic.pos.col - 1, 0)
-        length = _token_length(self.text_of(path), line, col)
+        length = _token_length(self.lines_of(path), line, col)
         severity = types.DiagnosticSeverity.Error if diagnostic.severity == Severity.ERROR else types.DiagnosticSeverity.Warning
         return types.Diagnostic(
             range=types.Range(start=self.client_position(path, line, col),
@@ -184,13 +191,10 @@ def _absolute(path: str) -> str:
     return str(Path(path).resolve())
 
 
-def _token_length(text: str | None, line: int, col: int) -> int:
+def _token_length(lines: list[str] | None, line: int, col: int) -> int:
     """Underline the word at the position (at least one character, at most 200: a "word" of 30
     million characters, an unsaved document refused as too large, was scanned for 2 s)."""
-    if text is None:
-        return 1
-    lines = text.split("\n", line + 1)
-    if line >= len(lines):
+    if lines is None or line >= len(lines):
         return 1
     rest = lines[line][col:col + 200]
     length = 0
