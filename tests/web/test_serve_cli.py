@@ -41,6 +41,7 @@ def test_without_textual_serve_serve_says_how_to_install_it_and_exits_2(home: di
     (["--public", "--saves", "somewhere"], "--saves cannot be combined with --public"),
     (["--max-games", "0"], "--max-games must be at least 1"),
     (["--port", "70000"], "--port must be between 0 and 65535"),
+    (["--saves", "/dev/null"], "--saves /dev/null is not a folder"),
 ])
 def test_options_that_cannot_be_served_are_refused_with_exit_2(args: list[str], message: str,
                                                                capsys: pytest.CaptureFixture[str]) -> None:

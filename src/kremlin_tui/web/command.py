@@ -63,6 +63,9 @@ def serve_problem(args: argparse.Namespace) -> str | None:
                 "Add --public to give every visitor a temporary saves folder of their own.")
     if args.public and args.saves:
         return "--saves cannot be combined with --public: every visitor gets a temporary saves folder of their own"
+    if args.saves and Path(args.saves).exists() and not Path(args.saves).is_dir():
+        # every tab's game would start, then fail to save: say so once, before serving
+        return f"--saves {args.saves} is not a folder"
     return None
 
 
