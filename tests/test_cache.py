@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import pickle
+import shutil
 import stat
 import subprocess
 import sys
@@ -17,12 +18,13 @@ from pathlib import Path
 
 import pytest
 
-from kremlin_tui import cache
+from kremlin_tui import cache, cache_items
+from kremlin_tui.cache_items import MemoryBody
 from kremlin_tui.diagnostics import Collector
 from kremlin_tui.expr import Expr, parse
 from kremlin_tui.loader import content_hash, load_story, story_files
 from kremlin_tui.model import Node
-from kremlin_tui.present import thresholds
+from kremlin_tui.stat_thresholds import thresholds
 
 MINI = str(Path(__file__).parent / "fixtures" / "mini")
 POSIX = hasattr(os, "getuid")
@@ -219,7 +221,8 @@ def test_scenes_are_kept_compressed_and_a_damaged_one_is_refused(cache_dir: Path
     warm = load_story([MINI])
     nodes = warm.nodes
     start, end = nodes._spans["start"]
-    damaged = cache.LazyMap(nodes._body[: end - 3], {"start": (start, end - 3)}, Node, nodes._decoder)
+    packed = bytes(nodes._body.item(start, end))
+    damaged = cache.LazyMap(MemoryBody(memoryview(packed[:-3])), {"start": (0, len(packed) - 3)}, Node, nodes._decode)
     with pytest.raises(cache.CacheError):
         damaged["start"]
 
@@ -233,3 +236,97 @@ def test_a_warm_start_imports_neither_yaml_nor_the_builder(cache_dir: Path) -> N
                             env={**os.environ, "KREMLIN_TUI_CACHE": str(cache_dir)})
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == "[]"
+
+
+def _held_bytes(root: object) -> int:
+    """Bytes of every bytes/memoryview object reachable from `root` through containers and
+    instances (not modules, functions or classes): what a story keeps of its cache file in memory."""
+    import gc
+    import types
+
+    seen: set[int] = set()
+    stack, total = [root], 0
+    while stack:
+        obj = stack.pop()
+        if id(obj) in seen or isinstance(obj, type | types.ModuleType | types.FunctionType | types.CodeType):
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, bytes | memoryview):
+            total += obj.nbytes if isinstance(obj, memoryview) else len(obj)
+            continue
+        stack.extend(gc.get_referents(obj))
+    return total
+
+
+@pytest.mark.skipif(not cache_items.CAN_READ_AT, reason="items stay in memory where os.pread is missing")
+def test_a_warm_story_leaves_its_scenes_in_the_cache_file(cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cold = load_story([MINI])
+    warm = load_story([MINI])
+    assert type(warm.nodes._body) is cache_items.FileBody
+    assert _structure(warm) == _structure(cold)
+    monkeypatch.setattr(cache, "CAN_READ_AT", False)
+    in_memory = load_story([MINI])
+    body = sum(end - start for items in (in_memory.nodes, in_memory.codex, in_memory.triggers)
+               for start, end in items._spans.values())
+    assert _held_bytes(in_memory) >= body > 1000
+    assert _held_bytes(warm) < _held_bytes(in_memory) - body // 2  # 16-byte digests, not the items
+
+
+def test_without_reading_at_an_offset_the_scenes_stay_in_memory(cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cold = load_story([MINI])
+    monkeypatch.setattr(cache, "CAN_READ_AT", False)
+    warm = load_story([MINI])
+    assert type(warm.nodes._body) is MemoryBody and _structure(warm) == _structure(cold)
+
+
+@pytest.mark.skipif(not cache_items.CAN_READ_AT, reason="items stay in memory where os.pread is missing")
+def test_a_cache_file_replaced_or_deleted_after_loading_is_still_read_as_it_was(cache_dir: Path) -> None:
+    cold = load_story([MINI])
+    entry = _entry(cache_dir)
+    first = load_story([MINI])
+    entry.unlink()
+    second = load_story([MINI])  # rebuilt and written again (a new file at the same name)
+    os.replace(_seal(cache_dir, b"garbage"), entry)  # then replaced by garbage
+    assert _structure(first) == _structure(cold) == _structure(second)
+
+
+@pytest.mark.skipif(not cache_items.CAN_READ_AT, reason="items stay in memory where os.pread is missing")
+def test_a_cache_file_rewritten_in_place_is_never_decoded_the_story_files_are_read(
+        cache_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    story_dir = tmp_path / "story"
+    shutil.copytree(MINI, story_dir)
+    cold = load_story([str(story_dir)])
+    entry = _entry(cache_dir, str(story_dir))
+    warm = load_story([str(story_dir)])
+    decoded: list[object] = []
+    for items in (warm.nodes, warm.codex, warm.triggers):
+        monkeypatch.setattr(items, "_decode", decoded.append)
+    with entry.open("r+b") as handle:  # every item's bytes changed under the open file (same length)
+        blob = bytearray(handle.read())
+        start = warm.nodes._body._offset
+        blob[start:] = bytes(b ^ 0xFF for b in blob[start:])
+        handle.seek(0)
+        handle.write(blob)
+    assert _structure(warm) == _structure(cold)  # every scene: from the story files, built again
+    assert decoded == []  # no changed byte was decoded
+    load_story([str(story_dir)])  # the damaged file is replaced by a good one
+    changed = load_story([str(story_dir)])  # a story read from it; then the file is cut and the story edited
+    assert type(changed.nodes._body) is cache_items.FileBody
+    with entry.open("r+b") as handle:
+        handle.truncate(100)
+    (story_dir / "one.yaml").write_text((story_dir / "one.yaml").read_text().replace("The Telegram", "A Letter"))
+    with pytest.raises(cache.CacheError, match="so did the story's files"):
+        changed.nodes["start"]
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts open descriptors in /proc")
+def test_a_freed_story_closes_its_cache_file(cache_dir: Path) -> None:
+    import gc
+
+    load_story([MINI])
+    before = len(os.listdir("/proc/self/fd"))
+    stories = [load_story([MINI]) for _ in range(20)]
+    assert len(os.listdir("/proc/self/fd")) >= before + (20 if cache_items.CAN_READ_AT else 0)
+    del stories
+    gc.collect()
+    assert len(os.listdir("/proc/self/fd")) <= before

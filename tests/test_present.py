@@ -6,6 +6,7 @@ from kremlin_tui import present, why
 from kremlin_tui import present_charts as charts
 from kremlin_tui.engine import Change, Game
 from kremlin_tui.loader import load_story
+from kremlin_tui.stat_thresholds import Side, Threshold, thresholds
 
 
 def test_numbers_arrows_and_verdicts_read_the_same_everywhere() -> None:
@@ -36,8 +37,8 @@ def test_hanging_indents_never_break_words() -> None:
 
 def test_thresholds_come_from_the_story_conditions(mini: str) -> None:
     story = load_story([mini])
-    found = present.thresholds(story)
-    assert found["party"] == (present.Threshold(45, present.Side.BELOW),)  # the crisis: event if party < 45 (not the door's 80)
+    found = thresholds(story)
+    assert found["party"] == (Threshold(45, Side.BELOW),)  # the crisis: event if party < 45 (not the door's 80)
     assert present.nearest(47, found["party"]) == "falls below 45"
     assert present.nearest(43, found["party"]) == "reaches 45"
     assert present.nearest(60, found["party"]) == ""

@@ -14,7 +14,8 @@ may be shared or planted by someone else, so nothing read from it can run code:
   carries the SHA-256 of its payload. A stale, garbled, truncated or foreign file is ignored and
   rebuilt, never trusted, and never makes loading fail.
 
-Scenes are decoded on first use (`LazyNodes`): a game touches a few scenes at start, not all.
+Scenes are decoded on first use (`cache_items.LazyMap`): a game touches a few scenes at start, not
+all; until then they stay in the verified cache file (where the system can read at an offset).
 KREMLIN_TUI_NO_CACHE=1 switches the cache off.
 """
 
@@ -29,14 +30,15 @@ import stat
 import sys
 import tempfile
 import zlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from kremlin_tui import __version__
 from kremlin_tui.bounded import read_bounded
+from kremlin_tui.cache_items import CAN_READ_AT, MAX_BYTES, CacheError, FileBody, LazyMap, MemoryBody, Rebuild
 from kremlin_tui.dates import GameDate, Precision
 from kremlin_tui.diagnostics import Pos
 from kremlin_tui.expr import NODE_CLASSES, Expr
@@ -47,12 +49,7 @@ from kremlin_tui.template import Cond, Interp, Template, Text
 FORMAT = 3  # format 1 was not data-only; format 2 kept scenes uncompressed
 MAGIC = b"KTUI-STORY-CACHE-JSON-3\n"
 PACK_LEVEL = 6  # zlib level of each scene and codex entry: written once per story edit, read in pieces
-MAX_BYTES = 256 * 1024 * 1024  # far beyond any story the loader accepts
 _MODEL = MODEL_CLASSES + NODE_CLASSES  # the story's classes, and an expression's tree nodes
-
-
-class CacheError(Exception):
-    """A value the cache cannot encode, or a file it will not trust."""
 
 
 def cache_dir() -> Path | None:
@@ -285,52 +282,8 @@ def _codex(value: Any) -> frozenset[str]:
 _FIELDS = {cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in _MODEL}
 
 
-def _unpack(packed: memoryview) -> bytes:
-    """An item's JSON from its compressed bytes, never more than MAX_BYTES of it."""
-    inflate = zlib.decompressobj()
-    data = inflate.decompress(packed, MAX_BYTES)
-    if inflate.unconsumed_tail or not inflate.eof:
-        raise CacheError("a compressed item that is cut short or too large")
-    return data
-
-
 def _dumps(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=True).encode("utf-8")
-
-
-class LazyMap(Mapping[str, Any]):
-    """Scenes (or codex entries) kept as undecoded JSON until first used, so a cached story
-    starts in milliseconds: a game touches a few scenes at start, not all of them. `body` holds
-    every item's JSON, `spans` where each one is; `kind` is the class each must decode to."""
-
-    def __init__(self, body: memoryview, spans: dict[str, tuple[int, int]], kind: type, decoder: _Decoder) -> None:
-        self._body = body
-        self._spans = spans
-        self._kind = kind
-        self._decoder = decoder
-        self._items: dict[str, Any] = {}
-
-    def __getitem__(self, key: str) -> Any:
-        item = self._items.get(key)
-        if item is None:
-            start, end = self._spans[key]
-            item = self._decoder.dec(json.loads(_unpack(self._body[start:end])))
-            if type(item) is not self._kind:
-                raise CacheError(f"'{key}' is not a {self._kind.__name__}")
-            self._items[key] = item
-        return item
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return self[key] if key in self._spans else default
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._spans
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._spans)
-
-    def __len__(self) -> int:
-        return len(self._spans)
 
 
 _LAZY = {"nodes": Node, "codex": CodexEntry, "triggers": EventTrigger}  # decoded on first use
@@ -355,8 +308,9 @@ def encode(story: Story) -> bytes:
     return str(len(header)).encode() + b"\n" + header + b"".join(bodies)
 
 
-def decode(payload: bytes | memoryview) -> Story:
-    """A story from `encode`'s bytes; CacheError (or a JSON error) if they are not that."""
+def decode(payload: bytes | memoryview, file: OpenFile | None = None) -> Story:
+    """A story from `encode`'s bytes; CacheError (or a JSON error) if they are not that. With
+    `file` (the verified file the payload was read from) the scenes are read from it when needed."""
     payload = memoryview(payload)
     newline = bytes(payload[:24]).index(b"\n")
     length = int(bytes(payload[:newline]))
@@ -364,19 +318,35 @@ def decode(payload: bytes | memoryview) -> Story:
     header = json.loads(bytes(payload[start : start + length]))
     body = payload[start + length :]
     decoder = _Decoder(header["paths"])
-    lazy: dict[str, LazyMap] = {}
-    for name, kind in _LAZY.items():
-        spans: dict[str, tuple[int, int]] = {}
+    spans: dict[str, dict[str, tuple[int, int]]] = {}
+    for name in _LAZY:
+        spans[name] = {}
         for item_id, begin, end in header["index"][name]:
             if type(item_id) is not str or not (type(begin) is int and type(end) is int and 0 <= begin <= end <= len(body)):
                 raise CacheError("an index out of range")
-            spans[item_id] = (begin, end)
-        lazy[name] = LazyMap(body, spans, kind, decoder)
+            spans[name][item_id] = (begin, end)
+    source: MemoryBody | FileBody = MemoryBody(body)
+    rebuild = None
+    if file is not None:
+        every = [span for items in spans.values() for span in items.values()]
+        source = FileBody(os.dup(file.fd), file.offset + start + length, body, every)
+        rebuild = Rebuild(file.content_hash, file.dirs)
+    lazy = {name: LazyMap(source, spans[name], kind, decoder.dec, name, rebuild) for name, kind in _LAZY.items()}
     shell = {name: decoder.dec(value) for name, value in header["story"].items()}
     story = Story(**lazy, **shell)
     if type(story.campaign) is not Campaign:
         raise CacheError("not a story")
     return story
+
+
+class OpenFile(NamedTuple):
+    """A verified cache file, still open: `offset` is where its payload starts; the story it holds
+    was loaded from `dirs` and has this `content_hash`."""
+
+    fd: int
+    offset: int
+    content_hash: str
+    dirs: list[str]
 
 
 # -- files -------------------------------------------------------------------------------------
@@ -402,6 +372,16 @@ def _trusted_dir(directory: Path) -> bool:
 
 def _read_trusted(path: Path) -> bytes | None:
     """The file's bytes if it is a regular file that only this user could have written."""
+    opened = _open_trusted(path)
+    if opened is None:
+        return None
+    os.close(opened[0])
+    return opened[1]
+
+
+def _open_trusted(path: Path) -> tuple[int, bytes] | None:
+    """An open descriptor (the caller closes it) and the file's bytes, if it is a regular file
+    that only this user could have written."""
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
         fd = os.open(path, flags)
@@ -409,16 +389,15 @@ def _read_trusted(path: Path) -> bytes | None:
         return None
     try:
         info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
-            return None
-        if hasattr(os, "getuid") and (info.st_uid != os.getuid() or info.st_mode & 0o022):
-            return None
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            return read_bounded(handle, MAX_BYTES)
+        trusted = stat.S_ISREG(info.st_mode) and info.st_size <= MAX_BYTES and not (
+            hasattr(os, "getuid") and (info.st_uid != os.getuid() or info.st_mode & 0o022))
+        if trusted:
+            with os.fdopen(fd, "rb", closefd=False) as handle:
+                return fd, read_bounded(handle, MAX_BYTES)
     except (OSError, MemoryError):  # the cache is an optimisation: the story files are read instead
-        return None
-    finally:
-        os.close(fd)
+        pass
+    os.close(fd)
+    return None
 
 
 def read(content_hash: str, dirs: list[str]) -> Story | None:
@@ -427,22 +406,33 @@ def read(content_hash: str, dirs: list[str]) -> Story | None:
     path = _path(key)
     if path is None or not _trusted_dir(path.parent):
         return None
-    blob = _read_trusted(path)
-    if blob is None:
+    opened = _open_trusted(path)
+    if opened is None:
         return None
-    header = len(MAGIC) + 65 + 65
-    if len(blob) < header or not blob.startswith(MAGIC):
+    fd, blob = opened
+    try:
+        return _verified(blob, key, OpenFile(fd, _HEADER, content_hash, list(dirs)))
+    finally:
+        os.close(fd)
+
+
+_HEADER = len(MAGIC) + 65 + 65  # the magic line, the key and the payload's digest, each on a line
+
+
+def _verified(blob: bytes, key: str, file: OpenFile) -> Story | None:
+    """The story in a cache file's bytes, if they are what `write` wrote for this key."""
+    if len(blob) < _HEADER or not blob.startswith(MAGIC):
         return None
     stored_key = blob[len(MAGIC) : len(MAGIC) + 64]
     digest = blob[len(MAGIC) + 65 : len(MAGIC) + 129]
-    payload = memoryview(blob)[header:]  # no copy of a file of megabytes
+    payload = memoryview(blob)[_HEADER:]  # no copy of a file of megabytes
     if stored_key != key.encode() or hashlib.sha256(payload).hexdigest().encode() != digest:
         return None
     try:
-        story = decode(payload)
+        story = decode(payload, file if CAN_READ_AT else None)
     except (CacheError, ValueError, TypeError, KeyError, IndexError, RecursionError, OverflowError, AttributeError):
         return None
-    return story if story.content_hash == content_hash else None
+    return story if story.content_hash == file.content_hash else None
 
 
 def write(content_hash: str, dirs: list[str], story: Story) -> None:

@@ -7,7 +7,7 @@ front ends cannot drift apart. No Textual or Rich here (see tests/test_import_hy
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
@@ -18,11 +18,12 @@ from kremlin_tui.attitudes import attitude_word
 from kremlin_tui.cells import cell_width
 from kremlin_tui.dates import GameDate
 from kremlin_tui.engine import Change, ChoiceView, Game, TurnResult
-from kremlin_tui.expr import Ast, Cmp, Const, Expr, Var, format_value, walk
+from kremlin_tui.expr import format_value
 from kremlin_tui.model import CodexEntry, Story
 from kremlin_tui.preview import ChoicePreview, Preview
 from kremlin_tui.safetext import safe_line
 from kremlin_tui.spec import Polarity
+from kremlin_tui.stat_thresholds import NEAR, Threshold
 from kremlin_tui.state import ChangeKind
 
 UP, DOWN = "▲", "▼"
@@ -342,60 +343,7 @@ def relation_rows(game: Game) -> list[RelationRow]:
     return rows
 
 
-# -- thresholds the story reads -------------------------------------------------------------
-
-NEAR = 3  # within this many points of a threshold, a stat is marked
-
-
-class Side(StrEnum):
-    """Which side of a threshold the story's comparison asks about."""
-
-    BELOW = "below"  # `grain < 30`, `grain <= 30`
-    ABOVE = "above"  # `grain > 30`, `grain >= 30`
-
-
-@dataclass(frozen=True)
-class Threshold:
-    """A comparison the story makes on a stat: `grain < 30` is Threshold(30, Side.BELOW)."""
-
-    value: float
-    side: Side
-
-
-_FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
-
-
-def _comparisons(ast: Ast) -> Iterator[tuple[str, str, float]]:
-    """(variable, operator, constant) for every `var OP number` in an expression tree."""
-    for node in walk(ast):
-        if type(node) is not Cmp:
-            continue
-        for op, left, right in zip(node.ops, node.operands, node.operands[1:], strict=False):
-            match left, right:
-                case Var(name), Const(int() | float() as value):
-                    yield name, op, float(value)
-                case Const(int() | float() as value), Var(name):
-                    yield name, _FLIP[op], float(value)
-
-
-def _story_exprs(story: Story) -> Iterator[Expr]:
-    """The conditions of events: what happens by itself when a stat crosses a value (a choice's
-    condition only opens or locks that choice). From `story.triggers`: no scene is decoded."""
-    for trigger in story.triggers.values():
-        if trigger.condition is not None:
-            yield trigger.condition
-
-
-def thresholds(story: Story) -> dict[str, tuple[Threshold, ...]]:
-    """Every value at which an event's condition on a visible stat changes its answer.
-    Reads every scene, so front ends compute it once per story, off the UI thread."""
-    visible = {s.id for s in story.stats.values() if not s.hidden}
-    found: dict[str, set[Threshold]] = {}
-    for expr in _story_exprs(story):
-        for name, op, value in _comparisons(expr.ast):
-            if name in visible and op in ("<", "<=", ">", ">="):
-                found.setdefault(name, set()).add(Threshold(value, Side.BELOW if op.startswith("<") else Side.ABOVE))
-    return {name: tuple(sorted(ts, key=lambda t: t.value)) for name, ts in found.items()}
+# -- thresholds the story reads (worked out in stat_thresholds; NEAR marks a stat near one) ------
 
 
 def nearest(value: float, marks: Iterable[Threshold]) -> str:

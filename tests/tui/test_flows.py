@@ -300,7 +300,7 @@ async def test_the_sidebar_marks_the_stats_near_a_value_the_story_reads() -> Non
     from pathlib import Path
 
     from kremlin_tui.loader import load_story
-    from kremlin_tui.present import Side, Threshold
+    from kremlin_tui.stat_thresholds import Side, Threshold
     from kremlin_tui.tui.app import KremlinApp
     from kremlin_tui.tui.widgets.stats import NEAR_MARK, StandingLine
 

@@ -16,8 +16,8 @@ from textual.signal import Signal
 if TYPE_CHECKING:
     from kremlin_tui.engine import Game
     from kremlin_tui.model import Story
-    from kremlin_tui.present import Threshold
     from kremlin_tui.saves import Session
+    from kremlin_tui.stat_thresholds import Threshold
 
 
 class StoryLoading(App[None]):
@@ -118,7 +118,7 @@ class StoryLoading(App[None]):
 
 
 def _thresholds(story: Story) -> dict[str, tuple[Threshold, ...]]:
-    from kremlin_tui.present import thresholds
+    from kremlin_tui.stat_thresholds import thresholds
 
     return thresholds(story)
 

@@ -33,8 +33,8 @@ if TYPE_CHECKING:
     from textual.signal import Signal
 
     from kremlin_tui.engine import Game
-    from kremlin_tui.present import Threshold
     from kremlin_tui.saves import Session
+    from kremlin_tui.stat_thresholds import Threshold
 
 NARROW = 96  # below this width the sidebar gives its room to the story
 STORY_MIN_WIDTH = 24  # #story-column's min-width (app.tcss)

@@ -1,7 +1,7 @@
 """The sidebar: stats as labelled bars with their last change, relations by country, and, docked
 at its bottom whatever the scroll, the description of the stat in focus (or under the mouse). A ◆
 marks a stat near a value at which the story reacts (computed from the story's own conditions,
-see `present.thresholds`). A stat can be asked why it has its value: Enter or `y` on a focused
+see `stat_thresholds`). A stat can be asked why it has its value: Enter or `y` on a focused
 row, or a click, posts `StatsPanel.Asked` (the screen opens the Why? report on it)."""
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from textual.widgets import Static
 
 from kremlin_tui import present
 from kremlin_tui.engine import Game
-from kremlin_tui.present import RelationRow, StatRow, Threshold
+from kremlin_tui.present import RelationRow, StatRow
+from kremlin_tui.stat_thresholds import Threshold
 from kremlin_tui.tui.text import VERDICT_STYLES
 
 ATTITUDE_STYLES = {
