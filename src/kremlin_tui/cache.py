@@ -370,6 +370,12 @@ def _trusted_dir(directory: Path) -> bool:
     return True
 
 
+def cache_writable() -> bool:
+    """Whether a story built now would be cached: the cache is on, its folder ours and writable."""
+    directory = cache_dir()
+    return directory is not None and _trusted_dir(directory) and os.access(directory, os.W_OK)
+
+
 def _read_trusted(path: Path) -> bytes | None:
     """The file's bytes if it is a regular file that only this user could have written."""
     opened = _open_trusted(path)

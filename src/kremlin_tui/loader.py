@@ -44,16 +44,18 @@ def load_story(dirs: list[str], *, cache: bool = True) -> Story:
     return story
 
 
-def load_story_with_diagnostics(dirs: list[str], *, cache: bool = True,
-                                overlay: Mapping[str, str] | None = None) -> LoadResult:
+def load_story_with_diagnostics(dirs: list[str], *, cache: bool = True, overlay: Mapping[str, str] | None = None,
+                                build_elsewhere: Callable[[list[str]], bool] | None = None) -> LoadResult:
     """`overlay` maps absolute paths to text that replaces the file's contents on disk (the
-    language server checks what the writer has typed before it is saved); it bypasses the cache."""
+    language server checks what the writer has typed before it is saved); it bypasses the cache.
+    `build_elsewhere(dirs)`, on a cache miss, may build and cache the story out of this process
+    (the TUI: `cache_child`); when it says it did, the cache is read again, else the story is built here."""
     # Loading allocates hundreds of thousands of small objects and no reference cycles worth
     # collecting; pausing the cyclic GC meanwhile makes it markedly faster.
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _load(dirs, cache and not overlay, overlay)
+        return _load(dirs, cache and not overlay, overlay, build_elsewhere)
     finally:
         _promote_survivors()
         if was_enabled:
@@ -83,7 +85,8 @@ def _promote_survivors() -> None:
     survivors.after_load()
 
 
-def _load(dirs: list[str], cache: bool, overlay: Mapping[str, str] | None = None) -> LoadResult:
+def _load(dirs: list[str], cache: bool, overlay: Mapping[str, str] | None = None,
+          build_elsewhere: Callable[[list[str]], bool] | None = None) -> LoadResult:
     out = Collector()
     files = story_files(dirs, out, overlay)
     if out.errors:
@@ -96,6 +99,8 @@ def _load(dirs: list[str], cache: bool, overlay: Mapping[str, str] | None = None
         from kremlin_tui import cache as story_cache
 
         cached = story_cache.read(key, names)  # type: ignore[arg-type]  # (a str: cache is on)
+        if cached is None and build_elsewhere is not None and build_elsewhere(names):
+            cached = story_cache.read(key, names)  # type: ignore[arg-type]  # what was written, checked as ever
         if cached is not None:
             return LoadResult(cached, [])
     from kremlin_tui.builder.story import build_story  # not needed, nor imported, when the cache has it

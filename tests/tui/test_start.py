@@ -36,10 +36,11 @@ NOT_ON_THE_TITLE = ("kremlin_tui.engine", "kremlin_tui.engine_plan", "kremlin_tu
                     "kremlin_tui.saves")
 
 
-def settled(tmp_path: Path, story: str = MINI, **env: str) -> dict[str, object]:
+def settled(tmp_path: Path, story: str = MINI, before: str = "", **env: str) -> dict[str, object]:
+    """The settled title's report, from a fresh process (`before`: code it runs first)."""
     environment = {**os.environ, "HOME": str(tmp_path / "home"), "KREMLIN_TUI_CACHE": str(tmp_path / "cache"),
                    "KREMLIN_TUI_SAVES": str(tmp_path / "saves"), "KREMLIN_TUI_DATA": str(tmp_path / "data"), **env}
-    result = subprocess.run([sys.executable, "-c", SETTLED, story], capture_output=True, text=True, timeout=120,
+    result = subprocess.run([sys.executable, "-c", before + SETTLED, story], capture_output=True, text=True, timeout=120,
                             env=environment, cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(result.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
@@ -55,3 +56,18 @@ def test_the_title_with_its_story_loaded_imports_no_engine(tmp_path: Path) -> No
     warm = settled(tmp_path)
     assert "A tiny story" in str(warm["premise"]) and warm["thresholds"] == ["party"] and "start" in warm["nodes"]  # type: ignore[operator]
     assert _imported(warm["modules"], (*NOT_ON_THE_TITLE, "yaml", "kremlin_tui.builder")) == []
+
+
+def test_a_first_start_has_a_child_build_the_story_and_never_imports_the_builder(tmp_path: Path) -> None:
+    first = settled(tmp_path)  # no cache yet
+    assert "A tiny story" in str(first["premise"]) and first["thresholds"] == ["party"]
+    assert _imported(first["modules"], (*NOT_ON_THE_TITLE, "yaml", "kremlin_tui.builder")) == []
+    assert list((tmp_path / "cache").glob("story-*.json"))  # what the child wrote, for every later start
+
+
+def test_a_first_start_whose_child_fails_builds_the_story_itself(tmp_path: Path) -> None:
+    failing = "import kremlin_tui.cache_child as child\nchild._CHILD = 'import sys; sys.exit(1)'\n"
+    first = settled(tmp_path, before=failing)
+    assert "A tiny story" in str(first["premise"]) and first["thresholds"] == ["party"] and "start" in first["nodes"]  # type: ignore[operator]
+    assert "kremlin_tui.builder" in first["modules"]  # type: ignore[operator]  # built here, as before
+    assert list((tmp_path / "cache").glob("story-*.json"))

@@ -49,9 +49,11 @@ class StoryLoading(App[None]):
     @work(thread=True, exclusive=True)
     def load_story(self) -> None:
         """Load (usually from the warm cache) off the UI thread, so the title shows at once."""
+        from kremlin_tui.cache_child import build_in_child
         from kremlin_tui.loader import load_story_with_diagnostics
 
-        loaded = load_story_with_diagnostics(self.story_dirs)
+        # no cached story yet: a child process builds it, so this one never holds the builder's garbage
+        loaded = load_story_with_diagnostics(self.story_dirs, build_elsewhere=build_in_child)
         # the thresholds in this same thread rather than in a second one started meanwhile: two
         # threads at work at once each get a C allocator arena of their own (issue 19: memory)
         found = _thresholds(loaded.story) if loaded.story is not None else {}
