@@ -49,7 +49,9 @@ def _start(tmp: Path, story: str, *, term: str = "xterm-256color", plant: bool =
 
 def _new_game_and_choose(run: PtyRun) -> None:
     assert run.pump(20, until=b"New game"), bytes(run.output[-500:])
-    run.pump(1.0)  # the story loads after the first frame
+    # the story loads after the first frame (a first start has a child process build it): its premise
+    # replaces "Loading the story…"; a key pressed before that only says the story is still loading
+    run.pump(30, until=b"A tiny story")
     run.send(b"n", 2.0)
     run.send(b"1", 2.0)
 
@@ -115,7 +117,7 @@ def test_an_internal_error_in_the_tui_is_one_line(tmp_path: Path) -> None:
     run = spawn([sys.executable, LAUNCH, "play", "--story", MINI, "--saves", str(tmp_path / "saves")], env)
     try:
         assert run.pump(20, until=b"New game"), bytes(run.output[-500:])
-        run.pump(1.0)
+        run.pump(30, until=b"A tiny story")  # the story is loaded
         mark = len(run.output)
         run.send(b"n", 2.0)
         status = run.wait()
