@@ -22,8 +22,8 @@ class Measured(KremlinApp):
         super().on_mount()
         self.set_interval(0.02, self.check)
     def check(self):
-        if self.story is not None and self.thresholds:
-            premise = str(self.screen.query_one("#premise").render())
+        premise = str(self.screen.query_one("#premise").render())
+        if self.story is not None and self.thresholds and "Loading" not in premise:  # the title has shown it
             print(json.dumps({"modules": sorted(sys.modules), "premise": premise,
                               "nodes": sorted(self.story.nodes), "thresholds": sorted(self.thresholds)}), flush=True)
             os._exit(0)
