@@ -7,14 +7,19 @@ game) while the game's later moments are still in its ring. No question is asked
 case, so writing on would overwrite moments the player made. `RingWatch` tells the session
 when that would happen; the session then goes on as a new game (a branch) instead.
 
-What the line of play itself took back (undo, or a load of the same game that the front end
-asked about first) is the player's to overwrite: those never make a branch."""
+What the line of play itself wrote, and took back (undo, or a load of the same game that the
+front end asked about first), is the player's to overwrite: the watch knows those files by their
+signature (inode, size, time) as it wrote them, so they never make a branch. A file it did not
+write, saved after the line began, holding a moment off this line's present history, is another
+line's, even when this line once went through the same moment and took it back: another window
+may be playing it right now (the ring kept "lines left by undo" as its own until session 17, and
+a window that had undone a decision overwrote another window's identical, live moment)."""
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,7 +31,7 @@ from kremlin_tui.saves.listing import in_the_future
 from kremlin_tui.saves.slots import AUTOSAVE_COUNT, autosave_slot
 from kremlin_tui.saves.store import ReadResult, SaveStore
 
-KEEP_LINES = 20  # histories left by undo (or an agreed load) that the line of play had
+KEEP_LINES = 20  # games a line of play went on from (branches), remembered for quick load
 _BRANCH = re.compile(r" \(branch\)( \(\d+\))?$")
 
 
@@ -52,41 +57,49 @@ def _reaches(line: Sequence[Any], history: Sequence[Any]) -> bool:
 
 class RingWatch:
     """What one line of play knows of its game's ring: the files it wrote or read (as they were
-    then), the lines it left by undo, and when the save it was loaded from was made."""
+    then), and when the save it was loaded from was made."""
 
     def __init__(self) -> None:
         self.known: dict[str, tuple[int, int, int]] = {}  # ring files holding only moments we had
-        self.left: list[tuple[str, tuple[Any, ...]]] = []  # (game id, history) left by undo
         self.line_from: datetime | None = None  # when the save this line was loaded from was saved
 
     def copy(self) -> RingWatch:
         """What it knows now, kept apart (a load keeps the line it replaces, for undo)."""
         other = RingWatch()
-        other.known, other.left, other.line_from = dict(self.known), list(self.left), self.line_from
+        other.known, other.line_from = dict(self.known), self.line_from
         return other
 
     def start(self, line_from: datetime | None) -> None:
         """A new line of play (a new game, a branch, a load of another game)."""
         self.known.clear()
-        self.left.clear()
         self.line_from = line_from
 
-    def leave(self, game_id: str, history: Sequence[Any]) -> None:
-        """The line steps back from `history` (undo, or an agreed load of an earlier moment)."""
-        self.left.append((game_id, tuple(history)))
-        del self.left[:-KEEP_LINES]
-
     def remember(self, path: Path) -> None:
-        """A ring file this line just wrote."""
+        """A ring file this line just wrote (or rewrote as it was: a rename of its game)."""
         try:
             self.known[str(path)] = signature(os.lstat(path))
         except OSError:
             self.known.pop(str(path), None)
 
+    def knows(self, path: Path) -> bool:
+        """Whether the file at `path` is as this line last wrote or read it."""
+        try:
+            return self.known.get(str(path)) == signature(os.lstat(path))
+        except OSError:
+            return False
+
+    def across_rewrite(self, store: SaveStore, game_id: str, rewrite: Callable[[], object]) -> None:
+        """Run `rewrite` (a rename of the game rewrites its files as they were, with the new
+        name): the ring files this line knew before stay its own."""
+        paths = [store.path_for(autosave_slot(game_id, n + 1)) for n in range(AUTOSAVE_COUNT)]
+        mine = [path for path in paths if self.knows(path)]
+        rewrite()
+        for path in mine:
+            self.remember(path)
+
     def holds_others(self, store: SaveStore, game_id: str, history: Sequence[Any]) -> bool:
         """Whether the ring of `game_id` holds a moment this line never had, saved after the
         line began. A file is read once; while it stays as it was, a stat per autosave is all."""
-        lines = [history, *(line for game, line in self.left if game == game_id)]
         for index in range(AUTOSAVE_COUNT):
             path = store.path_for(autosave_slot(game_id, index + 1))
             try:
@@ -101,8 +114,8 @@ class RingWatch:
                 continue  # a damaged autosave is set aside, not lost, when written over
             when = theirs.meta.saved_datetime()
             later = self.line_from is None or when is None or when > self.line_from
-            if later and not any(_reaches(line, theirs.state.history) for line in lines):
-                return True  # (an older moment is one the game itself left, by an undo)
+            if later and not _reaches(history, theirs.state.history):
+                return True
             self.known[str(path)] = mark
         return False
 

@@ -212,7 +212,6 @@ class Session:
             if not self._undo and not self._rebuild_undo():
                 break
             self._redo.push(self.state.copy())
-            self._ring.leave(self.identity.id, self.state.history)
             self.game.state = self._undo.pop()
             done += 1
         if done:
@@ -317,7 +316,8 @@ class Session:
         except ValueError as exc:
             raise SaveError(str(exc)) from None
         if self.store is not None:  # first: it refuses the name of another game
-            self.store.rename_game(self.identity.id, clean)
+            store = self.store
+            self._ring.across_rewrite(store, self.identity.id, lambda: store.rename_game(self.identity.id, clean))
         self.identity = GameIdentity(self.identity.id, clean, self.identity.started_at)
         return clean
 
@@ -422,8 +422,6 @@ class Session:
             self._next_autosave = None  # another game: find where its ring stands
             self._branched_from = ()
             self._ring.start(line_start(read, self._now()))  # a new line of play
-        else:  # this game, an earlier moment: front ends ask before it drops what the game had
-            self._ring.leave(self.identity.id, self.state.history)
         self.game = game
         self.identity = read.save.identity
         self._undo = StateStack()
