@@ -58,6 +58,16 @@ def test_a_length_too_long_to_be_a_size_stops_the_server_with_one_line(mini: str
         "so the server stops"]
 
 
+def test_a_length_of_kilobytes_of_digits_stops_the_server_with_one_line(mini: str, tmp_path: Path) -> None:
+    """Read 8 KB at a time, such a line matched no header and was ignored: the next message's
+    header was then lost in what followed."""
+    result = serve(mini, tmp_path, b"Content-Length: " + b"9" * 100_000 + b"\r\n\r\n{}" + initialize(mini))
+    assert (result.returncode, result.stdout) == (1, b"")
+    assert result.stderr.decode().splitlines() == [
+        "kremlin-tui lsp: a message's Content-Length has over 8176 digits: no place to resume reading can be "
+        "found, so the server stops"]
+
+
 def test_a_header_line_is_read_in_bounded_pieces() -> None:
     """A 'line' of 50 MB without an end is never held whole (pygls reads lines unbounded)."""
     reader = BoundedInput(io.BufferedReader(io.BytesIO(b"X" * 50_000_000 + b"\r\n"), 65536))  # type: ignore[arg-type]

@@ -44,9 +44,12 @@ class BoundedInput:
             return b""
         line = self.stream.readline(MAX_HEADER_LINE)
         found = _LENGTH.fullmatch(line)
-        if found and len(found.group(1)) > 18:
-            _log.error("a message's Content-Length has %d digits: no place to resume reading can be found, "
-                       "so the server stops", len(found.group(1)))
+        digits = len(found.group(1)) if found else 0
+        if not found and len(line) == MAX_HEADER_LINE and line.startswith(b"Content-Length: "):
+            digits = len(line) - len(b"Content-Length: ")  # and more to come: a length of kilobytes
+        if digits > 18:
+            _log.error("a message's Content-Length has %s digits: no place to resume reading can be found, "
+                       "so the server stops", f"{digits}" if found else f"over {digits}")
             self.gave_up = True
             return b""
         return line
