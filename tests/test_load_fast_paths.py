@@ -8,6 +8,7 @@ input, so a shortcut that drifts fails a test instead of changing a position or 
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -20,13 +21,14 @@ from tests.conftest import MINI
 
 from kremlin_tui import expr_analysis, template
 from kremlin_tui.builder import choices as choice_builder
-from kremlin_tui.builder.reader import Reader
-from kremlin_tui.diagnostics import Collector, Pos
+from kremlin_tui.builder.reader import NULL, Reader
+from kremlin_tui.diagnostics import Collector, Pos, article
 from kremlin_tui.expr import ExprError, Scope, analyze, parse
 from kremlin_tui.loader import load_story, load_story_with_diagnostics
 from kremlin_tui.model import Story
+from kremlin_tui.spec import OBJECTS
 from kremlin_tui.template import _BRACES
-from kremlin_tui.yamlsource import YMap, YNode, YScalar, YSeq, parse_yaml_bytes, parse_yaml_text
+from kremlin_tui.yamlsource import YMap, YNode, YScalar, YSeq, decode, parse_yaml_bytes, parse_yaml_text
 
 ROOT = Path(__file__).resolve().parent.parent
 STORY = ROOT / "story"
@@ -91,6 +93,39 @@ _DATA = st.recursive(_TEXT | st.integers(-5, 5) | st.booleans(),
 def test_generated_documents_read_as_libyaml_composes_them(data: Any, flow: bool | None, style: str | None, width: int) -> None:
     source = yaml.dump(data, default_flow_style=flow, default_style=style, width=width, allow_unicode=True)
     _compare(source.encode("utf-8"), "gen.yaml")
+
+
+def _decoded_first(data: bytes, path: str) -> tuple[YNode | None, list[Any]]:
+    """What reading a file gave when every file was decoded before libyaml read it."""
+    out = Collector()
+    text = decode(data, path, out)
+    return (None if text is None else parse_yaml_text(text, path, out, data)), out.items
+
+
+_PIECES = st.sampled_from([b"\xff", b"\xc3", b"\xed\xa0\x80", b"\xc0\x80", b"\xf5\x80\x80\x80", b"\xef\xbb\xbf", b"\x01",
+                           b"\xe2\x80\xa8", b'"\\e"', b"&a ", b"*a", b"!!x ", b"[", b"\n\t", b"\na: 1\na: 2\n", b"\xc3\xa9", b"- "])
+
+
+@settings(max_examples=300, deadline=None)
+@given(_DATA, st.sampled_from([None, True, False]), st.lists(st.tuples(st.integers(0, 400), _PIECES), max_size=3),
+       st.sampled_from([b"", b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"]))
+def test_a_file_read_as_bytes_reports_what_decoding_it_first_reported(data: Any, flow: bool | None,
+                                                                     inserts: list[tuple[int, bytes]], start: bytes) -> None:
+    """libyaml checks the UTF-8 as it reads, so a file that reads cleanly is not decoded; one
+    with any problem is, so bad bytes are reported as before, even after a syntax error."""
+    source = bytearray(yaml.dump(data, default_flow_style=flow, allow_unicode=True).encode())
+    for at, piece in inserts:
+        source[at:at] = piece
+    raw = start + bytes(source)
+    out = Collector()
+    tree = parse_yaml_bytes(raw, "f.yaml", out)
+    expected, reported = _decoded_first(raw, "f.yaml")
+    assert out.items == reported
+    assert (tree is None) == (expected is None)
+    if tree is not None:
+        node = yaml.compose(raw, Loader=yaml.CSafeLoader)
+        if node is not None:
+            _same_tree(tree, node, "f.yaml")
 
 
 @pytest.mark.parametrize("source", ["", "# only a comment\n", "\ufeff", "\n\n", "---\n"])
@@ -450,6 +485,43 @@ def test_a_schema_problem_with_a_mapping_value_is_placed_at_its_key(tmp_path: Pa
         (5, 5, "nodes/0/choices: {'x': 1} is not of type 'array'")]
 
 
+_KINDS = sorted(OBJECTS)
+
+
+def _spec_fields(node: YMap, kind: str) -> tuple[list[str], list[tuple[str, Pos, str]]]:
+    """A mapping's fields as the spec defines them, worked out the plain way: its known keys in
+    spec order less those with an empty value; each unknown key (where it is), then each missing
+    required key (at the mapping)."""
+    spec = OBJECTS[kind]
+    empty = {key for key, value in node.items.items() if isinstance(value, YScalar) and value.plain and value.text in NULL}
+    names = [f.name for f in spec if f.name in node.items and f.name not in empty]
+    problems = [("unknown-key", node.key_pos(key), "") for key in node.items if key not in {f.name for f in spec}]
+    problems += [("missing-key", node.pos, f"{article(kind)} needs '{f.name}'") for f in spec if f.required and f.name not in names]
+    return names, problems
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(_KINDS), st.data())
+def test_fields_are_what_the_spec_says_with_fresh_and_kept_key_plans(kind: str, data: st.DataObject) -> None:
+    from kremlin_tui.builder import reader as reader_module
+
+    allowed = [f.name for f in OBJECTS[kind]]
+    keys = data.draw(st.lists(st.sampled_from([*allowed, "zzz", "idd"]), unique=True, max_size=len(allowed) + 2))
+    values = data.draw(st.lists(st.sampled_from(["x", "~", "", "null", "'~'", "[]", "{a: 1}", "|\n    ~"]),
+                                min_size=len(keys), max_size=len(keys)))
+    source = "".join(f"{key}: {value}\n" for key, value in zip(keys, values, strict=True)) or "{}\n"
+    tree = parse_yaml_bytes(source.encode(), "f.yaml", Collector())
+    assert isinstance(tree, YMap)
+    expected = _spec_fields(tree, kind)
+    if data.draw(st.booleans()):
+        reader_module._PLANS[kind].clear()
+    for _ in range(2):  # a fresh plan, then the kept one
+        out = Collector()
+        got = Reader(out).fields(tree, kind)
+        assert got is not None and list(got) == expected[0] and all(got[name] is tree.items[name] for name in got)
+        assert [(d.code, d.pos, d.message if d.code == "missing-key" else "") for d in out.items] == expected[1]
+
+
 def test_kept_key_plans_give_what_fresh_ones_give_and_unknown_keys_are_reported_each_time() -> None:
     from kremlin_tui.builder import reader as reader_module
 
@@ -503,3 +575,36 @@ def test_forgetting_leaves_nothing_an_earlier_load_remembered() -> None:
     forget()
     assert not parse.cache_info().currsize and not analysed._LAST and not expr_analysis._CONSTS
     assert not expr_base._TRUTH_OF_VALUES and not any(reader._PLANS.values())
+
+
+# -- story files: the paths messages show ----------------------------------------------------------
+
+@pytest.mark.parametrize("where", ["root", "story", "deep", "elsewhere", "gone"])
+def test_story_files_show_each_path_as_resolving_it_alone_shows_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                    where: str) -> None:
+    """story_files resolves the working folder and each folder once for all of a story's files
+    (a file that is not a link is its real folder's entry): the same paths as each resolved alone."""
+    from kremlin_tui.storyfiles import _display_path, story_files
+
+    story, outside = tmp_path / "story", tmp_path / "outside"
+    (story / "a" / "b").mkdir(parents=True)
+    (outside / "c").mkdir(parents=True)
+    for path in (story / "one.yaml", story / "a" / "two.yaml", story / "a" / "b" / "three.yaml", outside / "four.yaml",
+                 outside / "c" / "five.yaml", story / "a" / "six.yaml", outside / "seven.yaml"):
+        path.write_text("x: 1\n")
+    (story / "a" / "linked.yaml").symlink_to(outside / "four.yaml")  # a file that is a link
+    (story / "a" / "b" / "up.yaml").symlink_to(Path("..", "..", "..", "outside", "seven.yaml"))  # a relative one
+    (story / "shared").symlink_to(outside / "c")  # a folder that is a link
+    cwd = {"root": tmp_path, "story": story, "deep": story / "a" / "b", "elsewhere": outside / "c", "gone": tmp_path / "gone"}[where]
+    cwd.mkdir(exist_ok=True)
+    monkeypatch.chdir(cwd)
+    if where == "gone":
+        cwd.rmdir()  # Path.cwd() now fails: every path is shown as found
+    given = os.path.relpath(story, tmp_path) if where == "root" else str(story)
+    out = Collector()
+    files = story_files([given], out)
+    assert len(files) == 7 and not out.items
+    assert [f.path for f in files] == [_display_path(Path(f.real)) for f in files]
+    if where == "root":
+        assert {f.path for f in files} == {"story/one.yaml", "story/a/two.yaml", "story/a/b/three.yaml", "outside/four.yaml",
+                                           "outside/c/five.yaml", "story/a/six.yaml", "outside/seven.yaml"}

@@ -73,6 +73,7 @@ def story_files(dirs: Iterable[str | os.PathLike[str]], out: Collector,
     and never opened (opening a FIFO would block the game forever)."""
     files: list[SourceFile] = []
     read: set[tuple[int, int]] = set()  # a file reached twice (`check story story`, a folder inside another) is read once
+    resolved: dict[Path, Path] = {}  # (see _display_path)
     for directory in dirs:
         problem = _not_a_folder(str(directory))
         if problem:
@@ -84,7 +85,7 @@ def story_files(dirs: Iterable[str | os.PathLike[str]], out: Collector,
         for path in found:
             if _already_read(path, read):
                 continue
-            shown_path = _display_path(path)
+            shown_path = _display_path(path, resolved)
             unsaved = overlay.get(str(path.resolve())) if overlay else None
             data = _unsaved_bytes(unsaved, shown_path, out) if unsaved is not None else read_limited(str(path), shown_path, out)
             if data is not None:
@@ -181,11 +182,28 @@ def _file_kind(mode: int) -> str:
     return "a special file"
 
 
-def _display_path(path: Path) -> str:
+def _display_path(path: Path, resolved: dict[Path, Path] | None = None) -> str:
+    """The path a message shows: the real path, relative to the working folder if inside it.
+    `resolved` keeps the folders resolved so far (the working folder as `Path()`): a file that
+    is not a link is its real folder's entry, so a story's files need not each resolve every
+    folder above them (a dozen system calls a file)."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        if resolved is None:
+            return str(path.resolve().relative_to(Path.cwd().resolve()))
+        cwd = resolved.get(_HERE)
+        if cwd is None:
+            cwd = resolved[_HERE] = Path.cwd().resolve()
+        if path.is_symlink():
+            return str(path.resolve().relative_to(cwd))
+        folder = resolved.get(path.parent)
+        if folder is None:
+            folder = resolved[path.parent] = path.parent.resolve()
+        return str((folder / path.name).relative_to(cwd))
     except (ValueError, OSError, RuntimeError):  # elsewhere, or a link loop (RuntimeError before 3.13)
         return str(path)
+
+
+_HERE = Path()
 
 
 def content_hash(files: list[SourceFile]) -> str:

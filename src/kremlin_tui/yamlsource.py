@@ -97,16 +97,35 @@ def read_yaml_file(path: str, display_path: str, out: Collector) -> YNode | None
 
 
 def parse_yaml_bytes(data: bytes, display_path: str, out: Collector) -> YNode | None:
-    text = decode(data, display_path, out)
-    return None if text is None else parse_yaml_text(text, display_path, out, data)
+    """The file's tree, or None after reporting why not. libyaml checks, as it reads them, that
+    the bytes are UTF-8 (a file starting with a UTF-16 byte order mark, which libyaml would read
+    as UTF-16, is decoded first, and refused), so a file it reads to the end is not decoded here: its text is decoded if a position inside a
+    scalar is ever asked for (`utf8_text`). A file it stops reading is decoded, so invalid UTF-8
+    is what is reported, wherever it is (libyaml may meet a syntax error first)."""
+    if memo_enabled() or data.startswith(_UTF16_BOMS):
+        text = decode(data, display_path, out)
+        return None if text is None else parse_yaml_text(text, display_path, out, data)
+    reported = Collector()
+    tree = _parse_yaml_text(data, display_path, reported, data)
+    if tree is None and decode(data, display_path, out) is None:  # (a tree: libyaml read every byte)
+        return None
+    out.items.extend(reported.items)
+    return tree
+
+
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def utf8_text(data: bytes, errors: str = "strict") -> str:
+    """The text of a story file's bytes: what "utf-8-sig" gives (one leading byte order mark
+    dropped, offsets after it), without that codec's Python-level wrapper."""
+    return data[3:].decode("utf-8", errors) if data.startswith(codecs.BOM_UTF8) else data.decode("utf-8", errors)
 
 
 def decode(data: bytes, display_path: str, out: Collector) -> str | None:
     """UTF-8 text, or None after reporting where the first invalid byte is."""
     try:
-        # what "utf-8-sig" does (drop one leading byte order mark, and report offsets after
-        # it), without that codec's Python-level wrapper
-        return data[3:].decode("utf-8") if data.startswith(codecs.BOM_UTF8) else data.decode("utf-8")
+        return utf8_text(data)
     except UnicodeDecodeError as exc:
         before = data[: exc.start]
         line = before.count(b"\n") + 1
@@ -147,7 +166,8 @@ def parse_yaml_text(text: str, display_path: str, out: Collector, data: bytes | 
     return known[0]
 
 
-def _parse_yaml_text(text: str, display_path: str, out: Collector, data: bytes | None = None) -> YNode | None:
+def _parse_yaml_text(text: str | bytes, display_path: str, out: Collector, data: bytes | None = None) -> YNode | None:
+    """(`text` may be the bytes, not yet decoded: see parse_yaml_bytes.)"""
     loader = _Loader(_Named(text if data is None else data, display_path))
     try:
         root = _build(loader, display_path, out, text)
@@ -170,7 +190,11 @@ def _parse_yaml_text(text: str, display_path: str, out: Collector, data: bytes |
 
 def _reader_error(exc: yaml.reader.ReaderError, source: str | bytes, display_path: str, out: Collector) -> None:
     """A character libyaml refuses while reading, where it is: libyaml gives a byte offset into
-    the UTF-8 text, and its own message names "<byte string>" and that offset, not the line."""
+    the UTF-8 text, and its own message names "<byte string>" and that offset, not the line.
+    (Bytes that are not UTF-8 are reported by parse_yaml_bytes, which decodes them then.)"""
+    if not 0 <= exc.character <= 0x10FFFF:
+        out.error(Pos(display_path, 1, 1), "encoding", "the file is not valid UTF-8")
+        return
     data = source.encode("utf-8", "surrogatepass") if isinstance(source, str) else source
     offset = max(0, min(exc.position, len(data)))
     if isinstance(source, bytes) and data.startswith(codecs.BOM_UTF8) and offset >= 3:
@@ -208,7 +232,7 @@ class _Refused(Exception):
 class _Tree:
     """The tree being built from libyaml's events: the open collections and their keys."""
 
-    def __init__(self, path: str, out: Collector, source: str) -> None:
+    def __init__(self, path: str, out: Collector, source: str | bytes) -> None:
         self.path = path
         self.out = out
         self.source = source
@@ -230,8 +254,9 @@ class _Tree:
             self.refuse(event, "tag", f"YAML tags such as '{event.tag}' are not allowed in story files")
 
     def control_char(self, node: YScalar, bad: re.Match[str]) -> None:
-        if not self.lines:
-            self.lines.extend(self.source.split("\n"))
+        if not self.lines:  # (bytes: any invalid UTF-8 is reported instead, in parse_yaml_bytes)
+            source = self.source
+            self.lines.extend((source if isinstance(source, str) else utf8_text(source, "replace")).split("\n"))
         where = scalar_position(self.lines, node, bad.start())
         self.out.error(where, "control-char", f"{describe_control(bad.group())} is not allowed in story text "
                        "(only line breaks and tabs are)")
@@ -267,7 +292,7 @@ class _Tree:
         return node
 
 
-def _build(loader: yaml.CSafeLoader, path: str, out: Collector, source: str) -> YNode | None:
+def _build(loader: yaml.CSafeLoader, path: str, out: Collector, source: str | bytes) -> YNode | None:
     # The hot loop of loading: one pass over libyaml's events, with the common cases (a key or a
     # value inside a mapping, an item of a list) handled inline on local variables: the open
     # mapping's dicts (`values` is None inside a list) and the key waiting for its value. A key

@@ -17,7 +17,7 @@ from kremlin_tui.expr import NUMBER_LIMIT, LaterPos
 from kremlin_tui.memo import enabled as memo_enabled
 from kremlin_tui.scalarpos import folded_position, scalar_position
 from kremlin_tui.spec import OBJECTS
-from kremlin_tui.yamlsource import YMap, YNode, YScalar, YSeq
+from kremlin_tui.yamlsource import YMap, YNode, YScalar, YSeq, utf8_text
 
 _ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 NULL = {"", "~", "null", "Null", "NULL"}
@@ -66,7 +66,7 @@ def is_true(node: YNode | None) -> bool:
 # Each kind of object's keys: their places in spec order, the required ones (in that order), all.
 _FIELDS = {kind: ({f.name: i for i, f in enumerate(spec)}, tuple(f.name for f in spec if f.required),
                   frozenset(f.name for f in spec)) for kind, spec in OBJECTS.items()}
-_PLANS: dict[str, dict[tuple[str, ...], tuple[str, ...]]] = {kind: {} for kind in OBJECTS}  # see Reader._plan
+_PLANS: dict[str, dict[tuple[str, ...], tuple[tuple[str, ...], bool]]] = {kind: {} for kind in OBJECTS}  # see Reader._plan
 
 
 class Reader:
@@ -74,12 +74,13 @@ class Reader:
 
     def __init__(self, out: Collector) -> None:
         self.out = out
-        self.texts: dict[str, str] = {}  # each file's text, split into `lines` when first needed
+        self.texts: dict[str, bytes] = {}  # each file's bytes, decoded into `lines` when first needed
         self.lines: dict[str, list[str]] = {}  # each file's lines, for positions inside scalars
         self.indents: dict[tuple[str, int], int] = {}
         self.flow_memo: dict[int, tuple[int, int, int]] = {}  # scalar_position's memo (id of a scalar)
         self.breaks: dict[int, list[int]] = {}  # line-break offsets of long block scalars
         self.folded_memo: dict[int, list[tuple[int, int]] | None] = {}  # folded_position's alignments
+        self.place_now = memo_enabled()  # (see `place`; whether memos are kept does not change during a load)
 
     def error(self, pos: Pos, code: str, message: str) -> None:
         self.out.error(pos, code, message)
@@ -92,29 +93,31 @@ class Reader:
         if not isinstance(node, YMap):
             self.error(node.pos, "type", f"expected {article(kind)} (a mapping of keys), found {describe(node)}")
             return None
-        keys = node.items  # (in the order they are written)
-        plans = _PLANS[kind]
-        plan = plans.get(tuple(keys))
-        if plan is None:
-            plan = self._plan(node, kind)
+        items = node.items  # (in the order they are written)
+        plan = _PLANS[kind].get(tuple(items))
+        order, incomplete = plan if plan is not None else self._plan(node, kind)
         # the keys present, in spec order, less those with an empty value
-        items = node.items
         result: dict[str, YNode] = {}
-        for name in plan:
+        for name in order:
             value = items[name]
-            if not (type(value) is YScalar and value.plain and value.text in NULL):
+            if type(value) is YScalar and value.plain and value.text in NULL:
+                incomplete = True  # (if it was a required key's, that key is missing)
+            else:
                 result[name] = value
-        for name in _FIELDS[kind][1]:
-            if name not in result:
-                self.error(node.pos, "missing-key", f"{article(kind)} needs '{name}'")
+        if incomplete:
+            for name in _FIELDS[kind][1]:
+                if name not in result:
+                    self.error(node.pos, "missing-key", f"{article(kind)} needs '{name}'")
         return result
 
-    def _plan(self, node: YMap, kind: str) -> tuple[str, ...]:
+    def _plan(self, node: YMap, kind: str) -> tuple[tuple[str, ...], bool]:
         """A mapping's known keys in spec order (a mapping has a few of the many keys a spec
-        allows), its unknown keys reported. Kept per kind and key order when all are known: a
-        story's mappings repeat a few dozen key orders (`_PLANS`)."""
-        places, _required, allowed = _FIELDS[kind]
+        allows), and whether a required key is not among them; its unknown keys reported. Kept
+        per kind and key order when all are known: a story's mappings repeat a few dozen key
+        orders (`_PLANS`)."""
+        places, required, allowed = _FIELDS[kind]
         keys = node.order
+        incomplete = any(name not in node.items for name in required)
         if not allowed.issuperset(keys):
             for key in keys:
                 if key not in places:
@@ -123,8 +126,8 @@ class Reader:
                     close = difflib.get_close_matches(key, allowed, n=1)
                     hint = f" (did you mean '{close[0]}'?)" if close else ""
                     self.error(node.key_pos(key), "unknown-key", f"unknown key '{shown(key)}' in {article(kind)}{hint}")
-            return tuple(sorted((key for key in keys if key in places), key=places.__getitem__))
-        plan = tuple(sorted(keys, key=places.__getitem__))
+            return tuple(sorted((key for key in keys if key in places), key=places.__getitem__)), incomplete
+        plan = tuple(sorted(keys, key=places.__getitem__)), incomplete
         plans = _PLANS[kind]
         if len(plans) >= 4096:  # the language server reads many stories: start afresh past this
             plans.clear()
@@ -214,7 +217,7 @@ class Reader:
         lines = self.lines.get(path)
         if lines is None:
             text = self.texts.get(path)
-            lines = self.lines[path] = [] if text is None else text.split("\n")
+            lines = self.lines[path] = [] if text is None else utf8_text(text).split("\n")
         return lines
 
     def place(self, scalar: YScalar, offset: int) -> Pos | LaterPos:
@@ -224,7 +227,7 @@ class Reader:
         holds an old reader alive."""
         if offset == 0 and not scalar.block and not scalar.quote:
             return scalar.pos
-        if memo_enabled():
+        if self.place_now:
             return self.scalar_pos(scalar, offset)
         return _new_pos(LaterPos, (self.scalar_pos, scalar, offset))
 

@@ -22,7 +22,7 @@ from kremlin_tui.expr import Scope
 from kremlin_tui.model import Story
 from kremlin_tui.storyfiles import SourceFile
 from kremlin_tui.storymap import build_map
-from kremlin_tui.yamlsource import YScalar, decode, parse_yaml_text
+from kremlin_tui.yamlsource import YScalar, parse_yaml_bytes
 
 
 def build_story(out: Collector, files: list[SourceFile], dirs: list[str], key: str | Callable[[], str]) -> Story | None:
@@ -32,12 +32,11 @@ def build_story(out: Collector, files: list[SourceFile], dirs: list[str], key: s
     raw = Declarations()
     broken_files = False  # a file that did not parse: its ids are missing, so skip cross-checks
     for source in files:
-        text = decode(source.data, source.path, out)
-        tree = parse_yaml_text(text, source.path, out, source.data) if text is not None else None
-        if text is None or tree is None:
+        tree = parse_yaml_bytes(source.data, source.path, out)
+        if tree is None:
             broken_files = True
             continue
-        read.texts[source.path] = text
+        read.texts[source.path] = source.data  # (decoded if a position inside a scalar is asked for)
         raw.collect(read, tree, source.path)
     if broken_files and not raw.campaign:
         return None
