@@ -121,7 +121,8 @@ def _cmp(ast: Cmp, scope: Scope) -> Abs:
     ops = ast.ops
     if len(ops) == 1:  # (most comparisons: no list made)
         left, right = operands
-        value = _of[type(left)](left, scope)
+        # (the usual `name op literal`: a name's value looked up here, a literal's by the call)
+        value = (type(left) is Var and scope.names.get(left.name)) or _of[type(left)](left, scope)
         return _TRUTHS[_compare(ops[0], value, _of[type(right)](right, scope), right)]
     values = [_of[type(item)](item, scope) for item in operands]  # every operand first: its errors come first
     can_true, can_false = True, False

@@ -46,6 +46,7 @@ _NAME_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
 _QUOTES = frozenset("'\"")
 _JOIN = frozenset(("and", "or"))
 _ARG_END = frozenset((",", ")"))
+_NESTS = frozenset((*_OPS, "not", "and", "or")) - {")", ","}  # the tokens that make a node above the leaves
 _COMPARE = frozenset(("==", "!=", "<", "<=", ">", ">="))
 _MUL = frozenset(("*", "/", "%"))
 _SIGNS = frozenset(("-", "+"))
@@ -436,9 +437,11 @@ def parse(source: str) -> Ast:
     except ExprError:
         _lex(source)  # the tokenizer's error, if it has one, is the one to report (it came first)
         raise
-    # A long chain such as 1 + 1 + ... nests one level per operator. Every node takes at least
-    # one token of its own, so a tree of few tokens cannot be too deep: only long ones are walked.
-    if len(parser.toks) > MAX_EXPR_DEPTH and ast_depth(ast) > MAX_EXPR_DEPTH:
+    # A long chain such as 1 + 1 + ... nests one level per operator. Every node above a leaf has
+    # a token of its own among _NESTS (an operator, `not`, `and`/`or`, a call's bracket), so a tree
+    # with few of them cannot be too deep: only such trees are walked.
+    toks = parser.toks
+    if len(toks) > MAX_EXPR_DEPTH and sum(map(_NESTS.__contains__, toks)) >= MAX_EXPR_DEPTH and ast_depth(ast) > MAX_EXPR_DEPTH:
         raise ExprError(_too_deep(), 0, "too-deep")
     return ast
 
