@@ -200,7 +200,7 @@ def test_a_tokenizer_error_anywhere_wins_over_the_parser_s_error_as_in_the_refer
 
 def test_shared_literal_nodes_are_made_again_past_the_limit_and_after_forget(monkeypatch: pytest.MonkeyPatch) -> None:
     """Literal nodes are shared by token text (expr_syntax._LITERALS): 1, 1.0, 01 and true stay apart,
-    a full memo starts afresh, and `forget_literals` keeps true and false."""
+    a full memo starts afresh, and true and false are right after `forget_literals`."""
     monkeypatch.setattr(expr_syntax, "_MAX_LITERALS", 4)
     expr_syntax.forget_literals()
     sources = ["if(a, 1, 0) + if(b, 1.0, 01)", "x == 'a' or y == \"a\" or z == true", "max(1, 2, 3, 4, 5, 6.5, 7)",

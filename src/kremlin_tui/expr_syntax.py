@@ -65,7 +65,8 @@ def _number(text: str, start: int) -> int | float:
 
 # A story writes the same few literals hundreds of times (`0`, `1`, `'nazi'`): a Const is frozen,
 # so each literal's node is made once, by its token's text ("1", "1.0" and "01" apart), and shared.
-_LITERALS: dict[str, Const] = {"true": Const(True), "false": Const(False)}
+_LITERALS: dict[str, Const] = {}  # numbers and quoted texts (true and false are _TRUE and _FALSE)
+_TRUE, _FALSE = Const(True), Const(False)
 _MAX_LITERALS = 5_000  # the language server reads many stories: start afresh past this
 
 
@@ -77,9 +78,9 @@ def _literal_of(text: str, value: bool | int | float | str) -> Const:
 
 
 def forget_literals() -> None:
-    """Drop the shared literal nodes (loader.forget: a benchmark's fresh-process rounds)."""
+    """Drop the shared literal nodes (loader.forget: a benchmark's fresh-process rounds). (Only
+    ever read with .get: a parse in another thread meanwhile makes its own node.)"""
     _LITERALS.clear()
-    _LITERALS.update(true=Const(True), false=Const(False))
 
 
 def _unlisted(text: str, start: int) -> str:
@@ -299,7 +300,7 @@ class _Parser:
             elif first.isdecimal():
                 return _literal_of(tok, _number(tok, self.at(i)))
         elif tok == "true" or tok == "false":
-            return _LITERALS[tok]
+            return _TRUE if tok == "true" else _FALSE
         elif tok == "(":
             self.enter(i)
             node = self.disjunction()
@@ -386,7 +387,7 @@ def _short(source: str) -> Ast | None:
     if name is not None or call is not None:
         if name in KEYWORDS or right in KEYWORDS or match.group("arg") in KEYWORDS:
             bare = name in ("true", "false") and not match.group("op") and not match.group("not")
-            return _LITERALS[name] if bare else None
+            return (_TRUE if name == "true" else _FALSE) if bare else None
         if call is not None:
             entry = BUILTINS.get(call)
             if entry is None or not entry.takes_name:
