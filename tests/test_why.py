@@ -335,3 +335,22 @@ def test_a_stat_threshold_is_traced_to_the_decision_that_crossed_it(make_story) 
     assert game.state.node == "d"
     report = "\n".join(why_here(game).lines())
     assert "Rally" in report and "Slip" not in report and "Dip" not in report
+
+
+def test_a_test_of_two_numbers_is_traced_to_the_decision_that_crossed_it(make_story) -> None:  # type: ignore[no-untyped-def]
+    """`party + britain > 30` (45 - 20 = 25 at the start) came to hold with the rally (65 - 20 =
+    45); the slip (62 - 20) and the dip (62 - 30 = 32) moved each number last but never made
+    the test false. Why? named the slip and the dip, one per number; it names the rally."""
+    story = THRESHOLD_STORY.replace("if: party >= 60}", "if: party + britain > 30}").replace(
+        "{if party >= 60}Your standing holds.{end}", "{if party + britain > 30}Your standing holds.{end}")
+    assert story.count("party + britain > 30") == 2
+    game = Game.new(load_story([make_story(story)], cache=False), 1)
+    for pick in ("rally", "slip", "dip"):
+        game.choose(pick)
+    assert game.state.node == "e"
+    report = "\n".join(why_here(game).lines())
+    assert "you chose “Rally”: Party standing ▲20 (45 → 65)" in report
+    assert "Slip" not in report and "Dip" not in report, report
+    game.choose("ok")
+    report = "\n".join(why_here(game).lines())
+    assert "Rally" in report and "Slip" not in report and "Dip" not in report, report

@@ -279,7 +279,8 @@ def causes_of(ast: Ast, game: Game, upto: int | None = None) -> list[Cause]:
     tests = number_tests(ast, game.story)
     for name, refs in _reads(ast):
         if name in tests:  # "OGPU power at least 60": the decision that made it so, not the last to move it
-            number = made_true(state.history, name, tests[name], limit)
+            crossed = made_true(state.history, state.vars, tests[name], limit)
+            number, name = crossed if crossed is not None else (None, name)
         elif refs == "chose":
             node_id, _, choice_id = name.partition(".")
             number = _find_step(state.history, limit, lambda s, n=node_id, c=choice_id: s.node == n and s.choice == c)
