@@ -118,3 +118,28 @@ def test_new_years_eve_reads_a_withered_international_and_offers_a_way_back() ->
     assert game.state.vars["comintern"] == before + 8 and game.state.node == "aftermath_opening"
     strong = _steered("storm_winter", {}, lambda g: g.state.vars["comintern"] > 3, range(2000))
     assert "exiles" not in strong.available_ids() and "International you let wither" not in _text(strong)
+
+
+def test_the_order_of_the_day_reads_a_withered_international_and_the_war_brings_it_back() -> None:
+    """Still 1.9% of random games sat at 0 for more than ten decisions, all of them through The
+    Order of the Day (Feb 1942). There the paragraph now finds no one abroad to read it at
+    Revolution abroad 3 or less; finishing the war in Germany (the German Communists come
+    forward) or proposing a general peace (the first Moscow text in years the parties can
+    print) brings the International back a little; the defensive paragraph does not."""
+    def withered(prefer: dict[str, str]) -> Game:
+        return _steered("aftermath_opening", {"storm_winter": "war_economy", **prefer},
+                        lambda g: g.state.vars["comintern"] == 0 and "west" in g.available_ids(), range(3000))
+
+    game = withered({})
+    assert "Dimitrov's note is clipped to the last page" in _text(game)
+    taken = {}
+    for pick in ("peace", "west", "fortress"):
+        game = withered({})
+        taken[pick] = (game.choose(pick).result, game.state.vars["comintern"])
+    assert taken["peace"][1] == 3 and "*Ny Dag* in Stockholm carries it in full" in taken["peace"][0]
+    assert taken["fortress"][1] == 0 and "Dimitrov" not in taken["fortress"][0]
+    assert taken["west"][1] == 4 and "Dimitrov" in taken["west"][0]
+    strong = _steered("aftermath_opening", {}, lambda g: g.state.vars["comintern"] > 3, range(2000))
+    assert "Dimitrov's note" not in _text(strong)
+    before = strong.state.vars["comintern"]
+    assert "Ny Dag" not in strong.choose("peace").result and strong.state.vars["comintern"] == before
