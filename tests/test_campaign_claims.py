@@ -77,7 +77,46 @@ CLAIMS: list[tuple[str, str]] = [
      r"|Germany was a Western protectorate, and a wall|workers' republic, left to stand alone", "not red_army_in_germany"),
     (r"holding the line its armies had reached in Germany|Germany was cut in two|had been beaten and cut in two"
      r"|stood behind the Red Army's garrisons|stopped in Germany, on the line where the armies met", "red_army_in_germany"),
+    # Fortress Socialism's divergence said "when an alliance with the West failed" in every fortress
+    # game; 254 of 444 (2,000 games) had never made one: no pact, and a war alone or none
+    (r"when the alliance with the West failed", "western_alliance or war_partners == 'western_allies'"),
+    (r"with no alliance with the West", "not western_alliance and war_partners != 'western_allies'"),
 ]
+
+# The class of the fortress case: an ending recounts the game, and its sentences outside any
+# {if} are shown in every game that reaches it. A sentence there that tells what happened
+# (a deed of yours, a failure, what had been) is either a registered claim above or read
+# against every route to the ending, with the reason it is true of all of them, here.
+RECOUNTS = re.compile(
+    r"\b(you (had |have )?(ordered|refused|chose|sent|gave|signed|kept|broke|built|wrote|held|fought|won|lost|paid|"
+    r"struck|let|insisted|persuaded|cut|backed|made|took|turned|agreed|offered|asked|allowed|opened|closed|stopped|"
+    r"halted|saved|spared|called|granted|armed|funded|marched|declined|put|told|named)|your (decision|order|refusal|"
+    r"letter|decree|promise|veto|speech)|failed|had been|had fought|had stood|had kept|had come|when (an?|the) )",
+    re.IGNORECASE)
+READ: dict[str, str] = {
+    "For a year you told yourself": "the ending's premise: you rule through the army",
+    "The labour armies of 1920, which you had once": "1920 comes before the game; the ending comes in 1927, so 1929 is its future",
+    "The factories rose faster than anywhere": "the epilogue's future",
+    "By the middle of the decade the marshals": "the epilogue's future",
+    "Lyova, who had refused every post": "the epilogue's future (no scene offers Lyova a post before 1927)",
+    "When war came to Europe, the Soviet Union met it": "the epilogue's future",
+    "When the harvest failed in 1932": "the ending comes in 1929-30: the epilogue's future",
+    "When the great war comes at the end": "the epilogue's future",
+    "The great wave of peasant resistance had come earlier": "our history (the divergence)",
+    "In Moscow a Government of National Revival": "the epilogue's future",
+    "The letters came from Magnitogorsk": "the epilogue's present, 1947",
+    "You had spent your life arguing": "the ending's premise: the fortress",
+    "\"Socialism in one country\", the formula": "our history, and the ending's premise",
+    "Now the Americans were offering dollars": "the epilogue's present, 1947",
+    "In 1948 you gave up the chairmanship": "the epilogue's future",
+    "The decisive war had been fought in the east": "the ending's premise: the decisive war with Japan",
+    "There were three lists on the ballot": "the epilogue's present",
+    "A commission of the new Congress of Soviets": "the epilogue's future",
+    "Here you chose not to, at the end": "the ending's premise: Soviet democracy",
+    "The Politburo removed you": "the epilogue's past after the game's last decision (1944 or 1946, by branch)",
+    "The marshals who replaced you made the armistice": "after your removal: no game's decision made that armistice",
+    "Sergei's institute had been evacuated": "the epilogue's past after the game's last decision",
+}
 
 
 def _conditions(claims: Iterable[tuple[str, str]]) -> list[tuple[re.Pattern[str], str, object]]:
@@ -130,6 +169,40 @@ def test_every_claim_of_the_register_is_still_written_in_the_story() -> None:
     text = re.sub(r"\{[^{}]*\}", "", text)  # the words as read, without the {if …} between them
     missing = [words for words, _ in CLAIMS if not re.search(words, text)]
     assert missing == []
+
+
+def _unconditional_sentences(template: object) -> list[str]:
+    """The sentences of a text as read outside its {if}s (a condition's place is left blank)."""
+    from kremlin_tui.template import Interp, Text
+
+    words = "".join(p.text if isinstance(p, Text) else "{…}" if isinstance(p, Interp) else " "
+                    for p in template.parts)  # type: ignore[attr-defined]
+    return [" ".join(s.split()) for s in re.split(r"(?<=[.!?])\s+", " ".join(words.split())) if s.strip()]
+
+
+def test_every_sentence_an_ending_recounts_for_every_game_is_registered_or_read() -> None:
+    """"When an alliance with the West failed" stood outside any {if} of Fortress Socialism's
+    divergence, in games that never made one. A new sentence of that kind in an ending must be
+    registered above (and checked over the games) or read here, with why it holds."""
+    from kremlin_tui.loader import load_story
+
+    story = load_story([str(STORY)])
+    claims = [re.compile(words) for words, _ in CLAIMS]
+    unread: list[str] = []
+    used: set[str] = set()
+    for node in story.nodes.values():
+        if not node.is_ending:
+            continue
+        for template in (node.text, node.divergence):
+            for sentence in _unconditional_sentences(template) if template is not None else ():
+                if not RECOUNTS.search(sentence) or any(claim.search(sentence) for claim in claims):
+                    continue
+                known = [opening for opening in READ if sentence.startswith(opening)]
+                used.update(known)
+                if not known:
+                    unread.append(f"{node.id}: {sentence}")
+    assert unread == [], "register these claims, or read them against every route:\n" + "\n".join(unread)
+    assert set(READ) == used, f"read but no longer written: {set(READ) - used}"
 
 
 def test_the_claims_hold_in_every_game_that_shows_them() -> None:
