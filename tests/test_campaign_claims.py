@@ -81,6 +81,10 @@ CLAIMS: list[tuple[str, str]] = [
     # game; 254 of 444 (2,000 games) had never made one: no pact, and a war alone or none
     (r"when the alliance with the West failed", "western_alliance or war_partners == 'western_allies'"),
     (r"with no alliance with the West", "not western_alliance and war_partners != 'western_allies'"),
+    # and "had stood aside while the others fought … and had kept its sons" in 32 of 79 such games (2,000) whose
+    # Red Army had gone into Manchuria in August 1945 (said two paragraphs later)
+    (r"going in only for its last week, in Manchuria", "aftermath_august == 'strike' or aftermath_august == 'yanan'"),
+    (r"had kept its sons", "aftermath_august != 'strike' and aftermath_august != 'yanan'"),
 ]
 
 # The class of the fortress case: an ending recounts the game, and its sentences outside any
