@@ -86,6 +86,11 @@ CLAIMS: list[tuple[str, str]] = [
     # Warsaw (Aug 1944) said "held Warsaw since 1941" in every game beside the Western Allies, also where
     # the 1941 offensive stuck on the Narew (123 of 4,000 games, seed 24) or never reached Germany
     (r"has held Warsaw since 1941", "red_army_in_germany and not chose(aftermath_watch.join_late)"),
+    # Soviet Democracy and the cautious congress of 1946 abolished "the NKVD's special board" in games where
+    # the NKVD had answered to the courts since the thirties and never had one (seed 1309; 17 of 300 games)
+    (r"special board was abolished|special board is abolished", "not ogpu_limited or chose(storm_winter.nkvd)"),
+    (r"had\s+sentenced no one without a court since the thirties|stays under the courts, as it has been since the thirties",
+     "ogpu_limited"),
     (r"going in only for its last week, in Manchuria", "aftermath_august == 'strike' or aftermath_august == 'yanan'"),
     (r"had kept its sons", "aftermath_august != 'strike' and aftermath_august != 'yanan'"),
 ]
