@@ -300,3 +300,20 @@ def test_a_hand_edited_value_of_the_wrong_type_is_recomputed_not_trusted(tmp_pat
     path.write_text(json.dumps(document))
     session, report = Session.from_slot(mini, store, "game")
     assert report.mode == LoadMode.REPLAY and report.complete and session.state.vars["went_back"] is True
+
+
+@pytest.mark.parametrize("damage", ["history emptied", "value deleted"])
+def test_a_save_missing_a_value_of_this_story_is_refused_as_damaged(tmp_path: Path, mini: Story, damage: str) -> None:
+    """Format 3 writes a value the history gives only in the history: an edited save can lose
+    both. Loading one reached the engine and failed at the first test of the variable
+    ("internal error: KeyError: 'party'" in a choice's preview); it is refused, nothing loaded."""
+    store = saved(tmp_path, mini, ["back"])
+    path = tmp_path / "saves" / "game.json"
+    document = json.loads(path.read_text())
+    if damage == "history emptied":
+        document["state"]["history"] = []  # 'party', changed by decision 1, was only there
+    else:
+        document["state"]["vars"].pop("grain")  # untouched by the history: only in vars
+    path.write_text(json.dumps(document))
+    with pytest.raises(IncompatibleSave, match=r"This save is damaged: it holds no value for '(party|grain)'"):
+        Session.from_slot(mini, store, "game")

@@ -100,6 +100,7 @@ def restore(story: Story, save: SaveFile, slot: str = "") -> tuple[Game, LoadRep
     state = save.state
     if verdict.mode in (LoadMode.EXACT, LoadMode.UPDATED):
         notes = [] if verdict.mode == LoadMode.EXACT else update_state(story, state)
+        _require_every_value(story, state)
         state.story_id = story.campaign.id
         state.story_hash = story.content_hash
         return Game(story, state), LoadReport(slot, verdict.mode, total, total, notes)
@@ -113,6 +114,19 @@ def restore(story: Story, save: SaveFile, slot: str = "") -> tuple[Game, LoadRep
     if kept == total:
         report.notes.append("Recomputed because " + "; ".join(verdict.problems[:3]) + ".")
     return game, report
+
+
+def _require_every_value(story: Story, state: GameState) -> None:
+    """A save of this very story text holds a value for every variable the story declares: its
+    `vars` or its history's last change gives each one (format 3 writes a value once). An edited
+    save can lose both (a history emptied, a value deleted); the game would then fail at the first
+    test of that variable, so the save is refused as damaged, and nothing is loaded."""
+    missing = [name for name in story.declaration_index if name not in state.vars
+               and (name in story.stats or name in story.relations or name in story.flags)]
+    if missing:
+        shown = ", ".join(f"'{name}'" for name in missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+        raise IncompatibleSave(f"This save is damaged: it holds no value for {shown}, and its history does not "
+                               f"give one. Nothing was loaded.")
 
 
 def state_problems(story: Story, state: GameState) -> list[str]:
