@@ -120,8 +120,11 @@ def _require_every_value(story: Story, state: GameState) -> None:
     """A save of this very story text holds a value for every variable the story declares: its
     `vars` or its history's last change gives each one (format 3 writes a value once). An edited
     save can lose both (a history emptied, a value deleted); the game would then fail at the first
-    test of that variable, so the save is refused as damaged, and nothing is loaded."""
-    missing = [name for name in story.declaration_index if name not in state.vars
+    test of that variable, so the save is refused as damaged, and nothing is loaded. A variable the
+    history changed and the state lacks was removed on purpose (format 3 writes it as null; format 2
+    by leaving it out), as the save formats define: that is not damage."""
+    removed = {change.name for step in state.history for change in step.changes}
+    missing = [name for name in story.declaration_index if name not in state.vars and name not in removed
                and (name in story.stats or name in story.relations or name in story.flags)]
     if missing:
         shown = ", ".join(f"'{name}'" for name in missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
