@@ -66,13 +66,12 @@ def _arm_on_arrival(signum: int) -> None:
     signal.signal(signum, arm_then_pass_on)
 
 
-def arm_watchdog(exit_status: int, deadline: float | None = None) -> None:
+def arm_watchdog(exit_status: int) -> None:
     """Start, once per process, the thread that ends it if the orderly exit does not."""
     if _armed.is_set():
         return
     _armed.set()
-    seconds = STOP_DEADLINE_SECONDS if deadline is None else deadline
-    threading.Thread(target=_exit_after, args=(seconds, exit_status), name="kremlin-stop-watchdog",
+    threading.Thread(target=_exit_after, args=(STOP_DEADLINE_SECONDS, exit_status), name="kremlin-stop-watchdog",
                      daemon=True).start()
 
 
